@@ -1,0 +1,20 @@
+package dev.gemgate.application.port;
+
+import dev.gemgate.domain.audit.AuditEvent;
+import dev.gemgate.domain.audit.AuditLog;
+
+/** Step h of the request path: every finished request goes to the audit log and to the metrics, once. */
+public final class RequestRecorder {
+    private final AuditLog auditLog;
+    private final RequestMetrics metrics;
+
+    public RequestRecorder(AuditLog auditLog, RequestMetrics metrics) {
+        this.auditLog = auditLog;
+        this.metrics = metrics;
+    }
+
+    public void record(AuditEvent event) {
+        metrics.record(event);
+        auditLog.append(event);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.gemgate.domain.audit;
+
+import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.generation.ModelId;
+import dev.gemgate.domain.generation.Usage;
+import dev.gemgate.domain.tenant.ApiKeyId;
+import dev.gemgate.domain.tenant.TenantId;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One durable record of something that happened. For gateway calls it says who (tenant, key), what (model, tokens,
+ * cost), how it ended and how long it took; it holds a hash of the prompt, never the prompt, and never a secret.
+ * {@code actor} is the key id for tenant calls and the admin's subject for admin actions.
+ */
+public record AuditEvent(UUID id, Instant occurredAt, AuditEventType type, RequestId requestId,
+                         Optional<TenantId> tenant, Optional<ApiKeyId> apiKey, String actor, Optional<ModelId> model,
+                         Usage usage, Money cost, Duration latency, Outcome outcome, Optional<String> promptHash,
+                         String detail) {
+    public static final int MAX_DETAIL = 1000;
+
+    public AuditEvent {
+        if (id == null || occurredAt == null || type == null || requestId == null || tenant == null
+                || apiKey == null || actor == null || model == null || usage == null || cost == null
+                || latency == null || outcome == null || promptHash == null || detail == null) {
+            throw new IllegalArgumentException("audit event fields are required (use Optional.empty or \"\")");
+        }
+        if (detail.length() > MAX_DETAIL) {
+            detail = detail.substring(0, MAX_DETAIL);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+package dev.gemgate.domain.budget;
+
+public enum BudgetPeriod { DAILY, WEEKLY, MONTHLY, LIFETIME }

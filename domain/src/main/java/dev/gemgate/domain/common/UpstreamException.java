@@ -1,0 +1,63 @@
+package dev.gemgate.domain.common;
+
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** A failure reported by (or on the way to) the upstream, typed by what the gateway should do about it. */
+public final class UpstreamException extends DomainException {
+    public enum Kind {
+        /** 429: Google's quota; retryable after {@link #retryDelay()} when given. */
+        RATE_LIMITED(true),
+        /** 500, 502, 503, connection failures: retryable. */
+        UNAVAILABLE(true),
+        /** 504 or our own deadline ran out. */
+        TIMEOUT(true),
+        /** 400 and friends: the request itself is wrong; not retryable. */
+        INVALID_REQUEST(false),
+        /** 404: the upstream does not have the model. */
+        NOT_FOUND(false),
+        /** 401/403 on the upstream credential: an operator problem, never the tenant's. */
+        CREDENTIAL_REJECTED(false),
+        /** A response the gateway could not read. */
+        PROTOCOL_ERROR(false);
+
+        private final boolean retryable;
+
+        Kind(boolean retryable) {
+            this.retryable = retryable;
+        }
+
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    private final Kind kind;
+    private final int upstreamStatus;
+    private final Duration retryDelay;
+
+    public UpstreamException(Kind kind, int upstreamStatus, String message, Duration retryDelay, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.upstreamStatus = upstreamStatus;
+        this.retryDelay = retryDelay;
+    }
+
+    public UpstreamException(Kind kind, int upstreamStatus, String message) {
+        this(kind, upstreamStatus, message, null, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The HTTP status the upstream answered, or 0 when none was received. */
+    public int upstreamStatus() {
+        return upstreamStatus;
+    }
+
+    public Optional<Duration> retryDelay() {
+        return Optional.ofNullable(retryDelay);
+    }
+}

@@ -1,0 +1,3 @@
+package dev.gemgate.domain.tenant;
+
+public enum ApiKeyStatus { ACTIVE, REVOKED }
