@@ -1,0 +1,172 @@
+package dev.gemgate.application.generation;
+
+import dev.gemgate.application.port.RequestRecorder;
+import dev.gemgate.application.tenant.Caller;
+import dev.gemgate.domain.audit.AuditEvent;
+import dev.gemgate.domain.audit.Outcome;
+import dev.gemgate.domain.budget.Budget;
+import dev.gemgate.domain.budget.BudgetPeriod;
+import dev.gemgate.domain.common.InvalidRequestException;
+import dev.gemgate.domain.common.LimitExceededException;
+import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.common.NotFoundException;
+import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.common.UpstreamException;
+import dev.gemgate.domain.fakes.CountingQuotaLimiter;
+import dev.gemgate.domain.fakes.FakeGenerationPort;
+import dev.gemgate.domain.fakes.FixedUpstreamKeyVault;
+import dev.gemgate.domain.fakes.InMemoryAuditLog;
+import dev.gemgate.domain.fakes.InMemoryBudgetLedger;
+import dev.gemgate.domain.fakes.InMemoryPricingCatalog;
+import dev.gemgate.domain.fakes.InMemoryResponseCache;
+import dev.gemgate.domain.fakes.MutableClock;
+import dev.gemgate.domain.fakes.SequentialIdGenerator;
+import dev.gemgate.domain.generation.GenerationRequest;
+import dev.gemgate.domain.generation.ModelId;
+import dev.gemgate.domain.tenant.ApiKeyId;
+import dev.gemgate.domain.tenant.TenantId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GenerateContentTest {
+    private static final Caller CALLER = new Caller(new TenantId(new UUID(1, 1)), new ApiKeyId(new UUID(2, 2)));
+
+    private final MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
+    private final InMemoryPricingCatalog pricing = new InMemoryPricingCatalog()
+            .add("gemini-2.5-flash", "0.30", "2.50", "0.03");
+    private final FakeGenerationPort upstream = new FakeGenerationPort(List.of("gemini-2.5-flash", "gemini-9-unpriced"));
+    private final InMemoryAuditLog audit = new InMemoryAuditLog();
+    private final List<AuditEvent> metered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private CountingQuotaLimiter quota = CountingQuotaLimiter.unlimited();
+    private InMemoryBudgetLedger ledger = InMemoryBudgetLedger.noBudgets();
+    private final InMemoryResponseCache cache = new InMemoryResponseCache();
+    private GenerationPolicy policy = GenerationPolicy.defaults();
+
+    private GenerateContent useCase() {
+        return new GenerateContent(pricing, quota, cache, ledger, FixedUpstreamKeyVault.withTestKey(), upstream,
+                new RequestRecorder(audit, metered::add), new SequentialIdGenerator(), clock, policy);
+    }
+
+    private static GenerateContent.Command command(String model, Map<String, Object> body) {
+        return new GenerateContent.Command(CALLER, new GenerationRequest(ModelId.parse(model), body),
+                new RequestId("req-0001"), Optional.empty(), CacheDirective.DEFAULT);
+    }
+
+    private static Map<String, Object> hello() {
+        return Map.of("contents", List.of(Map.of("role", "user", "parts", List.of(Map.of("text", "Hello there")))),
+                "generationConfig", Map.of("maxOutputTokens", 100));
+    }
+
+    @Test
+    void successIsPricedSettledAuditedAndMeteredOnce() {
+        GenerateContent.Result result = useCase().execute(command("gemini-2.5-flash", hello()));
+
+        assertThat(result.response().text()).isEqualTo("Echo: Hello there");
+        // prompt "Hello there" = 2 + 2 tokens; output "Echo: Hello there" = 1 + 1 + 2 + 2 tokens
+        assertThat(result.response().usage().promptTokens()).isEqualTo(4);
+        assertThat(result.response().usage().candidatesTokens()).isEqualTo(6);
+        // 4 x 0.30 + 6 x 2.50 = 16.2 micro-dollars, rounded up once
+        assertThat(result.cost()).isEqualTo(Money.ofMicros(17));
+        assertThat(result.cacheStatus()).isEqualTo(CacheStatus.BYPASS);
+
+        assertThat(audit.all()).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(Outcome.SUCCESS);
+            assertThat(e.cost()).isEqualTo(Money.ofMicros(17));
+            assertThat(e.requestId().value()).isEqualTo("req-0001");
+            assertThat(e.promptHash()).isPresent();
+            assertThat(e.promptHash().get()).doesNotContain("Hello");
+        });
+        assertThat(metered).containsExactlyElementsOf(audit.all());
+        assertThat(quota.admitted).singleElement().satisfies(q -> assertThat(q.tokens()).isEqualTo(4 + 100));
+        assertThat(quota.corrections).containsExactly(10L);
+    }
+
+    @Test
+    void anUnpricedModelIsRefusedBeforeAnythingElse() {
+        assertThatThrownBy(() -> useCase().execute(command("gemini-9-unpriced", hello())))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining("models/gemini-9-unpriced");
+        assertThat(upstream.received).isEmpty();
+        assertThat(quota.admitted).isEmpty();
+        assertThat(audit.all()).singleElement().extracting(AuditEvent::outcome).isEqualTo(Outcome.NOT_FOUND);
+    }
+
+    @Test
+    void aQuotaRefusalNeverReachesTheUpstream() {
+        quota = new CountingQuotaLimiter(1, Duration.ofSeconds(7));
+        GenerateContent useCase = useCase();
+        useCase.execute(command("gemini-2.5-flash", hello()));
+
+        assertThatThrownBy(() -> useCase.execute(command("gemini-2.5-flash", hello())))
+                .isInstanceOfSatisfying(LimitExceededException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(LimitExceededException.Kind.QUOTA);
+                    assertThat(e.retryAfter()).hasValue(Duration.ofSeconds(7));
+                });
+        assertThat(upstream.received).hasSize(1);
+        assertThat(audit.all()).extracting(AuditEvent::outcome).containsExactly(Outcome.SUCCESS, Outcome.QUOTA_REFUSED);
+    }
+
+    @Test
+    void aBudgetRefusalGivesTheQuotaBackAndNeverReachesTheUpstream() {
+        ledger = new InMemoryBudgetLedger(Optional.of(
+                new Budget(CALLER.tenant(), Optional.empty(), BudgetPeriod.LIFETIME, Money.ofMicros(100))));
+        Map<String, Object> big = Map.of("contents", List.of(Map.of("parts", List.of(Map.of("text", "hi")))),
+                "generationConfig", Map.of("maxOutputTokens", 1000)); // reserves 1000 x 2.50 = 2,500 micro-dollars
+
+        assertThatThrownBy(() -> useCase().execute(command("gemini-2.5-flash", big)))
+                .isInstanceOfSatisfying(LimitExceededException.class,
+                        e -> assertThat(e.kind()).isEqualTo(LimitExceededException.Kind.BUDGET));
+        assertThat(upstream.received).isEmpty();
+        assertThat(quota.corrections).containsExactly(0L);
+        assertThat(ledger.openReservations()).isZero();
+        assertThat(audit.all()).singleElement().extracting(AuditEvent::outcome).isEqualTo(Outcome.BUDGET_REFUSED);
+    }
+
+    @Test
+    void anUpstreamFailureReleasesTheReservationAndIsRecorded() {
+        ledger = new InMemoryBudgetLedger(Optional.of(
+                new Budget(CALLER.tenant(), Optional.empty(), BudgetPeriod.LIFETIME, Money.ofDollars("1"))));
+        upstream.failNext(new UpstreamException(UpstreamException.Kind.RATE_LIMITED, 429, "slow down",
+                Duration.ofSeconds(3), null));
+
+        assertThatThrownBy(() -> useCase().execute(command("gemini-2.5-flash", hello())))
+                .isInstanceOf(UpstreamException.class);
+        assertThat(ledger.openReservations()).isZero();
+        assertThat(ledger.settled()).isEqualTo(Money.ZERO);
+        assertThat(quota.corrections).containsExactly(0L);
+        assertThat(audit.all()).singleElement().extracting(AuditEvent::outcome)
+                .isEqualTo(Outcome.UPSTREAM_RATE_LIMITED);
+    }
+
+    @Test
+    void oversizedInlineDataIsRefusedBeforeTheQuota() {
+        policy = new GenerationPolicy(8192, 65_536, 4, Duration.ofSeconds(5), Duration.ZERO);
+        Map<String, Object> image = Map.of("contents", List.of(Map.of("parts", List.of(
+                Map.of("inlineData", Map.of("mimeType", "image/png", "data", "aGVsbG8=")))))); // 5 bytes
+        assertThatThrownBy(() -> useCase().execute(command("gemini-2.5-flash", image)))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.reason())
+                        .isEqualTo(InvalidRequestException.Reason.PAYLOAD_TOO_LARGE));
+        assertThat(quota.admitted).isEmpty();
+        assertThat(upstream.received).isEmpty();
+    }
+
+    @Test
+    void withACacheTtlASecondIdenticalRequestIsAFreeHitScopedToTheTenant() {
+        policy = new GenerationPolicy(8192, 65_536, 1 << 20, Duration.ofSeconds(5), Duration.ofMinutes(5));
+        GenerateContent useCase = useCase();
+        assertThat(useCase.execute(command("gemini-2.5-flash", hello())).cacheStatus()).isEqualTo(CacheStatus.MISS);
+        GenerateContent.Result hit = useCase.execute(command("gemini-2.5-flash", hello()));
+
+        assertThat(hit.cacheStatus()).isEqualTo(CacheStatus.HIT);
+        assertThat(hit.cost()).isEqualTo(Money.ZERO);
+        assertThat(upstream.received).hasSize(1);
+        assertThat(audit.all()).extracting(AuditEvent::outcome).containsExactly(Outcome.SUCCESS, Outcome.CACHE_HIT);
+    }
+}

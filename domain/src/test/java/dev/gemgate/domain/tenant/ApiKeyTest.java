@@ -1,0 +1,38 @@
+package dev.gemgate.domain.tenant;
+
+import org.junit.jupiter.api.Test;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ApiKeyTest {
+    private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+
+    @Test
+    void generatedSecretsHaveTheGemgateShapeAndAreNeverPrinted() {
+        ApiKeySecret secret = ApiKeySecret.generate(new SecureRandom());
+        assertThat(secret.reveal()).startsWith("gmg_").hasSize(44);
+        assertThat(secret.hasGemgateShape()).isTrue();
+        assertThat(secret.toString()).doesNotContain(secret.reveal().substring(12));
+        assertThat(secret.hash()).hasSize(64).isEqualTo(ApiKeySecret.presented(secret.reveal()).hash());
+        assertThat(ApiKeySecret.presented("AIzaSyNotOurs").hasGemgateShape()).isFalse();
+    }
+
+    @Test
+    void aKeyIsUsableUntilRevokedOrPastItsGracePeriod() {
+        ApiKeySecret secret = ApiKeySecret.generate(new SecureRandom());
+        ApiKey key = new ApiKey(new ApiKeyId(UUID.randomUUID()), new TenantId(UUID.randomUUID()), "ci",
+                secret.prefix(), secret.hash(), ApiKeyStatus.ACTIVE, T0, Optional.empty(), Optional.empty());
+        assertThat(key.usabilityAt(T0)).isEqualTo(ApiKey.Usability.USABLE);
+
+        ApiKey rotating = key.expiringAt(T0.plusSeconds(60));
+        assertThat(rotating.usabilityAt(T0.plusSeconds(59))).isEqualTo(ApiKey.Usability.USABLE);
+        assertThat(rotating.usabilityAt(T0.plusSeconds(60))).isEqualTo(ApiKey.Usability.EXPIRED);
+
+        assertThat(key.revokedAt(T0).usabilityAt(T0)).isEqualTo(ApiKey.Usability.REVOKED);
+    }
+}
