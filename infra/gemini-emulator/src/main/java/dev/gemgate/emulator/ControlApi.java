@@ -1,0 +1,187 @@
+package dev.gemgate.emulator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code /emulator/*}: out-of-process control of the fault plan and the request log. Never recorded,
+ * never authenticated, never subject to faults.
+ */
+final class ControlApi {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final GeminiEmulator emulator;
+
+    ControlApi(GeminiEmulator emulator) {
+        this.emulator = emulator;
+    }
+
+    void handle(HttpExchange exchange, String path, String rawQuery, byte[] body) throws IOException {
+        String method = exchange.getRequestMethod();
+        String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+        switch (p) {
+            case "/emulator/health" -> {
+                require(method, "GET");
+                EmulatorHandler.sendJson(exchange, 200, NODES.objectNode().put("status", "UP"));
+            }
+            case "/emulator/faults" -> {
+                switch (method) {
+                    case "GET" -> EmulatorHandler.sendJson(exchange, 200, faultsJson(emulator.faults().pending()));
+                    case "POST" -> {
+                        addFaults(new String(body, StandardCharsets.UTF_8));
+                        EmulatorHandler.sendJson(exchange, 200, faultsJson(emulator.faults().pending()));
+                    }
+                    case "DELETE" -> {
+                        String model = Credentials.queryParams(rawQuery).get("model");
+                        if (model == null || model.isBlank()) {
+                            emulator.faults().clear();
+                        } else {
+                            emulator.faults().forModel(model).clear();
+                        }
+                        EmulatorHandler.sendJson(exchange, 200, faultsJson(emulator.faults().pending()));
+                    }
+                    default -> throw notAllowed(method, "GET, POST, DELETE");
+                }
+            }
+            case "/emulator/requests" -> {
+                switch (method) {
+                    case "GET" -> EmulatorHandler.sendJson(exchange, 200, requestsJson(emulator.recordedRequests()));
+                    case "DELETE" -> {
+                        emulator.clearRecordedRequests();
+                        EmulatorHandler.sendJson(exchange, 200, NODES.arrayNode());
+                    }
+                    default -> throw notAllowed(method, "GET, DELETE");
+                }
+            }
+            case "/emulator/reset" -> {
+                require(method, "POST");
+                emulator.faults().clear();
+                emulator.clearRecordedRequests();
+                EmulatorHandler.sendJson(exchange, 200, NODES.objectNode().put("reset", true));
+            }
+            default -> throw ApiError.notFound("Unknown emulator control endpoint " + path
+                    + " (known: /emulator/health, /emulator/faults, /emulator/requests, /emulator/reset).");
+        }
+    }
+
+    private static void require(String method, String allowed) {
+        if (!allowed.equals(method)) {
+            throw notAllowed(method, allowed);
+        }
+    }
+
+    private static ApiError notAllowed(String method, String allowed) {
+        return new ApiError(405, "INVALID_ARGUMENT", "Method " + method + " is not allowed here; use " + allowed + ".")
+                .header("Allow", allowed);
+    }
+
+    private void addFaults(String body) {
+        JsonNode node;
+        try {
+            node = EmulatorHandler.JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalidArgument("Invalid JSON payload received. " + e.getOriginalMessage());
+        }
+        if (node == null || !(node.isObject() || node.isArray())) {
+            throw ApiError.invalidArgument("Expected a fault object or an array of fault objects.");
+        }
+        List<JsonNode> specs = node.isArray() ? iterate(node) : List.of(node);
+        // parse everything first so that a bad element adds nothing
+        List<FaultPlan.Fault> faults = specs.stream().map(ControlApi::parseFault).toList();
+        faults.forEach(emulator.faults()::add);
+    }
+
+    private static List<JsonNode> iterate(JsonNode array) {
+        java.util.ArrayList<JsonNode> out = new java.util.ArrayList<>();
+        array.forEach(out::add);
+        return out;
+    }
+
+    /** Parses {"type":"RATE_LIMIT","times":2,"retryDelayMillis":3000,"model":"gemini-2.5-flash"} and friends. */
+    static FaultPlan.Fault parseFault(JsonNode spec) {
+        if (!spec.isObject()) {
+            throw ApiError.invalidArgument("A fault must be a JSON object.");
+        }
+        String typeName = spec.path("type").asText("").trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        FaultPlan.Type type;
+        try {
+            type = FaultPlan.Type.valueOf(typeName);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalidArgument("Unknown fault type \"" + spec.path("type").asText("")
+                    + "\"; use RATE_LIMIT, SERVER_ERROR, LATENCY, CUT_STREAM, HANG or STREAM_ERROR.");
+        }
+        int times = spec.path("times").asInt(1);
+        String model = spec.hasNonNull("model") ? spec.get("model").asText() : null;
+        try {
+            return switch (type) {
+                case RATE_LIMIT -> new FaultPlan.Fault(type, times, model,
+                        Duration.ofMillis(spec.path("retryDelayMillis").asLong(1000)), 429, 0);
+                case SERVER_ERROR -> new FaultPlan.Fault(type, times, model, null, spec.path("status").asInt(503), 0);
+                case LATENCY -> {
+                    if (!spec.hasNonNull("delayMillis")) {
+                        throw ApiError.invalidArgument("A LATENCY fault needs \"delayMillis\".");
+                    }
+                    yield new FaultPlan.Fault(type, times, model, Duration.ofMillis(spec.get("delayMillis").asLong()), 0, 0);
+                }
+                case CUT_STREAM -> new FaultPlan.Fault(type, times, model, null, 0, spec.path("afterChunks").asInt(1));
+                case HANG -> new FaultPlan.Fault(type, times, model, null, 0, 0);
+                case STREAM_ERROR -> new FaultPlan.Fault(type, times, model, null, spec.path("status").asInt(503),
+                        spec.path("afterChunks").asInt(1));
+            };
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalidArgument("Invalid fault: " + e.getMessage());
+        }
+    }
+
+    static ArrayNode faultsJson(List<FaultPlan.Fault> faults) {
+        ArrayNode array = NODES.arrayNode();
+        for (FaultPlan.Fault f : faults) {
+            ObjectNode node = array.addObject();
+            node.put("type", f.type().name());
+            node.put("times", f.times());
+            if (f.model() != null) {
+                node.put("model", f.model());
+            }
+            switch (f.type()) {
+                case RATE_LIMIT -> node.put("retryDelayMillis", f.delay().toMillis());
+                case LATENCY -> node.put("delayMillis", f.delay().toMillis());
+                case SERVER_ERROR -> node.put("status", f.httpStatus());
+                case CUT_STREAM -> node.put("afterChunks", f.afterChunks());
+                case STREAM_ERROR -> node.put("status", f.httpStatus()).put("afterChunks", f.afterChunks());
+                case HANG -> {
+                }
+            }
+        }
+        return array;
+    }
+
+    static ArrayNode requestsJson(List<RecordedRequest> requests) {
+        ArrayNode array = NODES.arrayNode();
+        for (RecordedRequest r : requests) {
+            ObjectNode node = array.addObject();
+            node.put("method", r.method());
+            node.put("path", r.path());
+            node.put("query", r.query());
+            ObjectNode headers = node.putObject("headers");
+            for (Map.Entry<String, List<String>> e : new java.util.TreeMap<>(r.headers()).entrySet()) {
+                ArrayNode values = headers.putArray(e.getKey());
+                e.getValue().forEach(values::add);
+            }
+            node.put("body", r.body());
+            node.put("receivedAt", r.receivedAt().toString());
+        }
+        return array;
+    }
+}

@@ -1,0 +1,550 @@
+package dev.gemgate.emulator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Serves the Gemini and Vertex AI wire protocol plus the {@code /emulator/*} control endpoints. */
+final class EmulatorHandler implements HttpHandler {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private static final Set<String> VERSIONS = Set.of("v1", "v1beta", "v1alpha", "v1beta1");
+    private static final Set<String> ACTIONS = Set.of("generateContent", "streamGenerateContent", "countTokens",
+            "embedContent", "batchEmbedContents", "predict");
+    private static final String VERTEX_PREFIX = "publishers/google/models";
+    private static final byte[] SSE_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SSE_SUFFIX = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int DEFAULT_PAGE_SIZE = 50;
+    private static final int MAX_PAGE_SIZE = 1000;
+    private static final int MAX_BATCH_EMBED = 100;
+
+    /** Thrown to drop the connection without a proper end of response (the server then closes the socket). */
+    static final class DropConnection extends RuntimeException {
+        DropConnection() {
+            super("emulated connection drop", null, false, false);
+        }
+    }
+
+    /** A parsed API path. */
+    record Route(boolean vertex, String version, String resourcePrefix, String model, String action) {
+    }
+
+    private final GeminiEmulator emulator;
+    private final ControlApi control;
+
+    EmulatorHandler(GeminiEmulator emulator) {
+        this.emulator = emulator;
+        this.control = new ControlApi(emulator);
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        boolean drop = false;
+        try {
+            URI uri = exchange.getRequestURI();
+            String path = uri.getPath() == null ? "/" : uri.getPath();
+            String rawQuery = uri.getRawQuery();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (path.equals("/emulator") || path.startsWith("/emulator/")) {
+                control.handle(exchange, path, rawQuery, body);
+                return;
+            }
+            Map<String, List<String>> headers = lowerCase(exchange.getRequestHeaders());
+            String bodyText = new String(body, StandardCharsets.UTF_8);
+            if (emulator.config().recordRequests()) {
+                emulator.record(new RecordedRequest(exchange.getRequestMethod(), path, rawQuery == null ? "" : rawQuery,
+                        headers, bodyText, Instant.now()));
+            }
+            serve(exchange, path, rawQuery, headers, bodyText);
+        } catch (DropConnection e) {
+            drop = true;
+            throw e;
+        } catch (ApiError e) {
+            sendError(exchange, e);
+        } catch (IOException e) {
+            // the client went away: nothing to answer
+        } catch (RuntimeException e) {
+            sendError(exchange, new ApiError(500, "INTERNAL", "Emulator failure: " + e));
+        } finally {
+            if (!drop) {
+                exchange.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    private void serve(HttpExchange exchange, String path, String rawQuery, Map<String, List<String>> headers,
+                       String body) throws IOException {
+        Route route = parse(path);
+        if (route == null || (route.action() != null && !ACTIONS.contains(route.action()))) {
+            throw ApiError.notFound("The requested URL " + path + " was not found on this server.");
+        }
+        String method = exchange.getRequestMethod();
+        String expected = route.action() == null ? "GET" : "POST";
+        if (!expected.equals(method)) {
+            throw new ApiError(405, "INVALID_ARGUMENT", "Method " + method + " is not allowed for " + path
+                    + "; use " + expected + ".").header("Allow", expected);
+        }
+        authenticate(route, headers, rawQuery);
+        Map<String, String> query = Credentials.queryParams(rawQuery);
+        if (route.model() == null) {
+            listModels(exchange, route, query);
+            return;
+        }
+        KnownModel model = KnownModel.find(route.model());
+        String what = route.action() == null ? "get" : route.action();
+        if (model == null || (route.action() != null && !model.supports(route.action()))) {
+            throw modelNotFound(route, what);
+        }
+        if (route.action() == null) {
+            sendJson(exchange, 200, route.vertex() ? vertexModelJson(model) : modelJson(model));
+            return;
+        }
+        boolean streaming = route.action().equals("streamGenerateContent");
+        FaultPlan.Decision decision = emulator.faults().next(model.id(), streaming);
+        if (decision.latency() != null) {
+            emulator.pause(decision.latency());
+        }
+        FaultPlan.Fault fault = decision.fault();
+        if (fault != null) {
+            switch (fault.type()) {
+                case RATE_LIMIT -> throw ApiError.rateLimited(model.id(), fault.delay());
+                case SERVER_ERROR -> throw ApiError.serverFault(fault.httpStatus());
+                case HANG -> {
+                    emulator.pause(null);
+                    throw new DropConnection();
+                }
+                default -> {
+                    // stream faults are applied while streaming
+                }
+            }
+        }
+        JsonNode request = parseBody(body);
+        switch (route.action()) {
+            case "generateContent" -> sendJson(exchange, 200, Generation.of(request, model, body).response());
+            case "streamGenerateContent" -> stream(exchange, Generation.of(request, model, body),
+                    "sse".equals(query.get("alt")), fault);
+            case "countTokens" -> sendJson(exchange, 200, countTokens(request));
+            case "embedContent" -> sendJson(exchange, 200, embedContent(request, model));
+            case "batchEmbedContents" -> sendJson(exchange, 200, batchEmbedContents(request, model));
+            case "predict" -> sendJson(exchange, 200, predict(request, model));
+            default -> throw ApiError.notFound("The requested URL " + path + " was not found on this server.");
+        }
+    }
+
+    /** Parses {@code /{version}/models[/{model}[:{action}]]} and the Vertex forms; null when not an API path. */
+    static Route parse(String path) {
+        if (path.length() < 2 || path.charAt(0) != '/') {
+            return null;
+        }
+        int slash = path.indexOf('/', 1);
+        if (slash < 0) {
+            return null;
+        }
+        String version = path.substring(1, slash);
+        if (!VERSIONS.contains(version)) {
+            return null;
+        }
+        String rest = path.substring(slash + 1);
+        while (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        boolean vertex;
+        String prefix;
+        String tail;
+        if (rest.startsWith("projects/")) {
+            String[] segs = rest.split("/", 5);
+            if (segs.length < 5 || !segs[2].equals("locations") || segs[1].isEmpty() || segs[3].isEmpty()
+                    || !segs[4].startsWith(VERTEX_PREFIX)) {
+                return null;
+            }
+            vertex = true;
+            prefix = "projects/" + segs[1] + "/locations/" + segs[3] + "/" + VERTEX_PREFIX;
+            tail = segs[4].substring(VERTEX_PREFIX.length());
+        } else if (rest.startsWith(VERTEX_PREFIX)) {
+            vertex = true;
+            prefix = VERTEX_PREFIX;
+            tail = rest.substring(VERTEX_PREFIX.length());
+        } else if (rest.startsWith("models")) {
+            vertex = false;
+            prefix = "models";
+            tail = rest.substring("models".length());
+        } else {
+            return null;
+        }
+        if (tail.isEmpty()) {
+            return new Route(vertex, version, prefix, null, null);
+        }
+        if (tail.charAt(0) != '/') {
+            return null;
+        }
+        String name = tail.substring(1);
+        if (name.startsWith("models/")) {
+            name = name.substring("models/".length());
+        }
+        int colon = name.lastIndexOf(':');
+        String model = colon < 0 ? name : name.substring(0, colon);
+        String action = colon < 0 ? null : name.substring(colon + 1);
+        if (model.isEmpty() || model.contains("/") || (action != null && action.isEmpty())) {
+            return null;
+        }
+        return new Route(vertex, version, prefix, model, action);
+    }
+
+    private void authenticate(Route route, Map<String, List<String>> headers, String rawQuery) {
+        Credentials credentials = Credentials.of(headers, rawQuery);
+        Set<String> accepted = emulator.config().acceptedApiKeys();
+        switch (credentials.kind()) {
+            case NONE -> throw route.vertex() ? ApiError.credentialsMissing() : ApiError.unregisteredCaller();
+            case API_KEY -> {
+                if (!accepted.isEmpty() && !accepted.contains(credentials.value())) {
+                    throw ApiError.apiKeyInvalid(route.vertex() ? "aiplatform.googleapis.com"
+                            : "generativelanguage.googleapis.com");
+                }
+            }
+            case BEARER -> {
+                if (!accepted.isEmpty() && !accepted.contains(credentials.value())) {
+                    throw ApiError.invalidBearer();
+                }
+            }
+        }
+    }
+
+    private static ApiError modelNotFound(Route route, String what) {
+        if (route.vertex()) {
+            return ApiError.notFound("Publisher Model `" + route.resourcePrefix() + "/" + route.model() + "` was not "
+                    + "found or your project does not have access to it. Please ensure you are using a valid model "
+                    + "version. For more information, see: "
+                    + "https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions");
+        }
+        return ApiError.notFound("models/" + route.model() + " is not found for API version " + route.version()
+                + ", or is not supported for " + what + ". Call ListModels to see the list of available models and "
+                + "their supported methods.");
+    }
+
+    private static JsonNode parseBody(String body) {
+        if (body.isBlank()) {
+            return NODES.objectNode();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalidArgument("Invalid JSON payload received. " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiError.invalidArgument("Invalid JSON payload received. Expected a JSON object, got "
+                    + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase(Locale.ROOT)) + ".");
+        }
+        return node;
+    }
+
+    // ---------------------------------------------------------------- models
+
+    private void listModels(HttpExchange exchange, Route route, Map<String, String> query) throws IOException {
+        int pageSize = DEFAULT_PAGE_SIZE;
+        String size = query.get("pageSize");
+        if (size != null && !size.isEmpty()) {
+            try {
+                pageSize = Integer.parseInt(size);
+            } catch (NumberFormatException e) {
+                throw ApiError.invalidArgument("Invalid value at 'page_size' (TYPE_INT32), \"" + size + "\"");
+            }
+            if (pageSize <= 0) {
+                pageSize = DEFAULT_PAGE_SIZE;
+            }
+            pageSize = Math.min(pageSize, MAX_PAGE_SIZE);
+        }
+        int offset = 0;
+        String token = query.get("pageToken");
+        if (token != null && !token.isEmpty()) {
+            offset = decodePageToken(token);
+        }
+        List<KnownModel> all = KnownModel.all();
+        ObjectNode root = NODES.objectNode();
+        ArrayNode models = root.putArray(route.vertex() ? "publisherModels" : "models");
+        int end = Math.min(all.size(), offset + pageSize);
+        for (int i = offset; i < end; i++) {
+            models.add(route.vertex() ? vertexModelJson(all.get(i)) : modelJson(all.get(i)));
+        }
+        if (end < all.size()) {
+            root.put("nextPageToken", Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(("offset:" + end).getBytes(StandardCharsets.UTF_8)));
+        }
+        sendJson(exchange, 200, root);
+    }
+
+    private static int decodePageToken(String token) {
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (decoded.startsWith("offset:")) {
+                int offset = Integer.parseInt(decoded.substring("offset:".length()));
+                if (offset >= 0 && offset <= KnownModel.all().size()) {
+                    return offset;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through
+        }
+        throw ApiError.invalidArgument("Invalid page token.");
+    }
+
+    static ObjectNode modelJson(KnownModel model) {
+        ObjectNode node = NODES.objectNode();
+        node.put("name", "models/" + model.id());
+        node.put("version", model.version());
+        node.put("displayName", model.displayName());
+        node.put("description", model.isEmbedding() ? "Obtain a distributed representation of a text."
+                : model.displayName() + (model.preview() ? " (preview)" : "") + " served by the Gemgate emulator");
+        node.put("inputTokenLimit", model.inputTokenLimit());
+        node.put("outputTokenLimit", model.outputTokenLimit());
+        ArrayNode methods = node.putArray("supportedGenerationMethods");
+        model.supportedGenerationMethods().forEach(methods::add);
+        if (!model.isEmbedding()) {
+            node.put("temperature", 1.0);
+            node.put("topP", 0.95);
+            node.put("topK", 64);
+            node.put("maxTemperature", 2.0);
+            node.put("thinking", true);
+        }
+        return node;
+    }
+
+    static ObjectNode vertexModelJson(KnownModel model) {
+        ObjectNode node = NODES.objectNode();
+        node.put("name", VERTEX_PREFIX + "/" + model.id());
+        node.put("versionId", "default");
+        node.put("openSourceCategory", "PROPRIETARY");
+        node.put("launchStage", model.preview() ? "PUBLIC_PREVIEW" : "GA");
+        return node;
+    }
+
+    // ---------------------------------------------------------------- countTokens and embeddings
+
+    private static ObjectNode countTokens(JsonNode request) {
+        JsonNode source = request;
+        String type = "CountTokensRequest";
+        JsonNode nested = request.get("generateContentRequest");
+        if (nested != null && nested.isObject() && !request.has("contents")) {
+            source = nested;
+            type = "CountTokensRequest.generate_content_request";
+        }
+        JsonNode contents = source.get("contents");
+        Generation.validateContents(contents, type);
+        Generation.PromptCount count = Generation.countPrompt(contents, source.get("systemInstruction"));
+        ObjectNode root = NODES.objectNode();
+        root.put("totalTokens", count.total());
+        root.set("promptTokensDetails", count.details());
+        return root;
+    }
+
+    private static ObjectNode embedContent(JsonNode request, KnownModel model) {
+        String text = embeddingText(request.get("content"), "EmbedContentRequest.content");
+        int dims = dimensions(request.get("outputDimensionality"), model, "EmbedContentRequest");
+        ObjectNode root = NODES.objectNode();
+        root.set("embedding", values(text, dims));
+        return root;
+    }
+
+    private static ObjectNode batchEmbedContents(JsonNode request, KnownModel model) {
+        JsonNode requests = request.get("requests");
+        if (requests == null || !requests.isArray() || requests.isEmpty()) {
+            throw ApiError.invalidArgument("* BatchEmbedContentsRequest.requests: requests is not specified\n");
+        }
+        if (requests.size() > MAX_BATCH_EMBED) {
+            throw ApiError.invalidArgument("* BatchEmbedContentsRequest.requests: at most " + MAX_BATCH_EMBED
+                    + " requests can be in one batch\n");
+        }
+        ObjectNode root = NODES.objectNode();
+        ArrayNode embeddings = root.putArray("embeddings");
+        for (int i = 0; i < requests.size(); i++) {
+            JsonNode one = requests.get(i);
+            String field = "BatchEmbedContentsRequest.requests[" + i + "]";
+            JsonNode innerModel = one.get("model");
+            if (innerModel != null && innerModel.isTextual()
+                    && !FaultPlan.normalizeModel(innerModel.asText()).equals(model.id())) {
+                throw ApiError.invalidArgument("* " + field + ".model: Model names in the requests (" + innerModel.asText()
+                        + ") must match the model in the URL (models/" + model.id() + ").\n");
+            }
+            String text = embeddingText(one.get("content"), field + ".content");
+            int dims = dimensions(one.get("outputDimensionality"), model, field);
+            embeddings.add(values(text, dims));
+        }
+        return root;
+    }
+
+    private static ObjectNode predict(JsonNode request, KnownModel model) {
+        JsonNode instances = request.get("instances");
+        if (instances == null || !instances.isArray() || instances.isEmpty()) {
+            throw ApiError.invalidArgument("Invalid request: instances must be a non-empty list.");
+        }
+        int dims = dimensions(request.path("parameters").get("outputDimensionality"), model, "parameters");
+        ObjectNode root = NODES.objectNode();
+        ArrayNode predictions = root.putArray("predictions");
+        long characters = 0;
+        for (JsonNode instance : instances) {
+            JsonNode content = instance.get("content");
+            if (content == null || !content.isTextual() || content.asText().isEmpty()) {
+                throw ApiError.invalidArgument("Invalid request: each instance needs a non-empty \"content\" string.");
+            }
+            String text = content.asText();
+            characters += text.codePointCount(0, text.length());
+            int tokens = EmulatorTokenizer.count(text);
+            ObjectNode embeddings = values(text, dims);
+            ObjectNode statistics = embeddings.putObject("statistics");
+            statistics.put("token_count", Math.min(tokens, model.inputTokenLimit()));
+            statistics.put("truncated", tokens > model.inputTokenLimit());
+            predictions.addObject().set("embeddings", embeddings);
+        }
+        root.putObject("metadata").put("billableCharacterCount", characters);
+        return root;
+    }
+
+    private static String embeddingText(JsonNode content, String field) {
+        JsonNode parts = content == null ? null : content.get("parts");
+        if (parts == null || !parts.isArray() || parts.isEmpty()) {
+            throw ApiError.invalidArgument("* " + field + ".parts: contents.parts must not be empty.\n");
+        }
+        List<String> texts = new ArrayList<>();
+        for (JsonNode part : parts) {
+            JsonNode text = part.get("text");
+            if (text != null && text.isTextual()) {
+                texts.add(text.asText());
+            }
+        }
+        if (texts.isEmpty()) {
+            throw ApiError.invalidArgument("* " + field + ".parts: only text parts can be embedded.\n");
+        }
+        return String.join(" ", texts);
+    }
+
+    private static int dimensions(JsonNode requested, KnownModel model, String field) {
+        if (requested == null || requested.isNull()) {
+            return model.embeddingDimensions();
+        }
+        int dims = requested.asInt(-1);
+        if (!requested.isNumber() || dims < 1 || dims > model.embeddingDimensions()) {
+            throw ApiError.invalidArgument("* " + field + ".output_dimensionality: output_dimensionality must be "
+                    + "between 1 and " + model.embeddingDimensions() + ".\n");
+        }
+        return dims;
+    }
+
+    private static ObjectNode values(String text, int dims) {
+        ObjectNode embedding = NODES.objectNode();
+        ArrayNode values = embedding.putArray("values");
+        for (float v : EmulatorEmbeddings.embed(text, dims)) {
+            values.add(v);
+        }
+        return embedding;
+    }
+
+    // ---------------------------------------------------------------- streaming
+
+    private void stream(HttpExchange exchange, Generation generation, boolean sse, FaultPlan.Fault fault)
+            throws IOException {
+        List<ObjectNode> chunks = generation.chunks(emulator.config().streamChunkTokens());
+        boolean cut = fault != null && fault.type() == FaultPlan.Type.CUT_STREAM;
+        boolean error = fault != null && fault.type() == FaultPlan.Type.STREAM_ERROR;
+        int stopAt = cut || error ? Math.min(fault.afterChunks(), chunks.size()) : chunks.size();
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", sse ? "text/event-stream" : "application/json; charset=UTF-8");
+        headers.set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        if (!sse) {
+            out.write('[');
+        }
+        for (int i = 0; i < stopAt; i++) {
+            writeElement(out, JSON.writeValueAsBytes(chunks.get(i)), sse, i == 0);
+            out.flush();
+        }
+        if (cut) {
+            out.flush();
+            throw new DropConnection();
+        }
+        if (error) {
+            writeElement(out, JSON.writeValueAsBytes(ApiError.serverFault(fault.httpStatus()).toJson()), sse, stopAt == 0);
+        }
+        if (!sse) {
+            out.write(']');
+        }
+        out.close();
+    }
+
+    private static void writeElement(OutputStream out, byte[] json, boolean sse, boolean first) throws IOException {
+        if (sse) {
+            out.write(SSE_PREFIX);
+            out.write(json);
+            out.write(SSE_SUFFIX);
+        } else {
+            if (!first) {
+                out.write(',');
+                out.write('\r');
+                out.write('\n');
+            }
+            out.write(json);
+        }
+    }
+
+    // ---------------------------------------------------------------- output helpers
+
+    static void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        sendBytes(exchange, status, JSON.writeValueAsBytes(body), Map.of());
+    }
+
+    static void sendBytes(HttpExchange exchange, int status, byte[] bytes, Map<String, String> extraHeaders)
+            throws IOException {
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", "application/json; charset=UTF-8");
+        extraHeaders.forEach(headers::set);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    static void sendError(HttpExchange exchange, ApiError error) {
+        try {
+            sendBytes(exchange, error.code, JSON.writeValueAsBytes(error.toJson()), error.headers);
+        } catch (IOException | RuntimeException e) {
+            // headers already sent or the client is gone
+        }
+    }
+
+    private static Map<String, List<String>> lowerCase(Headers headers) {
+        Map<String, List<String>> out = new HashMap<>(headers.size() * 2);
+        headers.forEach((name, values) -> out.merge(name.toLowerCase(Locale.ROOT), List.copyOf(values), (a, b) -> {
+            List<String> merged = new ArrayList<>(a);
+            merged.addAll(b);
+            return List.copyOf(merged);
+        }));
+        return Map.copyOf(out);
+    }
+
+}

@@ -1,0 +1,109 @@
+package dev.gemgate.emulator;
+
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Standalone entry point: {@code java -jar gemgate-emulator.jar [--port 8089] [--host 127.0.0.1]
+ * [--api-key K]... [--chunk-tokens 8] [--no-record]}. Environment fallbacks: {@code EMULATOR_PORT},
+ * {@code EMULATOR_HOST}, {@code EMULATOR_API_KEYS} (comma-separated). Runs until killed.
+ */
+public final class EmulatorMain {
+
+    public static final int DEFAULT_PORT = 8089;
+
+    private EmulatorMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        EmulatorConfig config;
+        try {
+            config = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("gemgate-emulator: " + e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+            return;
+        }
+        if (config == null) {
+            System.out.println(usage());
+            return;
+        }
+        GeminiEmulator emulator = GeminiEmulator.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            emulator.close();
+            stopped.countDown();
+        }, "emulator-shutdown"));
+        System.out.println("Gemini emulator listening on " + emulator.baseUrl()
+                + (config.acceptedApiKeys().isEmpty() ? " (any API key accepted)"
+                : " (" + config.acceptedApiKeys().size() + " API key(s) accepted)"));
+        stopped.await();
+    }
+
+    /** The configuration from arguments and environment; null when help was asked for. */
+    static EmulatorConfig parse(String[] args) {
+        EmulatorConfig.Builder builder = EmulatorConfig.builder().port(DEFAULT_PORT);
+        String envPort = System.getenv("EMULATOR_PORT");
+        if (envPort != null && !envPort.isBlank()) {
+            builder.port(parsePort(envPort.trim()));
+        }
+        String envHost = System.getenv("EMULATOR_HOST");
+        if (envHost != null && !envHost.isBlank()) {
+            builder.host(envHost.trim());
+        }
+        String envKeys = System.getenv("EMULATOR_API_KEYS");
+        if (envKeys != null && !envKeys.isBlank()) {
+            builder.acceptApiKey(splitKeys(envKeys));
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            switch (arg) {
+                case "-h", "--help" -> {
+                    return null;
+                }
+                case "--no-record" -> builder.recordRequests(false);
+                case "--port", "-p", "--host", "--api-key", "--chunk-tokens" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException(arg + " needs a value");
+                        }
+                        value = args[++i];
+                    }
+                    switch (arg) {
+                        case "--port", "-p" -> builder.port(parsePort(value));
+                        case "--host" -> builder.host(value);
+                        case "--api-key" -> builder.acceptApiKey(splitKeys(value));
+                        default -> builder.streamChunkTokens(Integer.parseInt(value));
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + arg);
+            }
+        }
+        return builder.build();
+    }
+
+    private static String[] splitKeys(String keys) {
+        return Arrays.stream(keys.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toArray(String[]::new);
+    }
+
+    private static int parsePort(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a port: " + value);
+        }
+    }
+
+    static String usage() {
+        return "usage: java -jar gemgate-emulator.jar [--port N (default 8089, env EMULATOR_PORT)] "
+                + "[--host H (default 127.0.0.1, env EMULATOR_HOST)] [--api-key K[,K2]... (env EMULATOR_API_KEYS; "
+                + "default: any key)] [--chunk-tokens N (default 8)] [--no-record]";
+    }
+}

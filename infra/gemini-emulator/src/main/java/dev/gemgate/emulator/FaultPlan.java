@@ -1,0 +1,259 @@
+package dev.gemgate.emulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A thread-safe, ordered queue of faults consumed by the next matching calls to the model endpoints
+ * ({@code generateContent}, {@code streamGenerateContent}, {@code countTokens}, {@code embedContent},
+ * {@code batchEmbedContents}, {@code predict}); never by {@code /emulator/*} or the models list/get.
+ *
+ * <p>Rules:
+ * <ul>
+ *   <li>{@code times} is how many calls a fault affects; {@code -1} means "until cleared"; 0 adds nothing.</li>
+ *   <li>A call takes at most one {@link Type#LATENCY} fault (the oldest matching one) <em>and</em> at most
+ *       one other fault (the oldest matching one): a latency fault delays the call, then the other fault
+ *       (or the normal reply) happens. So {@code latency(-1, 2s)} plus {@code rateLimit(1, ...)} gives one
+ *       slow 429 followed by slow successes.</li>
+ *   <li>{@link Type#CUT_STREAM} and {@link Type#STREAM_ERROR} only match streaming calls; other calls
+ *       skip them without consuming them.</li>
+ *   <li>A fault added through {@link #forModel(String)} only matches calls to that model
+ *       ({@code gemini-2.5-flash} and {@code models/gemini-2.5-flash} are the same model).</li>
+ *   <li>Faults apply after routing, authentication and the unknown-model check, before the body is
+ *       validated.</li>
+ * </ul>
+ */
+public final class FaultPlan {
+
+    /** The kinds of fault. */
+    public enum Type {
+        /** 429 RESOURCE_EXHAUSTED with QuotaFailure + RetryInfo details and a Retry-After header. */
+        RATE_LIMIT,
+        /** An HTTP error status (500 INTERNAL, 502/503 UNAVAILABLE, 504 DEADLINE_EXCEEDED, ...). */
+        SERVER_ERROR,
+        /** Added latency before the reply (time to first byte). */
+        LATENCY,
+        /** A stream sends N chunks then the connection is dropped, no terminating chunk. */
+        CUT_STREAM,
+        /** The request is accepted and never answered until the client gives up or the emulator closes. */
+        HANG,
+        /** A stream sends N chunks, then an error event {@code data: {"error":{...}}}, then ends. */
+        STREAM_ERROR
+    }
+
+    /**
+     * One fault as queued.
+     *
+     * @param type        the kind
+     * @param times       calls left to affect; -1 = until cleared
+     * @param model       the model it is scoped to (without {@code models/}), or null for any model
+     * @param delay       RATE_LIMIT: the retry delay; LATENCY: the added latency; otherwise null
+     * @param httpStatus  SERVER_ERROR / STREAM_ERROR: the HTTP status; RATE_LIMIT: 429; otherwise 0
+     * @param afterChunks CUT_STREAM / STREAM_ERROR: the chunks sent before the fault; otherwise 0
+     */
+    public record Fault(Type type, int times, String model, Duration delay, int httpStatus, int afterChunks) {
+        public Fault {
+            Objects.requireNonNull(type, "type");
+            if (times < -1) {
+                throw new IllegalArgumentException("times must be -1 (until cleared) or >= 0: " + times);
+            }
+            model = model == null || model.isBlank() ? null : normalizeModel(model);
+            if (delay != null && delay.isNegative()) {
+                throw new IllegalArgumentException("negative delay: " + delay);
+            }
+            if ((type == Type.RATE_LIMIT || type == Type.LATENCY) && delay == null) {
+                throw new IllegalArgumentException(type + " needs a delay");
+            }
+            if ((type == Type.SERVER_ERROR || type == Type.STREAM_ERROR) && (httpStatus < 400 || httpStatus > 599)) {
+                throw new IllegalArgumentException(type + " needs an HTTP error status (400-599): " + httpStatus);
+            }
+            if ((type == Type.CUT_STREAM || type == Type.STREAM_ERROR) && afterChunks < 0) {
+                throw new IllegalArgumentException("afterChunks must be >= 0: " + afterChunks);
+            }
+        }
+
+        boolean appliesTo(String requestModel, boolean streaming) {
+            if (model != null && !model.equals(requestModel)) {
+                return false;
+            }
+            return streaming || (type != Type.CUT_STREAM && type != Type.STREAM_ERROR);
+        }
+    }
+
+    /** What a call got from the plan: an optional latency and an optional other fault. */
+    record Decision(Duration latency, Fault fault) {
+        static final Decision NONE = new Decision(null, null);
+    }
+
+    private static final class Entry {
+        final Fault fault;
+        int remaining;
+
+        Entry(Fault fault) {
+            this.fault = fault;
+            this.remaining = fault.times();
+        }
+    }
+
+    private static final class Queue {
+        final List<Entry> entries = new ArrayList<>();
+        volatile int size;
+    }
+
+    private final Queue queue;
+    private final String scope;
+
+    /** An empty, unscoped plan. */
+    public FaultPlan() {
+        this(new Queue(), null);
+    }
+
+    private FaultPlan(Queue queue, String scope) {
+        this.queue = queue;
+        this.scope = scope;
+    }
+
+    /**
+     * A view of this plan whose additions are scoped to {@code model} (and whose {@link #clear()} and
+     * {@link #pending()} only concern that model's faults).
+     */
+    public FaultPlan forModel(String model) {
+        Objects.requireNonNull(model, "model");
+        return new FaultPlan(queue, normalizeModel(model));
+    }
+
+    /** The model this view is scoped to, or null. */
+    public String model() {
+        return scope;
+    }
+
+    /** The next {@code times} calls get 429 RESOURCE_EXHAUSTED with RetryInfo {@code retryDelay} and Retry-After. */
+    public FaultPlan rateLimit(int times, Duration retryDelay) {
+        return add(new Fault(Type.RATE_LIMIT, times, scope, Objects.requireNonNull(retryDelay, "retryDelay"), 429, 0));
+    }
+
+    /** The next {@code times} calls get {@code httpStatus} (500, 502, 503, 504, ...) with the matching google status. */
+    public FaultPlan serverError(int times, int httpStatus) {
+        return add(new Fault(Type.SERVER_ERROR, times, scope, null, httpStatus, 0));
+    }
+
+    /** The next {@code times} calls (-1: until cleared) are answered {@code delay} later. */
+    public FaultPlan latency(int times, Duration delay) {
+        return add(new Fault(Type.LATENCY, times, scope, Objects.requireNonNull(delay, "delay"), 0, 0));
+    }
+
+    /** The next {@code times} streaming calls send {@code chunks} chunks, then the connection is dropped. */
+    public FaultPlan cutStreamAfter(int times, int chunks) {
+        return add(new Fault(Type.CUT_STREAM, times, scope, null, 0, chunks));
+    }
+
+    /** The next {@code times} calls are never answered (until the client gives up or the emulator closes). */
+    public FaultPlan hang(int times) {
+        return add(new Fault(Type.HANG, times, scope, null, 0, 0));
+    }
+
+    /**
+     * The next {@code times} streaming calls send {@code afterChunks} chunks, then an SSE error event
+     * {@code data: {"error":{"code":httpStatus,...}}} (an {@code {"error":...}} element in the JSON-array
+     * form), then end normally.
+     */
+    public FaultPlan streamError(int times, int afterChunks, int httpStatus) {
+        return add(new Fault(Type.STREAM_ERROR, times, scope, null, httpStatus, afterChunks));
+    }
+
+    /** Queues a fault as given (its own model scope wins over this view's scope when set). */
+    public FaultPlan add(Fault fault) {
+        Objects.requireNonNull(fault, "fault");
+        if (fault.model() == null && scope != null) {
+            fault = new Fault(fault.type(), fault.times(), scope, fault.delay(), fault.httpStatus(), fault.afterChunks());
+        }
+        if (fault.times() == 0) {
+            return this;
+        }
+        synchronized (queue) {
+            queue.entries.add(new Entry(fault));
+            queue.size = queue.entries.size();
+        }
+        return this;
+    }
+
+    /** The queued faults with their remaining counts, oldest first (only this view's model when scoped). */
+    public List<Fault> pending() {
+        synchronized (queue) {
+            List<Fault> out = new ArrayList<>(queue.entries.size());
+            for (Entry e : queue.entries) {
+                if (scope == null || scope.equals(e.fault.model())) {
+                    Fault f = e.fault;
+                    out.add(new Fault(f.type(), e.remaining, f.model(), f.delay(), f.httpStatus(), f.afterChunks()));
+                }
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    /** Removes every queued fault (a {@link #forModel scoped view} removes only its model's faults). */
+    public void clear() {
+        synchronized (queue) {
+            if (scope == null) {
+                queue.entries.clear();
+            } else {
+                queue.entries.removeIf(e -> scope.equals(e.fault.model()));
+            }
+            queue.size = queue.entries.size();
+        }
+    }
+
+    /** Takes what applies to one call to {@code model}, consuming one use of each fault taken. */
+    Decision next(String model, boolean streaming) {
+        if (queue.size == 0) {
+            return Decision.NONE;
+        }
+        String normalized = model == null ? null : normalizeModel(model);
+        Entry latency = null;
+        Entry other = null;
+        synchronized (queue) {
+            for (Entry e : queue.entries) {
+                if (!e.fault.appliesTo(normalized, streaming)) {
+                    continue;
+                }
+                if (e.fault.type() == Type.LATENCY) {
+                    if (latency == null) {
+                        latency = e;
+                    }
+                } else if (other == null) {
+                    other = e;
+                }
+                if (latency != null && other != null) {
+                    break;
+                }
+            }
+            consume(latency);
+            consume(other);
+            if (latency != null || other != null) {
+                Iterator<Entry> it = queue.entries.iterator();
+                while (it.hasNext()) {
+                    if (it.next().remaining == 0) {
+                        it.remove();
+                    }
+                }
+                queue.size = queue.entries.size();
+            }
+        }
+        return new Decision(latency == null ? null : latency.fault.delay(), other == null ? null : other.fault);
+    }
+
+    private static void consume(Entry e) {
+        if (e != null && e.remaining > 0) {
+            e.remaining--;
+        }
+    }
+
+    static String normalizeModel(String model) {
+        String m = model.trim();
+        int slash = m.lastIndexOf('/');
+        return slash >= 0 ? m.substring(slash + 1) : m;
+    }
+}

@@ -1,0 +1,182 @@
+package dev.gemgate.emulator;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An in-process HTTP server speaking the Gemini API wire protocol (Developer API under {@code /v1/} and
+ * {@code /v1beta/}, Vertex AI under {@code /v1beta1/} and {@code /v1/projects/...}) with deterministic replies
+ * ({@code "Echo: " + last user text}), {@link EmulatorTokenizer honest token counts}, a {@link FaultPlan} and a
+ * log of the requests it received. One virtual thread per request; no per-request logging.
+ *
+ * <pre>{@code
+ * try (GeminiEmulator emulator = GeminiEmulator.start(0)) {
+ *     emulator.faults().rateLimit(1, Duration.ofSeconds(3));
+ *     // point a client at emulator.baseUrl() ...
+ * }
+ * }</pre>
+ */
+public final class GeminiEmulator implements AutoCloseable {
+
+    /** How many requests {@link #recordedRequests()} keeps (the most recent ones). */
+    public static final int RECORDED_REQUESTS_CAPACITY = 10_000;
+
+    /** The listen backlog: generous, so thousands of simultaneous connects are not refused. */
+    static final int BACKLOG = 16_384;
+
+    static {
+        // JDK HttpServer tuning, read once per JVM when the first server starts (an explicit -D wins):
+        // Nagle off (it adds ~40 ms to small keep-alive replies); keep up to 20,000 idle keep-alive
+        // connections instead of 200 (beyond that the server closes connections that clients then try to
+        // reuse, which fails their next request); close idle connections after 10 minutes instead of 30 s,
+        // longer than the keep-alive of common clients (OkHttp 5 min, java.net.http 30 s), so the client
+        // closes first and never reuses a connection the server is closing.
+        setIfAbsent("sun.net.httpserver.nodelay", "true");
+        setIfAbsent("sun.net.httpserver.maxIdleConnections", "20000");
+        setIfAbsent("sun.net.httpserver.idleInterval", "600");
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
+    private final EmulatorConfig config;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final FaultPlan faults = new FaultPlan();
+    private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final int port;
+
+    private GeminiEmulator(EmulatorConfig config) throws IOException {
+        this.config = config;
+        this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), BACKLOG);
+        this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", new EmulatorHandler(this));
+        server.start();
+        this.port = server.getAddress().getPort();
+    }
+
+    /** Starts an emulator on {@code port} (0 = an ephemeral port) of 127.0.0.1 with the default configuration. */
+    public static GeminiEmulator start(int port) {
+        return start(EmulatorConfig.builder().port(port).build());
+    }
+
+    /** Starts an emulator with {@code config}. */
+    public static GeminiEmulator start(EmulatorConfig config) {
+        try {
+            return new GeminiEmulator(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the Gemini emulator on " + config.host() + ":" + config.port(), e);
+        }
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** e.g. {@code http://127.0.0.1:PORT} (a wildcard bind address is reported as 127.0.0.1). */
+    public String baseUrl() {
+        String host = config.host();
+        try {
+            if (InetAddress.getByName(host).isAnyLocalAddress()) {
+                host = "127.0.0.1";
+            }
+        } catch (IOException e) {
+            // keep the configured name
+        }
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port;
+    }
+
+    public EmulatorConfig config() {
+        return config;
+    }
+
+    /** The fault plan consumed by the next matching model calls. */
+    public FaultPlan faults() {
+        return faults;
+    }
+
+    /** The last (up to {@value #RECORDED_REQUESTS_CAPACITY}) requests received, oldest first. */
+    public List<RecordedRequest> recordedRequests() {
+        synchronized (recorded) {
+            return List.copyOf(recorded);
+        }
+    }
+
+    public void clearRecordedRequests() {
+        synchronized (recorded) {
+            recorded.clear();
+        }
+    }
+
+    /** Stops listening, releases hanging and delayed requests (their connections are dropped). Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void record(RecordedRequest request) {
+        synchronized (recorded) {
+            if (recorded.size() >= RECORDED_REQUESTS_CAPACITY) {
+                recorded.removeFirst();
+            }
+            recorded.addLast(request);
+        }
+    }
+
+    /**
+     * Waits {@code delay} (null: until close). When the emulator closes first, the connection is dropped.
+     */
+    void pause(Duration delay) {
+        try {
+            boolean closedNow = delay == null ? awaitForever() : closing.await(delay.toNanos(), TimeUnit.NANOSECONDS);
+            if (closedNow) {
+                throw new EmulatorHandler.DropConnection();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmulatorHandler.DropConnection();
+        }
+    }
+
+    private boolean awaitForever() throws InterruptedException {
+        closing.await();
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "GeminiEmulator[" + baseUrl() + "]";
+    }
+}

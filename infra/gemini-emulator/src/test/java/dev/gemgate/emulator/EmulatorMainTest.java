@@ -1,0 +1,37 @@
+package dev.gemgate.emulator;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EmulatorMainTest {
+
+    @Test
+    void parsesArguments() {
+        EmulatorConfig config = EmulatorMain.parse(new String[] {"--port", "18089", "--host=0.0.0.0", "--api-key", "a,b",
+                "--api-key=c", "--chunk-tokens", "3", "--no-record"});
+        assertThat(config.port()).isEqualTo(18089);
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.acceptedApiKeys()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(config.streamChunkTokens()).isEqualTo(3);
+        assertThat(config.recordRequests()).isFalse();
+    }
+
+    @Test
+    void defaultsToPort8089WhenNoEnvironment() {
+        if (System.getenv("EMULATOR_PORT") == null) {
+            assertThat(EmulatorMain.parse(new String[0]).port()).isEqualTo(EmulatorMain.DEFAULT_PORT);
+        }
+        assertThat(EmulatorMain.parse(new String[] {"--help"})).isNull();
+        assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--bogus"})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--port"})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void wildcardHostIsReportedAsLoopbackInTheBaseUrl() {
+        try (GeminiEmulator emulator = GeminiEmulator.start(EmulatorConfig.builder().host("0.0.0.0").build())) {
+            assertThat(emulator.baseUrl()).isEqualTo("http://127.0.0.1:" + emulator.port());
+        }
+    }
+}
