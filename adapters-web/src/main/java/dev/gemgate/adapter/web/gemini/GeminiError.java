@@ -1,0 +1,92 @@
+package dev.gemgate.adapter.web.gemini;
+
+import dev.gemgate.domain.common.AuthenticationException;
+import dev.gemgate.domain.common.DomainException;
+import dev.gemgate.domain.common.InvalidRequestException;
+import dev.gemgate.domain.common.LimitExceededException;
+import dev.gemgate.domain.common.NotFoundException;
+import dev.gemgate.domain.common.PermissionDeniedException;
+import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.common.UpstreamException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Gemini's error envelope, {@code {"error":{"code","message","status","details"}}}, and the single mapping of
+ * Gemgate's typed failures onto it. Every error carries a google.rpc.RequestInfo detail with the request id.
+ */
+public record GeminiError(int httpStatus, String status, String message, Optional<Duration> retryAfter,
+                          List<Map<String, Object>> extraDetails) {
+
+    public static GeminiError of(DomainException e) {
+        return switch (e) {
+            case InvalidRequestException i -> simple(400, "INVALID_ARGUMENT", i.getMessage());
+            case NotFoundException n -> simple(404, "NOT_FOUND", n.getMessage());
+            case AuthenticationException a -> simple(401, "UNAUTHENTICATED", a.getMessage());
+            case PermissionDeniedException p -> simple(403, "PERMISSION_DENIED", p.getMessage());
+            case LimitExceededException l -> new GeminiError(429, "RESOURCE_EXHAUSTED", l.getMessage(),
+                    l.retryAfter(), List.of(quotaFailure(l)));
+            case UpstreamException u -> ofUpstream(u);
+        };
+    }
+
+    private static GeminiError ofUpstream(UpstreamException u) {
+        return switch (u.kind()) {
+            case RATE_LIMITED -> new GeminiError(429, "RESOURCE_EXHAUSTED",
+                    "The upstream Gemini quota is exhausted: " + u.getMessage(), u.retryDelay(), List.of());
+            case TIMEOUT -> simple(504, "DEADLINE_EXCEEDED", "The upstream did not answer in time.");
+            case INVALID_REQUEST -> simple(400, "INVALID_ARGUMENT", u.getMessage());
+            case NOT_FOUND -> simple(404, "NOT_FOUND", u.getMessage());
+            case CREDENTIAL_REJECTED -> simple(503, "UNAVAILABLE",
+                    "The upstream refused the gateway's credential; an operator must fix it.");
+            case UNAVAILABLE -> simple(503, "UNAVAILABLE", "The upstream is unavailable: " + u.getMessage());
+            case PROTOCOL_ERROR -> simple(502, "UNAVAILABLE", "The upstream answered something unreadable.");
+        };
+    }
+
+    public static GeminiError simple(int httpStatus, String status, String message) {
+        return new GeminiError(httpStatus, status, message, Optional.empty(), List.of());
+    }
+
+    public static GeminiError internal() {
+        return simple(500, "INTERNAL", "Internal error. Quote the x-request-id header when reporting it.");
+    }
+
+    private static Map<String, Object> quotaFailure(LimitExceededException l) {
+        Map<String, Object> violation = new LinkedHashMap<>();
+        violation.put("subject", l.kind() == LimitExceededException.Kind.QUOTA ? "quota" : "budget");
+        violation.put("quotaId", l.limitName());
+        violation.put("description", l.getMessage());
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("@type", "type.googleapis.com/google.rpc.QuotaFailure");
+        detail.put("violations", List.of(violation));
+        return detail;
+    }
+
+    /** Whole seconds for Retry-After (HTTP allows no fractions), at least 1. */
+    public Optional<Long> retryAfterSeconds() {
+        return retryAfter.map(d -> Math.max(1, (d.toMillis() + 999) / 1000));
+    }
+
+    public Map<String, Object> envelope(RequestId requestId) {
+        List<Object> details = new ArrayList<>(extraDetails);
+        retryAfter.ifPresent(d -> details.add(Map.of("@type", "type.googleapis.com/google.rpc.RetryInfo",
+                "retryDelay", retryAfterSeconds().orElseThrow() + "s")));
+        if (requestId != null) {
+            details.add(Map.of("@type", "type.googleapis.com/google.rpc.RequestInfo", "requestId", requestId.value()));
+        }
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", httpStatus);
+        error.put("message", message);
+        error.put("status", status);
+        if (!details.isEmpty()) {
+            error.put("details", details);
+        }
+        return Map.of("error", error);
+    }
+}

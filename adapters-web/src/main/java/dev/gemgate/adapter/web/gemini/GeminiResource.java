@@ -1,0 +1,200 @@
+package dev.gemgate.adapter.web.gemini;
+
+import dev.gemgate.adapter.web.RequestIdFilter;
+import dev.gemgate.application.generation.CacheDirective;
+import dev.gemgate.application.generation.CountTokens;
+import dev.gemgate.application.generation.GenerateContent;
+import dev.gemgate.application.generation.GetModel;
+import dev.gemgate.application.generation.ListModels;
+import dev.gemgate.application.tenant.AuthenticateApiKey;
+import dev.gemgate.application.tenant.Caller;
+import dev.gemgate.domain.common.InvalidRequestException;
+import dev.gemgate.domain.common.NotFoundException;
+import dev.gemgate.domain.generation.GenerationRequest;
+import dev.gemgate.domain.generation.ModelId;
+import dev.gemgate.domain.generation.ModelInfo;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.MDC;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Gemini-native tenant surface, under both {@code /v1beta} and {@code /v1} (the Java SDK 2.x calls {@code /v1}).
+ * It authenticates, translates JSON to domain requests and back, and leaves every policy to the use cases. Blocking
+ * code on virtual threads: the upstream SDK blocks, and a virtual thread per in-flight call costs almost nothing.
+ */
+@Path("/{version:v1|v1beta}/models")
+public class GeminiResource {
+    public static final String END_USER_HEADER = "x-gemgate-user";
+    private static final int MAX_PAGE_SIZE = 1000;
+
+    private final AuthenticateApiKey authenticate;
+    private final GenerateContent generateContent;
+    private final CountTokens countTokens;
+    private final ListModels listModels;
+    private final GetModel getModel;
+
+    public GeminiResource(AuthenticateApiKey authenticate, GenerateContent generateContent, CountTokens countTokens,
+                          ListModels listModels, GetModel getModel) {
+        this.authenticate = authenticate;
+        this.generateContent = generateContent;
+        this.countTokens = countTokens;
+        this.listModels = listModels;
+        this.getModel = getModel;
+    }
+
+    @POST
+    @Path("{target}")
+    @RunOnVirtualThread
+    public Response call(@PathParam("target") String target, @Context ContainerRequestContext context, byte[] body,
+                         @HeaderParam("x-goog-api-key") String apiKeyHeader, @QueryParam("key") String apiKeyQuery,
+                         @HeaderParam("Authorization") String authorization,
+                         @HeaderParam(END_USER_HEADER) String endUser,
+                         @HeaderParam("Cache-Control") String cacheControl) {
+        Caller caller = authenticate(apiKeyHeader, apiKeyQuery, authorization);
+        int colon = target.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new NotFoundException("Unknown method: use models/{model}:generateContent or :countTokens.");
+        }
+        String action = target.substring(colon + 1);
+        ModelId model = parseModel(target.substring(0, colon));
+        return switch (action) {
+            case "generateContent" -> {
+                GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(caller,
+                        new GenerationRequest(model, GeminiJson.readObject(body)), RequestIdFilter.of(context),
+                        endUser(endUser), cacheDirective(cacheControl)));
+                yield json(result.response().body())
+                        .header("x-gemgate-cache", result.cacheStatus().name().toLowerCase())
+                        .header("x-gemgate-served-model", result.response().servedModel().value())
+                        .build();
+            }
+            case "countTokens" -> {
+                long total = countTokens.execute(new CountTokens.Command(caller,
+                        new GenerationRequest(model, countTokensBody(GeminiJson.readObject(body))),
+                        RequestIdFilter.of(context)));
+                yield json(Map.of("totalTokens", total)).build();
+            }
+            case "streamGenerateContent", "embedContent", "batchEmbedContents", "batchGenerateContent" ->
+                    throw new UnimplementedException(action);
+            default -> throw new NotFoundException("Unknown method '" + action + "' on models/" + model + ".");
+        };
+    }
+
+    @GET
+    @RunOnVirtualThread
+    public Response list(@HeaderParam("x-goog-api-key") String apiKeyHeader, @QueryParam("key") String apiKeyQuery,
+                         @HeaderParam("Authorization") String authorization, @QueryParam("pageSize") Integer pageSize,
+                         @QueryParam("pageToken") String pageToken) {
+        authenticate(apiKeyHeader, apiKeyQuery, authorization);
+        List<ModelInfo> models = listModels.execute();
+        int size = pageSize == null || pageSize < 1 ? MAX_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
+        int offset = parsePageToken(pageToken, models.size());
+        List<ModelInfo> page = models.subList(offset, Math.min(models.size(), offset + size));
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("models", page.stream().map(GeminiResource::modelJson).toList());
+        if (offset + page.size() < models.size()) {
+            reply.put("nextPageToken", Integer.toString(offset + page.size()));
+        }
+        return json(reply).build();
+    }
+
+    @GET
+    @Path("{model}")
+    @RunOnVirtualThread
+    public Response get(@PathParam("model") String model, @HeaderParam("x-goog-api-key") String apiKeyHeader,
+                        @QueryParam("key") String apiKeyQuery, @HeaderParam("Authorization") String authorization) {
+        authenticate(apiKeyHeader, apiKeyQuery, authorization);
+        return json(modelJson(getModel.execute(parseModel(model)))).build();
+    }
+
+    private Caller authenticate(String header, String query, String authorization) {
+        Caller caller = authenticate.authenticate(TenantKeys.extract(header, query, authorization));
+        MDC.put("tenantId", caller.tenant().toString());
+        return caller;
+    }
+
+    private static ModelId parseModel(String text) {
+        if (!ModelId.isValid(text)) {
+            throw new NotFoundException("models/" + text + " is not found: not a valid model name.");
+        }
+        return ModelId.parse(text);
+    }
+
+    /** countTokens takes {"contents":[...]} or {"generateContentRequest":{...}}. */
+    private static Map<String, Object> countTokensBody(Map<String, Object> body) {
+        Object inner = body.get("generateContentRequest");
+        if (inner instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> request = (Map<String, Object>) m;
+            return request;
+        }
+        if (inner != null) {
+            throw new InvalidRequestException("generateContentRequest must be an object.");
+        }
+        return body;
+    }
+
+    private static int parsePageToken(String token, int total) {
+        if (token == null || token.isEmpty()) {
+            return 0;
+        }
+        try {
+            int offset = Integer.parseInt(token);
+            if (offset >= 0 && offset <= total) {
+                return offset;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the refusal
+        }
+        throw new InvalidRequestException("Invalid pageToken.");
+    }
+
+    private static Optional<String> endUser(String header) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        String user = header.strip();
+        if (user.length() > 128) {
+            throw new InvalidRequestException(END_USER_HEADER + " must be at most 128 characters.");
+        }
+        return Optional.of(user);
+    }
+
+    private static CacheDirective cacheDirective(String cacheControl) {
+        if (cacheControl == null) {
+            return CacheDirective.DEFAULT;
+        }
+        String value = cacheControl.toLowerCase();
+        if (value.contains("no-store")) {
+            return CacheDirective.NO_STORE;
+        }
+        return value.contains("no-cache") ? CacheDirective.BYPASS : CacheDirective.DEFAULT;
+    }
+
+    private static Map<String, Object> modelJson(ModelInfo m) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", m.id().resourceName());
+        json.put("displayName", m.displayName());
+        json.put("inputTokenLimit", m.inputTokenLimit());
+        json.put("outputTokenLimit", m.outputTokenLimit());
+        json.put("supportedGenerationMethods", m.supportedGenerationMethods());
+        return json;
+    }
+
+    private static Response.ResponseBuilder json(Object tree) {
+        return Response.ok(GeminiJson.write(tree), MediaType.APPLICATION_JSON_TYPE);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.gemgate.adapter.web.gemini;
+
+import dev.gemgate.domain.common.AuthenticationException;
+import dev.gemgate.domain.common.LimitExceededException;
+import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.common.UpstreamException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GeminiErrorTest {
+    @Test
+    void aQuotaRefusalIs429WithQuotaFailureRetryInfoAndWholeSecondRetryAfter() {
+        GeminiError error = GeminiError.of(new LimitExceededException(LimitExceededException.Kind.QUOTA,
+                "requests-per-minute", Duration.ofMillis(1_200), "Quota exceeded"));
+        assertThat(error.httpStatus()).isEqualTo(429);
+        assertThat(error.retryAfterSeconds()).hasValue(2L);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = (Map<String, Object>) error.envelope(new RequestId("req-12345678")).get("error");
+        assertThat(body).containsEntry("code", 429).containsEntry("status", "RESOURCE_EXHAUSTED");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> details = (List<Map<String, Object>>) body.get("details");
+        assertThat(details).hasSize(3).anySatisfy(d -> assertThat(d)
+                .containsEntry("@type", "type.googleapis.com/google.rpc.RetryInfo").containsEntry("retryDelay", "2s"));
+    }
+
+    @Test
+    void upstreamFailuresMapToGeminiStatusesWithoutLeakingTheCredentialProblem() {
+        assertThat(GeminiError.of(new UpstreamException(UpstreamException.Kind.TIMEOUT, 0, "x")).status())
+                .isEqualTo("DEADLINE_EXCEEDED");
+        GeminiError credential = GeminiError.of(new UpstreamException(UpstreamException.Kind.CREDENTIAL_REJECTED, 400,
+                "API key not valid: AIzaSySecret"));
+        assertThat(credential.httpStatus()).isEqualTo(503);
+        assertThat(credential.message()).doesNotContain("AIzaSySecret");
+        assertThat(GeminiError.of(new AuthenticationException("no key")).httpStatus()).isEqualTo(401);
+    }
+
+    @Test
+    void keysComeFromTheHeaderThenTheQueryThenABearerToken() {
+        assertThat(TenantKeys.extract("h", "q", "Bearer b")).hasValue("h");
+        assertThat(TenantKeys.extract(null, "q", "Bearer b")).hasValue("q");
+        assertThat(TenantKeys.extract(" ", null, "bearer  b ")).hasValue("b");
+        assertThat(TenantKeys.extract(null, null, "Basic abc")).isEqualTo(Optional.empty());
+        assertThat(TenantKeys.extract(null, null, "Bearer ")).isEmpty();
+    }
+}
