@@ -1,0 +1,173 @@
+package dev.gemgate.adapter.gemini;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.google.genai.errors.ApiException;
+import com.google.genai.errors.GenAiIOException;
+import dev.gemgate.domain.common.UpstreamException;
+import dev.gemgate.domain.common.UpstreamException.Kind;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one place where SDK and transport failures become {@link UpstreamException}s. Decisions are made on the HTTP
+ * status and exception types only; the single exception is a 429's {@code RetryInfo.retryDelay}, which the SDK only
+ * exposes inside the message (it appends the error's {@code details} JSON). Messages never carry the credential's
+ * secret.
+ */
+final class UpstreamErrors {
+    static final String CREDENTIAL_REJECTED_MESSAGE = "upstream credential rejected";
+
+    /** {@code "retryDelay": "37s"} or {@code "1.500s"} (a protobuf Duration in JSON) inside the appended details. */
+    private static final Pattern RETRY_DELAY = Pattern.compile("\"retryDelay\"\\s*:\\s*\"(\\d+(?:\\.\\d{1,9})?)s\"");
+    private static final String REDACTED = "[redacted]";
+
+    private UpstreamErrors() {
+    }
+
+    /**
+     * @param failure        what the SDK (or our parsing) threw
+     * @param secret         the credential's secret, scrubbed from every message
+     * @param deadlinePassed whether the call's own timeout had run out when it failed: a transport failure then is
+     *                       the timeout, whatever the exception type
+     */
+    static UpstreamException translate(Throwable failure, String secret, boolean deadlinePassed) {
+        Throwable t = unwrap(failure);
+        if (t instanceof UpstreamException u) {
+            return u;
+        }
+        if (t instanceof ApiException api) {
+            return fromStatus(api, secret);
+        }
+        if (t instanceof GenAiIOException || t instanceof IOException || t instanceof UncheckedIOException) {
+            if (has(t, JsonProcessingException.class)) {
+                return build(Kind.PROTOCOL_ERROR, 0, "the upstream sent a response that is not valid JSON", t, secret);
+            }
+            if (has(t, InterruptedIOException.class) || deadlinePassed) {
+                // OkHttp's call timeout surfaces as InterruptedIOException("timeout"), SocketTimeoutException is one too
+                return build(Kind.TIMEOUT, 0, "the upstream did not answer in time", t, secret);
+            }
+            if (has(t, IOException.class)) {
+                return build(Kind.UNAVAILABLE, 0, "the upstream connection failed", t, secret);
+            }
+            return build(Kind.PROTOCOL_ERROR, 0, "the upstream response could not be read", t, secret);
+        }
+        if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return build(Kind.TIMEOUT, 0, "the upstream call was interrupted", t, secret);
+        }
+        return build(Kind.PROTOCOL_ERROR, 0, "the upstream response could not be read", t, secret);
+    }
+
+    private static UpstreamException fromStatus(ApiException api, String secret) {
+        int code = api.code();
+        String upstreamMessage = firstLine(api.message());
+        return switch (code) {
+            case 429 -> new UpstreamException(Kind.RATE_LIMITED, code,
+                    scrub("the upstream is rate limited: " + upstreamMessage, secret),
+                    retryDelay(api.message()).orElse(null), cause(api, secret));
+            case 500, 502, 503 -> build(Kind.UNAVAILABLE, code,
+                    "the upstream is unavailable (" + code + " " + api.status() + ")", api, secret);
+            case 504, 408 -> build(Kind.TIMEOUT, code, "the upstream timed out (" + code + " " + api.status() + ")",
+                    api, secret);
+            case 401, 403 -> build(Kind.CREDENTIAL_REJECTED, code, CREDENTIAL_REJECTED_MESSAGE, api, secret);
+            case 404 -> build(Kind.NOT_FOUND, code, nonBlank(upstreamMessage, "not found upstream"), api, secret);
+            case 400 -> apiKeyInvalid(api)
+                    ? build(Kind.CREDENTIAL_REJECTED, code, CREDENTIAL_REJECTED_MESSAGE, api, secret)
+                    : build(Kind.INVALID_REQUEST, code, nonBlank(upstreamMessage, "the upstream refused the request"),
+                    api, secret);
+            default -> code >= 500
+                    ? build(Kind.UNAVAILABLE, code, "the upstream failed (" + code + " " + api.status() + ")", api, secret)
+                    : build(Kind.INVALID_REQUEST, code, nonBlank(upstreamMessage, "the upstream refused the request ("
+                    + code + " " + api.status() + ")"), api, secret);
+        };
+    }
+
+    /**
+     * Google answers an invalid API key with 400 INVALID_ARGUMENT and an ErrorInfo reason {@code API_KEY_INVALID}; the
+     * SDK only exposes the reason inside the message, so this is the one status that needs a look at it.
+     */
+    private static boolean apiKeyInvalid(ApiException api) {
+        String message = api.message() == null ? "" : api.message();
+        return message.contains("API_KEY_INVALID") || message.contains("API key not valid")
+                || message.contains("API key expired");
+    }
+
+    static Optional<Duration> retryDelay(String message) {
+        if (message == null) {
+            return Optional.empty();
+        }
+        Matcher m = RETRY_DELAY.matcher(message);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        BigDecimal seconds = new BigDecimal(m.group(1));
+        return Optional.of(Duration.ofNanos(seconds.movePointRight(9).longValueExact()));
+    }
+
+    private static UpstreamException build(Kind kind, int status, String message, Throwable cause, String secret) {
+        return new UpstreamException(kind, status, scrub(message, secret), null, cause(cause, secret));
+    }
+
+    /** Keeps the cause for the logs unless some message in its chain quotes the secret. */
+    private static Throwable cause(Throwable cause, String secret) {
+        if (cause == null || secret == null || secret.isBlank()) {
+            return cause;
+        }
+        for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains(secret)) {
+                return null;
+            }
+        }
+        return cause;
+    }
+
+    static String scrub(String message, String secret) {
+        if (message == null) {
+            return "";
+        }
+        if (secret == null || secret.isBlank()) {
+            return message;
+        }
+        return message.replace(secret, REDACTED).replace(secret.strip(), REDACTED);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while ((current instanceof ExecutionException || current instanceof CompletionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    private static boolean has(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The upstream's own message, without the details JSON the SDK appends after it. */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).strip();
+    }
+
+    private static String nonBlank(String message, String fallback) {
+        return message == null || message.isBlank() ? fallback : message;
+    }
+}

@@ -1,0 +1,413 @@
+package dev.gemgate.adapter.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gemgate.domain.common.UpstreamException;
+import dev.gemgate.domain.common.UpstreamException.Kind;
+import dev.gemgate.domain.generation.EmbeddingRequest;
+import dev.gemgate.domain.generation.EmbeddingResponse;
+import dev.gemgate.domain.generation.GenerationRequest;
+import dev.gemgate.domain.generation.GenerationResponse;
+import dev.gemgate.domain.generation.ModelId;
+import dev.gemgate.domain.generation.ModelInfo;
+import dev.gemgate.domain.generation.StreamObserver;
+import dev.gemgate.domain.generation.Usage;
+import dev.gemgate.domain.upstream.UpstreamCredential;
+import dev.gemgate.domain.upstream.UpstreamCredentialId;
+import dev.gemgate.emulator.GeminiEmulator;
+import dev.gemgate.emulator.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** The adapter against the Gemini emulator over real HTTP, with the real SDK in between. */
+class GenAiGenerationAdapterTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final ModelId FLASH = new ModelId("gemini-2.5-flash");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static GeminiEmulator emulator;
+    private static GenAiGenerationAdapter adapter;
+    private static UpstreamCredential credential;
+
+    @BeforeAll
+    static void start() {
+        emulator = GeminiEmulator.start(0);
+        adapter = new GenAiGenerationAdapter();
+        credential = UpstreamCredential.apiKey(new UpstreamCredentialId("primary"), "test-key-123",
+                Optional.of(emulator.baseUrl()));
+    }
+
+    @AfterAll
+    static void stop() {
+        adapter.close();
+        emulator.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        emulator.faults().clear();
+        emulator.clearRecordedRequests();
+    }
+
+    @Test
+    void generateReturnsTheReplyItsUsageAndFinishReason() throws Exception {
+        GenerationResponse response = adapter.generate(request("Hello there"), credential, TIMEOUT);
+
+        assertThat(response.text()).isEqualTo("Echo: Hello there");
+        assertThat(response.finishReason()).contains("STOP");
+        assertThat(response.servedModel()).isEqualTo(FLASH);
+        assertThat(response.usage().promptTokens()).isPositive();
+        assertThat(response.usage().candidatesTokens()).isPositive();
+        assertThat(response.body()).containsKeys("candidates", "usageMetadata", "modelVersion", "responseId")
+                .doesNotContainKey("sdkHttpResponse");
+        RecordedRequest recorded = single();
+        assertThat(recorded.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
+        assertThat(recorded.header("x-goog-api-key")).isEqualTo("test-key-123");
+        assertThat(JSON.readTree(recorded.body())).isEqualTo(asSentBySdk(request("Hello there").body()));
+    }
+
+    @Test
+    void theTenantBodyReachesTheUpstreamUntouchedUnknownFieldsIncluded() throws Exception {
+        String tenantJson = """
+                {"contents":[{"role":"user","parts":[{"text":"Describe this","futurePartField":{"x":[1,2]}},
+                   {"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo=","futureBlobField":true}}]},
+                  {"role":"model","parts":[{"text":"An image."}]},
+                  {"role":"user","parts":[{"text":"Again"}]}],
+                 "systemInstruction":{"role":"user","parts":[{"text":"You are terse."}]},
+                 "generationConfig":{"temperature":0.7,"topK":40,"topP":0.8,"maxOutputTokens":100,
+                   "stopSequences":["END"],"thinkingConfig":{"thinkingBudget":0},"futureKnob":{"level":3}},
+                 "safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_MEDIUM_AND_ABOVE"}],
+                 "tools":[],
+                 "futureTopLevel":{"nested":["a",{"b":null}]},
+                 "futureNull":null,
+                 "labels":{"team":"search"}}
+                """;
+        Map<String, Object> body = JSON.readValue(tenantJson, Map.class);
+
+        GenerationResponse response = adapter.generate(new GenerationRequest(FLASH, body), credential, TIMEOUT);
+
+        assertThat(response.text()).isEqualTo("Echo: Again");
+        JsonNode sent = JSON.readTree(single().body());
+        assertThat(sent).isEqualTo(JSON.readTree(tenantJson));
+    }
+
+    @Test
+    void maxOutputTokensEndsTheReplyWithMaxTokens() throws Exception {
+        Map<String, Object> body = JSON.readValue("""
+                {"contents":[{"role":"user","parts":[{"text":"one two three four five six seven eight nine ten"}]}],
+                 "generationConfig":{"maxOutputTokens":2}}""", Map.class);
+
+        GenerationResponse response = adapter.generate(new GenerationRequest(FLASH, body), credential, TIMEOUT);
+
+        assertThat(response.finishReason()).contains("MAX_TOKENS");
+        assertThat(response.usage().candidatesTokens()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void streamDeliversEveryChunkThenTheFinalUsage() throws Exception {
+        String prompt = "the quick brown fox jumps over the lazy dog again and again until the end of the line";
+        Recorder recorder = new Recorder(true);
+
+        adapter.stream(request(prompt), credential, TIMEOUT, recorder);
+
+        assertThat(recorder.errors).isEmpty();
+        assertThat(recorder.chunks).hasSizeGreaterThan(1);
+        assertThat(String.join("", recorder.chunks.stream().map(GenerationResponse::text).toList()))
+                .isEqualTo("Echo: " + prompt);
+        assertThat(recorder.chunks.getLast().finishReason()).contains("STOP");
+        Usage whole = adapter.generate(request(prompt), credential, TIMEOUT).usage();
+        assertThat(recorder.completed).containsExactly(whole);
+        RecordedRequest streamed = emulator.recordedRequests().getFirst();
+        assertThat(streamed.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
+        assertThat(streamed.query()).isEqualTo("alt=sse");
+        assertThat(JSON.readTree(streamed.body())).isEqualTo(asSentBySdk(request(prompt).body()));
+    }
+
+    @Test
+    void aStreamCutMidwayEndsWithUnavailable() {
+        emulator.faults().cutStreamAfter(1, 1);
+        Recorder recorder = new Recorder(true);
+
+        adapter.stream(request("a long enough prompt to need several chunks of eight tokens each, surely"),
+                credential, TIMEOUT, recorder);
+
+        assertThat(recorder.chunks).hasSize(1);
+        assertThat(recorder.completed).isEmpty();
+        assertThat(recorder.errors).singleElement()
+                .satisfies(e -> assertThat(((UpstreamException) e).kind()).isEqualTo(Kind.UNAVAILABLE));
+    }
+
+    @Test
+    void anObserverReturningFalseCancelsTheStreamWithoutFurtherCallbacks() {
+        Recorder recorder = new Recorder(false);
+
+        adapter.stream(request("a long enough prompt to need several chunks of eight tokens each, surely"),
+                credential, TIMEOUT, recorder);
+
+        assertThat(recorder.chunks).hasSize(1);
+        assertThat(recorder.completed).isEmpty();
+        assertThat(recorder.errors).isEmpty();
+    }
+
+    @Test
+    void aStreamFailingBeforeTheFirstChunkReportsTheError() {
+        emulator.faults().rateLimit(1, Duration.ofSeconds(2));
+        Recorder recorder = new Recorder(true);
+
+        adapter.stream(request("hi"), credential, TIMEOUT, recorder);
+
+        assertThat(recorder.chunks).isEmpty();
+        assertThat(recorder.errors).singleElement()
+                .satisfies(e -> assertThat(((UpstreamException) e).kind()).isEqualTo(Kind.RATE_LIMITED));
+    }
+
+    @Test
+    void countTokensCountsTheContentsAsGenerationDoes() throws Exception {
+        GenerationRequest request = request("How many tokens are in this sentence, exactly?");
+
+        long counted = adapter.countTokens(request, credential, TIMEOUT);
+
+        assertThat(counted).isPositive()
+                .isEqualTo(adapter.generate(request, credential, TIMEOUT).usage().promptTokens());
+        RecordedRequest recorded = emulator.recordedRequests().getFirst();
+        assertThat(recorded.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:countTokens");
+        assertThat(JSON.readTree(recorded.body()))
+                .isEqualTo(JSON.valueToTree(Map.of("contents", request.body().get("contents"))));
+    }
+
+    @Test
+    void countTokensSendsTheTenantContentsWithTheirUnknownFields() throws Exception {
+        String contents = """
+                [{"role":"user","parts":[{"text":"hello","futurePartField":1}]}]""";
+        Map<String, Object> body = JSON.readValue("{\"contents\":" + contents
+                + ",\"generationConfig\":{\"temperature\":1}}", Map.class);
+
+        adapter.countTokens(new GenerationRequest(FLASH, body), credential, TIMEOUT);
+
+        assertThat(JSON.readTree(single().body())).isEqualTo(JSON.readTree("{\"contents\":" + contents + "}"));
+    }
+
+    @Test
+    void embedReturnsOneVectorPerTextWithTheRequestedDimensions() {
+        EmbeddingRequest request = new EmbeddingRequest(new ModelId("gemini-embedding-001"),
+                List.of("first text", "second text", "first text"), OptionalInt.of(16));
+
+        EmbeddingResponse response = adapter.embed(request, credential, TIMEOUT);
+
+        assertThat(response.vectors()).hasSize(3).allSatisfy(v -> assertThat(v).hasSize(16));
+        assertThat(response.vectors().get(0)).isEqualTo(response.vectors().get(2))
+                .isNotEqualTo(response.vectors().get(1));
+        assertThat(response.inputTokens()).isPositive();
+        assertThat(single().path()).isEqualTo("/v1beta/models/gemini-embedding-001:batchEmbedContents");
+    }
+
+    @Test
+    void embedWithoutDimensionsGetsTheModelDefault() {
+        EmbeddingResponse response = adapter.embed(new EmbeddingRequest(new ModelId("gemini-embedding-001"),
+                List.of("text"), OptionalInt.empty()), credential, TIMEOUT);
+
+        assertThat(response.vectors()).singleElement().satisfies(v -> assertThat(v).hasSize(3072));
+    }
+
+    @Test
+    void listModelsMapsNamesLimitsAndActions() {
+        List<ModelInfo> models = adapter.listModels(credential, TIMEOUT);
+
+        assertThat(models).extracting(m -> m.id().value()).contains("gemini-2.5-flash", "gemini-embedding-001");
+        ModelInfo flash = models.stream().filter(m -> m.id().equals(FLASH)).findFirst().orElseThrow();
+        assertThat(flash.displayName()).isEqualTo("Gemini 2.5 Flash");
+        assertThat(flash.inputTokenLimit()).isEqualTo(1_048_576);
+        assertThat(flash.outputTokenLimit()).isEqualTo(65_536);
+        assertThat(flash.supportedGenerationMethods()).contains("generateContent", "countTokens");
+    }
+
+    @Test
+    void getModelFindsAKnownModelAndNotAnUnknownOne() {
+        assertThat(adapter.getModel(FLASH, credential, TIMEOUT))
+                .hasValueSatisfying(m -> assertThat(m.outputTokenLimit()).isEqualTo(65_536));
+        assertThat(adapter.getModel(new ModelId("gemini-0.1-nonexistent"), credential, TIMEOUT)).isEmpty();
+    }
+
+    @Test
+    void rateLimitedWithTheUpstreamRetryDelayAndNoRetry() {
+        emulator.faults().rateLimit(1, Duration.ofSeconds(37));
+
+        UpstreamException e = failure(() -> adapter.generate(request("hi"), credential, TIMEOUT));
+
+        assertThat(e.kind()).isEqualTo(Kind.RATE_LIMITED);
+        assertThat(e.upstreamStatus()).isEqualTo(429);
+        assertThat(e.retryDelay()).contains(Duration.ofSeconds(37));
+        assertThat(emulator.recordedRequests()).hasSize(1);
+    }
+
+    @Test
+    void fractionalRetryDelaysAreKept() {
+        emulator.faults().rateLimit(1, Duration.ofMillis(1500));
+
+        UpstreamException e = failure(() -> adapter.generate(request("hi"), credential, TIMEOUT));
+
+        assertThat(e.retryDelay()).contains(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void serviceUnavailableIsTranslatedAfterOneRequestWithoutTheSdkBackoffSleep() {
+        adapter.generate(request("warm up the client"), credential, TIMEOUT);
+        emulator.clearRecordedRequests();
+        emulator.faults().serverError(1, 503);
+        long start = System.nanoTime();
+
+        UpstreamException e = failure(() -> adapter.generate(request("hi"), credential, TIMEOUT));
+
+        assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(e.upstreamStatus()).isEqualTo(503);
+        assertThat(emulator.recordedRequests()).hasSize(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(300));
+    }
+
+    @Test
+    void serverErrorsMapByStatus() {
+        emulator.faults().serverError(1, 500);
+        assertThat(failure(() -> adapter.generate(request("hi"), credential, TIMEOUT)).kind())
+                .isEqualTo(Kind.UNAVAILABLE);
+        emulator.faults().serverError(1, 504);
+        assertThat(failure(() -> adapter.countTokens(request("hi"), credential, TIMEOUT)).kind())
+                .isEqualTo(Kind.TIMEOUT);
+        assertThat(emulator.recordedRequests()).hasSize(2);
+    }
+
+    @Test
+    void anUnknownModelIsNotFound() {
+        UpstreamException e = failure(() -> adapter.generate(
+                new GenerationRequest(new ModelId("gemini-0.1-nonexistent"), request("hi").body()), credential, TIMEOUT));
+
+        assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND);
+        assertThat(e.upstreamStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void anInvalidRequestCarriesTheUpstreamMessage() throws Exception {
+        Map<String, Object> body = JSON.readValue("""
+                {"contents":[{"role":"narrator","parts":[{"text":"hi"}]}]}""",
+                Map.class);
+
+        UpstreamException e = failure(() -> adapter.generate(new GenerationRequest(FLASH, body), credential, TIMEOUT));
+
+        assertThat(e.kind()).isEqualTo(Kind.INVALID_REQUEST);
+        assertThat(e.upstreamStatus()).isEqualTo(400);
+        assertThat(e.getMessage()).contains("Please use a valid role: user, model.").doesNotContain("Details:");
+    }
+
+    @Test
+    void aHangingUpstreamTimesOutWithinTheGivenTimeout() {
+        emulator.faults().hang(1);
+        long start = System.nanoTime();
+
+        UpstreamException e = failure(() -> adapter.generate(request("hi"), credential, Duration.ofMillis(700)));
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(took).isBetween(Duration.ofMillis(600), Duration.ofMillis(2500));
+        assertThat(emulator.recordedRequests()).hasSize(1);
+    }
+
+    @Test
+    void aHangingStreamTimesOutThroughTheObserver() {
+        emulator.faults().hang(1);
+        Recorder recorder = new Recorder(true);
+        long start = System.nanoTime();
+
+        adapter.stream(request("hi"), credential, Duration.ofMillis(700), recorder);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+        assertThat(recorder.errors).singleElement()
+                .satisfies(e -> assertThat(((UpstreamException) e).kind()).isEqualTo(Kind.TIMEOUT));
+    }
+
+    @Test
+    void aClosedAdapterRefusesCalls() {
+        GenAiGenerationAdapter closing = new GenAiGenerationAdapter();
+        closing.generate(request("hi"), credential, TIMEOUT);
+        closing.close();
+
+        assertThat(failure(() -> closing.generate(request("hi"), credential, TIMEOUT)).kind())
+                .isEqualTo(Kind.UNAVAILABLE);
+    }
+
+    @Test
+    void theConfiguredApiVersionIsUsed() {
+        try (GenAiGenerationAdapter v1 = new GenAiGenerationAdapter(GenAiSettings.defaults().withGeminiApiVersion("v1"))) {
+            v1.generate(request("hi"), credential, TIMEOUT);
+        }
+        assertThat(single().path()).isEqualTo("/v1/models/gemini-2.5-flash:generateContent");
+    }
+
+    static GenerationRequest request(String text) {
+        return new GenerationRequest(FLASH, Map.of("contents",
+                List.of(Map.of("role", "user", "parts", List.of(Map.of("text", text))))));
+    }
+
+    /**
+     * The tenant's body as it goes on the wire: untouched, except that the SDK always writes a
+     * {@code generationConfig} object, empty when the tenant sent none (the same request for Google).
+     */
+    static JsonNode asSentBySdk(Map<String, Object> tenantBody) {
+        com.fasterxml.jackson.databind.node.ObjectNode expected = JSON.valueToTree(tenantBody);
+        if (!expected.has("generationConfig")) {
+            expected.putObject("generationConfig");
+        }
+        return expected;
+    }
+
+    static UpstreamException failure(Runnable call) {
+        UpstreamException e = catchThrowableOfType(UpstreamException.class, call::run);
+        assertThat(e).as("an UpstreamException").isNotNull();
+        return e;
+    }
+
+    private static RecordedRequest single() {
+        assertThat(emulator.recordedRequests()).hasSize(1);
+        return emulator.recordedRequests().getFirst();
+    }
+
+    /** Records what the adapter reports; answers {@code keepGoing} to every chunk. */
+    static final class Recorder implements StreamObserver {
+        final List<GenerationResponse> chunks = new CopyOnWriteArrayList<>();
+        final List<Usage> completed = new ArrayList<>();
+        final List<RuntimeException> errors = new ArrayList<>();
+        private final boolean keepGoing;
+
+        Recorder(boolean keepGoing) {
+            this.keepGoing = keepGoing;
+        }
+
+        @Override
+        public boolean onChunk(GenerationResponse chunk) {
+            chunks.add(chunk);
+            return keepGoing;
+        }
+
+        @Override
+        public void onComplete(Usage finalUsage) {
+            completed.add(finalUsage);
+        }
+
+        @Override
+        public void onError(RuntimeException failure) {
+            errors.add(failure);
+        }
+    }
+}

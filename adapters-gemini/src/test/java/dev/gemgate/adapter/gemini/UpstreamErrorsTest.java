@@ -1,0 +1,142 @@
+package dev.gemgate.adapter.gemini;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.google.genai.errors.ClientException;
+import com.google.genai.errors.GenAiIOException;
+import com.google.genai.errors.ServerException;
+import dev.gemgate.domain.common.UpstreamException;
+import dev.gemgate.domain.common.UpstreamException.Kind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The translation table, one SDK or transport failure at a time. */
+class UpstreamErrorsTest {
+    private static final String SECRET = "AIzaSy-secret-0001";
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+            "400, INVALID_ARGUMENT, INVALID_REQUEST",
+            "401, UNAUTHENTICATED, CREDENTIAL_REJECTED",
+            "403, PERMISSION_DENIED, CREDENTIAL_REJECTED",
+            "404, NOT_FOUND, NOT_FOUND",
+            "408, REQUEST_TIMEOUT, TIMEOUT",
+            "413, PAYLOAD_TOO_LARGE, INVALID_REQUEST",
+            "429, RESOURCE_EXHAUSTED, RATE_LIMITED",
+            "500, INTERNAL, UNAVAILABLE",
+            "501, UNIMPLEMENTED, UNAVAILABLE",
+            "502, UNAVAILABLE, UNAVAILABLE",
+            "503, UNAVAILABLE, UNAVAILABLE",
+            "504, DEADLINE_EXCEEDED, TIMEOUT"})
+    void statusesMapToKinds(int code, String status, Kind expected) {
+        RuntimeException sdk = code >= 500 ? new ServerException(code, status, "upstream says no")
+                : new ClientException(code, status, "upstream says no");
+
+        UpstreamException e = UpstreamErrors.translate(sdk, SECRET, false);
+
+        assertThat(e.kind()).isEqualTo(expected);
+        assertThat(e.upstreamStatus()).isEqualTo(code);
+    }
+
+    @Test
+    void anInvalidApiKeyAnsweredWith400IsACredentialProblem() {
+        ClientException sdk = new ClientException(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API "
+                + "key.\nDetails: [{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_INVALID\"}]");
+
+        UpstreamException e = UpstreamErrors.translate(sdk, SECRET, false);
+
+        assertThat(e.kind()).isEqualTo(Kind.CREDENTIAL_REJECTED);
+        assertThat(e.getMessage()).isEqualTo("upstream credential rejected");
+    }
+
+    @Test
+    void anInvalidRequestKeepsTheUpstreamMessageWithoutTheDetailsOrTheSecret() {
+        ClientException sdk = new ClientException(400, "INVALID_ARGUMENT",
+                "Invalid value at 'contents[0]' for key " + SECRET + "\nDetails: [{\"x\":1}]");
+
+        UpstreamException e = UpstreamErrors.translate(sdk, SECRET, false);
+
+        assertThat(e.kind()).isEqualTo(Kind.INVALID_REQUEST);
+        assertThat(e.getMessage()).isEqualTo("Invalid value at 'contents[0]' for key [redacted]");
+        assertThat(e.getCause()).as("a cause quoting the secret is dropped").isNull();
+    }
+
+    @Test
+    void rateLimitsCarryTheRetryInfoDelay() {
+        ClientException sdk = new ClientException(429, "RESOURCE_EXHAUSTED", "Quota exceeded.\nDetails: "
+                + "[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"37s\"}]");
+
+        UpstreamException e = UpstreamErrors.translate(sdk, SECRET, false);
+
+        assertThat(e.kind()).isEqualTo(Kind.RATE_LIMITED);
+        assertThat(e.retryDelay()).contains(Duration.ofSeconds(37));
+    }
+
+    @Test
+    void retryDelaysInEveryProtobufDurationForm() {
+        assertThat(UpstreamErrors.retryDelay("\"retryDelay\": \"1.5s\"")).contains(Duration.ofMillis(1500));
+        assertThat(UpstreamErrors.retryDelay("\"retryDelay\":\"0.000250s\"")).contains(Duration.ofNanos(250_000));
+        assertThat(UpstreamErrors.retryDelay("\"retryDelay\":\"2.000000001s\"")).contains(Duration.ofNanos(2_000_000_001));
+        assertThat(UpstreamErrors.retryDelay("no details at all")).isEmpty();
+        assertThat(UpstreamErrors.retryDelay(null)).isEmpty();
+    }
+
+    @Test
+    void aRateLimitWithoutRetryInfoHasNoDelay() {
+        UpstreamException e = UpstreamErrors.translate(new ClientException(429, "Too Many Requests", ""), SECRET, false);
+
+        assertThat(e.kind()).isEqualTo(Kind.RATE_LIMITED);
+        assertThat(e.retryDelay()).isEmpty();
+    }
+
+    @Test
+    void transportFailures() {
+        assertThat(kindOf(new GenAiIOException("Failed to execute HTTP request.", new ConnectException("refused"))))
+                .isEqualTo(Kind.UNAVAILABLE);
+        assertThat(kindOf(new GenAiIOException("Failed to execute HTTP request.", new SocketTimeoutException("read"))))
+                .isEqualTo(Kind.TIMEOUT);
+        assertThat(kindOf(new GenAiIOException("Failed to execute HTTP request.", new InterruptedIOException("timeout"))))
+                .isEqualTo(Kind.TIMEOUT);
+        assertThat(kindOf(new GenAiIOException("Failed to parse the JSON string.",
+                new JsonParseException(null, "Unexpected character")))).isEqualTo(Kind.PROTOCOL_ERROR);
+        assertThat(kindOf(new IllegalStateException("the SDK could not convert the response")))
+                .isEqualTo(Kind.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void aTransportFailureAfterTheDeadlineIsTheTimeout() {
+        UpstreamException e = UpstreamErrors.translate(
+                new GenAiIOException("Failed to execute HTTP request.", new IOException("Canceled")), SECRET, true);
+
+        assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+    }
+
+    @Test
+    void asyncWrappersAreUnwrapped() {
+        ServerException cause = new ServerException(503, "UNAVAILABLE", "overloaded");
+
+        assertThat(kindOf(new ExecutionException(cause))).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(kindOf(new CompletionException(new ExecutionException(cause)))).isEqualTo(Kind.UNAVAILABLE);
+    }
+
+    @Test
+    void anUpstreamExceptionPassesThrough() {
+        UpstreamException original = new UpstreamException(Kind.NOT_FOUND, 404, "gone");
+
+        assertThat(UpstreamErrors.translate(original, SECRET, false)).isSameAs(original);
+    }
+
+    private static Kind kindOf(Throwable failure) {
+        return UpstreamErrors.translate(failure, SECRET, false).kind();
+    }
+}
