@@ -1,0 +1,140 @@
+package dev.gemgate.adapter.persistence;
+
+import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.generation.ModelId;
+import dev.gemgate.domain.generation.Usage;
+import dev.gemgate.domain.pricing.CostCalculator;
+import dev.gemgate.domain.pricing.ModelPrice;
+import dev.gemgate.domain.pricing.TokenRate;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@QuarkusTest
+@WithTestResource(value = EmbeddedPostgresTestResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class PostgresPricingCatalogTest {
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+
+    @Inject
+    PostgresPricingCatalog catalog;
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void the_seeded_models_are_priced() {
+        assertThat(catalog.allAt(NOW)).extracting(p -> p.model().value()).contains(
+                "gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-3.1-pro-preview",
+                "gemini-3.5-flash", "gemini-3.5-flash-lite", "gemini-3.6-flash", "gemini-3.8-flash",
+                "gemini-embedding-001");
+        ModelPrice flash = catalog.priceAt(new ModelId("gemini-2.5-flash"), NOW).orElseThrow();
+        assertThat(flash.input()).isEqualTo(TokenRate.dollarsPerMillion("0.30"));
+        assertThat(flash.output()).isEqualTo(TokenRate.dollarsPerMillion("2.50"));
+        assertThat(flash.cachedInput()).isEqualTo(TokenRate.dollarsPerMillion("0.03"));
+        assertThat(flash.longPromptTier()).isEmpty();
+        ModelPrice embedding = catalog.priceAt(new ModelId("gemini-embedding-001"), NOW).orElseThrow();
+        assertThat(embedding.input()).isEqualTo(TokenRate.dollarsPerMillion("0.15"));
+        assertThat(embedding.output().perMillion()).isEqualTo(Money.ZERO);
+    }
+
+    @Test
+    void gemini_3_8_flash_changes_price_on_1_january_2027() {
+        ModelId model = new ModelId("gemini-3.8-flash");
+
+        ModelPrice lastDayOfOldPrice = catalog.priceAt(model, Instant.parse("2026-12-31T23:59:59.999999Z")).orElseThrow();
+        ModelPrice firstDayOfNewPrice = catalog.priceAt(model, Instant.parse("2027-01-01T00:00:00Z")).orElseThrow();
+
+        assertThat(lastDayOfOldPrice.input()).isEqualTo(TokenRate.dollarsPerMillion("0.75"));
+        assertThat(lastDayOfOldPrice.output()).isEqualTo(TokenRate.dollarsPerMillion("3.75"));
+        assertThat(firstDayOfNewPrice.input()).isEqualTo(TokenRate.dollarsPerMillion("1.50"));
+        assertThat(firstDayOfNewPrice.output()).isEqualTo(TokenRate.dollarsPerMillion("7.50"));
+        assertThat(firstDayOfNewPrice.effectiveFrom()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(catalog.allAt(Instant.parse("2027-06-01T00:00:00Z")))
+                .filteredOn(p -> p.model().equals(model)).containsExactly(firstDayOfNewPrice);
+    }
+
+    @Test
+    void nothing_is_priced_before_its_first_effective_date_or_for_an_unknown_model() {
+        assertThat(catalog.priceAt(new ModelId("gemini-2.5-flash"), Instant.parse("2024-12-31T23:59:59Z"))).isEmpty();
+        assertThat(catalog.priceAt(new ModelId("gemini-2.0-flash"), NOW)).isEmpty();
+    }
+
+    @Test
+    void gemini_2_5_pro_bills_long_prompts_at_its_higher_tier() {
+        ModelPrice pro = catalog.priceAt(new ModelId("gemini-2.5-pro"), NOW).orElseThrow();
+
+        assertThat(pro.input()).isEqualTo(TokenRate.dollarsPerMillion("1.25"));
+        assertThat(pro.cachedInput()).isEqualTo(TokenRate.dollarsPerMillion("0.31"));
+        ModelPrice.LongPromptTier tier = pro.longPromptTier().orElseThrow();
+        assertThat(tier.thresholdTokens()).isEqualTo(200_000);
+        assertThat(tier.input()).isEqualTo(TokenRate.dollarsPerMillion("2.50"));
+        assertThat(tier.output()).isEqualTo(TokenRate.dollarsPerMillion("15.00"));
+        assertThat(tier.cachedInput()).isEqualTo(TokenRate.dollarsPerMillion("0.625"));
+
+        CostCalculator calculator = new CostCalculator();
+        // 200,000 prompt + 1,000 output tokens: standard rates. 0.25 + 0.01 USD.
+        assertThat(calculator.cost(pro, new Usage(200_000, 1_000, 0, 0))).isEqualTo(Money.ofDollars("0.26"));
+        // 200,001 prompt tokens: the whole call at the long-prompt rates. 0.5000025 + 0.015 USD, rounded up.
+        assertThat(calculator.cost(pro, new Usage(200_001, 1_000, 0, 0))).isEqualTo(Money.ofDollars("0.515003"));
+    }
+
+    @Test
+    void reload_picks_up_a_new_price_row() throws Exception {
+        ModelId model = new ModelId("test-reload-" + UUID.randomUUID().toString().substring(0, 8));
+        insertPrice(model, Instant.parse("2025-01-01T00:00:00Z"), 1_000_000);
+        assertThat(catalog.reload()).isPositive();
+        assertThat(catalog.priceAt(model, NOW).orElseThrow().input()).isEqualTo(TokenRate.dollarsPerMillion("1"));
+
+        insertPrice(model, Instant.parse("2026-06-01T00:00:00Z"), 2_000_000);
+        assertThat(catalog.priceAt(model, NOW).orElseThrow().input())
+                .as("served from the snapshot until the next reload")
+                .isEqualTo(TokenRate.dollarsPerMillion("1"));
+        catalog.reload();
+
+        assertThat(catalog.priceAt(model, NOW).orElseThrow().input()).isEqualTo(TokenRate.dollarsPerMillion("2"));
+        assertThat(catalog.priceAt(model, Instant.parse("2026-05-31T00:00:00Z")).orElseThrow().input())
+                .isEqualTo(TokenRate.dollarsPerMillion("1"));
+    }
+
+    @Test
+    void the_periodic_refresh_picks_up_a_new_price_row_by_itself() throws Exception {
+        // gemgate.pricing.refresh is 1 s in the tests (30 s by default).
+        ModelId model = new ModelId("test-refresh-" + UUID.randomUUID().toString().substring(0, 8));
+        insertPrice(model, Instant.parse("2025-01-01T00:00:00Z"), 3_000_000);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Optional<ModelPrice> price = catalog.priceAt(model, NOW);
+        while (price.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            price = catalog.priceAt(model, NOW);
+        }
+        assertThat(price).map(ModelPrice::input).contains(TokenRate.dollarsPerMillion("3"));
+    }
+
+    private void insertPrice(ModelId model, Instant from, long inputMicrosPerMillion) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO model_prices (model, effective_from, input_micros_per_million, output_micros_per_million,
+                                          cached_input_micros_per_million)
+                VALUES (?, ?, ?, ?, ?)""")) {
+            s.setString(1, model.value());
+            s.setTimestamp(2, Timestamp.from(from));
+            s.setLong(3, inputMicrosPerMillion);
+            s.setLong(4, inputMicrosPerMillion * 4);
+            s.setLong(5, inputMicrosPerMillion / 10);
+            s.executeUpdate();
+        }
+    }
+}

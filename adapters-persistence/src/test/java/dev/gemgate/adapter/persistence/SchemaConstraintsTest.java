@@ -1,0 +1,70 @@
+package dev.gemgate.adapter.persistence;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The database refuses what the domain would refuse, even when written around the adapters. */
+@QuarkusTest
+@WithTestResource(value = EmbeddedPostgresTestResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class SchemaConstraintsTest {
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void an_unknown_tenant_status_is_refused() {
+        assertRefused("INSERT INTO tenants (id, name, status, created_at) VALUES ('" + UUID.randomUUID()
+                + "', 'c-" + UUID.randomUUID() + "', 'DELETED', now())", "tenants_status_known");
+    }
+
+    @Test
+    void negative_money_and_tokens_are_refused() {
+        String insert = """
+                INSERT INTO audit_events (id, occurred_at, type, request_id, actor, prompt_tokens, candidates_tokens,
+                    thoughts_tokens, cached_tokens, cost_micros, latency_micros, outcome, detail)
+                VALUES ('%s', now(), 'GENERATE_CONTENT', 'r', 'a', %d, 0, 0, 0, %d, 0, 'SUCCESS', '')""";
+        assertRefused(insert.formatted(UUID.randomUUID(), 10, -1), "audit_events_cost_not_negative");
+        assertRefused(insert.formatted(UUID.randomUUID(), -10, 0), "audit_events_tokens_not_negative");
+        assertRefused("""
+                INSERT INTO model_prices (model, effective_from, input_micros_per_million, output_micros_per_million,
+                    cached_input_micros_per_million) VALUES ('neg', now(), -1, 0, 0)""",
+                "model_prices_rates_not_negative");
+    }
+
+    @Test
+    void a_long_prompt_tier_is_all_or_nothing() {
+        assertRefused("""
+                INSERT INTO model_prices (model, effective_from, input_micros_per_million, output_micros_per_million,
+                    cached_input_micros_per_million, long_prompt_threshold_tokens)
+                VALUES ('half-tier', now(), 1, 1, 1, 1000)""", "model_prices_tier_complete");
+    }
+
+    @Test
+    void a_revoked_key_says_when() {
+        UUID tenant = UUID.randomUUID();
+        assertRefused("""
+                WITH t AS (INSERT INTO tenants (id, name, status, created_at)
+                           VALUES ('%s', 'r-%s', 'ACTIVE', now()) RETURNING id)
+                INSERT INTO api_keys (id, tenant_id, label, prefix, hash, status, created_at)
+                SELECT '%s', id, 'l', 'gmg_abcdefgh', repeat('a', 64), 'REVOKED', now() FROM t"""
+                .formatted(tenant, tenant, UUID.randomUUID()), "api_keys_revoked_has_time");
+    }
+
+    private void assertRefused(String sql, String constraint) {
+        assertThatThrownBy(() -> {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate(sql);
+            }
+        }).isInstanceOf(SQLException.class).hasMessageContaining(constraint);
+    }
+}
