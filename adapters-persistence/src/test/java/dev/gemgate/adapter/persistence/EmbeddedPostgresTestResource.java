@@ -18,7 +18,7 @@ import java.util.Map;
 public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycleManager {
     static final String EXTERNAL_URL_VARIABLE = "QUARKUS_DATASOURCE_JDBC_URL";
     /** Where a started server's URL is kept, visible to this class in every class loader of the JVM. */
-    private static final String STARTED_URL_PROPERTY = "gemgate.test.embedded-postgres.jdbc-url";
+    private static final String STARTED_URL_PROPERTY = "embedded-postgres-test.jdbc-url";
     private static final Path DATA_DIRECTORY = Path.of("target", "embedded-postgres", "data");
 
     private static EmbeddedPostgresServer server;

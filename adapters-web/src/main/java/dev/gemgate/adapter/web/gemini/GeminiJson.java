@@ -1,6 +1,9 @@
 package dev.gemgate.adapter.web.gemini;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -19,7 +22,11 @@ import java.util.Map;
 final class GeminiJson {
     private static final TypeReference<Map<String, Object>> TREE = new TypeReference<>() {
     };
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Inline data arrives as one base64 string: allow strings as long as the largest body the server accepts. */
+    private static final int MAX_STRING_LENGTH = 128 * 1024 * 1024;
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_LENGTH).build())
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -39,8 +46,9 @@ final class GeminiJson {
         try {
             return MAPPER.readValue(body, TREE);
         } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
             throw new InvalidRequestException("Invalid JSON payload received. " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ".");
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ".");
         } catch (IOException e) {
             throw new InvalidRequestException("The request body could not be read.");
         }

@@ -1,0 +1,97 @@
+package dev.gemgate.app;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Gemgate's own settings (prefix {@code gemgate}); defaults run locally, the prod profile overrides the unsafe ones. */
+@ConfigMapping(prefix = "gemgate")
+public interface GemgateConfig {
+    Upstream upstream();
+
+    Emulator emulator();
+
+    Generation generation();
+
+    Auth auth();
+
+    Seed seed();
+
+    EmbeddedPostgres embeddedPostgres();
+
+    interface Upstream {
+        /** emulator (an in-process Gemini emulator), gemini (Gemini Developer API key) or vertex (Vertex AI). */
+        @WithDefault("emulator")
+        Mode mode();
+
+        /** The Gemini API key in gemini mode ({@code GEMINI_API_KEY}). */
+        Optional<String> apiKey();
+
+        /** Where the SDK sends requests; Google's endpoint when absent. */
+        Optional<String> baseUrl();
+
+        @WithDefault("v1beta")
+        String apiVersion();
+
+        Optional<String> vertexProject();
+
+        @WithDefault("us-central1")
+        String vertexLocation();
+
+        /** A service-account JSON file for vertex mode. */
+        Optional<Path> vertexCredentialsFile();
+
+        /** Deadline of one upstream call. */
+        @WithDefault("120s")
+        Duration timeout();
+
+        enum Mode { EMULATOR, GEMINI, VERTEX }
+    }
+
+    interface Emulator {
+        /** Port of the in-process emulator in emulator mode; 0 picks a free one. */
+        @WithDefault("0")
+        int port();
+    }
+
+    interface Generation {
+        @WithDefault("8192")
+        long defaultMaxOutputTokens();
+
+        @WithDefault("65536")
+        long maxOutputTokens();
+
+        /** Decoded inline-data bytes per request (Gemini's historic 20 MB). */
+        @WithDefault("20971520")
+        long maxInlineBytes();
+
+        /** Response cache TTL; 0s disables the cache (the default until the cache issue). */
+        @WithDefault("0s")
+        Duration cacheTtl();
+    }
+
+    interface Auth {
+        /** How long a key lookup is remembered; a revocation reaches every replica within this time. */
+        @WithDefault("5s")
+        Duration keyCacheTtl();
+    }
+
+    interface EmbeddedPostgres {
+        /** Where the embedded PostgreSQL of local runs keeps its data (read by {@link GemgateMain}). */
+        @WithDefault(".gemgate/postgres")
+        String dataDir();
+
+        /** Set by {@link GemgateMain} when it started one; the prod profile refuses to run on it. */
+        @WithDefault("false")
+        boolean started();
+    }
+
+    interface Seed {
+        /** Create a demo tenant and print its key once, at the first start. Off in prod. */
+        @WithDefault("true")
+        boolean demoTenant();
+    }
+}

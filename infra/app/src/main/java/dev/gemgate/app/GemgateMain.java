@@ -1,0 +1,64 @@
+package dev.gemgate.app;
+
+import dev.gemgate.adapter.persistence.EmbeddedPostgresServer;
+import io.quarkus.runtime.Application;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Starts Gemgate. In any profile but prod, when no database is configured ({@code QUARKUS_DATASOURCE_JDBC_URL}), it
+ * first starts an embedded PostgreSQL whose data lives in {@code .gemgate/postgres} under the working directory and
+ * survives restarts; it is stopped after Quarkus has shut down (after the connection pool and the audit writer).
+ */
+@QuarkusMain
+public final class GemgateMain {
+    private GemgateMain() {
+    }
+
+    public static void main(String... args) {
+        String profile = setting("quarkus.profile", "QUARKUS_PROFILE", "prod");
+        boolean databaseConfigured = setting("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL", null) != null;
+        if (databaseConfigured || "prod".equals(profile)) {
+            // prod without a database fails at start with ProductionSafety's or the datasource's own message
+            Quarkus.run(args);
+            return;
+        }
+        Path dataDirectory = Path.of(setting("gemgate.embedded-postgres.data-dir", "GEMGATE_EMBEDDED_POSTGRES_DATA_DIR",
+                ".gemgate/postgres")).toAbsolutePath();
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDirectory, 0, false);
+        System.setProperty("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+        System.setProperty("quarkus.datasource.username", postgres.username());
+        System.setProperty("quarkus.datasource.password", postgres.password());
+        System.setProperty(ProductionSafety.EMBEDDED_POSTGRES_PROPERTY, "true");
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stopPostgres = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                postgres.close();
+            }
+        };
+        // On SIGTERM the JVM runs hooks while main is still blocked: wait for Quarkus to finish, then stop PostgreSQL.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Application application = Application.currentApplication();
+            if (application != null) {
+                application.awaitShutdown();
+            }
+            stopPostgres.run();
+        }, "embedded-postgres-stop"));
+        try {
+            Quarkus.run(args);
+        } finally {
+            stopPostgres.run();
+        }
+    }
+
+    private static String setting(String property, String environment, String fallback) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(environment);
+        }
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.gemgate.app;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigUtils;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The prod profile refuses to start with settings that are only for local runs: the emulator as upstream, the
+ * embedded PostgreSQL, the demo tenant. It runs before any other start-up work.
+ */
+@ApplicationScoped
+public class ProductionSafety {
+    /** Set by {@link GemgateMain} when it started the embedded PostgreSQL. */
+    static final String EMBEDDED_POSTGRES_PROPERTY = "gemgate.embedded-postgres.started";
+
+    void check(@Observes @Priority(1) StartupEvent event, GemgateConfig config) {
+        if (!ConfigUtils.getProfiles().contains("prod")) {
+            return;
+        }
+        List<String> problems = unsafeSettings(config);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("The prod profile refuses to start: " + String.join("; ", problems));
+        }
+    }
+
+    static List<String> unsafeSettings(GemgateConfig config) {
+        List<String> problems = new ArrayList<>();
+        if (config.upstream().mode() == GemgateConfig.Upstream.Mode.EMULATOR) {
+            problems.add("the upstream is the Gemini emulator (set GEMGATE_UPSTREAM_MODE=gemini with GEMINI_API_KEY, "
+                    + "or vertex)");
+        }
+        if (config.embeddedPostgres().started()) {
+            problems.add("the database is the embedded PostgreSQL (set QUARKUS_DATASOURCE_JDBC_URL and credentials)");
+        }
+        if (config.seed().demoTenant()) {
+            problems.add("the demo tenant seeding is on (gemgate.seed.demo-tenant)");
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,203 @@
+package dev.gemgate.app;
+
+import dev.gemgate.application.tenant.CreateTenant;
+import dev.gemgate.application.tenant.IssueApiKey;
+import dev.gemgate.domain.audit.AuditEvent;
+import dev.gemgate.domain.audit.AuditEventType;
+import dev.gemgate.domain.audit.AuditLog;
+import dev.gemgate.domain.audit.AuditQuery;
+import dev.gemgate.domain.audit.Outcome;
+import dev.gemgate.domain.tenant.Tenant;
+import dev.gemgate.emulator.RecordedRequest;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+
+/** The tenant REST surface as any HTTP client sees it: envelopes, headers, pass-through, metrics, audit. */
+@QuarkusTest
+@WithTestResource(GatewayTestResources.class)
+class GeminiSurfaceTest {
+    private static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
+    private static final String HELLO = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello\"}]}]}";
+
+    @Inject
+    CreateTenant createTenant;
+
+    @Inject
+    IssueApiKey issueApiKey;
+
+    @Inject
+    AuditLog auditLog;
+
+    private Tenant tenant;
+    private String key;
+
+    @BeforeEach
+    void issueKey() {
+        tenant = createTenant.execute(new CreateTenant.Command("surface-" + UUID.randomUUID()));
+        key = issueApiKey.execute(new IssueApiKey.Command(tenant.id(), "surface test")).secret().reveal();
+    }
+
+    @Test
+    void theKeyIsAcceptedFromTheHeaderTheQueryAndABearerToken() {
+        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+                .then().statusCode(200).body("candidates[0].content.parts[0].text", equalTo("Echo: Hello"));
+        given().queryParam("key", key).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+                .then().statusCode(200);
+        given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+                .then().statusCode(200);
+        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO)
+                .post("/v1/models/models/gemini-2.5-flash:generateContent".replace("models/models/", "models/"))
+                .then().statusCode(200);
+    }
+
+    @Test
+    void everyResponseCarriesARequestIdAndAKeptCallerId() {
+        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+                .then().statusCode(200).header("x-request-id", matchesPattern("[0-9a-f-]{36}"));
+        given().header("x-request-id", "caller-chosen-id-42").contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+                .then().statusCode(401).header("x-request-id", "caller-chosen-id-42")
+                .body("error.details.find { it.'@type'.endsWith('RequestInfo') }.requestId",
+                        equalTo("caller-chosen-id-42"));
+    }
+
+    @Test
+    void unknownFieldsReachTheUpstreamUntouched() {
+        GatewayTestResources.emulator().clearRecordedRequests();
+        String body = """
+                {"contents":[{"role":"user","parts":[{"text":"Hello","futurePartField":{"x":1}}]}],
+                 "generationConfig":{"maxOutputTokens":50,"futureConfigKnob":"on"},
+                 "futureTopLevelField":[1,2,3]}""";
+        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(body).post(GENERATE)
+                .then().statusCode(200);
+
+        List<RecordedRequest> seen = GatewayTestResources.emulator().recordedRequests();
+        assertThat(seen).filteredOn(r -> r.path().endsWith(":generateContent")).singleElement().satisfies(r -> {
+            assertThat(r.body()).contains("\"futureTopLevelField\":[1,2,3]")
+                    .contains("\"futureConfigKnob\":\"on\"")
+                    .contains("\"futurePartField\":{\"x\":1}")
+                    .doesNotContain(key);
+            assertThat(r.headers().get("x-goog-api-key")).containsExactly(UpstreamProducers.EMULATOR_KEY);
+        });
+    }
+
+    @Test
+    void badInputGetsAPreciseErrorInGeminisEnvelope() {
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON).body("{\"contents\": [").post(GENERATE),
+                400, "INVALID_ARGUMENT", "Invalid JSON payload");
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON).body("[1,2]").post(GENERATE),
+                400, "INVALID_ARGUMENT", "must be a JSON object");
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON).body("{}").post(GENERATE),
+                400, "INVALID_ARGUMENT", "contents is not specified");
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON)
+                        .body("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],\"generationConfig\":{\"maxOutputTokens\":-5}}")
+                        .post(GENERATE),
+                400, "INVALID_ARGUMENT", "maxOutputTokens");
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO)
+                        .post("/v1beta/models/gemini-0-unknown:generateContent"),
+                404, "NOT_FOUND", "models/gemini-0-unknown");
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO)
+                        .post("/v1beta/models/gemini-2.5-flash:frobnicate"),
+                404, "NOT_FOUND", "frobnicate");
+        expectError(given().contentType(ContentType.JSON).body(HELLO).post(GENERATE),
+                401, "UNAUTHENTICATED", "API key");
+        expectError(given().header("x-goog-api-key", "not-a-gemgate-key").contentType(ContentType.JSON).body(HELLO)
+                .post(GENERATE), 401, "UNAUTHENTICATED", "API key not valid");
+        expectError(given().header("x-goog-api-key", key).get("/v1beta/nothing-here"), 404, "NOT_FOUND", "No such");
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedInTheEnvelopeBeforeTheUpstream() {
+        GatewayTestResources.emulator().clearRecordedRequests();
+        String image = "A".repeat(28 * 1024 * 1024); // 21 MiB decoded, over the 20 MiB default
+        String body = "{\"contents\":[{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"" + image
+                + "\"}}]}]}";
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(body).post(GENERATE),
+                400, "INVALID_ARGUMENT", "payload size exceeds the limit");
+        assertThat(GatewayTestResources.emulator().recordedRequests()).isEmpty();
+    }
+
+    @Test
+    void upstreamFailuresKeepGeminisStatusAndRetryDelay() {
+        GatewayTestResources.emulator().faults().rateLimit(1, Duration.ofSeconds(7));
+        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+                .then().statusCode(429).header("Retry-After", "7")
+                .body("error.status", equalTo("RESOURCE_EXHAUSTED"))
+                .body("error.details.'@type'", hasItem("type.googleapis.com/google.rpc.RetryInfo"));
+        GatewayTestResources.emulator().faults().serverError(1, 503);
+        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+                .then().statusCode(503).body("error.status", equalTo("UNAVAILABLE"))
+                .body("error.message", notNullValue());
+        GatewayTestResources.emulator().faults().clear();
+    }
+
+    @Test
+    void eachCallIsAuditedWithTokensAndCostButNeverThePrompt() {
+        given().header("x-goog-api-key", key).header("x-request-id", "audit-check-0001").contentType(ContentType.JSON)
+                .body("{\"contents\":[{\"parts\":[{\"text\":\"secret plans for the weekend\"}]}]}").post(GENERATE)
+                .then().statusCode(200);
+        // the event is appended before the response is sent, and query() flushes the batching writer first
+        List<AuditEvent> events = auditLog.query(new AuditQuery(Optional.of(tenant.id()),
+                Optional.of(AuditEventType.GENERATE_CONTENT), Instant.EPOCH, Instant.now().plusSeconds(60), 10));
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.requestId().value()).isEqualTo("audit-check-0001");
+            assertThat(e.outcome()).isEqualTo(Outcome.SUCCESS);
+            assertThat(e.usage().promptTokens()).isPositive();
+            assertThat(e.cost().micros()).isPositive();
+            assertThat(e.promptHash()).isPresent();
+            assertThat(e.toString()).doesNotContain("weekend");
+        });
+    }
+
+    @Test
+    void metricsCountRequestsTokensAndErrorsByTenantModelAndOutcome() {
+        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+                .then().statusCode(200);
+        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO)
+                .post("/v1beta/models/gemini-0-unknown:generateContent").then().statusCode(404);
+        String tenantLabel = "tenant=\"" + tenant.id() + "\"";
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("gemgate_requests_total{model=\"gemini-2.5-flash\",operation=\"generate_content\","
+                        + "outcome=\"success\"," + tenantLabel + "} 1.0"))
+                .body(containsString("gemgate_errors_total{model=\"gemini-0-unknown\",operation=\"generate_content\","
+                        + "outcome=\"not_found\"," + tenantLabel + "} 1.0"))
+                .body(containsString("gemgate_tokens_total{kind=\"output\",model=\"gemini-2.5-flash\"," + tenantLabel))
+                .body(containsString("gemgate_request_duration_seconds_bucket"));
+    }
+
+    @Test
+    void healthIsUpWithTheDatabase() {
+        given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void thePortalSaysPlainlyThatTheUpstreamIsEmulated() {
+        given().get("/admin").then().statusCode(200).body(containsString("Emulated upstream"));
+    }
+
+    private static void expectError(io.restassured.response.Response response, int code, String status,
+                                    String messagePart) {
+        response.then().statusCode(code).contentType(ContentType.JSON)
+                .body("error.code", equalTo(code))
+                .body("error.status", equalTo(status))
+                .body("error.message", containsString(messagePart))
+                .header("x-request-id", notNullValue());
+    }
+}

@@ -1,0 +1,41 @@
+package dev.gemgate.app;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.common.MapBackedConfigSource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The prod profile's refusals, checked on the typed configuration without starting anything. */
+class ProductionSafetyTest {
+    private static GemgateConfig config(Map<String, String> values) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(GemgateConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new MapBackedConfigSource("test", values) {
+                })
+                .build();
+        return config.getConfigMapping(GemgateConfig.class);
+    }
+
+    @Test
+    void theLocalDefaultsAreRefusedInProd() {
+        assertThat(ProductionSafety.unsafeSettings(config(Map.of("gemgate.embedded-postgres.started", "true"))))
+                .hasSize(3)
+                .anySatisfy(p -> assertThat(p).contains("emulator"))
+                .anySatisfy(p -> assertThat(p).contains("embedded PostgreSQL"))
+                .anySatisfy(p -> assertThat(p).contains("demo tenant"));
+    }
+
+    @Test
+    void aRealUpstreamAndDatabaseWithoutSeedingPass() {
+        GemgateConfig safe = config(Map.of("gemgate.upstream.mode", "gemini", "gemgate.upstream.api-key", "k",
+                "gemgate.seed.demo-tenant", "false"));
+        assertThat(ProductionSafety.unsafeSettings(safe)).isEmpty();
+    }
+}
