@@ -22,12 +22,16 @@ public record AuditEvent(UUID id, Instant occurredAt, AuditEventType type, Reque
                          Usage usage, Money cost, Duration latency, Outcome outcome, Optional<String> promptHash,
                          String detail) {
     public static final int MAX_DETAIL = 1000;
+    public static final int MAX_ACTOR = 256;
 
     public AuditEvent {
         if (id == null || occurredAt == null || type == null || requestId == null || tenant == null
                 || apiKey == null || actor == null || model == null || usage == null || cost == null
                 || latency == null || outcome == null || promptHash == null || detail == null) {
             throw new IllegalArgumentException("audit event fields are required (use Optional.empty or \"\")");
+        }
+        if (actor.length() > MAX_ACTOR) {
+            actor = actor.substring(0, MAX_ACTOR);
         }
         if (detail.length() > MAX_DETAIL) {
             detail = detail.substring(0, MAX_DETAIL);

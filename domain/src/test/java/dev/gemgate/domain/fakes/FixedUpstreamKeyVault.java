@@ -1,32 +1,19 @@
 package dev.gemgate.domain.fakes;
 
-import dev.gemgate.domain.generation.ModelId;
+import dev.gemgate.domain.upstream.SingleCredentialVault;
 import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamCredentialId;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
-import java.util.List;
 import java.util.Optional;
 
-public final class FixedUpstreamKeyVault implements UpstreamKeyVault {
-    private final UpstreamCredential credential;
-
-    public FixedUpstreamKeyVault(UpstreamCredential credential) {
-        this.credential = credential;
+/** The upstream vault of use-case tests: one fake API key. */
+public final class FixedUpstreamKeyVault {
+    private FixedUpstreamKeyVault() {
     }
 
-    public static FixedUpstreamKeyVault withTestKey() {
-        return new FixedUpstreamKeyVault(
+    public static UpstreamKeyVault withTestKey() {
+        return new SingleCredentialVault(
                 UpstreamCredential.apiKey(new UpstreamCredentialId("test"), "upstream-test-key", Optional.empty()));
-    }
-
-    @Override
-    public UpstreamCredential select(ModelId model) {
-        return credential;
-    }
-
-    @Override
-    public List<UpstreamCredential> all() {
-        return List.of(credential);
     }
 }

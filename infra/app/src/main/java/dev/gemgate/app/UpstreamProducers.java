@@ -2,6 +2,7 @@ package dev.gemgate.app;
 
 import dev.gemgate.application.status.GatewayInfo;
 import dev.gemgate.domain.upstream.UpstreamCredential;
+import dev.gemgate.domain.upstream.SingleCredentialVault;
 import dev.gemgate.domain.upstream.UpstreamCredentialId;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 import dev.gemgate.emulator.GeminiEmulator;
@@ -18,7 +19,8 @@ import java.nio.file.Files;
 import java.util.Optional;
 
 /**
- * Chooses the upstream: Google (gemini or vertex mode) or, by default, the Gemini emulator. In emulator mode without
+ * Chooses the upstream (one configured credential; the encrypted credential pool with rotation belongs to the
+ * resilience issue): Google (gemini or vertex mode) or, by default, the Gemini emulator. In emulator mode without
  * a base URL, the emulator runs in this process on {@code gemgate.emulator.port}.
  */
 @ApplicationScoped
@@ -34,7 +36,7 @@ public class UpstreamProducers {
     UpstreamKeyVault vault(GemgateConfig config) {
         GemgateConfig.Upstream upstream = config.upstream();
         UpstreamCredentialId id = new UpstreamCredentialId("configured-" + upstream.mode().name().toLowerCase());
-        return new ConfiguredUpstreamKeyVault(switch (upstream.mode()) {
+        return new SingleCredentialVault(switch (upstream.mode()) {
             case EMULATOR -> UpstreamCredential.apiKey(id, EMULATOR_KEY,
                     Optional.of(upstream.baseUrl().orElseGet(() -> startEmbeddedEmulator(config.emulator().port()))));
             case GEMINI -> UpstreamCredential.apiKey(id, upstream.apiKey().filter(k -> !k.isBlank())

@@ -1,8 +1,6 @@
 package dev.gemgate.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,23 +11,9 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ControlAndRecordingTest {
-
+class ControlAndRecordingTest extends EmulatorTestBase {
     static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
 
-    static GeminiEmulator emulator;
-    static EmulatorClient client;
-
-    @BeforeAll
-    static void start() {
-        emulator = GeminiEmulator.start(0);
-        client = new EmulatorClient(emulator);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
 
     @BeforeEach
     void reset() {

@@ -1,29 +1,13 @@
 package dev.gemgate.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CountTokensAndEmbeddingsTest {
-
-    static GeminiEmulator emulator;
-    static EmulatorClient client;
-
-    @BeforeAll
-    static void start() {
-        emulator = GeminiEmulator.start(0);
-        client = new EmulatorClient(emulator);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
+class CountTokensAndEmbeddingsTest extends EmulatorTestBase {
 
     @Test
     void countTokensEqualsGeneratePromptTokenCount() {

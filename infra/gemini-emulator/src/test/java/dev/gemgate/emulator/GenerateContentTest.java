@@ -1,8 +1,6 @@
 package dev.gemgate.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -11,21 +9,7 @@ import java.net.http.HttpRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class GenerateContentTest {
-
-    static GeminiEmulator emulator;
-    static EmulatorClient client;
-
-    @BeforeAll
-    static void start() {
-        emulator = GeminiEmulator.start(0);
-        client = new EmulatorClient(emulator);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
+class GenerateContentTest extends EmulatorTestBase {
 
     @Test
     void startsOnAnEphemeralPortOfLoopback() {
