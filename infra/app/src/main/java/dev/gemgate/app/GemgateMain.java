@@ -21,8 +21,13 @@ public final class GemgateMain {
     public static void main(String... args) {
         String profile = setting("quarkus.profile", "QUARKUS_PROFILE", "prod");
         boolean databaseConfigured = setting("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL", null) != null;
-        if (databaseConfigured || "prod".equals(profile)) {
-            // prod without a database fails at start with ProductionSafety's or the datasource's own message
+        if ("prod".equals(profile) && !databaseConfigured) {
+            System.err.println("Gemgate: the prod profile needs a PostgreSQL: set QUARKUS_DATASOURCE_JDBC_URL, "
+                    + "QUARKUS_DATASOURCE_USERNAME and QUARKUS_DATASOURCE_PASSWORD. For a local run with the embedded "
+                    + "database and the Gemini emulator, start with -Dquarkus.profile=local.");
+            System.exit(1);
+        }
+        if (databaseConfigured) {
             Quarkus.run(args);
             return;
         }
