@@ -1,0 +1,356 @@
+package dev.gemgate.bench;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Gemgate benchmark: the same upstream (the Gemini emulator) reached directly, through nginx's proxy_pass and
+ * through Gemgate. Prints sequential latency, throughput at N connections, the 5,000-in-flight scenario and the
+ * start-up times measured by run.sh, then the figures against the targets of ARCHITECTURE.md section 7.
+ * Run by infra/bench/run.sh (which starts and stops the three servers); never by the test suite.
+ */
+public final class Bench {
+
+    private static final double TARGET_ADDED_P50_MS = 0.3;
+    private static final double TARGET_ADDED_P99_MS = 1.0;
+    private static final double TARGET_TP_RATIO = 0.5;
+    private static final long TARGET_HEAP_BYTES = 512L << 20;
+    private static final long TARGET_STARTUP_MS = 3000;
+
+    private final Options o;
+    private final StringBuilder report = new StringBuilder();
+    private final List<String> verdicts = new ArrayList<>();
+
+    private Bench(Options o) {
+        this.o = o;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("gemgate-bench: " + e.getMessage());
+            System.err.print(Options.usage());
+            System.exit(2);
+            return;
+        }
+        if (o == null) {
+            System.out.print(Options.usage());
+            return;
+        }
+        new Bench(o).run();
+    }
+
+    private static void log(String line) {
+        System.out.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + line);
+        System.out.flush();
+    }
+
+    private void out(String format, Object... args) {
+        report.append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+
+    private void run() throws Exception {
+        Duration timeout = Duration.ofSeconds(o.integer("timeout-s"));
+        List<Target> targets = new ArrayList<>();
+        String model = o.str("model");
+        int maxOut = o.integer("max-output-tokens");
+        targets.add(new Target("direct", o.base("direct-url"), o.str("upstream-key"), model, maxOut));
+        if (o.base("nginx-url") != null) {
+            targets.add(new Target("nginx", o.base("nginx-url"), o.str("upstream-key"), model, maxOut));
+        }
+        Target gemgate = null;
+        if (o.base("gemgate-url") != null) {
+            if (o.str("gemgate-key").isEmpty()) {
+                throw new IllegalArgumentException("--gemgate-url needs --gemgate-key");
+            }
+            gemgate = new Target("gemgate", o.base("gemgate-url"), o.str("gemgate-key"), model, maxOut);
+            targets.add(gemgate);
+        }
+
+        out("Gemgate benchmark, %s", Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        out("machine: %s, %d CPUs, %s, java %s (driver), load average at start %s",
+                InetAddress.getLocalHost().getHostName(), Runtime.getRuntime().availableProcessors(), memTotal(),
+                System.getProperty("java.version"), loadAverage());
+        if (!o.str("note").isEmpty()) {
+            out("%s", o.str("note"));
+        }
+        for (Target t : targets) {
+            out("  %-8s %s", t.name(), t.generateUri());
+        }
+        out("");
+        log("checking every path answers 200");
+        JavaDriver driver = new JavaDriver(timeout);
+        for (Target t : targets) {
+            Stats s = new Stats();
+            try (var c = JavaDriver.client()) {
+                driver.once(c, t, s);
+            }
+            if (s.ok() != 1) {
+                throw new IllegalStateException("path " + t.name() + " does not answer 200: " + s.errorSummary());
+            }
+        }
+
+        sequential(driver, targets);
+        throughput(driver, targets, timeout);
+        if (gemgate != null && o.integer("inflight") > 0) {
+            inFlight(gemgate);
+        } else {
+            out("In flight: skipped (%s)", gemgate == null ? "no Gemgate" : "--inflight 0");
+            out("");
+        }
+        startup();
+        out("load average at end %s", loadAverage());
+        out("");
+        out("Against the targets (ARCHITECTURE.md section 7):");
+        verdicts.forEach(v -> out("  %s", v));
+        out("  streaming first-chunk forwarding (<= 1 ms): not measured by this benchmark");
+        System.out.println();
+        System.out.println("=".repeat(100));
+        System.out.print(report);
+        System.out.println("=".repeat(100));
+    }
+
+    // ---------------------------------------------------------------- sequential
+
+    private void sequential(JavaDriver driver, List<Target> targets) {
+        int rounds = o.integer("seq-rounds");
+        int warmup = o.integer("seq-warmup");
+        int n = o.integer("seq-requests");
+        int block = o.integer("seq-block");
+        for (int round = 1; round <= rounds; round++) {
+            log("sequential latency, round " + round + "/" + rounds + ": " + n + " requests per path after "
+                    + warmup + " warm-up");
+            Map<String, Stats> stats = driver.sequential(targets, round == 1 ? warmup : warmup / 4, n, block,
+                    Bench::log);
+            out("Sequential latency, round %d of %d: 1 keep-alive connection per path, %,d requests each after %,d "
+                    + "warm-up, the paths taking turns in blocks of %d (ms)", round, rounds, n,
+                    round == 1 ? warmup : warmup / 4, block);
+            out("  %-8s %6s %6s %8s %8s %8s %8s %8s %8s", "path", "ok", "errors", "p50", "p90", "p99", "p99.9", "max",
+                    "mean");
+            stats.forEach((name, s) -> out("  %-8s %6d %6d %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f%s", name, s.ok(),
+                    s.errorCount(), s.ms(50), s.ms(90), s.ms(99), s.ms(99.9), s.maxMs(), s.meanMs(),
+                    s.errorCount() > 0 ? "   errors: " + s.errorSummary() : ""));
+            Stats direct = stats.get("direct");
+            out("  added latency over direct:       p50        p99");
+            for (String name : List.of("nginx", "gemgate")) {
+                Stats s = stats.get(name);
+                if (s == null) {
+                    continue;
+                }
+                double d50 = s.ms(50) - direct.ms(50);
+                double d99 = s.ms(99) - direct.ms(99);
+                out("    %-8s                   %+8.3f   %+8.3f", name, d50, d99);
+                if (name.equals("gemgate")) {
+                    verdicts.add(String.format(Locale.ROOT,
+                            "added latency (round %d): p50 %+.3f ms (target <= %.1f) %s; p99 %+.3f ms (target <= %.1f) %s",
+                            round, d50, TARGET_ADDED_P50_MS, pass(d50 <= TARGET_ADDED_P50_MS), d99, TARGET_ADDED_P99_MS,
+                            pass(d99 <= TARGET_ADDED_P99_MS)));
+                }
+            }
+            if (stats.containsKey("nginx") && stats.containsKey("gemgate")) {
+                out("    gemgate minus nginx        %+8.3f   %+8.3f", stats.get("gemgate").ms(50) - stats.get("nginx").ms(50),
+                        stats.get("gemgate").ms(99) - stats.get("nginx").ms(99));
+            }
+            out("");
+        }
+    }
+
+    // ---------------------------------------------------------------- throughput
+
+    private void throughput(JavaDriver driver, List<Target> targets, Duration timeout) throws Exception {
+        int rounds = o.integer("tp-rounds");
+        int connections = o.integer("connections");
+        Duration warmup = Duration.ofSeconds(o.integer("tp-warmup-s"));
+        Duration duration = Duration.ofSeconds(o.integer("tp-duration-s"));
+        String tool = o.str("tp-tool");
+        WrkDriver wrk = tool.equals("wrk") ? new WrkDriver(o.str("wrk"), o.integer("wrk-threads")) : null;
+        if (wrk == null && !tool.equals("java")) {
+            throw new IllegalArgumentException("--tp-tool is java or wrk, not " + tool);
+        }
+        for (int round = 1; round <= rounds; round++) {
+            Map<String, Double> rps = new LinkedHashMap<>();
+            Map<String, String> rows = new LinkedHashMap<>();
+            out("Throughput, round %d of %d: %d connections, closed loop, %d s measured after %d s warm-up, driver %s%s",
+                    round, rounds, connections, duration.toSeconds(), warmup.toSeconds(),
+                    wrk == null ? "java (one HttpClient per connection)" : "wrk -t" + o.integer("wrk-threads"),
+                    round % 2 == 0 ? ", paths run in reverse order" : "");
+            out("  %-8s %10s %10s %8s %9s %9s", "path", "req/s", "requests", "errors", "p50 ms", "p99 ms");
+            List<Target> order = new ArrayList<>(targets);
+            if (round % 2 == 0) {
+                Collections.reverse(order); // drift on the shared machine then hits the paths the other way
+            }
+            for (Target t : order) {
+                log("throughput " + t.name() + " (round " + round + "/" + rounds + "): " + connections
+                        + " connections, " + warmup.toSeconds() + " s warm-up + " + duration.toSeconds() + " s");
+                if (wrk == null) {
+                    Stats s = driver.throughput(t, connections, warmup, duration);
+                    double r = s.completed / (double) duration.toSeconds();
+                    rps.put(t.name(), r);
+                    rows.put(t.name(), String.format(Locale.ROOT, "  %-8s %10.0f %10d %8d %9.3f %9.3f%s", t.name(), r,
+                            s.completed, s.errorCount(), s.ms(50), s.ms(99),
+                            s.errorCount() > 0 ? "   errors: " + s.errorSummary() : ""));
+                } else {
+                    WrkDriver.Result w = wrk.run(t, connections, warmup, duration, timeout);
+                    // wrk's req/s counts every response; take the non-2xx out of it
+                    double r = w.requestsPerSecond() * (w.requests() == 0 ? 0
+                            : (w.requests() - w.non2xx()) / (double) w.requests());
+                    rps.put(t.name(), r);
+                    rows.put(t.name(), String.format(Locale.ROOT, "  %-8s %10.0f %10d %8d %9.3f %9.3f%s", t.name(), r,
+                            w.requests(), w.non2xx(), w.p50Ms(), w.p99Ms(),
+                            w.socketErrors().isEmpty() ? "" : "   socket errors: " + w.socketErrors()));
+                }
+            }
+            targets.forEach(t -> out("%s", rows.get(t.name())));
+            double direct = rps.get("direct");
+            StringBuilder ratios = new StringBuilder("  ratios:");
+            if (rps.containsKey("nginx")) {
+                ratios.append(String.format(Locale.ROOT, " nginx/direct %.2f;", rps.get("nginx") / direct));
+            }
+            if (rps.containsKey("gemgate")) {
+                ratios.append(String.format(Locale.ROOT, " gemgate/direct %.2f;", rps.get("gemgate") / direct));
+                if (rps.containsKey("nginx")) {
+                    double ratio = rps.get("gemgate") / rps.get("nginx");
+                    ratios.append(String.format(Locale.ROOT, " gemgate/nginx %.2f", ratio));
+                    verdicts.add(String.format(Locale.ROOT,
+                            "throughput at %d connections (round %d): gemgate/nginx %.2f (target >= %.2f) %s",
+                            connections, round, ratio, TARGET_TP_RATIO, pass(ratio >= TARGET_TP_RATIO)));
+                }
+            }
+            out("%s", ratios);
+            out("");
+        }
+    }
+
+    // ---------------------------------------------------------------- in flight
+
+    private void inFlight(Target gemgate) throws Exception {
+        int n = o.integer("inflight");
+        int delay = o.integer("inflight-delay-ms");
+        log("in flight: upstream latency +" + delay + " ms");
+        InFlight.Result base = null;
+        if (o.bool("inflight-baseline")) {
+            log("in flight, baseline: the same " + n + " requests straight to the emulator");
+            Target direct = new Target("direct", o.base("direct-url"), o.str("upstream-key"), gemgate.model(),
+                    gemgate.maxOutputTokens());
+            GemgateProbe none = new GemgateProbe(direct.base(), "", o.str("jcmd"));
+            try {
+                base = InFlight.run(direct, o.base("direct-url"), none, n, delay, o.integer("inflight-clients"),
+                        Duration.ofSeconds(o.integer("inflight-timeout-s")), false, Bench::log);
+            } finally {
+                none.close();
+            }
+        }
+        log("in flight: " + n + " concurrent requests through Gemgate");
+        GemgateProbe probe = new GemgateProbe(gemgate.base(), o.str("gemgate-pid"), o.str("jcmd"));
+        InFlight.Result r;
+        try {
+            r = InFlight.run(gemgate, o.base("direct-url"), probe, n, delay, o.integer("inflight-clients"),
+                    Duration.ofSeconds(o.integer("inflight-timeout-s")), o.bool("inflight-full-gc"), Bench::log);
+        } finally {
+            probe.close();
+        }
+        Stats s = r.stats();
+        out("In flight: %,d concurrent requests through Gemgate, emulator adding %,d ms to every reply, "
+                + "%d HttpClients in the driver", n, delay, o.integer("inflight-clients"));
+        if (base != null) {
+            Stats b = base.stats();
+            out("  baseline, straight to the emulator: ok %,d, errors %,d%s; all done in %.2f s; latency p50 %.0f ms, "
+                    + "p99 %.0f ms, max %.0f ms", b.ok(), b.errorCount(),
+                    b.errorCount() > 0 ? " (" + b.errorSummary() + ")" : "", base.wallSeconds(), b.ms(50), b.ms(99),
+                    b.maxMs());
+        }
+        out("  through Gemgate: ok %,d, errors %,d%s", s.ok(), s.errorCount(),
+                s.errorCount() > 0 ? " (" + s.errorSummary() + ")" : "");
+        out("  all done in %.2f s; latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; driver's peak in flight %,d",
+                r.wallSeconds(), s.ms(50), s.ms(99), s.maxMs(), r.peakDriverInFlight());
+        if (r.peakActiveRequests() >= 0) {
+            out("  Gemgate's own gauge of active HTTP requests, highest sample: %,d", r.peakActiveRequests());
+        }
+        out("  Gemgate heap (jvm_memory_used_bytes{area=\"heap\"}, sampled every 250 ms): before %s, highest %s "
+                + "(committed then %s)", mb(r.baseline().heapUsed()), mb(r.peak().heapUsed()), mb(r.peak().heapCommitted()));
+        r.snapshot().forEach(l -> out("  %s", l));
+        long live = r.liveAfterGc();
+        if (!r.faultCleared()) {
+            out("  WARNING: the emulator's latency fault could not be cleared");
+        }
+        out("");
+        long used = Math.max(r.peak().heapUsed(), r.usedAtSnapshot());
+        verdicts.add(String.format(Locale.ROOT, "%,d in flight: %,d errors %s", n, s.errorCount(),
+                pass(s.errorCount() == 0 && s.ok() == n)));
+        verdicts.add(String.format(Locale.ROOT, "%,d in flight, heap (target <= 512 MB): live after a full GC at the peak "
+                        + "%s %s; highest used incl. uncollected garbage %s %s", n, mb(live),
+                live < 0 ? "UNKNOWN" : pass(live <= TARGET_HEAP_BYTES), mb(used),
+                used < 0 ? "UNKNOWN" : pass(used <= TARGET_HEAP_BYTES)));
+    }
+
+    // ---------------------------------------------------------------- start-up
+
+    private void startup() {
+        String fresh = o.str("startup-fresh-ms");
+        String restart = o.str("startup-restart-ms");
+        if (fresh.isEmpty() && restart.isEmpty()) {
+            return;
+        }
+        out("Gemgate start-up, process start to the first 200 on /q/health/ready (measured by run.sh):");
+        if (!fresh.isEmpty()) {
+            out("  first start, fresh data directory (unpacks and initdb's the embedded PostgreSQL, migrates, seeds): %s ms",
+                    fresh);
+        }
+        if (!restart.isEmpty()) {
+            out("  restart on the existing data directory: %s ms", restart);
+            verdicts.add(String.format(Locale.ROOT, "start-up (restart) %s ms (target <= %d) %s", restart,
+                    TARGET_STARTUP_MS, pass(Long.parseLong(restart) <= TARGET_STARTUP_MS)));
+        }
+        if (!fresh.isEmpty()) {
+            verdicts.add(String.format(Locale.ROOT, "start-up (first start: one-time PostgreSQL initdb, migration, seed) "
+                    + "%s ms: for information", fresh));
+        }
+        out("");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String pass(boolean ok) {
+        return ok ? "PASS" : "MISS";
+    }
+
+    private static String mb(long bytes) {
+        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f MB", bytes / 1048576.0);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "n/a";
+        }
+    }
+
+    private static String memTotal() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (l.startsWith("MemTotal:")) {
+                    long kb = Long.parseLong(l.replaceAll("\\D", ""));
+                    return String.format(Locale.ROOT, "%.0f GB RAM", kb / 1048576.0);
+                }
+            }
+        } catch (Exception e) {
+            // fall through
+        }
+        return "RAM n/a";
+    }
+}

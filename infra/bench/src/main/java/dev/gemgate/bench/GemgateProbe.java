@@ -1,0 +1,142 @@
+package dev.gemgate.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads Gemgate's heap: the Micrometer gauges on /q/metrics, and a {@code jcmd <pid> GC.heap_info} snapshot. */
+final class GemgateProbe {
+
+    /** One reading of /q/metrics; -1 where the metric is absent. */
+    record Sample(long heapUsed, long heapCommitted, long activeRequests) {
+    }
+
+    private final URI metrics;
+    private final String pid;
+    private final String jcmd;
+    private final HttpClient client = JavaDriver.client();
+
+    GemgateProbe(URI gemgateBase, String pid, String jcmd) {
+        this.metrics = URI.create(gemgateBase + "/q/metrics");
+        this.pid = pid;
+        this.jcmd = jcmd;
+    }
+
+    Sample sample() {
+        try {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5))
+                    .header("Accept", "text/plain").GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return new Sample(-1, -1, -1);
+            }
+            return parse(r.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Sample(-1, -1, -1);
+        } catch (Exception e) {
+            return new Sample(-1, -1, -1);
+        }
+    }
+
+    static Sample parse(String text) {
+        long used = -1;
+        long committed = -1;
+        long active = -1;
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.charAt(0) == '#') {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            int space = line.lastIndexOf(' ');
+            if (space < 0) {
+                continue;
+            }
+            String name = brace > 0 ? line.substring(0, brace) : line.substring(0, space);
+            long value;
+            try {
+                value = (long) Double.parseDouble(line.substring(space + 1).trim());
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            boolean heap = line.contains("area=\"heap\"");
+            if (heap && name.equals("jvm_memory_used_bytes")) {
+                used = Math.max(used, 0) + value;
+            } else if (heap && name.equals("jvm_memory_committed_bytes")) {
+                committed = Math.max(committed, 0) + value;
+            } else if (name.equals("http_server_active_requests")
+                    || (name.startsWith("http_server_active_requests") && name.endsWith("_active_count"))) {
+                active = Math.max(active, 0) + value;
+            }
+        }
+        return new Sample(used, committed, active);
+    }
+
+    boolean canJcmd() {
+        return pid != null && !pid.isEmpty();
+    }
+
+    /** The heap lines of {@code jcmd <pid> GC.heap_info}, or a reason why there are none. */
+    List<String> heapInfo() {
+        return jcmd("GC.heap_info");
+    }
+
+    /** {@code jcmd <pid> GC.run} (a full collection), then the heap lines: the live heap at that moment. */
+    List<String> heapInfoAfterFullGc() {
+        List<String> gc = jcmd("GC.run");
+        List<String> after = heapInfo();
+        return gc.stream().anyMatch(l -> l.startsWith("jcmd failed")) ? gc : after;
+    }
+
+    private List<String> jcmd(String command) {
+        List<String> lines = new ArrayList<>();
+        try {
+            Process p = new ProcessBuilder(jcmd, pid, command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroy();
+            }
+            for (String line : out.split("\n")) {
+                String l = line.strip();
+                if (l.contains("heap") && (l.contains("used") || l.contains("total"))) {
+                    lines.add(l);
+                }
+            }
+            if (lines.isEmpty() && command.equals("GC.heap_info")) {
+                lines.add("jcmd printed no heap line: " + out.strip().replace('\n', ' '));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lines.add("jcmd interrupted");
+        } catch (Exception e) {
+            lines.add("jcmd failed: " + e.getMessage());
+        }
+        return lines;
+    }
+
+    /** "used 123456K" in a GC.heap_info line → bytes, or -1. */
+    static long usedBytes(List<String> heapLines) {
+        for (String l : heapLines) {
+            Matcher m = Pattern.compile("used (\\d+)([KMG])").matcher(l);
+            if (m.find()) {
+                long v = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "K" -> v << 10;
+                    case "M" -> v << 20;
+                    default -> v << 30;
+                };
+            }
+        }
+        return -1;
+    }
+
+    void close() {
+        client.shutdownNow();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.gemgate.bench;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Command-line flags of {@link Bench}: {@code --name value} or {@code --name=value}. Every count and duration of the
+ * run is a flag, so a quick smoke run and a careful run use the same code.
+ */
+final class Options {
+
+    /** flag → (default, help); the order is the order of {@code --help}. */
+    private static final Map<String, String[]> FLAGS = new LinkedHashMap<>();
+
+    static {
+        flag("direct-url", "", "base URL of the Gemini emulator (required), e.g. http://127.0.0.1:18089");
+        flag("nginx-url", "", "base URL of the nginx proxy_pass in front of the emulator (optional)");
+        flag("gemgate-url", "", "base URL of Gemgate (optional; without it the Gemgate rows are skipped)");
+        flag("gemgate-key", "", "tenant API key for Gemgate (gmg_...), sent as x-goog-api-key");
+        flag("gemgate-pid", "", "Gemgate's process id, for a jcmd GC.heap_info snapshot at the in-flight peak");
+        flag("jcmd", "jcmd", "the jcmd binary (of a JDK >= 21)");
+        flag("upstream-key", "bench-upstream-key", "x-goog-api-key sent on the direct and nginx paths");
+        flag("model", "gemini-2.5-flash", "model in the request path");
+        flag("max-output-tokens", "32", "generationConfig.maxOutputTokens of every request");
+        flag("seq-warmup", "1000", "sequential: warm-up requests per path (not measured)");
+        flag("seq-requests", "2000", "sequential: measured requests per path");
+        flag("seq-block", "100", "sequential: the paths take turns in blocks of this many requests");
+        flag("seq-rounds", "2", "sequential: how many times to run the whole sequential measurement (noise check)");
+        flag("connections", "64", "throughput: concurrent keep-alive connections");
+        flag("tp-warmup-s", "3", "throughput: warm-up seconds per path (not measured)");
+        flag("tp-duration-s", "10", "throughput: measured seconds per path");
+        flag("tp-rounds", "2", "throughput: how many times to run the whole throughput measurement (even rounds "
+                + "take the paths in reverse order)");
+        flag("tp-tool", "wrk", "throughput driver: wrk (C, low overhead) or java (HttpClient, one client per connection)");
+        flag("wrk", "wrk", "the wrk binary (for --tp-tool wrk)");
+        flag("wrk-threads", "1", "wrk threads (each drives connections/threads connections)");
+        flag("inflight", "5000", "in-flight scenario: concurrent requests through Gemgate (0 = skip)");
+        flag("inflight-delay-ms", "2000", "in-flight scenario: latency the emulator adds to every reply");
+        flag("inflight-clients", "50", "in-flight scenario: HttpClient instances sharing the requests");
+        flag("inflight-timeout-s", "60", "in-flight scenario: per-request timeout");
+        flag("inflight-baseline", "true", "in-flight scenario: first send the same burst straight to the emulator, "
+                + "to show what the emulator and the driver account for");
+        flag("inflight-full-gc", "true", "in-flight scenario: after the jcmd heap snapshot, run jcmd GC.run and "
+                + "read the heap again (the live heap with all requests waiting)");
+        flag("startup-fresh-ms", "", "Gemgate start-up on a fresh data directory, as measured by run.sh");
+        flag("startup-restart-ms", "", "Gemgate start-up on an existing data directory, as measured by run.sh");
+        flag("note", "", "a line printed in the report's header (run.sh: the servers' settings)");
+        flag("timeout-s", "30", "per-request timeout outside the in-flight scenario");
+    }
+
+    private static void flag(String name, String def, String help) {
+        FLAGS.put(name, new String[] {def, help});
+    }
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    static Options parse(String[] args) {
+        Options o = new Options();
+        FLAGS.forEach((k, v) -> o.values.put(k, v[0]));
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                return null;
+            }
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + a);
+            }
+            String name = a.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (!FLAGS.containsKey(name)) {
+                throw new IllegalArgumentException("unknown flag --" + name + " (see --help)");
+            }
+            o.values.put(name, value);
+        }
+        if (o.str("direct-url").isEmpty()) {
+            throw new IllegalArgumentException("--direct-url is required");
+        }
+        return o;
+    }
+
+    static String usage() {
+        StringBuilder b = new StringBuilder("usage: java -jar gemgate-bench.jar --direct-url URL [flags]\n");
+        FLAGS.forEach((k, v) -> b.append(String.format("  --%-20s %s%s%n", k, v[1],
+                v[0].isEmpty() ? "" : " (default " + v[0] + ")")));
+        return b.toString();
+    }
+
+    String str(String name) {
+        return values.get(name).trim();
+    }
+
+    int integer(String name) {
+        try {
+            return Integer.parseInt(str(name));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " needs a whole number, not \"" + str(name) + "\"");
+        }
+    }
+
+    boolean bool(String name) {
+        return Boolean.parseBoolean(str(name));
+    }
+
+    /** The base URL without a trailing slash, or null when the flag is empty. */
+    URI base(String name) {
+        String s = str(name);
+        if (s.isEmpty()) {
+            return null;
+        }
+        return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    }
+}
