@@ -3,21 +3,29 @@ package dev.gemgate.adapter.gemini;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.genai.Client;
+import com.google.genai.HttpApiClient;
+import com.google.genai.types.ClientOptions;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import dev.gemgate.domain.common.UpstreamException;
 import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamCredentialId;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One SDK {@link Client} per upstream credential, built on first use and shared (a Client is thread-safe and owns an
@@ -27,19 +35,58 @@ import java.util.concurrent.ConcurrentHashMap;
 final class GenAiClients implements AutoCloseable {
     static final String CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
-    private record Entry(UpstreamCredential credential, Client client) {
+    /** {@code raw} is the same SDK transport without the typed model, for API-key mode's hot path; null for Vertex. */
+    private record Entry(UpstreamCredential credential, Client client, HttpApiClient raw) {
     }
 
+    /**
+     * Idle upstream connections kept for reuse. OkHttp's default of 5 makes a gateway with dozens of concurrent calls
+     * open and close a TCP (and, to Google, TLS) connection for most requests; measured with infra/bench.
+     */
+    static final int MAX_IDLE_CONNECTIONS = 512;
+
     private final GenAiSettings settings;
+    /** One transport (connection pool, dispatcher) shared by every credential's client. */
+    private final OkHttpClient transport;
     private final Map<UpstreamCredentialId, Entry> clients = new ConcurrentHashMap<>();
-    private final List<Client> retired = new ArrayList<>();
+    private final List<AutoCloseable> retired = new ArrayList<>();
     private volatile boolean closed;
 
     GenAiClients(GenAiSettings settings) {
         this.settings = settings;
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(10_000);
+        dispatcher.setMaxRequestsPerHost(10_000);
+        // No per-read/per-write timeouts: a generation may legitimately take minutes before its first byte, and each
+        // socket timeout enters okio's AsyncTimeout (one global, lock-guarded list: the top CPU cost at 64 concurrent
+        // calls). Every call's deadline is OkHttp's call timeout, set per call from the caller's timeout.
+        this.transport = new OkHttpClient.Builder()
+                .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
+                .dispatcher(dispatcher)
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ZERO)
+                .build();
+    }
+
+    OkHttpClient transport() {
+        return transport;
     }
 
     Client clientFor(UpstreamCredential credential) {
+        return entryFor(credential).client();
+    }
+
+    /** The SDK's HTTP client for a Gemini API key (auth, base URL, API version, headers, errors), bodies as JSON text. */
+    HttpApiClient rawClientFor(UpstreamCredential credential) {
+        HttpApiClient raw = entryFor(credential).raw();
+        if (raw == null) {
+            throw new IllegalStateException("raw calls are for API-key credentials only");
+        }
+        return raw;
+    }
+
+    private Entry entryFor(UpstreamCredential credential) {
         if (closed) {
             throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0, "the Gemini adapter is closed");
         }
@@ -50,30 +97,38 @@ final class GenAiClients implements AutoCloseable {
             if (existing != null) {
                 synchronized (retired) {
                     retired.add(existing.client());
+                    if (existing.raw() != null) {
+                        retired.add(existing.raw());
+                    }
                 }
             }
-            return new Entry(credential, build(credential));
+            return build(credential);
         });
-        return entry.client();
+        return entry;
     }
 
-    private Client build(UpstreamCredential credential) {
+    private Entry build(UpstreamCredential credential) {
         // Gemgate owns retries: one attempt, and initialDelay 0 because the SDK otherwise sleeps before throwing.
         HttpOptions.Builder http = HttpOptions.builder()
                 .retryOptions(HttpRetryOptions.builder().attempts(1).initialDelay(0.0).build());
         credential.baseUrl().ifPresent(http::baseUrl);
-        Client.Builder builder = Client.builder();
-        switch (credential.mode()) {
-            case GEMINI_API_KEY -> builder.vertexAI(false)
-                    .apiKey(credential.secret())
-                    .httpOptions(http.apiVersion(settings.geminiApiVersion()).build());
-            case VERTEX_AI -> builder.vertexAI(true)
+        ClientOptions options = ClientOptions.builder().customHttpClient(transport).build();
+        Client.Builder builder = Client.builder().clientOptions(options);
+        return switch (credential.mode()) {
+            case GEMINI_API_KEY -> {
+                HttpOptions httpOptions = http.apiVersion(settings.geminiApiVersion()).build();
+                yield new Entry(credential,
+                        builder.vertexAI(false).apiKey(credential.secret()).httpOptions(httpOptions).build(),
+                        new HttpApiClient(Optional.of(credential.secret()), Optional.of(httpOptions),
+                                Optional.of(options)));
+            }
+            case VERTEX_AI -> new Entry(credential, builder.vertexAI(true)
                     .project(credential.vertexProject().orElseThrow())
                     .location(credential.vertexLocation().orElseThrow())
                     .credentials(googleCredentials(credential))
-                    .httpOptions(http.apiVersion(settings.vertexApiVersion()).build());
-        }
-        return builder.build();
+                    .httpOptions(http.apiVersion(settings.vertexApiVersion()).build())
+                    .build(), null);
+        };
     }
 
     /**
@@ -102,19 +157,26 @@ final class GenAiClients implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        List<Client> all = new ArrayList<>();
-        clients.values().forEach(e -> all.add(e.client()));
+        List<AutoCloseable> all = new ArrayList<>();
+        clients.values().forEach(e -> {
+            all.add(e.client());
+            if (e.raw() != null) {
+                all.add(e.raw());
+            }
+        });
         clients.clear();
         synchronized (retired) {
             all.addAll(retired);
             retired.clear();
         }
-        for (Client client : all) {
+        for (AutoCloseable client : all) {
             try {
                 client.close();
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 // closing the others matters more
             }
         }
+        transport.dispatcher().executorService().shutdown();
+        transport.connectionPool().evictAll();
     }
 }

@@ -13,7 +13,9 @@ import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.ModelInfo;
+import io.quarkus.virtual.threads.VirtualThreads;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The Gemini-native tenant surface, under both {@code /v1beta} and {@code /v1} (the Java SDK 2.x calls {@code /v1}).
@@ -46,9 +49,11 @@ public class GeminiResource {
     private final CountTokens countTokens;
     private final ListModels listModels;
     private final GetModel getModel;
+    private final ExecutorService virtualThreads;
 
     public GeminiResource(AuthenticateApiKey authenticate, GenerateContent generateContent, CountTokens countTokens,
-                          ListModels listModels, GetModel getModel) {
+                          ListModels listModels, GetModel getModel, @VirtualThreads ExecutorService virtualThreads) {
+        this.virtualThreads = virtualThreads;
         this.authenticate = authenticate;
         this.generateContent = generateContent;
         this.countTokens = countTokens;
@@ -56,14 +61,31 @@ public class GeminiResource {
         this.getModel = getModel;
     }
 
+    /**
+     * Not annotated to run on a virtual thread, so that the (small) body is read on the event loop as it arrives; the
+     * blocking work then hops once to a virtual thread. Reading the body from a virtual thread instead costs a
+     * hand-off per chunk between the event loop and the virtual thread (about a fifth of the CPU at 64 connections).
+     */
     @POST
     @Path("{target}")
-    @RunOnVirtualThread
-    public Response call(@PathParam("target") String target, @Context ContainerRequestContext context, byte[] body,
-                         @HeaderParam("x-goog-api-key") String apiKeyHeader, @QueryParam("key") String apiKeyQuery,
-                         @HeaderParam("Authorization") String authorization,
-                         @HeaderParam(END_USER_HEADER) String endUser,
-                         @HeaderParam("Cache-Control") String cacheControl) {
+    public Uni<Response> call(@PathParam("target") String target, @Context ContainerRequestContext context,
+                              byte[] body, @HeaderParam("x-goog-api-key") String apiKeyHeader,
+                              @QueryParam("key") String apiKeyQuery, @HeaderParam("Authorization") String authorization,
+                              @HeaderParam(END_USER_HEADER) String endUser,
+                              @HeaderParam("Cache-Control") String cacheControl) {
+        return Uni.createFrom().item(() -> {
+            MDC.put("requestId", RequestIdFilter.of(context).value());
+            try {
+                return handle(target, context, body, apiKeyHeader, apiKeyQuery, authorization, endUser, cacheControl);
+            } finally {
+                MDC.remove("requestId");
+                MDC.remove("tenantId");
+            }
+        }).runSubscriptionOn(virtualThreads);
+    }
+
+    private Response handle(String target, ContainerRequestContext context, byte[] body, String apiKeyHeader,
+                            String apiKeyQuery, String authorization, String endUser, String cacheControl) {
         Caller caller = authenticate(apiKeyHeader, apiKeyQuery, authorization);
         int colon = target.lastIndexOf(':');
         if (colon <= 0) {
