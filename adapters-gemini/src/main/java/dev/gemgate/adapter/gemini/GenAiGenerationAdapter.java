@@ -99,12 +99,21 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
      */
     private GenerationResponse generateRaw(GenerationRequest request, UpstreamCredential credential,
                                            Deadline deadline) {
-        HttpOptions options = HttpOptions.builder().timeout(deadline.remainingMillis()).build();
-        try (ApiResponse response = clients.rawClientFor(credential).request("post",
-                request.model().resourceName() + ":generateContent", json.write(request.body()),
-                Optional.of(options))) {
-            Map<String, Object> body = json.parseObject(response.getBody().string());
-            return new GenerationResponse(request.model(), body, JsonBodies.usage(body));
+        String path = request.model().resourceName() + ":generateContent";
+        String body = json.write(request.body());
+        if (VirtualThreadDeadline.applies()) {
+            return VirtualThreadDeadline.call(deadline.remaining(),
+                    () -> postRaw(request, credential, path, body, Optional.empty()));
+        }
+        return postRaw(request, credential, path, body,
+                Optional.of(HttpOptions.builder().timeout(deadline.remainingMillis()).build()));
+    }
+
+    private GenerationResponse postRaw(GenerationRequest request, UpstreamCredential credential, String path,
+                                       String body, Optional<HttpOptions> options) {
+        try (ApiResponse response = clients.rawClientFor(credential).request("post", path, body, options)) {
+            Map<String, Object> reply = json.parseObject(response.getBody().string());
+            return new GenerationResponse(request.model(), reply, JsonBodies.usage(reply));
         } catch (IOException e) {
             throw new GenAiIOException("Failed to read the HTTP response", e);
         }

@@ -326,6 +326,27 @@ class GenAiGenerationAdapterTest {
     }
 
     @Test
+    void aHangingCallOnAVirtualThreadTimesOutAtItsDeadlineAndLeavesTheThreadUninterrupted() throws Exception {
+        emulator.faults().hang(1);
+        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread virtual = Thread.ofVirtual().start(() -> {
+            outcome.set(failure(() -> adapter.generate(request("hi"), credential, Duration.ofMillis(700))));
+            // the same thread goes on to a normal call: no interrupt may be left over from the deadline
+            outcome.set(List.of(outcome.get(), Thread.currentThread().isInterrupted(),
+                    adapter.generate(request("after"), credential, TIMEOUT).text()));
+        });
+        virtual.join(Duration.ofSeconds(10));
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        List<?> results = (List<?>) outcome.get();
+        assertThat(((UpstreamException) results.get(0)).kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(results.get(1)).isEqualTo(false);
+        assertThat(results.get(2)).isEqualTo("Echo: after");
+        assertThat(took).isBetween(Duration.ofMillis(600), Duration.ofMillis(5000));
+    }
+
+    @Test
     void aHangingStreamTimesOutThroughTheObserver() {
         emulator.faults().hang(1);
         Recorder recorder = new Recorder(true);
