@@ -16,9 +16,7 @@ import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamCredentialId;
 import dev.gemgate.emulator.GeminiEmulator;
 import dev.gemgate.emulator.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -34,13 +32,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The adapter against the Gemini emulator over real HTTP, with the real SDK in between. */
-class GenAiGenerationAdapterTest {
+class GenAiGenerationAdapterTest extends EmulatorBackedTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final ModelId FLASH = new ModelId("gemini-2.5-flash");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static GeminiEmulator emulator;
-    private static GenAiGenerationAdapter adapter;
     private static UpstreamCredential credential;
 
     @BeforeAll
@@ -49,18 +45,6 @@ class GenAiGenerationAdapterTest {
         adapter = new GenAiGenerationAdapter();
         credential = UpstreamCredential.apiKey(new UpstreamCredentialId("primary"), "test-key-123",
                 Optional.of(emulator.baseUrl()));
-    }
-
-    @AfterAll
-    static void stop() {
-        adapter.close();
-        emulator.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        emulator.faults().clear();
-        emulator.clearRecordedRequests();
     }
 
     @Test

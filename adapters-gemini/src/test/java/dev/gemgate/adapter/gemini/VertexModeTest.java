@@ -12,9 +12,7 @@ import dev.gemgate.domain.upstream.UpstreamCredentialId;
 import dev.gemgate.emulator.EmulatorConfig;
 import dev.gemgate.emulator.GeminiEmulator;
 import dev.gemgate.emulator.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -34,31 +32,17 @@ import static dev.gemgate.adapter.gemini.GenAiGenerationAdapterTest.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Vertex AI mode and rejected credentials, against an emulator that accepts only some keys and tokens. */
-class VertexModeTest {
+class VertexModeTest extends EmulatorBackedTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "vertex-token-abc";
     private static final String GOOD_KEY = "good-key-123";
 
-    private static GeminiEmulator emulator;
-    private static GenAiGenerationAdapter adapter;
 
     @BeforeAll
     static void start() {
         emulator = GeminiEmulator.start(EmulatorConfig.builder().acceptApiKey(TOKEN, GOOD_KEY).build());
         adapter = new GenAiGenerationAdapter();
-    }
-
-    @AfterAll
-    static void stop() {
-        adapter.close();
-        emulator.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        emulator.faults().clear();
-        emulator.clearRecordedRequests();
     }
 
     @Test
