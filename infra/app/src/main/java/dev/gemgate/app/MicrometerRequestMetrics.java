@@ -2,6 +2,7 @@ package dev.gemgate.app;
 
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.domain.audit.AuditEvent;
+import dev.gemgate.domain.audit.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -18,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class MicrometerRequestMetrics implements RequestMetrics {
-    private record Labels(String operation, String tenant, String model, String outcome) {
+    private record Labels(String operation, String tenant, String model, Outcome outcome) {
     }
 
     private record Meters(Counter requests, Counter errors, Timer duration, Counter promptTokens,
@@ -37,10 +38,10 @@ public class MicrometerRequestMetrics implements RequestMetrics {
         Labels labels = new Labels(event.type().name().toLowerCase(),
                 event.tenant().map(Object::toString).orElse("none"),
                 event.model().map(Object::toString).orElse("none"),
-                event.outcome().name().toLowerCase());
+                event.outcome());
         Meters m = meters.computeIfAbsent(labels, this::create);
         m.requests().increment();
-        if (!event.outcome().isSuccess()) {
+        if (m.errors() != null) {
             m.errors().increment();
         }
         m.duration().record(event.latency());
@@ -51,12 +52,14 @@ public class MicrometerRequestMetrics implements RequestMetrics {
     }
 
     private Meters create(Labels l) {
-        Tags tags = Tags.of("operation", l.operation(), "tenant", l.tenant(), "model", l.model(), "outcome", l.outcome());
+        Tags tags = Tags.of("operation", l.operation(), "tenant", l.tenant(), "model", l.model(),
+                "outcome", l.outcome().name().toLowerCase());
         Tags usageTags = Tags.of("tenant", l.tenant(), "model", l.model());
         return new Meters(
                 Counter.builder("gemgate.requests").description("Gateway requests").tags(tags).register(registry),
-                Counter.builder("gemgate.errors").description("Gateway requests that did not succeed").tags(tags)
-                        .register(registry),
+                // only for outcomes that are errors: no error series with a success label
+                l.outcome().isSuccess() ? null : Counter.builder("gemgate.errors")
+                        .description("Gateway requests that did not succeed").tags(tags).register(registry),
                 Timer.builder("gemgate.request.duration").description("Time in the gateway, upstream included")
                         .tags(tags).publishPercentileHistogram().register(registry),
                 Counter.builder("gemgate.tokens").description("Tokens billed").tags(usageTags).tag("kind", "prompt")

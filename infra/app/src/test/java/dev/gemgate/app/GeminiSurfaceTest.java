@@ -28,6 +28,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 /** The tenant REST surface as any HTTP client sees it: envelopes, headers, pass-through, metrics, audit. */
@@ -179,7 +180,9 @@ class GeminiSurfaceTest {
                 .body(containsString("gemgate_errors_total{model=\"gemini-0-unknown\",operation=\"generate_content\","
                         + "outcome=\"not_found\"," + tenantLabel + "} 1.0"))
                 .body(containsString("gemgate_tokens_total{kind=\"output\",model=\"gemini-2.5-flash\"," + tenantLabel))
-                .body(containsString("gemgate_request_duration_seconds_bucket"));
+                .body(containsString("gemgate_request_duration_seconds_bucket"))
+                .body(not(containsString("gemgate_errors_total{model=\"gemini-2.5-flash\",operation=\"generate_content\","
+                        + "outcome=\"success\"")));
     }
 
     @Test
