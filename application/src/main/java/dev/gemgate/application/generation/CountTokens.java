@@ -60,7 +60,7 @@ public final class CountTokens {
 
     private void record(Command command, Instant at, long startNanos, Outcome outcome, Usage usage, String detail) {
         recorder.record(new AuditEvent(ids.newUuid(), at, AuditEventType.COUNT_TOKENS, command.requestId(),
-                Optional.of(command.caller().tenant()), Optional.of(command.caller().apiKey()),
+                Optional.empty(), Optional.of(command.caller().tenant()), Optional.of(command.caller().apiKey()),
                 command.caller().apiKey().toString(), Optional.of(command.request().model()), usage, Money.ZERO,
                 Duration.ofNanos(System.nanoTime() - startNanos), outcome, Optional.empty(), detail));
     }

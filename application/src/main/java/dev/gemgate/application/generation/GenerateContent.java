@@ -203,7 +203,7 @@ public final class GenerateContent {
 
         void finish(Outcome outcome, Usage usage, Money cost, String detail) {
             recorder.record(new AuditEvent(ids.newUuid(), startedAt, AuditEventType.GENERATE_CONTENT,
-                    command.requestId(), Optional.of(command.caller().tenant()), Optional.of(command.caller().apiKey()),
+                    command.requestId(), Optional.empty(), Optional.of(command.caller().tenant()), Optional.of(command.caller().apiKey()),
                     command.caller().apiKey().toString(), Optional.of(command.request().model()), usage, cost,
                     Duration.ofNanos(System.nanoTime() - startNanos), outcome, Optional.of(fingerprint), detail));
         }
