@@ -28,6 +28,7 @@ public class MicrometerRequestMetrics implements RequestMetrics {
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<Labels, Meters> meters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> authFailures = new ConcurrentHashMap<>();
 
     public MicrometerRequestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -49,6 +50,12 @@ public class MicrometerRequestMetrics implements RequestMetrics {
         m.cachedTokens().increment(event.usage().cachedTokens());
         m.outputTokens().increment(event.usage().outputTokens());
         m.cost().increment(event.cost().micros());
+    }
+
+    @Override
+    public void authenticationFailed(String reason) {
+        authFailures.computeIfAbsent(reason, r -> Counter.builder("gemgate.auth.failures")
+                .description("Refused tenant authentications").tag("reason", r).register(registry)).increment();
     }
 
     private Meters create(Labels l) {

@@ -70,13 +70,22 @@ class GeminiSurfaceTest {
     }
 
     @Test
-    void everyResponseCarriesARequestIdAndAKeptCallerId() {
-        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
-                .then().statusCode(200).header("x-request-id", matchesPattern("[0-9a-f-]{36}"));
-        given().header("x-request-id", "caller-chosen-id-42").contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+    void everyResponseCarriesAServerRequestIdAndEchoesTheCallersOwn() {
+        String serverId = given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO)
+                .post(GENERATE).then().statusCode(200).header("x-request-id", matchesPattern("[0-9a-f-]{36}"))
+                .extract().header("x-gemgate-request-id");
+        assertThat(serverId).matches("[0-9a-f-]{36}");
+        // the caller's id is echoed and kept for correlation; the server id, never the caller's, names the request
+        String refused = given().header("x-request-id", "caller-chosen-id-42").contentType(ContentType.JSON)
+                .body(HELLO).post(GENERATE)
                 .then().statusCode(401).header("x-request-id", "caller-chosen-id-42")
-                .body("error.details.find { it.'@type'.endsWith('RequestInfo') }.requestId",
-                        equalTo("caller-chosen-id-42"));
+                .header("x-gemgate-request-id", matchesPattern("[0-9a-f-]{36}"))
+                .extract().path("error.details.find { it.'@type'.endsWith('RequestInfo') }.requestId");
+        assertThat(refused).matches("[0-9a-f-]{36}");
+        String again = given().header("x-request-id", "caller-chosen-id-42").contentType(ContentType.JSON)
+                .body(HELLO).post(GENERATE).then().statusCode(401)
+                .extract().path("error.details.find { it.'@type'.endsWith('RequestInfo') }.requestId");
+        assertThat(again).isNotEqualTo(refused);
     }
 
     @Test
@@ -158,7 +167,8 @@ class GeminiSurfaceTest {
         List<AuditEvent> events = auditLog.query(new AuditQuery(Optional.of(tenant.id()),
                 Optional.of(AuditEventType.GENERATE_CONTENT), Instant.EPOCH, Instant.now().plusSeconds(60), 10));
         assertThat(events).singleElement().satisfies(e -> {
-            assertThat(e.requestId().value()).isEqualTo("audit-check-0001");
+            assertThat(e.correlationId()).contains("audit-check-0001");
+            assertThat(e.requestId().value()).isNotEqualTo("audit-check-0001").matches("[0-9a-f-]{36}");
             assertThat(e.outcome()).isEqualTo(Outcome.SUCCESS);
             assertThat(e.usage().promptTokens()).isPositive();
             assertThat(e.cost().micros()).isPositive();
