@@ -177,7 +177,7 @@ class GeminiSurfaceTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("gemgate_requests_total{model=\"gemini-2.5-flash\",operation=\"generate_content\","
                         + "outcome=\"success\"," + tenantLabel + "} 1.0"))
-                .body(containsString("gemgate_errors_total{model=\"gemini-0-unknown\",operation=\"generate_content\","
+                .body(containsString("gemgate_errors_total{model=\"unknown\",operation=\"generate_content\","
                         + "outcome=\"not_found\"," + tenantLabel + "} 1.0"))
                 .body(containsString("gemgate_tokens_total{kind=\"output\",model=\"gemini-2.5-flash\"," + tenantLabel))
                 .body(containsString("gemgate_request_duration_seconds_bucket"))
