@@ -26,6 +26,8 @@ public interface GemgateConfig {
 
     EmbeddedPostgres embeddedPostgres();
 
+    Metrics metrics();
+
     interface Upstream {
         /** emulator (an in-process Gemini emulator), gemini (Gemini Developer API key) or vertex (Vertex AI). */
         @WithDefault("emulator")
@@ -123,6 +125,16 @@ public interface GemgateConfig {
         /** Set by {@link GemgateMain} when it started one; the prod profile refuses to run on it. */
         @WithDefault("false")
         boolean started();
+    }
+
+    interface Metrics {
+        /**
+         * Give {@code gemgate_request_duration_seconds} a tenant label, so each tenant gets its own percentile
+         * histogram (about 70 lines per tenant, model and outcome). Off: one histogram per operation, model and
+         * outcome, shared by all tenants.
+         */
+        @WithDefault("false")
+        boolean perTenantHistograms();
     }
 
     interface Seed {

@@ -4,12 +4,14 @@ import dev.gemgate.application.tenant.CreateTenant;
 import dev.gemgate.application.tenant.IssueApiKey;
 import dev.gemgate.domain.tenant.Tenant;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -27,6 +29,9 @@ import static org.hamcrest.Matchers.equalTo;
 class DatabaseOutageTest {
     private static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
     private static final String HELLO = "{\"contents\":[{\"parts\":[{\"text\":\"Hello\"}]}]}";
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @Inject
     CreateTenant createTenant;
@@ -48,7 +53,7 @@ class DatabaseOutageTest {
         String known = issueApiKey.execute(new IssueApiKey.Command(tenant.id(), "outage")).secret().reveal();
         generate(known).then().statusCode(200);
         generate(unknownKey()).then().statusCode(401);
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(management + "q/health/ready").then().statusCode(200);
 
         DatabaseOutageResources.stopDatabase();
         try {
@@ -68,7 +73,7 @@ class DatabaseOutageTest {
             assertThat(immediate).isGreaterThanOrEqualTo(6);
             // a key remembered before the outage keeps working for its TTL: the hot path needs no database
             generate(known).then().statusCode(200).body("candidates[0].content.parts[0].text", equalTo("Echo: Hello"));
-            given().get("/q/health/ready").then().statusCode(503);
+            given().get(management + "q/health/ready").then().statusCode(503);
         } finally {
             DatabaseOutageResources.restartDatabase();
         }
@@ -80,7 +85,7 @@ class DatabaseOutageTest {
             status = generate(unknownKey()).statusCode();
         } while (status != 401 && System.nanoTime() < deadline);
         assertThat(status).as("an unknown key is checked against the database again").isEqualTo(401);
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(management + "q/health/ready").then().statusCode(200);
         generate(known).then().statusCode(200);
     }
 }

@@ -10,12 +10,14 @@ import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.emulator.RecordedRequest;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,6 +39,9 @@ import static org.hamcrest.Matchers.notNullValue;
 class GeminiSurfaceTest {
     private static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
     private static final String HELLO = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello\"}]}]}";
+
+    @TestHTTPResource(value = "/", management = true)
+    URL managementPort;
 
     @Inject
     CreateTenant createTenant;
@@ -184,10 +189,10 @@ class GeminiSurfaceTest {
         given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO)
                 .post("/v1beta/models/gemini-0-unknown:generateContent").then().statusCode(404);
         String tenantLabel = "tenant=\"" + tenant.id() + "\"";
-        given().get("/q/metrics").then().statusCode(200)
+        given().baseUri(ManagementInterfaceTest.base(managementPort)).get("/q/metrics").then().statusCode(200)
                 .body(containsString("gemgate_requests_total{model=\"gemini-2.5-flash\",operation=\"generate_content\","
                         + "outcome=\"success\"," + tenantLabel + "} 1.0"))
-                .body(containsString("gemgate_errors_total{model=\"gemini-0-unknown\",operation=\"generate_content\","
+                .body(containsString("gemgate_errors_total{model=\"unknown\",operation=\"generate_content\","
                         + "outcome=\"not_found\"," + tenantLabel + "} 1.0"))
                 .body(containsString("gemgate_tokens_total{kind=\"output\",model=\"gemini-2.5-flash\"," + tenantLabel))
                 .body(containsString("gemgate_request_duration_seconds_bucket"))
@@ -197,7 +202,8 @@ class GeminiSurfaceTest {
 
     @Test
     void healthIsUpWithTheDatabase() {
-        given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+        given().baseUri(ManagementInterfaceTest.base(managementPort)).get("/q/health").then().statusCode(200)
+                .body("status", equalTo("UP"));
     }
 
     @Test
