@@ -53,7 +53,7 @@ class DatabaseOutageTest {
         String known = issueApiKey.execute(new IssueApiKey.Command(tenant.id(), "outage")).secret().reveal();
         generate(known).then().statusCode(200);
         generate(unknownKey()).then().statusCode(401);
-        given().get(management + "q/health/ready").then().statusCode(200);
+        given().get(ManagementInterfaceTest.base(management) + "/q/health/ready").then().statusCode(200);
 
         DatabaseOutageResources.stopDatabase();
         try {
@@ -73,7 +73,7 @@ class DatabaseOutageTest {
             assertThat(immediate).isGreaterThanOrEqualTo(6);
             // a key remembered before the outage keeps working for its TTL: the hot path needs no database
             generate(known).then().statusCode(200).body("candidates[0].content.parts[0].text", equalTo("Echo: Hello"));
-            given().get(management + "q/health/ready").then().statusCode(503);
+            given().get(ManagementInterfaceTest.base(management) + "/q/health/ready").then().statusCode(503);
         } finally {
             DatabaseOutageResources.restartDatabase();
         }
@@ -85,7 +85,7 @@ class DatabaseOutageTest {
             status = generate(unknownKey()).statusCode();
         } while (status != 401 && System.nanoTime() < deadline);
         assertThat(status).as("an unknown key is checked against the database again").isEqualTo(401);
-        given().get(management + "q/health/ready").then().statusCode(200);
+        given().get(ManagementInterfaceTest.base(management) + "/q/health/ready").then().statusCode(200);
         generate(known).then().statusCode(200);
     }
 }

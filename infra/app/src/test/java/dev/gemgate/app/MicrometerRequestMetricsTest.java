@@ -40,7 +40,7 @@ class MicrometerRequestMetricsTest {
 
     @Test
     void aModelTheCatalogDoesNotPriceIsRecordedAsUnknownSoMadeUpNamesShareOneLabelSet() {
-        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(registry, catalog, false, new AuthFailureMetrics(registry));
+        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(registry, catalog, false, new AuthFailureMetrics(new SimpleMeterRegistry()));
         for (int i = 0; i < 30; i++) {
             metrics.record(event(ALICE, "made-up-" + i, Outcome.NOT_FOUND));
         }
@@ -58,7 +58,7 @@ class MicrometerRequestMetricsTest {
 
     @Test
     void aServedModelKeepsItsName() {
-        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(registry, catalog, false, new AuthFailureMetrics(registry));
+        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(registry, catalog, false, new AuthFailureMetrics(new SimpleMeterRegistry()));
         metrics.record(event(ALICE, "gemini-2.5-flash", Outcome.SUCCESS));
 
         Counter requests = registry.get("gemgate.requests").counter();
@@ -75,7 +75,7 @@ class MicrometerRequestMetricsTest {
         TokenRate rate = TokenRate.dollarsPerMillion("1");
         scheduled.add(new ModelPrice(ModelId.parse("gemini-9-preview"), NOW.plusSeconds(3600), rate, rate, rate,
                 Optional.empty()));
-        new MicrometerRequestMetrics(registry, scheduled, false, new AuthFailureMetrics(registry)).record(event(ALICE, "gemini-9-preview",
+        new MicrometerRequestMetrics(registry, scheduled, false, new AuthFailureMetrics(new SimpleMeterRegistry())).record(event(ALICE, "gemini-9-preview",
                 Outcome.NOT_FOUND));
 
         assertThat(registry.get("gemgate.requests").counter().getId().getTag("model")).isEqualTo("unknown");
@@ -94,7 +94,7 @@ class MicrometerRequestMetricsTest {
                 throw new IllegalStateException("database unreachable");
             }
         };
-        new MicrometerRequestMetrics(registry, broken, false, new AuthFailureMetrics(registry)).record(event(ALICE, "made-up", Outcome.NOT_FOUND));
+        new MicrometerRequestMetrics(registry, broken, false, new AuthFailureMetrics(new SimpleMeterRegistry())).record(event(ALICE, "made-up", Outcome.NOT_FOUND));
 
         assertThat(registry.get("gemgate.requests").counter().getId().getTag("model")).isEqualTo("unknown");
     }
@@ -102,7 +102,7 @@ class MicrometerRequestMetricsTest {
     @Test
     void byDefaultThePercentileHistogramIsPerModelAndSharedByTenants() {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(prometheus, catalog, false, new AuthFailureMetrics(prometheus));
+        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(prometheus, catalog, false, new AuthFailureMetrics(new SimpleMeterRegistry()));
         metrics.record(event(ALICE, "gemini-2.5-flash", Outcome.SUCCESS));
         metrics.record(event(BOB, "gemini-2.5-flash", Outcome.SUCCESS));
 
@@ -120,7 +120,7 @@ class MicrometerRequestMetricsTest {
 
     @Test
     void perTenantHistogramsAreASwitch() {
-        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(registry, catalog, true, new AuthFailureMetrics(registry));
+        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(registry, catalog, true, new AuthFailureMetrics(new SimpleMeterRegistry()));
         metrics.record(event(ALICE, "gemini-2.5-flash", Outcome.SUCCESS));
         metrics.record(event(BOB, "gemini-2.5-flash", Outcome.SUCCESS));
 
@@ -131,7 +131,7 @@ class MicrometerRequestMetricsTest {
 
     @Test
     void errorsAreCountedOnlyUnderErrorOutcomes() {
-        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(registry, catalog, false, new AuthFailureMetrics(registry));
+        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(registry, catalog, false, new AuthFailureMetrics(new SimpleMeterRegistry()));
         metrics.record(event(ALICE, "gemini-2.5-flash", Outcome.SUCCESS));
         metrics.record(event(ALICE, "gemini-2.5-flash", Outcome.UPSTREAM_ERROR));
 
@@ -142,7 +142,8 @@ class MicrometerRequestMetricsTest {
     private static AuditEvent event(TenantId tenant, String model, Outcome outcome) {
         Usage usage = outcome.isSuccess() ? new Usage(5, 7, 0, 0) : Usage.NONE;
         return new AuditEvent(UUID.randomUUID(), NOW, AuditEventType.GENERATE_CONTENT, new RequestId("r-1"),
-                Optional.of(tenant), Optional.of(new ApiKeyId(UUID.randomUUID())), "key", Optional.of(ModelId.parse(model)),
+                Optional.empty(), Optional.of(tenant), Optional.of(new ApiKeyId(UUID.randomUUID())), "key",
+                Optional.of(ModelId.parse(model)),
                 usage, outcome.isSuccess() ? Money.ofMicros(10) : Money.ZERO, Duration.ofMillis(12), outcome,
                 Optional.empty(), "");
     }
