@@ -96,7 +96,7 @@ public class GeminiResource {
         return switch (action) {
             case "generateContent" -> {
                 GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(caller,
-                        new GenerationRequest(model, GeminiJson.readObject(body)), RequestIdFilter.of(context),
+                        GeminiJson.readGenerationRequest(model, body), RequestIdFilter.of(context),
                         endUser(endUser), cacheDirective(cacheControl)));
                 yield json(result.response().body())
                         .header("x-gemgate-cache", result.cacheStatus().name().toLowerCase())
