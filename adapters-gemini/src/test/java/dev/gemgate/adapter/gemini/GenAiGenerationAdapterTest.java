@@ -14,6 +14,7 @@ import dev.gemgate.domain.generation.StreamObserver;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamCredentialId;
+import dev.gemgate.emulator.EmulatorConfig;
 import dev.gemgate.emulator.GeminiEmulator;
 import dev.gemgate.emulator.RecordedRequest;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +42,7 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
 
     @BeforeAll
     static void start() {
-        emulator = GeminiEmulator.start(0);
+        emulator = GeminiEmulator.start(EmulatorConfig.builder().recordRequests(true).build());
         adapter = new GenAiGenerationAdapter();
         credential = UpstreamCredential.apiKey(new UpstreamCredentialId("primary"), "test-key-123",
                 Optional.of(emulator.baseUrl()));
