@@ -92,6 +92,28 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
     }
 
     @Test
+    void theTenantsOriginalTextReachesTheUpstreamByteForByte() throws Exception {
+        // what a tree cannot say twice: 1e-400 (0.0 once parsed), -0 (0), 1.50 (1.5), escapes, key order, spacing
+        String tenantJson = "{\n  \"generationConfig\" : { \"temperature\": 1e-400, \"seed\" : -0,"
+                + " \"topP\":1.50E0 },\r\n\t\"contents\":[ {\"parts\":[{\"text\":\"caf\\u00e9 \u00e9 \\/ \u2014\"}],"
+                + "\"role\":\"user\"} ]  ,\"zFirst\":{\"b\":2,\"a\":1}}   ";
+        Map<String, Object> tree = JSON.readValue(tenantJson, Map.class);
+        GenerationRequest request = new GenerationRequest(FLASH, tree, tenantJson);
+
+        GenerationResponse response = adapter.generate(request, credential, TIMEOUT);
+
+        assertThat(response.text()).isEqualTo("Echo: café é / \u2014");
+        RecordedRequest recorded = single();
+        assertThat(recorded.body()).isEqualTo(tenantJson);
+        assertThat(recorded.body().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(tenantJson.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // a request without its text (built from a tree, or edited) is written from the tree
+        emulator.clearRecordedRequests();
+        adapter.generate(request.withBody(tree), credential, TIMEOUT);
+        assertThat(single().body()).isNotEqualTo(tenantJson).contains("\"temperature\":0.0").contains("\"seed\":0");
+    }
+
+    @Test
     void maxOutputTokensEndsTheReplyWithMaxTokens() throws Exception {
         Map<String, Object> body = JSON.readValue("""
                 {"contents":[{"role":"user","parts":[{"text":"one two three four five six seven eight nine ten"}]}],
