@@ -41,14 +41,15 @@ import java.util.Objects;
  */
 final class GeminiJson {
     /**
-     * JSON nesting depth, the top-level object included. Generous: Google parses requests into protocol buffers, whose
-     * parsers refuse messages nested past 100 levels, and free-form JSON (a Struct) spends two of them per JSON level.
+     * JSON nesting depth, the top-level object included. Generous: a response schema or a function's arguments nest a
+     * few dozen levels at most, and protobuf parsers (Google reads requests into protocol buffers) stop at 100 nested
+     * messages by default, where free-form JSON (a Struct) spends two messages per JSON level.
      */
     static final int MAX_NESTING_DEPTH = 128;
     /**
-     * Characters in one string: the base64 text of Google's largest inline data (100 MiB), so that an inline limit the
-     * gateway is configured with (at most Google's) is checked by the use case, with its own precise message, first.
-     * The HTTP body limit bounds every string more tightly still.
+     * Characters in one string: the base64 text of Google's largest inline data (100 MiB). Inline data over the
+     * gateway's configured limit (at most Google's) therefore reaches the use case, which refuses it with its own
+     * precise message. The HTTP body limit bounds every string more tightly still.
      */
     static final int MAX_STRING_LENGTH = base64Length(100L * 1024 * 1024);
     /**
