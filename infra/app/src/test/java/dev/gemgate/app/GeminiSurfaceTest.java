@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -111,6 +112,60 @@ class GeminiSurfaceTest {
                     .doesNotContain(key);
             assertThat(r.headers().get("x-goog-api-key")).containsExactly(UpstreamProducers.EMULATOR_KEY);
         });
+    }
+
+    @Test
+    void theTenantsBodyReachesTheUpstreamByteForByte() {
+        GatewayTestResources.emulator().clearRecordedRequests();
+        // what a parsed-and-rewritten tree loses: 1e-400 (0.0), -0 (0), 1.50 (1.5), escapes, key order, spacing
+        String body = "{\n  \"generationConfig\" : {\"temperature\": 1e-400, \"seed\":-0, \"topP\" : 1.50},\r\n"
+                + "\t\"contents\": [ {\"parts\":[{\"text\":\"caf\\u00e9 \u00e9\\/x\"}], \"role\":\"user\"} ],"
+                + "  \"zz\":{\"b\":[1.0E2, -0.0],\"a\":null}\n}\n";
+        given().header("x-goog-api-key", key).contentType("application/json; charset=utf-8")
+                .body(body.getBytes(StandardCharsets.UTF_8)).post(GENERATE)
+                .then().statusCode(200).body("candidates[0].content.parts[0].text", equalTo("Echo: café é/x"));
+
+        assertThat(GatewayTestResources.emulator().recordedRequests())
+                .filteredOn(r -> r.path().endsWith(":generateContent")).singleElement()
+                .satisfies(r -> assertThat(r.body()).isEqualTo(body));
+    }
+
+    @Test
+    void numbersBeyondTheirRangeAreRefusedBeforeTheUpstream() {
+        GatewayTestResources.emulator().clearRecordedRequests();
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON)
+                        .body("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],"
+                                + "\"generationConfig\":{\"maxOutputTokens\":18446744073709551617}}").post(GENERATE),
+                400, "INVALID_ARGUMENT", "18446744073709551617 at generationConfig.maxOutputTokens is an integer "
+                        + "beyond the 64-bit range");
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON)
+                        .body("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],\"tools\":[{\"x\":1e400}]}")
+                        .post(GENERATE),
+                400, "INVALID_ARGUMENT", "1e400 at tools[0].x is a number beyond the range of a double");
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON)
+                        .body("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],"
+                                + "\"generationConfig\":{\"seed\":4294967297}}").post(GENERATE),
+                400, "INVALID_ARGUMENT", "generationConfig.seed must be a whole number from -2147483648 to "
+                        + "2147483647 (int32); got 4294967297");
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON)
+                        .body("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],\"x\":" + "[".repeat(200)
+                                + "]".repeat(200) + "}").post(GENERATE),
+                400, "INVALID_ARGUMENT", "is nested more than 128 levels deep");
+        assertThat(GatewayTestResources.emulator().recordedRequests()).isEmpty();
+    }
+
+    @Test
+    void aNineteenMebibyteImageReachesTheUpstreamAndIsAnswered() {
+        GatewayTestResources.emulator().clearRecordedRequests();
+        String image = "A".repeat((19 * 1024 * 1024 + 2) / 3 * 4 - 4) + "AA==";
+        String body = "{\"contents\":[{\"parts\":[{\"text\":\"Describe\"},{\"inlineData\":{\"mimeType\":"
+                + "\"image/png\",\"data\":\"" + image + "\"}}]}]}";
+
+        given().header("x-goog-api-key", key).contentType(ContentType.JSON)
+                .body(body.getBytes(StandardCharsets.UTF_8)).post(GENERATE)
+                .then().statusCode(200).body("candidates[0].content.parts[0].text", equalTo("Echo: Describe"))
+                .body("usageMetadata.promptTokenCount", equalTo(2 + 258));
+        assertThat(GatewayTestResources.emulator().recordedRequests()).hasSize(1);
     }
 
     @Test

@@ -102,7 +102,7 @@ public class GeminiResource {
         return switch (action) {
             case "generateContent" -> {
                 GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(context,
-                        new GenerationRequest(model, GeminiJson.readObject(body)), cacheDirective(cacheControl)));
+                        GeminiJson.readGenerationRequest(model, body), cacheDirective(cacheControl)));
                 yield json(result.response().body())
                         .header("x-gemgate-cache", result.cacheStatus().name().toLowerCase())
                         .header("x-gemgate-served-model", result.response().servedModel().value())
