@@ -251,8 +251,8 @@ final class GroupCommitWriter<T> {
     }
 
     /**
-     * Stores everything queued, stops the writer and the replayer, and closes the spool (what is in it waits for the
-     * next start). Idempotent.
+     * Stores everything queued, stops the writer and the replayer, replays the spool if the database takes it (within
+     * {@code drainTimeout}), and closes the spool: what is still in it waits for the next start. Idempotent.
      */
     void close() {
         if (!closing.compareAndSet(false, true)) {
@@ -270,6 +270,9 @@ final class GroupCommitWriter<T> {
             nudge.release();
             join(r, "replayer");
         }
+        // What the spool holds would otherwise wait for the next start, on this machine: if the database takes it
+        // now, better write it (a container's volume may not outlive this process).
+        replayAll(System.nanoTime() + settings.drainTimeout().toNanos());
         spoolLock.lock();
         try {
             Spool<T> s = spool;
@@ -476,7 +479,7 @@ final class GroupCommitWriter<T> {
             }
         }
         if (flush && !stop && replayForFlush) {
-            replayAll();
+            replayAll(System.nanoTime() + settings.drainTimeout().toNanos());
         }
         for (Entry entry : entries) {
             if (entry instanceof Barrier b) {
@@ -665,15 +668,18 @@ final class GroupCommitWriter<T> {
         }
     }
 
-    /** For a flush: tries the database now, even if it was down a moment ago, and replays everything it takes. */
-    private void replayAll() {
+    /**
+     * For a flush and on close: tries the database now, even if it was down a moment ago, and replays what it takes
+     * until {@code deadline} (nanoTime).
+     */
+    private void replayAll(long deadline) {
         Spool<T> s = spool;
         if (s == null) {
             return;
         }
         replayLock.lock();
         try {
-            while (!s.isEmpty() && !closed) {
+            while (!s.isEmpty() && System.nanoTime() - deadline < 0) {
                 if (!replayOne(s)) {
                     return;
                 }

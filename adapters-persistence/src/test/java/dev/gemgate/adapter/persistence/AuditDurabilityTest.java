@@ -258,6 +258,26 @@ class AuditDurabilityTest {
     }
 
     @Test
+    void closing_replays_the_spool_when_the_database_is_back(@TempDir Path spool) throws Exception {
+        // A replay interval far longer than the test: only close() can have replayed the spool.
+        PostgresAuditLog audit = open(Settings.defaults(spool).withReplayInterval(Duration.ofMinutes(10)),
+                Clock.systemUTC());
+        TenantId tenant = new TenantId(UUID.randomUUID());
+        databaseDown();
+        AuditEvent spooled = append(audit, event(tenant, 0));
+        audit.flush();
+        assertThat(audit.spooledCount()).isEqualTo(1);
+
+        databaseUp();
+        audit.close();
+
+        assertThat(rowExists(spooled)).isTrue();
+        assertThat(segmentFiles(spool)).isEmpty();
+        assertThat(audit.spooledCount()).isZero();
+        assertThat(audit.lostCount()).isZero();
+    }
+
+    @Test
     void events_an_earlier_run_spooled_are_replayed_at_start_up_and_its_torn_last_line_is_skipped(
             @TempDir Path spool, @TempDir Path scratch) throws Exception {
         MutableClock clock = MutableClock.at("2031-03-02T08:00:00Z");
