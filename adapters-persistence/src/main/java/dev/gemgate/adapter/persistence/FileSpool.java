@@ -39,7 +39,7 @@ import java.util.zip.CRC32;
  *
  * <p>The directory is locked ({@code <prefix>.lock}) for as long as the spool is open: two processes sharing one
  * spool would replay and delete each other's segments. Not thread-safe: the writer uses it under its own lock;
- * {@link #size()} and {@link #oldest()} may be read from any thread.
+ * {@link #isEmpty()}, {@link #size()} and {@link #oldest()} may be read from any thread.
  */
 final class FileSpool<T> implements GroupCommitWriter.Spool<T> {
     private static final Logger LOG = Logger.getLogger(FileSpool.class);
@@ -88,6 +88,7 @@ final class FileSpool<T> implements GroupCommitWriter.Spool<T> {
     private Replay replay;
     private volatile long size;
     private volatile Instant oldest;
+    private volatile boolean empty = true;
 
     private FileSpool(Path directory, String prefix, LineCodec<T> codec, long segmentBytes, FileChannel lockChannel,
                       FileLock lock) {
@@ -245,7 +246,7 @@ final class FileSpool<T> implements GroupCommitWriter.Spool<T> {
 
     @Override
     public boolean isEmpty() {
-        return segments.isEmpty();
+        return empty;
     }
 
     @Override
@@ -306,6 +307,7 @@ final class FileSpool<T> implements GroupCommitWriter.Spool<T> {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         Segment segment = new Segment(path);
         segments.addLast(segment);
+        empty = false;
         appendSegment = segment;
         appendChannel = channel;
         forceDirectory(); // the new file's name must survive a crash as well as its contents
@@ -343,6 +345,7 @@ final class FileSpool<T> implements GroupCommitWriter.Spool<T> {
         }
         size = total;
         oldest = first;
+        empty = segments.isEmpty();
     }
 
     /** The time stamp of the next readable line of the segment being replayed. */

@@ -71,7 +71,7 @@ final class GroupCommitWriter<T> {
         }
     }
 
-    /** Where items wait while the database is unavailable. Used only under the writer's lock: no thread-safety needed. */
+    /** Where items wait while the database is unavailable. Used under the writer's spool lock, except where noted. */
     interface Spool<T> {
         /** Appends the items; when this returns they are on disk (forced), in this order. */
         void append(List<Stamped<T>> items) throws IOException;
@@ -82,7 +82,7 @@ final class GroupCommitWriter<T> {
         /** The chunk is in the database: forget it (and free its storage once all of it is). */
         void acknowledge(Chunk<T> chunk) throws IOException;
 
-        /** True when nothing at all is left, unreadable remains included. */
+        /** True when nothing at all is left, unreadable remains included; safe to read from any thread. */
         boolean isEmpty();
 
         /** Readable items waiting; safe to read from any thread. */
