@@ -11,62 +11,60 @@ import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.tenant.ApiKeyId;
 import dev.gemgate.domain.tenant.TenantId;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
-import jakarta.annotation.PostConstruct;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@link AuditLog} on the {@code audit_events} table, with group commit.
+ * {@link AuditLog} on the {@code audit_events} table: the audit schema (SQL, binding, reading) on top of a
+ * {@link GroupCommitWriter}, which does the batching, retries, spooling and draining.
  *
- * <p>{@link #append} only puts the event in a bounded in-memory queue and returns; one background virtual thread
- * takes up to {@code gemgate.audit.batch-size} events (default 500) and writes them as one JDBC batch in one
- * transaction, at the latest {@code gemgate.audit.max-delay} (default 50 ms) after the first of them arrived. The
- * request path therefore never waits for the database, and the database sees a few commits per second instead of
- * one per request.
+ * <p>{@link #append} hands the event to the writer: one background virtual thread writes batches of up to
+ * {@code gemgate.audit.batch-size} events in one transaction each. In {@code async} durability (the default)
+ * {@code append} returns at once and a batch is written at the latest {@code gemgate.audit.max-delay} after its first
+ * event; in {@code sync} durability {@code append} returns once its event is committed, by group commit: the writer
+ * commits at once whatever queued while its previous commit ran, so N concurrent requests cost a few transactions,
+ * not N.
  *
- * <p>Guarantees: a full queue makes {@code append} wait (up to {@code gemgate.audit.append-timeout}) rather than
- * drop; a batch that fails is retried, then written row by row so that one unwritable row cannot take the others
- * with it; every event that still could not be written is counted ({@link #lostCount()}) and logged as a count,
- * never with its content. A clean shutdown ({@link ShutdownEvent}, before the datasource closes) drains the queue.
- * A crash (kill -9, power loss) loses what was still queued: normally the last {@code max-delay} of events.
+ * <p>When PostgreSQL cannot take a batch (anything but a data error of its rows), the events go to an append-only
+ * spool under {@code gemgate.audit.spool-dir}, forced to disk once per batch, and are replayed when the database is
+ * back (and at start-up, for events spooled before a crash or a shutdown). The insert is idempotent
+ * ({@code ON CONFLICT (id) DO NOTHING}), so an event whose commit outcome was unknown and was spooled anyway arrives
+ * once. A row the database refuses for its data (SQLState 22/23) is lost alone and counted ({@link #lostCount()}).
  *
- * <p>Written with plain JDBC rather than entities: the batch, its transaction and its retries are the point of this
- * class, and a persistence context would only add overhead to an append-only table.
+ * <p>Crash loss window: in async mode, a {@code kill -9} loses what was queued and not yet committed or spooled (in
+ * steady state the last {@code max-delay} of events plus the batch being written); in sync mode nothing that
+ * {@code append} returned for. Events in the spool survive a crash.
+ *
+ * <p>Written with plain JDBC and a local transaction per batch rather than entities or JTA: the batch, its transaction
+ * and its retries are the point, the writer thread never runs inside a caller's transaction, and a persistence context
+ * would only add overhead to an append-only table.
  */
 @ApplicationScoped
 public class PostgresAuditLog implements AuditLog {
-    private static final Logger LOG = Logger.getLogger(PostgresAuditLog.class);
-    private static final Duration[] RETRY_BACKOFF = {Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2)};
-    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    /** One quick retry (a pooled connection the database closed) before a batch goes to the spool, which keeps it anyway. */
+    private static final List<Duration> RETRY_BACKOFF = List.of(Duration.ofMillis(50));
 
     static final String INSERT = """
             INSERT INTO audit_events (id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model,
@@ -81,90 +79,99 @@ public class PostgresAuditLog implements AuditLog {
             FROM audit_events
             WHERE occurred_at >= ? AND occurred_at < ?""";
 
-    /** What travels through the queue: an event, or a marker that completes once everything before it is written. */
-    private sealed interface Entry permits Pending, Barrier {
-    }
+    /** Whether {@link #append} waits for its event's commit ({@code gemgate.audit.durability}). */
+    public enum Durability { ASYNC, SYNC }
 
-    private record Pending(AuditEvent event) implements Entry {
-    }
+    /** Everything {@link PostgresAuditLog} is configured with (see {@link AuditLogConfig} for their meaning). */
+    public record Settings(Durability durability, int queueCapacity, int batchSize, Duration maxDelay,
+                           Duration appendTimeout, Duration drainTimeout, Path spoolDirectory,
+                           Duration replayInterval) {
+        public Settings {
+            if (durability == null || spoolDirectory == null) {
+                throw new IllegalArgumentException("gemgate.audit.durability and spool-dir are required");
+            }
+        }
 
-    private record Barrier(CompletableFuture<Void> written, boolean stopWriter) implements Entry {
-        Barrier(boolean stopWriter) {
-            this(new CompletableFuture<>(), stopWriter);
+        /** The defaults of {@link AuditLogConfig}, with the spool in {@code spoolDirectory}. */
+        public static Settings defaults(Path spoolDirectory) {
+            return new Settings(Durability.ASYNC, 10_000, 500, Duration.ofMillis(50), Duration.ofSeconds(5),
+                    Duration.ofSeconds(30), spoolDirectory, Duration.ofSeconds(1));
+        }
+
+        static Settings of(AuditLogConfig c) {
+            return new Settings(c.durability(), c.queueCapacity(), c.batchSize(), c.maxDelay(), c.appendTimeout(),
+                    c.drainTimeout(), c.spoolDir(), c.replayInterval());
+        }
+
+        public Settings withDurability(Durability value) {
+            return new Settings(value, queueCapacity, batchSize, maxDelay, appendTimeout, drainTimeout, spoolDirectory,
+                    replayInterval);
+        }
+
+        public Settings withQueueCapacity(int value) {
+            return new Settings(durability, value, batchSize, maxDelay, appendTimeout, drainTimeout, spoolDirectory,
+                    replayInterval);
+        }
+
+        public Settings withMaxDelay(Duration value) {
+            return new Settings(durability, queueCapacity, batchSize, value, appendTimeout, drainTimeout, spoolDirectory,
+                    replayInterval);
+        }
+
+        public Settings withReplayInterval(Duration value) {
+            return new Settings(durability, queueCapacity, batchSize, maxDelay, appendTimeout, drainTimeout,
+                    spoolDirectory, value);
         }
     }
 
     private final DataSource dataSource;
-    private final int batchSize;
-    private final Duration maxDelay;
-    private final Duration appendTimeout;
-    private final Duration drainTimeout;
-    private final LinkedBlockingQueue<Entry> queue;
-    private final AtomicLong written = new AtomicLong();
-    private final AtomicLong lost = new AtomicLong();
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private volatile boolean closed;
-    private volatile Thread writer;
+    private final Settings settings;
+    private final GroupCommitWriter<AuditEvent> writer;
 
     @Inject
-    public PostgresAuditLog(DataSource dataSource,
-                            @ConfigProperty(name = "gemgate.audit.queue-capacity", defaultValue = "10000") int queueCapacity,
-                            @ConfigProperty(name = "gemgate.audit.batch-size", defaultValue = "500") int batchSize,
-                            @ConfigProperty(name = "gemgate.audit.max-delay", defaultValue = "50ms") Duration maxDelay,
-                            @ConfigProperty(name = "gemgate.audit.append-timeout", defaultValue = "5s") Duration appendTimeout,
-                            @ConfigProperty(name = "gemgate.audit.drain-timeout", defaultValue = "30s") Duration drainTimeout) {
-        if (queueCapacity < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("gemgate.audit.queue-capacity and batch-size must be positive");
-        }
-        if (maxDelay.isNegative() || appendTimeout.isNegative() || drainTimeout.isNegative()) {
-            throw new IllegalArgumentException("gemgate.audit durations cannot be negative");
-        }
-        this.dataSource = dataSource;
-        this.batchSize = batchSize;
-        this.maxDelay = maxDelay;
-        this.appendTimeout = appendTimeout;
-        this.drainTimeout = drainTimeout;
-        this.queue = new LinkedBlockingQueue<>(queueCapacity);
+    PostgresAuditLog(DataSource dataSource, AuditLogConfig config, Instance<Clock> clock) {
+        this(dataSource, Settings.of(config), clock.isResolvable() ? clock.get() : Clock.systemUTC());
     }
 
-    /** Starts the writer thread (CDI does this; constructing the class by hand, the first append does). */
-    @PostConstruct
-    public synchronized void start() {
-        if (writer == null && !closed) {
-            writer = Thread.ofVirtual().name("gemgate-audit-writer").start(this::writeLoop);
-        }
+    /** {@code clock} only stamps events for the lag; start with {@link #start()} or the first append. */
+    public PostgresAuditLog(DataSource dataSource, Settings settings, Clock clock) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+        this.writer = new GroupCommitWriter<>(
+                new GroupCommitWriter.Settings("audit", settings.queueCapacity(), settings.batchSize(),
+                        settings.maxDelay(), settings.appendTimeout(), settings.drainTimeout(), RETRY_BACKOFF,
+                        settings.replayInterval()),
+                this::insert,
+                () -> FileSpool.open(settings.spoolDirectory(), "audit", new AuditEventLineCodec(),
+                        FileSpool.DEFAULT_SEGMENT_BYTES),
+                clock);
     }
 
     /**
-     * Queues the event and returns at once; waits only while the queue is full, up to
-     * {@code gemgate.audit.append-timeout}, after which the event is counted as lost and logged (without content).
-     * After shutdown has begun the event is written synchronously instead.
+     * Opens the spool and starts the writer, which first replays events an earlier run spooled. At start-up (CDI), so
+     * that they are replayed without waiting for traffic; constructing the class by hand, the first append does it.
+     * Fails if the spool directory cannot be used (not writable, or in use by another instance).
+     */
+    public void start() {
+        writer.start();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    /**
+     * Async: queues the event and returns at once (waits only while the queue is full, up to
+     * {@code gemgate.audit.append-timeout}; then the event is counted as lost). Sync: returns once the event is
+     * committed or spooled; throws {@link IllegalStateException} if that did not happen within the append timeout or
+     * the event could not be recorded at all, so that no response claims an audit record that does not exist.
      */
     @Override
     public void append(AuditEvent event) {
         if (event == null) {
             throw new IllegalArgumentException("audit event is required");
         }
-        if (writer == null) {
-            start();
-        }
-        Pending entry = new Pending(event);
-        boolean queued = queue.offer(entry);
-        if (!queued) {
-            try {
-                queued = queue.offer(entry, appendTimeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (!queued) {
-            countLost(1, "the audit queue stayed full for " + appendTimeout.toMillis() + " ms");
-            return;
-        }
-        if (closed) {
-            // Shutdown began while we were queueing: the writer may already be gone, so write what is left here.
-            writeQueuedNow();
-        }
+        writer.append(event, settings.durability() == Durability.SYNC);
     }
 
     /** Newest first within [from, to), after writing everything appended so far. */
@@ -200,231 +207,88 @@ public class PostgresAuditLog implements AuditLog {
     }
 
     /**
-     * Returns once every event appended before this call is written (or counted as lost). Waits at most
-     * {@code gemgate.audit.drain-timeout}.
+     * Returns once every event appended before this call is committed, spooled or counted as lost, and the spool is
+     * replayed if the database takes it. Waits at most {@code gemgate.audit.drain-timeout}.
      */
     public void flush() {
-        if (closed) {
-            writeQueuedNow();
-            return;
-        }
-        if (writer == null) {
-            start();
-        }
-        Barrier barrier = new Barrier(false);
-        await(barrier, "flush");
+        writer.flush();
     }
 
     /**
-     * Drains the queue and stops the writer. Called on Quarkus's {@link ShutdownEvent}, which comes before the
-     * datasource closes; {@link PreDestroy} is only the fallback. Idempotent.
+     * Drains the queue (into the database, or the spool), stops the writer and closes the spool. Called on Quarkus's
+     * {@link ShutdownEvent}, which comes before the datasource closes; {@link PreDestroy} is only the fallback.
+     * Idempotent. An append after it is written to the database at once (counted as lost if the database refuses it).
      */
     @PreDestroy
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
-            return;
-        }
-        closed = true;
-        Thread w = writer;
-        if (w != null) {
-            await(new Barrier(true), "shutdown");
-            try {
-                if (!w.join(drainTimeout)) {
-                    LOG.errorf("audit writer did not stop within %d ms", drainTimeout.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        writeQueuedNow();
-        LOG.infof("audit log closed: %d events written, %d lost since start", written.get(), lost.get());
+        writer.close();
     }
 
     void onShutdown(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownEvent event) {
         close();
     }
 
-    /** Events written since start (by this instance). */
+    public Durability durability() {
+        return settings.durability();
+    }
+
+    /** Events written to the database since start (live, or replayed from the spool). */
     public long writtenCount() {
-        return written.get();
+        return writer.writtenCount();
     }
 
-    /** Events that could not be written since start: a non-zero value means gaps in the audit trail. */
+    /** Events that could not be recorded, in the database nor in the spool, since start: non-zero means gaps. */
     public long lostCount() {
-        return lost.get();
+        return writer.lostCount();
     }
 
-    /** Events queued but not yet written. */
+    /** Events waiting in the spool for the database (those of an earlier run included). */
+    public long spooledCount() {
+        return writer.spooledCount();
+    }
+
+    /** Events queued in memory, not yet committed or spooled (what an async-mode crash would lose). */
     public int queuedCount() {
-        return (int) queue.stream().filter(Pending.class::isInstance).count();
+        return writer.queuedCount();
     }
 
-    private void await(Barrier barrier, String why) {
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
-        try {
-            if (!queue.offer(barrier, drainTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new IllegalStateException("audit " + why + ": queue stayed full for " + drainTimeout.toMillis() + " ms");
-            }
-            barrier.written().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("audit " + why + " interrupted", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("audit " + why + " did not complete within " + drainTimeout.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("audit " + why + " failed", e.getCause());
-        }
+    /** Age of the oldest event not yet in the database (queued, being written, or spooled); zero when none. */
+    public Duration lag() {
+        return writer.lag();
     }
 
-    private void writeLoop() {
-        List<Entry> batch = new ArrayList<>(batchSize);
-        boolean stop = false;
-        while (!stop) {
-            try {
-                Entry first = queue.poll(IDLE_POLL.toNanos(), TimeUnit.NANOSECONDS);
-                if (first == null) {
-                    stop = closed;
-                    continue;
-                }
-                batch.add(first);
-                collect(batch);
-                stop = process(batch);
-            } catch (InterruptedException e) {
-                // Nobody should interrupt the writer; carry on so that queued events are not stranded.
-                LOG.warn("audit writer interrupted; continuing");
-            } catch (RuntimeException | Error e) {
-                int pending = (int) batch.stream().filter(Pending.class::isInstance).count();
-                countLost(pending, "the audit writer failed (" + e.getClass().getSimpleName() + ")");
-                failBarriers(batch, e);
-            } finally {
-                batch.clear();
-            }
-        }
+    /** Batches committed since start: one transaction each. */
+    public long commitCount() {
+        return writer.commitCount();
     }
 
-    /** Adds to {@code batch} until it is full, a barrier arrives, or {@code maxDelay} has passed since its first entry. */
-    private void collect(List<Entry> batch) {
-        long deadline = System.nanoTime() + maxDelay.toNanos();
-        while (batch.size() < batchSize && !(batch.getLast() instanceof Barrier) && !closed) {
-            int before = batch.size();
-            queue.drainTo(batch, batchSize - batch.size());
-            if (containsBarrier(batch, before) || batch.size() >= batchSize) {
-                return;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return;
-            }
-            Entry next;
-            try {
-                next = queue.poll(remaining, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                return; // write what we have
-            }
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-        }
-    }
-
-    private static boolean containsBarrier(List<Entry> batch, int from) {
-        for (int i = from; i < batch.size(); i++) {
-            if (batch.get(i) instanceof Barrier) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Writes the events of {@code entries}, then releases its barriers; true if one of them stops the writer. */
-    private boolean process(List<Entry> entries) {
-        List<AuditEvent> events = new ArrayList<>(entries.size());
-        for (Entry entry : entries) {
-            if (entry instanceof Pending p) {
-                events.add(p.event());
-            }
-        }
-        if (!events.isEmpty()) {
-            writeDurably(events);
-        }
-        boolean stop = false;
-        for (Entry entry : entries) {
-            if (entry instanceof Barrier b) {
-                b.written().complete(null);
-                stop |= b.stopWriter();
-            }
-        }
-        return stop;
-    }
-
-    private void failBarriers(List<Entry> entries, Throwable failure) {
-        for (Entry entry : entries) {
-            if (entry instanceof Barrier b) {
-                b.written().completeExceptionally(failure);
-            }
-        }
-    }
-
-    private void writeQueuedNow() {
-        List<Entry> rest = new ArrayList<>();
-        queue.drainTo(rest);
-        while (!rest.isEmpty()) {
-            for (int from = 0; from < rest.size(); from += batchSize) {
-                process(rest.subList(from, Math.min(rest.size(), from + batchSize)));
-            }
-            rest.clear();
-            queue.drainTo(rest);
-        }
-    }
-
-    /** One transaction for the batch; retried; then row by row so that a bad row loses only itself. */
-    private void writeDurably(List<AuditEvent> events) {
-        RuntimeException failure = null;
-        for (int attempt = 0; attempt <= RETRY_BACKOFF.length; attempt++) {
-            try {
-                insert(events);
-                written.addAndGet(events.size());
-                return;
-            } catch (RuntimeException e) {
-                failure = e;
-                if (isDataError(e)) {
-                    break;
-                }
-                if (attempt < RETRY_BACKOFF.length) {
-                    LOG.warnf("audit batch of %d events failed (attempt %d), retrying: %s", events.size(),
-                            attempt + 1, sqlStateOf(e));
-                    sleep(RETRY_BACKOFF[attempt]);
-                }
-            }
-        }
-        if (events.size() > 1 && isDataError(failure)) {
-            for (AuditEvent event : events) {
-                try {
-                    insert(List.of(event));
-                    written.incrementAndGet();
-                } catch (RuntimeException e) {
-                    countLost(1, "rejected by the database (SQLState " + sqlStateOf(e) + ")");
-                }
-            }
-            return;
-        }
-        countLost(events.size(), "the database did not accept the batch (SQLState " + sqlStateOf(failure) + ")");
-    }
-
-    private void insert(List<AuditEvent> events) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement statement = connection.prepareStatement(INSERT)) {
+    /** One local transaction for the batch; never inside a caller's transaction (only the writer's threads call it). */
+    private void insert(List<AuditEvent> events) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
                 for (AuditEvent event : events) {
                     bind(statement, event);
                     statement.addBatch();
                 }
                 statement.executeBatch();
-            } catch (SQLException e) {
-                throw new AuditWriteException(e);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            } finally {
+                try {
+                    connection.setAutoCommit(autoCommit);
+                } catch (SQLException ignored) {
+                    // a broken connection; the pool discards it
+                }
             }
-        });
+        }
     }
 
     private static void bind(PreparedStatement s, AuditEvent e) throws SQLException {
@@ -489,45 +353,6 @@ public class PostgresAuditLog implements AuditLog {
             s.setString(index, value.get());
         } else {
             s.setNull(index, Types.VARCHAR);
-        }
-    }
-
-    private void countLost(int count, String why) {
-        long total = lost.addAndGet(count);
-        LOG.errorf("audit: %d event(s) not recorded: %s (%d lost since start)", count, why, total);
-    }
-
-    /** Integrity and data errors (SQLState classes 22 and 23) fail again on retry; anything else may pass later. */
-    private static boolean isDataError(Throwable failure) {
-        String state = sqlStateOf(failure);
-        return state.startsWith("22") || state.startsWith("23");
-    }
-
-    private static String sqlStateOf(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql) {
-                for (SQLException e = sql; e != null; e = e.getNextException() == e ? null : e.getNextException()) {
-                    if (e.getSQLState() != null) {
-                        return e.getSQLState();
-                    }
-                }
-            }
-        }
-        return "unknown";
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Carries an {@link SQLException} out of the transaction lambda. */
-    private static final class AuditWriteException extends RuntimeException {
-        AuditWriteException(SQLException cause) {
-            super(cause.getMessage(), cause);
         }
     }
 }

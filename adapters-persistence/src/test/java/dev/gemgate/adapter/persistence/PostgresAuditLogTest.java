@@ -15,11 +15,14 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.nio.file.Path;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -143,10 +146,10 @@ class PostgresAuditLogTest {
     }
 
     @Test
-    void closing_drains_everything_still_queued() throws Exception {
-        // A second instance, so that closing it does not close the application's audit log.
-        PostgresAuditLog own = new PostgresAuditLog(dataSource, 10_000, 500, Duration.ofSeconds(5), Duration.ofSeconds(5),
-                Duration.ofSeconds(30));
+    void closing_drains_everything_still_queued(@TempDir Path spool) throws Exception {
+        // A second instance (with a spool of its own), so that closing it does not close the application's audit log.
+        PostgresAuditLog own = new PostgresAuditLog(dataSource,
+                PostgresAuditLog.Settings.defaults(spool).withMaxDelay(Duration.ofSeconds(5)), Clock.systemUTC());
         Instant t0 = anHourOfOurOwn();
         TenantId tenant = new TenantId(UUID.randomUUID());
         for (int i = 0; i < 2_000; i++) {
@@ -162,6 +165,16 @@ class PostgresAuditLogTest {
         // After close an append is written at once rather than left in a queue nobody reads.
         own.append(event(tenant, AuditEventType.GENERATE_CONTENT, t0.plusSeconds(10)));
         assertThat(countRows(tenant)).isEqualTo(2_001);
+    }
+
+    @Test
+    void the_application_s_audit_log_is_async_with_its_spool_under_target_and_replays_nothing_at_rest() {
+        assertThat(audit.durability()).isEqualTo(PostgresAuditLog.Durability.ASYNC);
+        audit.flush();
+        assertThat(audit.spooledCount()).isZero();
+        assertThat(audit.queuedCount()).isZero();
+        assertThat(audit.lag()).isEqualTo(Duration.ZERO);
+        assertThat(Path.of("target", "audit-spool", "audit.lock")).exists();
     }
 
     @Test
