@@ -105,8 +105,9 @@ final class EmulatorHandler implements HttpHandler {
     }
 
     /**
-     * The body, up to the configured limit; a larger one is refused as Google refuses it, without reading the rest
-     * (the server then closes the connection).
+     * The body, up to the configured limit; a larger one is refused as Google refuses it, without keeping the rest.
+     * The rest is read and dropped (up to {@link #MAX_DISCARD} bytes) before answering: a client still sending when
+     * the connection closes would see a reset instead of the refusal, as a test of this emulator did at random.
      */
     private byte[] readBody(HttpExchange exchange) throws IOException {
         int limit = emulator.config().maxBodyBytes();
@@ -114,6 +115,7 @@ final class EmulatorHandler implements HttpHandler {
         if (declared != null) {
             try {
                 if (Long.parseLong(declared.trim()) > limit) {
+                    discardRest(exchange);
                     throw payloadTooLarge(limit);
                 }
             } catch (NumberFormatException e) {
@@ -122,9 +124,21 @@ final class EmulatorHandler implements HttpHandler {
         }
         byte[] body = exchange.getRequestBody().readNBytes(limit == Integer.MAX_VALUE ? limit : limit + 1);
         if (body.length > limit) {
+            discardRest(exchange);
             throw payloadTooLarge(limit);
         }
         return body;
+    }
+
+    private static final long MAX_DISCARD = 256L * 1024 * 1024;
+
+    private static void discardRest(HttpExchange exchange) throws IOException {
+        long skipped = 0;
+        byte[] sink = new byte[64 * 1024];
+        int n;
+        while (skipped < MAX_DISCARD && (n = exchange.getRequestBody().read(sink)) > 0) {
+            skipped += n;
+        }
     }
 
     private static ApiError payloadTooLarge(int limit) {
