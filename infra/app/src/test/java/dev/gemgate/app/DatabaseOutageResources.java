@@ -30,6 +30,8 @@ public class DatabaseOutageResources implements QuarkusTestResourceLifecycleMana
         config.put("gemgate.upstream.base-url", GatewayTestResources.emulator().baseUrl());
         config.put("gemgate.auth.key-cache-ttl", "60s");
         config.put("gemgate.database.retry-after", "1s");
+        // an audit spool of its own: one directory per running instance
+        config.put("gemgate.audit.spool-dir", "target/outage-test-audit-spool");
         return config;
     }
 
