@@ -38,6 +38,8 @@ public final class GemgateMain {
         System.setProperty("quarkus.datasource.username", postgres.username());
         System.setProperty("quarkus.datasource.password", postgres.password());
         System.setProperty(ProductionSafety.EMBEDDED_POSTGRES_PROPERTY, "true");
+        // Where to point psql (user and password postgres); tests that run the packaged app read it here too.
+        System.out.println("Gemgate: embedded PostgreSQL at " + postgres.jdbcUrl() + " (data in " + dataDirectory + ")");
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stopPostgres = () -> {
             if (stopped.compareAndSet(false, true)) {
