@@ -155,7 +155,7 @@ wait_http() { # wait_http URL SECONDS PID NAME: poll until 200, or fail if the p
   die "$name did not answer 200 on $url within ${limit}s (log: $TMP)"
 }
 
-EMU_PORT=$(free_port) NGINX_PORT=$(free_port) GG_PORT=$(free_port)
+EMU_PORT=$(free_port) NGINX_PORT=$(free_port) GG_PORT=$(free_port) GG_MGMT_PORT=$(free_port)
 
 # ------------------------------------------------------------------ 1. the emulator
 log "starting the Gemini emulator on 127.0.0.1:$EMU_PORT"
@@ -215,15 +215,16 @@ start_gemgate() { # start_gemgate LOGFILE: starts Gemgate, sets GG_PID and START
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
   (cd "$TMP/gemgate" && exec "$JAVA" ${GEMGATE_JAVA_OPTS:-} -Dquarkus.profile=local -Dquarkus.http.host=127.0.0.1 \
-    -Dquarkus.http.port="$GG_PORT" -Dgemgate.upstream.base-url="http://127.0.0.1:$EMU_PORT" \
-    -jar "$APP_JAR" >"$logfile" 2>&1) &
+    -Dquarkus.http.port="$GG_PORT" -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$GG_MGMT_PORT" \
+    -Dgemgate.upstream.base-url="http://127.0.0.1:$EMU_PORT" -jar "$APP_JAR" >"$logfile" 2>&1) &
   GG_PID=$!
-  wait_http "http://127.0.0.1:$GG_PORT/q/health/ready" 120 "$GG_PID" gemgate
+  # health and metrics are on the management interface, not on the tenant port
+  wait_http "http://127.0.0.1:$GG_MGMT_PORT/q/health/ready" 120 "$GG_PID" gemgate
   t1=$(date +%s%N)
   STARTUP_MS=$(((t1 - t0) / 1000000))
 }
 if [ "$SKIP_GEMGATE" = 0 ]; then
-  log "starting Gemgate on 127.0.0.1:$GG_PORT (fresh data directory $TMP/gemgate)"
+  log "starting Gemgate on 127.0.0.1:$GG_PORT, management on :$GG_MGMT_PORT (fresh data directory $TMP/gemgate)"
   start_gemgate "$TMP/gemgate-first.log"
   FRESH_MS=$STARTUP_MS
   KEY=$(grep -oE 'gmg_[0-9A-Za-z]{40}' "$TMP/gemgate-first.log" | head -n1 || true)
@@ -234,7 +235,8 @@ if [ "$SKIP_GEMGATE" = 0 ]; then
   GG_PID=""
   start_gemgate "$TMP/gemgate.log"
   log "Gemgate ready in $STARTUP_MS ms (restart), pid $GG_PID"
-  GG_ARGS=(--gemgate-url "http://127.0.0.1:$GG_PORT" --gemgate-key "$KEY" --jcmd "$JAVA_HOME/bin/jcmd"
+  GG_ARGS=(--gemgate-url "http://127.0.0.1:$GG_PORT" --gemgate-management-url "http://127.0.0.1:$GG_MGMT_PORT"
+           --gemgate-key "$KEY" --jcmd "$JAVA_HOME/bin/jcmd"
            --startup-fresh-ms "$FRESH_MS" --startup-restart-ms "$STARTUP_MS")
   # the JVM's pid (the subshell exec'd java, so $! is the JVM)
   GG_ARGS+=(--gemgate-pid "$GG_PID")

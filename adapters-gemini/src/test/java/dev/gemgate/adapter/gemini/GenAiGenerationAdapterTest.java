@@ -14,6 +14,7 @@ import dev.gemgate.domain.generation.StreamObserver;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamCredentialId;
+import dev.gemgate.emulator.EmulatorConfig;
 import dev.gemgate.emulator.GeminiEmulator;
 import dev.gemgate.emulator.RecordedRequest;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +42,7 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
 
     @BeforeAll
     static void start() {
-        emulator = GeminiEmulator.start(0);
+        emulator = GeminiEmulator.start(EmulatorConfig.builder().recordRequests(true).build());
         adapter = new GenAiGenerationAdapter();
         credential = UpstreamCredential.apiKey(new UpstreamCredentialId("primary"), "test-key-123",
                 Optional.of(emulator.baseUrl()));
@@ -88,6 +89,28 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
         assertThat(response.text()).isEqualTo("Echo: Again");
         JsonNode sent = JSON.readTree(single().body());
         assertThat(sent).isEqualTo(JSON.readTree(tenantJson));
+    }
+
+    @Test
+    void theTenantsOriginalTextReachesTheUpstreamByteForByte() throws Exception {
+        // what a tree cannot say twice: 1e-400 (0.0 once parsed), -0 (0), 1.50 (1.5), escapes, key order, spacing
+        String tenantJson = "{\n  \"generationConfig\" : { \"temperature\": 1e-400, \"seed\" : -0,"
+                + " \"topP\":1.50E0 },\r\n\t\"contents\":[ {\"parts\":[{\"text\":\"caf\\u00e9 \u00e9 \\/ \u2014\"}],"
+                + "\"role\":\"user\"} ]  ,\"zFirst\":{\"b\":2,\"a\":1}}   ";
+        Map<String, Object> tree = JSON.readValue(tenantJson, Map.class);
+        GenerationRequest request = new GenerationRequest(FLASH, tree, tenantJson);
+
+        GenerationResponse response = adapter.generate(request, credential, TIMEOUT);
+
+        assertThat(response.text()).isEqualTo("Echo: café é / \u2014");
+        RecordedRequest recorded = single();
+        assertThat(recorded.body()).isEqualTo(tenantJson);
+        assertThat(recorded.body().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(tenantJson.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // a request without its text (built from a tree, or edited) is written from the tree
+        emulator.clearRecordedRequests();
+        adapter.generate(request.withBody(tree), credential, TIMEOUT);
+        assertThat(single().body()).isNotEqualTo(tenantJson).contains("\"temperature\":0.0").contains("\"seed\":0");
     }
 
     @Test

@@ -41,7 +41,8 @@ class VertexModeTest extends EmulatorBackedTest {
 
     @BeforeAll
     static void start() {
-        emulator = GeminiEmulator.start(EmulatorConfig.builder().acceptApiKey(TOKEN, GOOD_KEY).build());
+        emulator = GeminiEmulator.start(EmulatorConfig.builder().acceptApiKey(TOKEN, GOOD_KEY).recordRequests(true)
+                .build());
         adapter = new GenAiGenerationAdapter();
     }
 

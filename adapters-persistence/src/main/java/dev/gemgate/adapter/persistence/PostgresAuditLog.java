@@ -71,13 +71,13 @@ public class PostgresAuditLog implements AuditLog {
     static final String INSERT = """
             INSERT INTO audit_events (id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model,
                 prompt_tokens, candidates_tokens, thoughts_tokens, cached_tokens, cost_micros, latency_micros,
-                outcome, prompt_hash, detail)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                outcome, prompt_hash, detail, correlation_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING""";
     private static final String SELECT = """
             SELECT id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model, prompt_tokens,
                 candidates_tokens, thoughts_tokens, cached_tokens, cost_micros, latency_micros, outcome, prompt_hash,
-                detail
+                detail, correlation_id
             FROM audit_events
             WHERE occurred_at >= ? AND occurred_at < ?""";
 
@@ -445,6 +445,7 @@ public class PostgresAuditLog implements AuditLog {
         s.setString(15, e.outcome().name());
         setString(s, 16, e.promptHash());
         s.setString(17, e.detail());
+        setString(s, 18, e.correlationId());
     }
 
     /** A negative latency (a clock stepping back) is stored as zero rather than making the event unwritable. */
@@ -461,6 +462,7 @@ public class PostgresAuditLog implements AuditLog {
                 r.getTimestamp("occurred_at").toInstant(),
                 AuditEventType.valueOf(r.getString("type")),
                 new RequestId(r.getString("request_id")),
+                Optional.ofNullable(r.getString("correlation_id")),
                 Optional.ofNullable(r.getObject("tenant_id", UUID.class)).map(TenantId::new),
                 Optional.ofNullable(r.getObject("api_key_id", UUID.class)).map(ApiKeyId::new),
                 r.getString("actor"),

@@ -52,7 +52,8 @@ class PostgresAuditLogTest {
     void an_appended_event_reads_back_whole_after_flush() {
         Instant t0 = anHourOfOurOwn();
         AuditEvent event = new AuditEvent(UUID.randomUUID(), t0.plusNanos(123_456_000), AuditEventType.GENERATE_CONTENT,
-                new RequestId("req-" + UUID.randomUUID()), Optional.of(new TenantId(UUID.randomUUID())),
+                new RequestId("req-" + UUID.randomUUID()), Optional.of("caller-correlation-1"),
+                Optional.of(new TenantId(UUID.randomUUID())),
                 Optional.of(new ApiKeyId(UUID.randomUUID())), "key:abc", Optional.of(new ModelId("gemini-2.5-flash")),
                 new Usage(1200, 300, 50, 200), Money.ofMicros(4_321), Duration.ofNanos(1_234_567_000),
                 Outcome.SUCCESS, Optional.of("9f".repeat(32)), "ok");
@@ -68,7 +69,8 @@ class PostgresAuditLogTest {
     void optional_fields_may_be_empty() {
         Instant t0 = anHourOfOurOwn();
         AuditEvent adminAction = new AuditEvent(UUID.randomUUID(), t0, AuditEventType.TENANT_CREATED,
-                new RequestId("req-" + UUID.randomUUID()), Optional.empty(), Optional.empty(), "admin:alice",
+                new RequestId("req-" + UUID.randomUUID()), Optional.empty(), Optional.empty(), Optional.empty(),
+                "admin:alice",
                 Optional.empty(), Usage.NONE, Money.ZERO, Duration.ZERO, Outcome.SUCCESS, Optional.empty(), "");
 
         audit.append(adminAction);
@@ -169,7 +171,7 @@ class PostgresAuditLogTest {
         AuditEvent good = event(tenant, AuditEventType.GENERATE_CONTENT, t0);
         // A "hash" of 2,000 characters is a prompt passed by mistake: the column (128) refuses to store it.
         AuditEvent promptInsteadOfHash = new AuditEvent(UUID.randomUUID(), t0.plusMillis(1),
-                AuditEventType.GENERATE_CONTENT, new RequestId("req-long"), Optional.of(tenant), Optional.empty(),
+                AuditEventType.GENERATE_CONTENT, new RequestId("req-long"), Optional.empty(), Optional.of(tenant), Optional.empty(),
                 "key:test", Optional.empty(), Usage.NONE, Money.ZERO, Duration.ZERO, Outcome.SUCCESS,
                 Optional.of("x".repeat(2_000)), "");
         AuditEvent alsoGood = event(tenant, AuditEventType.GENERATE_CONTENT, t0.plusMillis(2));
@@ -186,7 +188,7 @@ class PostgresAuditLogTest {
 
     private static AuditEvent event(TenantId tenant, AuditEventType type, Instant at) {
         return new AuditEvent(UUID.randomUUID(), at, type, new RequestId("req-" + UUID.randomUUID()),
-                Optional.of(tenant), Optional.empty(), "key:test", Optional.of(new ModelId("gemini-2.5-flash")),
+                Optional.empty(), Optional.of(tenant), Optional.empty(), "key:test", Optional.of(new ModelId("gemini-2.5-flash")),
                 new Usage(10, 5, 0, 0), Money.ofMicros(17), Duration.ofMillis(120), Outcome.SUCCESS,
                 Optional.empty(), "");
     }

@@ -8,7 +8,9 @@ import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
-/** Gives every request an id (the caller's {@code x-request-id} when sane), puts it in the log context, echoes it. */
+import java.util.Optional;
+
+/** Gives every request a server id, keeps the caller's own id apart, puts both in the log context, echoes them. */
 public class RequestIdFilter {
     private final IdGenerator ids;
 
@@ -18,22 +20,33 @@ public class RequestIdFilter {
 
     @ServerRequestFilter(preMatching = true)
     public void assignRequestId(ContainerRequestContext request) {
-        RequestId id = RequestIds.fromHeaderOrNew(request.getHeaderString(RequestIds.HEADER), ids);
+        RequestId id = ids.newRequestId();
+        Optional<String> correlation = RequestIds.correlation(request.getHeaderString(RequestIds.HEADER));
         request.setProperty(RequestIds.PROPERTY, id);
+        request.setProperty(RequestIds.CORRELATION_PROPERTY, correlation);
         MDC.put("requestId", id.value());
+        correlation.ifPresent(c -> MDC.put("correlationId", c));
     }
 
     @ServerResponseFilter
     public void echoRequestId(ContainerRequestContext request, ContainerResponseContext response) {
         Object id = request.getProperty(RequestIds.PROPERTY);
         if (id != null) {
-            response.getHeaders().putSingle(RequestIds.HEADER, id.toString());
+            response.getHeaders().putSingle(RequestIds.SERVER_HEADER, id.toString());
+            response.getHeaders().putSingle(RequestIds.HEADER, correlationOf(request).orElse(id.toString()));
         }
         MDC.remove("requestId");
+        MDC.remove("correlationId");
         MDC.remove("tenantId");
     }
 
     public static RequestId of(ContainerRequestContext request) {
         return (RequestId) request.getProperty(RequestIds.PROPERTY);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Optional<String> correlationOf(ContainerRequestContext request) {
+        Object correlation = request.getProperty(RequestIds.CORRELATION_PROPERTY);
+        return correlation == null ? Optional.empty() : (Optional<String>) correlation;
     }
 }

@@ -1,14 +1,10 @@
 package dev.gemgate.application.generation;
 
-import dev.gemgate.application.port.RequestRecorder;
-import dev.gemgate.application.tenant.Caller;
-import dev.gemgate.domain.audit.AuditEvent;
+import dev.gemgate.application.request.Admission;
+import dev.gemgate.application.request.RequestContext;
+import dev.gemgate.application.request.Ticket;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
-import dev.gemgate.domain.common.DomainException;
-import dev.gemgate.domain.common.IdGenerator;
-import dev.gemgate.domain.common.Money;
-import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.Usage;
@@ -16,52 +12,46 @@ import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
-/** Counts a request's tokens with the upstream (countTokens is free at Google, so nothing is charged). */
+/**
+ * Counts a request's tokens with the upstream. Free at Google, so nothing is charged or rate-limited, but it is held
+ * to the same size limits as generate and recorded like every other request.
+ */
 public final class CountTokens {
-    public record Command(Caller caller, GenerationRequest request, RequestId requestId) {
+    public record Command(RequestContext context, GenerationRequest request) {
     }
 
     private final PricingCatalog pricing;
     private final UpstreamKeyVault vault;
     private final GenerationPort upstream;
-    private final RequestRecorder recorder;
-    private final IdGenerator ids;
+    private final Admission admission;
     private final Clock clock;
-    private final Duration timeout;
+    private final GenerationPolicy policy;
 
-    public CountTokens(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream,
-                       RequestRecorder recorder, IdGenerator ids, Clock clock, Duration timeout) {
+    public CountTokens(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream, Admission admission,
+                       Clock clock, GenerationPolicy policy) {
         this.pricing = pricing;
         this.vault = vault;
         this.upstream = upstream;
-        this.recorder = recorder;
-        this.ids = ids;
+        this.admission = admission;
         this.clock = clock;
-        this.timeout = timeout;
+        this.policy = policy;
     }
 
     public long execute(Command command) {
-        long startNanos = System.nanoTime();
-        Instant now = clock.instant();
+        GenerationRequest request = command.request();
+        Ticket ticket = admission.open(command.context(), AuditEventType.COUNT_TOKENS, request.model(),
+                Optional.empty(), Optional.empty());
         try {
-            ModelAccess.requireServed(pricing, command.request().model(), now);
-            long total = upstream.countTokens(command.request(), vault.select(command.request().model()), timeout);
-            record(command, now, startNanos, Outcome.SUCCESS, new Usage(total, 0, 0, 0), "");
+            ModelAccess.requireServed(pricing, request.model(), clock.instant());
+            RequestLimits.check(request, policy);
+            long total = upstream.countTokens(request, vault.select(request.model()), policy.upstreamTimeout());
+            ticket.settle(new Usage(total, 0, 0, 0), Outcome.SUCCESS);
             return total;
-        } catch (DomainException e) {
-            record(command, now, startNanos, Outcomes.of(e), Usage.NONE, e.getMessage());
+        } catch (RuntimeException | Error e) {
+            ticket.fail(e);
             throw e;
         }
-    }
-
-    private void record(Command command, Instant at, long startNanos, Outcome outcome, Usage usage, String detail) {
-        recorder.record(new AuditEvent(ids.newUuid(), at, AuditEventType.COUNT_TOKENS, command.requestId(),
-                Optional.of(command.caller().tenant()), Optional.of(command.caller().apiKey()),
-                command.caller().apiKey().toString(), Optional.of(command.request().model()), usage, Money.ZERO,
-                Duration.ofNanos(System.nanoTime() - startNanos), outcome, Optional.empty(), detail));
     }
 }

@@ -6,6 +6,7 @@ import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /** Which models the gateway serves: exactly those it can price. One place, shared by the generation use cases. */
 final class ModelAccess {
@@ -13,7 +14,11 @@ final class ModelAccess {
     }
 
     static ModelPrice requireServed(PricingCatalog pricing, ModelId model, Instant now) {
-        return pricing.priceAt(model, now).orElseThrow(() -> new NotFoundException(
+        return requireServed(pricing.priceAt(model, now), model);
+    }
+
+    static ModelPrice requireServed(Optional<ModelPrice> price, ModelId model) {
+        return price.orElseThrow(() -> new NotFoundException(
                 "models/" + model + " is not found or is not served by this gateway."));
     }
 }

@@ -7,10 +7,21 @@ import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.common.PermissionDeniedException;
+import dev.gemgate.domain.common.ServiceUnavailableException;
 import dev.gemgate.domain.common.UpstreamException;
 
-/** How a typed failure is counted in audit and metrics. */
+import java.util.regex.Pattern;
+
+/** How a typed failure is counted in audit and metrics, and what of it an audit record may keep. */
 public final class Outcomes {
+    /**
+     * Credentials of every shape the gateway handles (Gemgate keys, Google API keys, bearer tokens): an upstream
+     * message may quote what it was sent, and audit records outlive the request.
+     */
+    private static final Pattern SECRET_SHAPES = Pattern.compile(
+            "gmg_[A-Za-z0-9]{8,}|AIza[0-9A-Za-z_\\-]{20,}|ya29\\.[0-9A-Za-z_\\-.]+|(?i:bearer)\\s+[0-9A-Za-z_\\-.=]{8,}");
+    private static final int MAX_DETAIL = 300;
+
     private Outcomes() {
     }
 
@@ -22,6 +33,7 @@ public final class Outcomes {
             case PermissionDeniedException p -> Outcome.PERMISSION_DENIED;
             case LimitExceededException l ->
                     l.kind() == LimitExceededException.Kind.QUOTA ? Outcome.QUOTA_REFUSED : Outcome.BUDGET_REFUSED;
+            case ServiceUnavailableException s -> Outcome.UNAVAILABLE;
             case UpstreamException u -> switch (u.kind()) {
                 case RATE_LIMITED -> Outcome.UPSTREAM_RATE_LIMITED;
                 case TIMEOUT -> Outcome.TIMEOUT;
@@ -30,5 +42,33 @@ public final class Outcomes {
                 default -> Outcome.UPSTREAM_ERROR;
             };
         };
+    }
+
+    /**
+     * The audit detail of a failure: its first line, shortened, with anything shaped like a credential masked. Upstream
+     * failures whose message the caller is not shown either (credential rejected, unreadable answer) keep only
+     * their kind.
+     */
+    public static String detail(DomainException e) {
+        if (e instanceof UpstreamException u) {
+            switch (u.kind()) {
+                case CREDENTIAL_REJECTED, PROTOCOL_ERROR, TIMEOUT -> {
+                    return "upstream " + u.kind().name().toLowerCase() + " (HTTP " + u.upstreamStatus() + ")";
+                }
+                default -> {
+                }
+            }
+        }
+        return scrub(e.getMessage());
+    }
+
+    static String scrub(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        String masked = SECRET_SHAPES.matcher(line).replaceAll("[REDACTED]");
+        return masked.length() <= MAX_DETAIL ? masked : masked.substring(0, MAX_DETAIL) + "…";
     }
 }

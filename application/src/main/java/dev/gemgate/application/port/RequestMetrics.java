@@ -8,4 +8,7 @@ import dev.gemgate.domain.audit.AuditEvent;
  */
 public interface RequestMetrics {
     void record(AuditEvent event);
+
+    /** One refused tenant authentication; {@code reason} is one of a few fixed words (missing, unknown, ...). */
+    void authenticationFailed(String reason);
 }

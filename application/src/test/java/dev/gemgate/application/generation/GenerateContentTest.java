@@ -1,11 +1,19 @@
 package dev.gemgate.application.generation;
 
+import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
+import dev.gemgate.application.request.Admission;
+import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.budget.Budget;
+import dev.gemgate.domain.budget.BudgetLedger;
 import dev.gemgate.domain.budget.BudgetPeriod;
+import dev.gemgate.domain.budget.ReservationId;
+import dev.gemgate.domain.budget.ReservationOutcome;
+import dev.gemgate.domain.budget.ReservationRequest;
+import dev.gemgate.domain.cache.RequestFingerprint;
 import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.Money;
@@ -27,7 +35,9 @@ import dev.gemgate.domain.tenant.ApiKeyId;
 import dev.gemgate.domain.tenant.TenantId;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,19 +55,33 @@ class GenerateContentTest {
     private final FakeGenerationPort upstream = new FakeGenerationPort(List.of("gemini-2.5-flash", "gemini-9-unpriced"));
     private final InMemoryAuditLog audit = new InMemoryAuditLog();
     private final List<AuditEvent> metered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final RequestMetrics metrics = new RequestMetrics() {
+        @Override
+        public void record(AuditEvent event) {
+            metered.add(event);
+        }
+
+        @Override
+        public void authenticationFailed(String reason) {
+        }
+    };
     private CountingQuotaLimiter quota = CountingQuotaLimiter.unlimited();
     private InMemoryBudgetLedger ledger = InMemoryBudgetLedger.noBudgets();
     private final InMemoryResponseCache cache = new InMemoryResponseCache();
     private GenerationPolicy policy = GenerationPolicy.defaults();
 
     private GenerateContent useCase() {
-        return new GenerateContent(pricing, quota, cache, ledger, FixedUpstreamKeyVault.withTestKey(), upstream,
-                new RequestRecorder(audit, metered::add), new SequentialIdGenerator(), clock, policy);
+        Admission admission = new Admission(quota, ledger, new RequestRecorder(audit, metrics),
+                new SequentialIdGenerator(), clock);
+        return new GenerateContent(pricing, cache, FixedUpstreamKeyVault.withTestKey(), upstream, admission,
+                new RequestFingerprint("a-test-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8)),
+                clock, policy);
     }
 
     private static GenerateContent.Command command(String model, Map<String, Object> body) {
-        return new GenerateContent.Command(CALLER, new GenerationRequest(ModelId.parse(model), body),
-                new RequestId("req-0001"), Optional.empty(), CacheDirective.DEFAULT);
+        return new GenerateContent.Command(new RequestContext(CALLER, new RequestId("req-0001"),
+                Optional.of("callers-own-id"), Optional.empty()),
+                new GenerationRequest(ModelId.parse(model), body), CacheDirective.DEFAULT);
     }
 
     private static Map<String, Object> hello() {
@@ -81,6 +105,7 @@ class GenerateContentTest {
             assertThat(e.outcome()).isEqualTo(Outcome.SUCCESS);
             assertThat(e.cost()).isEqualTo(Money.ofMicros(17));
             assertThat(e.requestId().value()).isEqualTo("req-0001");
+            assertThat(e.correlationId()).contains("callers-own-id");
             assertThat(e.promptHash()).isPresent();
             assertThat(e.promptHash().get()).doesNotContain("Hello");
         });
@@ -168,5 +193,80 @@ class GenerateContentTest {
         assertThat(hit.cost()).isEqualTo(Money.ZERO);
         assertThat(upstream.received).hasSize(1);
         assertThat(audit.all()).extracting(AuditEvent::outcome).containsExactly(Outcome.SUCCESS, Outcome.CACHE_HIT);
+    }
+
+    /** A ledger whose database fails while settling: the answer Google billed must still reach the caller. */
+    private static final class SettlementFailingLedger implements BudgetLedger {
+        private final InMemoryBudgetLedger delegate;
+
+        SettlementFailingLedger(InMemoryBudgetLedger delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public ReservationOutcome reserve(ReservationRequest request, Instant now) {
+            return delegate.reserve(request, now);
+        }
+
+        @Override
+        public void settle(ReservationId reservation, Money actualCost, Instant now) {
+            throw new IllegalStateException("connection to the ledger database lost");
+        }
+
+        @Override
+        public void release(ReservationId reservation, Instant now) {
+            throw new IllegalStateException("connection to the ledger database lost");
+        }
+    }
+
+    @Test
+    void aSettlementFailureAfterABilledCallStillAnswersAndRecordsTheRealUsage() {
+        ledger = new InMemoryBudgetLedger(Optional.of(
+                new Budget(CALLER.tenant(), Optional.empty(), BudgetPeriod.LIFETIME, Money.ofDollars("1"))));
+        GenerateContent useCase = new GenerateContent(pricing, cache, FixedUpstreamKeyVault.withTestKey(), upstream,
+                new Admission(quota, new SettlementFailingLedger(ledger), new RequestRecorder(audit, metrics),
+                        new SequentialIdGenerator(), clock),
+                new RequestFingerprint("a-test-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8)),
+                clock, policy);
+
+        GenerateContent.Result result = useCase.execute(command("gemini-2.5-flash", hello()));
+
+        assertThat(result.response().text()).isEqualTo("Echo: Hello there");
+        assertThat(audit.all()).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(Outcome.SUCCESS);
+            assertThat(e.usage().candidatesTokens()).isEqualTo(6);
+            assertThat(e.cost()).isEqualTo(Money.ofMicros(17));
+            assertThat(e.detail()).contains("settlement failed");
+        });
+        assertThat(quota.corrections).containsExactly(10L);
+    }
+
+    @Test
+    void anUnexpectedExceptionReleasesEverythingAndIsRecordedAsAnInternalError() {
+        ledger = new InMemoryBudgetLedger(Optional.of(
+                new Budget(CALLER.tenant(), Optional.empty(), BudgetPeriod.LIFETIME, Money.ofDollars("1"))));
+        upstream.failNext(new ArithmeticException("long overflow"));
+
+        assertThatThrownBy(() -> useCase().execute(command("gemini-2.5-flash", hello())))
+                .isInstanceOf(ArithmeticException.class);
+        assertThat(ledger.openReservations()).isZero();
+        assertThat(quota.corrections).containsExactly(0L);
+        assertThat(audit.all()).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(Outcome.INTERNAL_ERROR);
+            assertThat(e.detail()).contains("ArithmeticException").doesNotContain("overflow");
+        });
+        assertThat(metered).containsExactlyElementsOf(audit.all());
+    }
+
+    @Test
+    void anUpstreamMessageQuotingACredentialIsMaskedInTheAuditDetail() {
+        upstream.failNext(new UpstreamException(UpstreamException.Kind.INVALID_REQUEST, 400,
+                "Bad value near gmg_abcdefghijklmnopqrstuvwxyz0123456789ABCD and AIzaSyA1234567890abcdefghijklmnopqrs",
+                null, null));
+
+        assertThatThrownBy(() -> useCase().execute(command("gemini-2.5-flash", hello())))
+                .isInstanceOf(UpstreamException.class);
+        assertThat(audit.all()).singleElement().extracting(AuditEvent::detail).asString()
+                .contains("[REDACTED]").doesNotContain("gmg_abc").doesNotContain("AIzaSy");
     }
 }

@@ -1,17 +1,26 @@
 package dev.gemgate.application.tenant;
 
+import dev.gemgate.application.port.RequestMetrics;
+import dev.gemgate.domain.audit.AuditEvent;
+import dev.gemgate.domain.audit.AuditEventType;
+import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.common.AuthenticationException;
 import dev.gemgate.domain.common.PermissionDeniedException;
+import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.fakes.InMemoryApiKeyRepository;
+import dev.gemgate.domain.fakes.InMemoryAuditLog;
 import dev.gemgate.domain.fakes.InMemoryTenantRepository;
 import dev.gemgate.domain.fakes.MutableClock;
 import dev.gemgate.domain.fakes.SequentialIdGenerator;
+import dev.gemgate.domain.tenant.RepositoryKeyGrantLookup;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.domain.tenant.TenantStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,67 +30,107 @@ class AuthenticateApiKeyTest {
     private final InMemoryTenantRepository tenants = new InMemoryTenantRepository();
     private final InMemoryApiKeyRepository keys = new InMemoryApiKeyRepository();
     private final SequentialIdGenerator ids = new SequentialIdGenerator();
+    private final InMemoryAuditLog audit = new InMemoryAuditLog();
+    private final List<String> failureReasons = new CopyOnWriteArrayList<>();
+    private final RequestMetrics metrics = new RequestMetrics() {
+        @Override
+        public void record(AuditEvent event) {
+        }
+
+        @Override
+        public void authenticationFailed(String reason) {
+            failureReasons.add(reason);
+        }
+    };
     private final Tenant tenant = new CreateTenant(tenants, ids, clock).execute(new CreateTenant.Command("acme"));
     private final IssueApiKey.Issued issued =
             new IssueApiKey(tenants, keys, ids, clock).execute(new IssueApiKey.Command(tenant.id(), "ci"));
+    private final AuthenticateApiKey auth = new AuthenticateApiKey(new RepositoryKeyGrantLookup(keys, tenants), clock,
+            new AuthenticationFailures(audit, metrics, ids, clock, Duration.ofMinutes(1)));
 
-    private AuthenticateApiKey authenticate(Duration ttl) {
-        return new AuthenticateApiKey(keys, tenants, clock, ttl);
+    private static AuthenticateApiKey.Attempt from(String source) {
+        return new AuthenticateApiKey.Attempt(source, new RequestId("req-00000001"), Optional.empty());
+    }
+
+    private Caller authenticate(String key) {
+        return auth.authenticate(Optional.ofNullable(key), from("10.0.0.1"));
     }
 
     @Test
     void anIssuedKeyAuthenticatesItsTenantAndIsStoredOnlyAsAHash() {
-        Caller caller = authenticate(Duration.ZERO).authenticate(Optional.of(issued.secret().reveal()));
+        Caller caller = authenticate(issued.secret().reveal());
         assertThat(caller.tenant()).isEqualTo(tenant.id());
         assertThat(caller.apiKey()).isEqualTo(issued.key().id());
         assertThat(keys.findByTenant(tenant.id())).singleElement().satisfies(k -> {
             assertThat(k.hash()).isEqualTo(issued.secret().hash()).doesNotContain(issued.secret().reveal());
             assertThat(issued.secret().reveal()).startsWith(k.prefix());
         });
+        assertThat(failureReasons).isEmpty();
+        assertThat(audit.all()).isEmpty();
     }
 
     @Test
     void missingMalformedAndUnknownKeysAreUnauthenticated() {
-        AuthenticateApiKey auth = authenticate(Duration.ZERO);
-        assertThatThrownBy(() -> auth.authenticate(Optional.empty())).isInstanceOf(AuthenticationException.class);
-        assertThatThrownBy(() -> auth.authenticate(Optional.of("AIzaSyGoogleKey")))
+        assertThatThrownBy(() -> authenticate(null)).isInstanceOf(AuthenticationException.class);
+        assertThatThrownBy(() -> authenticate("AIzaSyGoogleKey"))
                 .isInstanceOf(AuthenticationException.class).hasMessageNotContaining("AIzaSyGoogleKey");
-        assertThatThrownBy(() -> auth.authenticate(Optional.of("gmg_" + "x".repeat(40))))
-                .isInstanceOf(AuthenticationException.class);
+        assertThatThrownBy(() -> authenticate("gmg_" + "x".repeat(40))).isInstanceOf(AuthenticationException.class);
         assertThat(keys.lookups()).isEqualTo(1); // the malformed ones never reach the store
+        assertThat(failureReasons).containsExactly("missing", "malformed", "unknown");
     }
 
     @Test
     void revokedExpiredAndSuspendedAreDenied() {
-        AuthenticateApiKey auth = authenticate(Duration.ZERO);
         keys.save(issued.key().expiringAt(clock.instant().plusSeconds(30)));
-        assertThat(auth.authenticate(Optional.of(issued.secret().reveal())).tenant()).isEqualTo(tenant.id());
+        assertThat(authenticate(issued.secret().reveal()).tenant()).isEqualTo(tenant.id());
         clock.advance(Duration.ofSeconds(30));
-        assertThatThrownBy(() -> auth.authenticate(Optional.of(issued.secret().reveal())))
+        assertThatThrownBy(() -> authenticate(issued.secret().reveal()))
                 .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("grace period");
 
         keys.save(issued.key().revokedAt(clock.instant()));
-        assertThatThrownBy(() -> auth.authenticate(Optional.of(issued.secret().reveal())))
+        assertThatThrownBy(() -> authenticate(issued.secret().reveal()))
                 .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("revoked");
 
         keys.save(issued.key());
         tenants.save(new Tenant(tenant.id(), tenant.name(), TenantStatus.SUSPENDED, tenant.createdAt()));
-        assertThatThrownBy(() -> auth.authenticate(Optional.of(issued.secret().reveal())))
+        assertThatThrownBy(() -> authenticate(issued.secret().reveal()))
                 .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("suspended");
+        assertThat(failureReasons).containsExactly("expired", "revoked", "suspended");
     }
 
     @Test
-    void lookupsAreRememberedForTheTtlOnly() {
-        AuthenticateApiKey auth = authenticate(Duration.ofSeconds(5));
-        for (int i = 0; i < 10; i++) {
-            auth.authenticate(Optional.of(issued.secret().reveal()));
+    void aBruteForceIsCountedInFullButAuditedOncePerSourceAndWindow() {
+        for (int i = 0; i < 500; i++) {
+            String guess = "gmg_" + String.format("%040d", i);
+            assertThatThrownBy(() -> authenticate(guess)).isInstanceOf(AuthenticationException.class);
         }
-        assertThat(keys.lookups()).isEqualTo(1);
+        assertThatThrownBy(() -> auth.authenticate(Optional.of("gmg_" + "y".repeat(40)), from("10.0.0.2")))
+                .isInstanceOf(AuthenticationException.class);
 
+        assertThat(failureReasons).hasSize(501);
+        assertThat(audit.all()).hasSize(2).allSatisfy(e -> {
+            assertThat(e.type()).isEqualTo(AuditEventType.AUTHENTICATION_FAILED);
+            assertThat(e.outcome()).isEqualTo(Outcome.UNAUTHENTICATED);
+            assertThat(e.detail()).contains("unknown").doesNotContain("gmg_0000");
+        });
+        assertThat(audit.all()).extracting(AuditEvent::actor).containsExactlyInAnyOrder("client:10.0.0.1",
+                "client:10.0.0.2");
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> authenticate("gmg_" + "z".repeat(40))).isInstanceOf(AuthenticationException.class);
+        assertThat(audit.all()).hasSize(3);
+    }
+
+    @Test
+    void aDeniedKnownKeyIsAuditedWithItsTenantAndPrefixButNeverItsSecret() {
         keys.save(issued.key().revokedAt(clock.instant()));
-        clock.advance(Duration.ofSeconds(5));
-        assertThatThrownBy(() -> auth.authenticate(Optional.of(issued.secret().reveal())))
-                .isInstanceOf(PermissionDeniedException.class);
-        assertThat(keys.lookups()).isEqualTo(2);
+        assertThatThrownBy(() -> authenticate(issued.secret().reveal())).isInstanceOf(PermissionDeniedException.class);
+
+        assertThat(audit.all()).singleElement().satisfies(e -> {
+            assertThat(e.tenant()).contains(tenant.id());
+            assertThat(e.apiKey()).contains(issued.key().id());
+            assertThat(e.outcome()).isEqualTo(Outcome.PERMISSION_DENIED);
+            assertThat(e.detail()).contains(issued.key().prefix()).doesNotContain(issued.secret().reveal());
+        });
     }
 }

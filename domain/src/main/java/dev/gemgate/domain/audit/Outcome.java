@@ -3,7 +3,11 @@ package dev.gemgate.domain.audit;
 /** How a request ended, for audit and metrics. */
 public enum Outcome {
     SUCCESS, CACHE_HIT, INVALID_REQUEST, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED, QUOTA_REFUSED,
-    BUDGET_REFUSED, UPSTREAM_RATE_LIMITED, UPSTREAM_ERROR, TIMEOUT;
+    BUDGET_REFUSED, UPSTREAM_RATE_LIMITED, UPSTREAM_ERROR, TIMEOUT,
+    /** A dependency of the gateway itself (its database) was unreachable: 503, the caller may retry. */
+    UNAVAILABLE,
+    /** An unexpected failure inside the gateway: 500 in the surface's envelope. */
+    INTERNAL_ERROR;
 
     public boolean isSuccess() {
         return this == SUCCESS || this == CACHE_HIT;

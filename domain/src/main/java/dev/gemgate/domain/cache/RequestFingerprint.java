@@ -3,35 +3,52 @@ package dev.gemgate.domain.cache;
 import dev.gemgate.domain.generation.GenerationRequest;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The canonical fingerprint of a request: SHA-256 over the model and the body written with sorted object keys and
- * normalised numbers, so that field order and {@code 40} vs {@code 40.0} do not make two equal requests differ.
- * Also used as the prompt hash in audit records.
+ * The canonical fingerprint of a request: an HMAC-SHA256, under a server secret, of the model and the body written with
+ * sorted object keys and normalised numbers, so that field order and {@code 40} vs {@code 40.0} do not make two equal
+ * requests differ. Used as the response-cache key and as the prompt hash in audit records: keyed, because a bare
+ * SHA-256 of a short prompt is reversed by a dictionary, and the audit table is read by more people than prompts are.
  */
 public final class RequestFingerprint {
-    private RequestFingerprint() {
+    /** Shortest secret accepted: 32 bytes, the HMAC-SHA256 block's security level. */
+    public static final int MIN_SECRET_BYTES = 32;
+
+    private final Mac prototype;
+
+    public RequestFingerprint(byte[] secret) {
+        if (secret == null || secret.length < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("the fingerprint secret needs at least " + MIN_SECRET_BYTES + " bytes");
+        }
+        try {
+            prototype = Mac.getInstance("HmacSHA256");
+            prototype.init(new SecretKeySpec(secret, "HmacSHA256"));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
-    public static String of(GenerationRequest request) {
+    public String of(GenerationRequest request) {
         StringBuilder sb = new StringBuilder(256);
         sb.append(request.model().value()).append('\n');
         write(sb, request.body());
-        return sha256(sb.toString());
+        return HexFormat.of().formatHex(newMac().doFinal(sb.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
-    public static String sha256(String text) {
+    /** A Mac is not thread-safe; cloning the initialised prototype is far cheaper than a provider lookup. */
+    private Mac newMac() {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            return (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's HmacSHA256 supports clone", e);
         }
     }
 

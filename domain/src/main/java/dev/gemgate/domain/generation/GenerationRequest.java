@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -14,18 +15,50 @@ import java.util.OptionalLong;
  * {@code GenerateContentRequest} JSON as it arrived (fields the gateway does not know included), so that it can be
  * forwarded untouched; the typed views ({@link #contents()}, {@link #maxOutputTokens()}, ...) are what policies read.
  * The constructor refuses a body that Gemini would refuse, with a reason precise enough to fix it.
+ *
+ * <p>A request read from the wire may also keep its {@link #originalJson() original JSON text}, the exact characters
+ * the caller sent, so that an upstream adapter can forward them byte for byte: a tree loses what JSON text does not
+ * say twice ({@code 1e-400} and {@code 0.0}, {@code -0} and {@code 0}, key order, spacing, escapes). The text is only
+ * kept while {@code body} is what it parses to; a deliberate edit ({@link #withBody}) produces a request without it.
  */
 public final class GenerationRequest {
     public static final int MAX_CANDIDATES = 8;
+    /**
+     * At most this many {@code contents} (turns). Far above a real conversation: each turn costs at least a token of
+     * a context of about a million, and a long chat rarely passes a few thousand turns.
+     */
+    public static final int MAX_CONTENTS = 100_000;
+    /**
+     * At most this many parts in all ({@code contents} and {@code systemInstruction} together). Gemini takes a few
+     * thousand media parts per request (3,000 images); text parts cost at least a token each.
+     */
+    public static final int MAX_PARTS = 100_000;
+
+    private static final long INT32_MIN = Integer.MIN_VALUE;
+    private static final long INT32_MAX = Integer.MAX_VALUE;
 
     private final ModelId model;
     private final Map<String, Object> body;
+    private final Optional<String> originalJson;
     private final List<Content> contents;
     private final Optional<Content> systemInstruction;
     private final OptionalLong maxOutputTokens;
     private final int candidateCount;
 
+    /** A request built from a tree (no original text: an adapter forwarding it writes the tree). */
     public GenerationRequest(ModelId model, Map<String, Object> body) {
+        this(model, body, Optional.empty());
+    }
+
+    /**
+     * A request read from the wire: {@code body} must be exactly what {@code originalJson} parses to (the adapter
+     * that read it guarantees this; the domain has no JSON parser to check it).
+     */
+    public GenerationRequest(ModelId model, Map<String, Object> body, String originalJson) {
+        this(model, body, Optional.of(Objects.requireNonNull(originalJson, "originalJson")));
+    }
+
+    private GenerationRequest(ModelId model, Map<String, Object> body, Optional<String> originalJson) {
         if (model == null) {
             throw new InvalidRequestException("a model is required");
         }
@@ -34,23 +67,51 @@ public final class GenerationRequest {
         }
         this.model = model;
         this.body = Collections.unmodifiableMap(body);
+        this.originalJson = originalJson;
         List<Object> rawContents = JsonTree.array(body, "contents")
                 .orElseThrow(() -> new InvalidRequestException(body.containsKey("contents")
                         ? "contents must be a list of Content objects" : "contents is not specified"));
         if (rawContents.isEmpty()) {
             throw new InvalidRequestException("contents must not be empty");
         }
-        this.contents = parseContents(rawContents, "contents");
+        if (rawContents.size() > MAX_CONTENTS) {
+            throw new InvalidRequestException(InvalidRequestException.Reason.LIMIT_EXCEEDED, "contents has "
+                    + rawContents.size() + " entries; at most " + MAX_CONTENTS + " are allowed");
+        }
+        PartBudget parts = new PartBudget();
+        this.contents = parseContents(rawContents, "contents", parts);
         this.systemInstruction = body.containsKey("systemInstruction")
-                ? Optional.of(parseContent(body.get("systemInstruction"), "systemInstruction"))
+                ? Optional.of(parseContent(body.get("systemInstruction"), "systemInstruction", parts))
                 : Optional.empty();
         Map<String, Object> config = generationConfig(body);
-        this.maxOutputTokens = positiveWhole(config, "maxOutputTokens", Integer.MAX_VALUE);
-        this.candidateCount = (int) positiveWhole(config, "candidateCount", MAX_CANDIDATES).orElse(1);
+        this.maxOutputTokens = wholeInRange(config, "generationConfig.", "maxOutputTokens", 1, INT32_MAX);
+        this.candidateCount = (int) wholeInRange(config, "generationConfig.", "candidateCount", 1, MAX_CANDIDATES)
+                .orElse(1);
+        // int32 fields the gateway passes on: refused here rather than truncated or left for Google to refuse
+        wholeInRange(config, "generationConfig.", "seed", INT32_MIN, INT32_MAX);
+        wholeInRange(config, "generationConfig.", "logprobs", INT32_MIN, INT32_MAX);
+        if (config.containsKey("thinkingConfig")) {
+            Map<String, Object> thinking = JsonTree.object(config, "thinkingConfig").orElseThrow(() ->
+                    new InvalidRequestException("generationConfig.thinkingConfig must be an object"));
+            wholeInRange(thinking, "generationConfig.thinkingConfig.", "thinkingBudget", INT32_MIN, INT32_MAX);
+        }
         if (config.containsKey("temperature")) {
             Object t = config.get("temperature");
-            if (!(t instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 2) {
+            if (!(t instanceof Number n) || !(n.doubleValue() >= 0) || n.doubleValue() > 2) {
                 throw new InvalidRequestException("generationConfig.temperature must be a number from 0 to 2");
+            }
+        }
+    }
+
+    /** Counts parts across every content, so that the limit holds for the request as a whole. */
+    private static final class PartBudget {
+        private int used;
+
+        void take(int parts, String path) {
+            used += parts;
+            if (used > MAX_PARTS) {
+                throw new InvalidRequestException(InvalidRequestException.Reason.LIMIT_EXCEEDED, "the request has more"
+                        + " than " + MAX_PARTS + " parts in all (the limit was passed at " + path + ")");
             }
         }
     }
@@ -63,26 +124,48 @@ public final class GenerationRequest {
                 .orElseThrow(() -> new InvalidRequestException("generationConfig must be an object"));
     }
 
-    private static OptionalLong positiveWhole(Map<String, Object> config, String field, long max) {
-        if (!config.containsKey(field)) {
+    /**
+     * The field as a whole number from {@code min} to {@code max}; refused (never truncated) when it is not one.
+     * Gemini's int32 fields use the int32 range as their widest bounds.
+     */
+    private static OptionalLong wholeInRange(Map<String, Object> object, String prefix, String field, long min,
+                                             long max) {
+        if (!object.containsKey(field)) {
             return OptionalLong.empty();
         }
-        OptionalLong value = JsonTree.wholeNumber(config, field);
-        if (value.isEmpty() || value.getAsLong() < 1 || value.getAsLong() > max) {
-            throw new InvalidRequestException("generationConfig." + field + " must be a whole number from 1 to " + max);
+        OptionalLong value = JsonTree.wholeNumber(object, field);
+        if (value.isEmpty() || value.getAsLong() < min || value.getAsLong() > max) {
+            throw new InvalidRequestException(prefix + field + " must be a whole number from " + min + " to " + max
+                    + (max == INT32_MAX ? " (int32)" : "") + "; got " + describe(object.get(field)));
         }
         return value;
     }
 
-    private static List<Content> parseContents(List<Object> raw, String path) {
+    /** A refused value for an error message: numbers as written (bounded), anything else by its JSON type. */
+    private static String describe(Object value) {
+        if (value instanceof Number n) {
+            String text = n.toString();
+            return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+        }
+        return switch (value) {
+            case null -> "null";
+            case String s -> "a string";
+            case Boolean b -> b.toString();
+            case Map<?, ?> m -> "an object";
+            case List<?> l -> "a list";
+            default -> "a " + value.getClass().getSimpleName();
+        };
+    }
+
+    private static List<Content> parseContents(List<Object> raw, String path, PartBudget parts) {
         List<Content> result = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
-            result.add(parseContent(raw.get(i), path + "[" + i + "]"));
+            result.add(parseContent(raw.get(i), path + "[" + i + "]", parts));
         }
         return List.copyOf(result);
     }
 
-    private static Content parseContent(Object raw, String path) {
+    private static Content parseContent(Object raw, String path, PartBudget budget) {
         if (!JsonTree.isObject(raw)) {
             throw new InvalidRequestException(path + " must be a Content object");
         }
@@ -96,6 +179,7 @@ public final class GenerationRequest {
         if (rawParts.isEmpty()) {
             throw new InvalidRequestException(path + ".parts must not be empty");
         }
+        budget.take(rawParts.size(), path + ".parts");
         List<Part> parts = new ArrayList<>(rawParts.size());
         for (int i = 0; i < rawParts.size(); i++) {
             parts.add(parsePart(rawParts.get(i), path + ".parts[" + i + "]"));
@@ -170,6 +254,14 @@ public final class GenerationRequest {
         return body;
     }
 
+    /**
+     * The JSON text this request was read from, character for character, when {@link #body()} is still exactly its
+     * parse; empty for a request built from a tree or edited. An adapter forwards this text when present.
+     */
+    public Optional<String> originalJson() {
+        return originalJson;
+    }
+
     public List<Content> contents() {
         return contents;
     }
@@ -199,8 +291,16 @@ public final class GenerationRequest {
         return total;
     }
 
-    /** The same request for another model (a fallback), body untouched. */
+    /** The same request for another model (a fallback), body and original text untouched. */
     public GenerationRequest forModel(ModelId other) {
-        return new GenerationRequest(other, body);
+        return new GenerationRequest(other, body, originalJson);
+    }
+
+    /**
+     * A deliberate edit: the same model with another body, checked again. The original text no longer describes the
+     * body, so the result has none and an adapter writes the edited tree.
+     */
+    public GenerationRequest withBody(Map<String, Object> editedBody) {
+        return new GenerationRequest(model, editedBody);
     }
 }

@@ -1,5 +1,7 @@
 package dev.gemgate.domain.generation;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,16 +35,49 @@ public final class JsonTree {
         return parent.get(field) instanceof String s ? Optional.of(s) : Optional.empty();
     }
 
-    /** A whole number, accepting 40 and 40.0 alike (the Java SDK sends some integers as floats). */
+    /**
+     * A whole number that a {@code long} holds exactly, accepting 40 and 40.0 alike (the Java SDK sends some integers
+     * as floats). Anything else is empty, never truncated: {@code 18446744073709551617} is not {@code 1}.
+     */
     public static OptionalLong wholeNumber(Map<String, Object> parent, String field) {
-        Object value = parent.get(field);
-        if (value instanceof Number n) {
-            double d = n.doubleValue();
-            if (d == Math.rint(d) && !Double.isInfinite(d)) {
-                return OptionalLong.of(n.longValue());
+        return parent.get(field) instanceof Number n ? exactLong(n) : OptionalLong.empty();
+    }
+
+    /** {@code n} as a {@code long} when it is a whole number within the range of a long; empty otherwise. */
+    public static OptionalLong exactLong(Number n) {
+        switch (n) {
+            case Integer i -> {
+                return OptionalLong.of(i);
+            }
+            case Long l -> {
+                return OptionalLong.of(l);
+            }
+            case Short s -> {
+                return OptionalLong.of(s);
+            }
+            case Byte b -> {
+                return OptionalLong.of(b);
+            }
+            case BigInteger big -> {
+                return big.bitLength() < Long.SIZE ? OptionalLong.of(big.longValue()) : OptionalLong.empty();
+            }
+            case BigDecimal decimal -> {
+                try {
+                    // checks the magnitude before any expansion, so 1E+999999999 costs nothing
+                    return OptionalLong.of(decimal.longValueExact());
+                } catch (ArithmeticException notWholeOrTooLarge) {
+                    return OptionalLong.empty();
+                }
+            }
+            default -> {
+                double d = n.doubleValue();
+                // 2^63 is the first double above Long.MAX_VALUE; every double in range converts exactly
+                if (d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63) {
+                    return OptionalLong.of((long) d);
+                }
+                return OptionalLong.empty();
             }
         }
-        return OptionalLong.empty();
     }
 
     public static boolean isObject(Object value) {

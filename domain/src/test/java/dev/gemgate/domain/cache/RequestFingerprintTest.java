@@ -4,14 +4,24 @@ import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.ModelId;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RequestFingerprintTest {
     private static final ModelId FLASH = ModelId.parse("gemini-2.5-flash");
+    private static final byte[] SECRET = "a-test-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8);
+    private final RequestFingerprint fingerprint = new RequestFingerprint(SECRET);
+
+    private static Map<String, Object> saying(String text) {
+        return Map.of("contents", List.of(Map.of("parts", List.of(Map.of("text", text)))));
+    }
 
     @Test
     void ignoresFieldOrderAndIntegerSpelling() {
@@ -21,16 +31,33 @@ class RequestFingerprintTest {
         Map<String, Object> b = new LinkedHashMap<>();
         b.put("generationConfig", Map.of("topK", 40));
         b.put("contents", List.of(Map.of("parts", List.of(Map.of("text", "hi")))));
-        assertThat(RequestFingerprint.of(new GenerationRequest(FLASH, a)))
-                .isEqualTo(RequestFingerprint.of(new GenerationRequest(FLASH, b)));
+        assertThat(fingerprint.of(new GenerationRequest(FLASH, a)))
+                .isEqualTo(fingerprint.of(new GenerationRequest(FLASH, b)));
     }
 
     @Test
     void differsByModelAndContent() {
-        Map<String, Object> body = Map.of("contents", List.of(Map.of("parts", List.of(Map.of("text", "hi")))));
-        Map<String, Object> other = Map.of("contents", List.of(Map.of("parts", List.of(Map.of("text", "ho")))));
-        String fp = RequestFingerprint.of(new GenerationRequest(FLASH, body));
-        assertThat(fp).isNotEqualTo(RequestFingerprint.of(new GenerationRequest(ModelId.parse("gemini-2.5-pro"), body)));
-        assertThat(fp).isNotEqualTo(RequestFingerprint.of(new GenerationRequest(FLASH, other)));
+        String fp = fingerprint.of(new GenerationRequest(FLASH, saying("hi")));
+        assertThat(fp).isNotEqualTo(fingerprint.of(new GenerationRequest(ModelId.parse("gemini-2.5-pro"), saying("hi"))));
+        assertThat(fp).isNotEqualTo(fingerprint.of(new GenerationRequest(FLASH, saying("ho"))));
+    }
+
+    @Test
+    void isKeyedSoThatADictionaryOfPromptsCannotReverseIt() throws Exception {
+        GenerationRequest request = new GenerationRequest(FLASH, saying("yes"));
+        String canonical = "gemini-2.5-flash\n{\"contents\":[{\"parts\":[{\"text\":\"yes\"}]}]}";
+        String bareSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+
+        String fp = fingerprint.of(request);
+
+        assertThat(fp).hasSize(64).isNotEqualTo(bareSha256);
+        assertThat(new RequestFingerprint("another-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8))
+                .of(request)).isNotEqualTo(fp);
+    }
+
+    @Test
+    void refusesAShortSecret() {
+        assertThatThrownBy(() -> new RequestFingerprint(new byte[16])).isInstanceOf(IllegalArgumentException.class);
     }
 }

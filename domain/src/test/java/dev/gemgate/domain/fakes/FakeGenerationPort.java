@@ -25,11 +25,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An in-memory upstream: answers {@code "Echo: <last user text>"} with usage from {@link TokenEstimator}, fails the
- * next calls as scripted with {@link #failNext}, and records every request it receives.
+ * next calls as scripted with {@link #failNext} (any exception: typed upstream failures or unexpected ones), and records every request it receives.
  */
 public final class FakeGenerationPort implements GenerationPort {
     private final List<ModelInfo> models;
-    private final Deque<UpstreamException> scriptedFailures = new ArrayDeque<>();
+    private final Deque<RuntimeException> scriptedFailures = new ArrayDeque<>();
     public final List<GenerationRequest> received = new CopyOnWriteArrayList<>();
 
     public FakeGenerationPort(List<String> modelNames) {
@@ -38,13 +38,13 @@ public final class FakeGenerationPort implements GenerationPort {
                 .toList();
     }
 
-    public synchronized FakeGenerationPort failNext(UpstreamException failure) {
+    public synchronized FakeGenerationPort failNext(RuntimeException failure) {
         scriptedFailures.add(failure);
         return this;
     }
 
     private synchronized void maybeFail() {
-        UpstreamException failure = scriptedFailures.poll();
+        RuntimeException failure = scriptedFailures.poll();
         if (failure != null) {
             throw failure;
         }

@@ -20,7 +20,13 @@ public interface GemgateConfig {
 
     Seed seed();
 
+    Security security();
+
+    Database database();
+
     EmbeddedPostgres embeddedPostgres();
+
+    Metrics metrics();
 
     interface Upstream {
         /** emulator (an in-process Gemini emulator), gemini (Gemini Developer API key) or vertex (Vertex AI). */
@@ -77,6 +83,38 @@ public interface GemgateConfig {
         /** How long a key lookup is remembered; a revocation reaches every replica within this time. */
         @WithDefault("5s")
         Duration keyCacheTtl();
+
+        /** How many known keys are remembered (W-TinyLFU eviction beyond it). */
+        @WithDefault("100000")
+        long keyCacheSize();
+
+        /** How long a hash that matched no key is remembered (kept apart, so made-up keys never evict real ones). */
+        @WithDefault("1s")
+        Duration unknownKeyCacheTtl();
+
+        @WithDefault("10000")
+        long unknownKeyCacheSize();
+
+        /** Refused authentications are audited at most once per client address and reason in this window. */
+        @WithDefault("1m")
+        Duration failureAuditWindow();
+    }
+
+    interface Database {
+        /**
+         * After connectivity failures, how long requests that need the database are answered 503 at once (read by
+         * the persistence adapter's DatabaseGuard) before a trial call; also the Retry-After they carry.
+         */
+        @WithDefault("2s")
+        Duration retryAfter();
+    }
+
+    interface Security {
+        /**
+         * The server secret of the HMAC that fingerprints requests (audit prompt hashes, cache keys); at least 32
+         * bytes, the same on every replica. The prod profile refuses to start without one, or with the local default.
+         */
+        Optional<String> fingerprintSecret();
     }
 
     interface EmbeddedPostgres {
@@ -87,6 +125,16 @@ public interface GemgateConfig {
         /** Set by {@link GemgateMain} when it started one; the prod profile refuses to run on it. */
         @WithDefault("false")
         boolean started();
+    }
+
+    interface Metrics {
+        /**
+         * Give {@code gemgate_request_duration_seconds} a tenant label, so each tenant gets its own percentile
+         * histogram (about 70 lines per tenant, model and outcome). Off: one histogram per operation, model and
+         * outcome, shared by all tenants.
+         */
+        @WithDefault("false")
+        boolean perTenantHistograms();
     }
 
     interface Seed {

@@ -2,13 +2,18 @@ package dev.gemgate.app;
 
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.domain.audit.AuditEvent;
+import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
+import dev.gemgate.domain.generation.ModelId;
+import dev.gemgate.domain.pricing.PricingCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,10 +21,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code gemgate_errors_total}, {@code gemgate_request_duration_seconds} (with a histogram for p50/p99),
  * {@code gemgate_tokens_total} by kind, and {@code gemgate_cost_microdollars_total}. Meters are looked up once per
  * label set and kept, so recording is a map hit and an add.
+ *
+ * <p>Every label is bounded, so no caller can grow the scrape by inventing names. The model label is the model's
+ * name only when the pricing catalog (the allow-list of served models) knows it, {@code unknown} otherwise; the
+ * operation and the outcome are enums; tenants are the ones an admin created. The percentile histogram (about 70 lines
+ * per label set) is kept per operation, model and outcome, shared by all tenants, unless
+ * {@code gemgate.metrics.per-tenant-histograms} asks for one per tenant as well.
  */
 @ApplicationScoped
 public class MicrometerRequestMetrics implements RequestMetrics {
-    private record Labels(String operation, String tenant, String model, Outcome outcome) {
+    /** The model label of a model the catalog does not price: a name the caller made up, or one not served yet. */
+    public static final String UNKNOWN_MODEL = "unknown";
+    /** The tenant or model label of an event that has none (e.g. a model listing). */
+    public static final String NONE = "none";
+
+    private record Labels(AuditEventType operation, String tenant, String model, Outcome outcome) {
     }
 
     private record Meters(Counter requests, Counter errors, Timer duration, Counter promptTokens,
@@ -27,18 +43,29 @@ public class MicrometerRequestMetrics implements RequestMetrics {
     }
 
     private final MeterRegistry registry;
+    private final PricingCatalog catalog;
+    private final boolean perTenantHistograms;
     private final ConcurrentHashMap<Labels, Meters> meters = new ConcurrentHashMap<>();
+    private final AuthFailureMetrics authFailures;
 
-    public MicrometerRequestMetrics(MeterRegistry registry) {
+    @Inject
+    public MicrometerRequestMetrics(MeterRegistry registry, PricingCatalog catalog, GemgateConfig config,
+                                    AuthFailureMetrics authFailures) {
+        this(registry, catalog, config.metrics().perTenantHistograms(), authFailures);
+    }
+
+    MicrometerRequestMetrics(MeterRegistry registry, PricingCatalog catalog, boolean perTenantHistograms,
+                             AuthFailureMetrics authFailures) {
         this.registry = registry;
+        this.authFailures = authFailures;
+        this.catalog = catalog;
+        this.perTenantHistograms = perTenantHistograms;
     }
 
     @Override
     public void record(AuditEvent event) {
-        Labels labels = new Labels(event.type().name().toLowerCase(),
-                event.tenant().map(Object::toString).orElse("none"),
-                event.model().map(Object::toString).orElse("none"),
-                event.outcome());
+        Labels labels = new Labels(event.type(), event.tenant().map(Object::toString).orElse(NONE),
+                modelLabel(event), event.outcome());
         Meters m = meters.computeIfAbsent(labels, this::create);
         m.requests().increment();
         if (m.errors() != null) {
@@ -51,9 +78,31 @@ public class MicrometerRequestMetrics implements RequestMetrics {
         m.cost().increment(event.cost().micros());
     }
 
+    @Override
+    public void authenticationFailed(String reason) {
+        authFailures.recordAuthFailure(reason);
+    }
+
+    /** The model's name when the catalog prices it at the time of the event, {@link #UNKNOWN_MODEL} otherwise. */
+    private String modelLabel(AuditEvent event) {
+        Optional<ModelId> model = event.model();
+        if (model.isEmpty()) {
+            return NONE;
+        }
+        try {
+            return catalog.priceAt(model.get(), event.occurredAt()).isPresent() ? model.get().value() : UNKNOWN_MODEL;
+        } catch (RuntimeException e) {
+            // the catalog could not be read (no snapshot yet and no database): a made-up name must not get through
+            return UNKNOWN_MODEL;
+        }
+    }
+
     private Meters create(Labels l) {
-        Tags tags = Tags.of("operation", l.operation(), "tenant", l.tenant(), "model", l.model(),
-                "outcome", l.outcome().name().toLowerCase());
+        String operation = l.operation().name().toLowerCase();
+        String outcome = l.outcome().name().toLowerCase();
+        Tags tags = Tags.of("operation", operation, "tenant", l.tenant(), "model", l.model(), "outcome", outcome);
+        Tags histogramTags = perTenantHistograms ? tags
+                : Tags.of("operation", operation, "model", l.model(), "outcome", outcome);
         Tags usageTags = Tags.of("tenant", l.tenant(), "model", l.model());
         return new Meters(
                 Counter.builder("gemgate.requests").description("Gateway requests").tags(tags).register(registry),
@@ -61,7 +110,7 @@ public class MicrometerRequestMetrics implements RequestMetrics {
                 l.outcome().isSuccess() ? null : Counter.builder("gemgate.errors")
                         .description("Gateway requests that did not succeed").tags(tags).register(registry),
                 Timer.builder("gemgate.request.duration").description("Time in the gateway, upstream included")
-                        .tags(tags).publishPercentileHistogram().register(registry),
+                        .tags(histogramTags).publishPercentileHistogram().register(registry),
                 Counter.builder("gemgate.tokens").description("Tokens billed").tags(usageTags).tag("kind", "prompt")
                         .register(registry),
                 Counter.builder("gemgate.tokens").description("Tokens billed").tags(usageTags).tag("kind", "output")

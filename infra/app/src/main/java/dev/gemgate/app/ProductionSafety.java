@@ -17,6 +17,8 @@ import java.util.List;
 public class ProductionSafety {
     /** Set by {@link GemgateMain} when it started the embedded PostgreSQL. */
     static final String EMBEDDED_POSTGRES_PROPERTY = "gemgate.embedded-postgres.started";
+    /** The fingerprint secret of local runs and tests (application.properties); never good enough for prod. */
+    static final String LOCAL_FINGERPRINT_SECRET = "local-only-fingerprint-secret-not-for-production";
 
     void check(@Observes @Priority(1) StartupEvent event, GemgateConfig config) {
         if (!ConfigUtils.getProfiles().contains("prod")) {
@@ -36,6 +38,11 @@ public class ProductionSafety {
         }
         if (config.embeddedPostgres().started()) {
             problems.add("the database is the embedded PostgreSQL (set QUARKUS_DATASOURCE_JDBC_URL and credentials)");
+        }
+        String secret = config.security().fingerprintSecret().orElse("");
+        if (secret.length() < 32 || secret.equals(LOCAL_FINGERPRINT_SECRET)) {
+            problems.add("gemgate.security.fingerprint-secret (GEMGATE_SECURITY_FINGERPRINT_SECRET) must be set to a "
+                    + "secret of at least 32 characters, the same on every replica");
         }
         if (config.seed().demoTenant()) {
             problems.add("the demo tenant seeding is on (gemgate.seed.demo-tenant)");

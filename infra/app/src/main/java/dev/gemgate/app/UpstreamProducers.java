@@ -5,6 +5,7 @@ import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.SingleCredentialVault;
 import dev.gemgate.domain.upstream.UpstreamCredentialId;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
+import dev.gemgate.emulator.EmulatorConfig;
 import dev.gemgate.emulator.GeminiEmulator;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,7 +63,8 @@ public class UpstreamProducers {
     }
 
     private String startEmbeddedEmulator(int port) {
-        embeddedEmulator = GeminiEmulator.start(port);
+        // no request recording: it is for tests, and would keep request bodies in the gateway's heap
+        embeddedEmulator = GeminiEmulator.start(EmulatorConfig.builder().port(port).recordRequests(false).build());
         LOG.infof("Upstream: the in-process Gemini EMULATOR at %s (not Google)", embeddedEmulator.baseUrl());
         return embeddedEmulator.baseUrl();
     }

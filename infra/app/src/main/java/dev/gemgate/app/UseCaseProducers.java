@@ -1,5 +1,8 @@
 package dev.gemgate.app;
 
+import dev.gemgate.adapter.persistence.CachedKeyGrantLookup;
+import dev.gemgate.adapter.persistence.DatabaseGuard;
+import dev.gemgate.adapter.web.TenantRequestLimits;
 import dev.gemgate.application.generation.CountTokens;
 import dev.gemgate.application.generation.GenerateContent;
 import dev.gemgate.application.generation.GenerationPolicy;
@@ -7,22 +10,28 @@ import dev.gemgate.application.generation.GetModel;
 import dev.gemgate.application.generation.ListModels;
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
+import dev.gemgate.application.request.Admission;
 import dev.gemgate.application.tenant.AuthenticateApiKey;
+import dev.gemgate.application.tenant.AuthenticationFailures;
 import dev.gemgate.application.tenant.CreateTenant;
 import dev.gemgate.application.tenant.IssueApiKey;
 import dev.gemgate.domain.audit.AuditLog;
 import dev.gemgate.domain.budget.BudgetLedger;
+import dev.gemgate.domain.cache.RequestFingerprint;
 import dev.gemgate.domain.cache.ResponseCache;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.tenant.ApiKeyRepository;
+import dev.gemgate.domain.tenant.KeyGrantLookup;
+import dev.gemgate.domain.tenant.RepositoryKeyGrantLookup;
 import dev.gemgate.domain.tenant.TenantRepository;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 /** The framework-free use cases, wired to the adapters that implement their ports. */
@@ -43,9 +52,45 @@ public class UseCaseProducers {
 
     @Produces
     @Singleton
-    AuthenticateApiKey authenticateApiKey(ApiKeyRepository keys, TenantRepository tenants, Clock clock,
-                                          GemgateConfig config) {
-        return new AuthenticateApiKey(keys, tenants, clock, config.auth().keyCacheTtl());
+    KeyGrantLookup keyGrantLookup(ApiKeyRepository keys, TenantRepository tenants, DatabaseGuard guard, Clock clock,
+                                  GemgateConfig config) {
+        GemgateConfig.Auth auth = config.auth();
+        return new CachedKeyGrantLookup(new RepositoryKeyGrantLookup(keys, tenants), guard, clock, auth.keyCacheTtl(),
+                auth.keyCacheSize(), auth.unknownKeyCacheTtl(), auth.unknownKeyCacheSize());
+    }
+
+    @Produces
+    @Singleton
+    AuthenticationFailures authenticationFailures(AuditLog auditLog, RequestMetrics metrics, IdGenerator ids,
+                                                  Clock clock, GemgateConfig config) {
+        return new AuthenticationFailures(auditLog, metrics, ids, clock, config.auth().failureAuditWindow());
+    }
+
+    @Produces
+    @Singleton
+    AuthenticateApiKey authenticateApiKey(KeyGrantLookup lookup, Clock clock, AuthenticationFailures failures) {
+        return new AuthenticateApiKey(lookup, clock, failures);
+    }
+
+    @Produces
+    @Singleton
+    TenantRequestLimits tenantRequestLimits(GemgateConfig config) {
+        return TenantRequestLimits.forInlineBytes(config.generation().maxInlineBytes());
+    }
+
+    @Produces
+    @Singleton
+    RequestFingerprint requestFingerprint(GemgateConfig config) {
+        return new RequestFingerprint(config.security().fingerprintSecret().orElseThrow(() ->
+                new IllegalStateException("gemgate.security.fingerprint-secret is required"))
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Produces
+    @Singleton
+    Admission admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids,
+                        Clock clock) {
+        return new Admission(quota, ledger, recorder, ids, clock);
     }
 
     @Produces
@@ -62,17 +107,17 @@ public class UseCaseProducers {
 
     @Produces
     @Singleton
-    GenerateContent generateContent(PricingCatalog pricing, QuotaLimiter quota, ResponseCache cache,
-                                    BudgetLedger ledger, UpstreamKeyVault vault, GenerationPort upstream,
-                                    RequestRecorder recorder, IdGenerator ids, Clock clock, GenerationPolicy policy) {
-        return new GenerateContent(pricing, quota, cache, ledger, vault, upstream, recorder, ids, clock, policy);
+    GenerateContent generateContent(PricingCatalog pricing, ResponseCache cache, UpstreamKeyVault vault,
+                                    GenerationPort upstream, Admission admission, RequestFingerprint fingerprints,
+                                    Clock clock, GenerationPolicy policy) {
+        return new GenerateContent(pricing, cache, vault, upstream, admission, fingerprints, clock, policy);
     }
 
     @Produces
     @Singleton
     CountTokens countTokens(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream,
-                            RequestRecorder recorder, IdGenerator ids, Clock clock, GemgateConfig config) {
-        return new CountTokens(pricing, vault, upstream, recorder, ids, clock, config.upstream().timeout());
+                            Admission admission, Clock clock, GenerationPolicy policy) {
+        return new CountTokens(pricing, vault, upstream, admission, clock, policy);
     }
 
     @Produces

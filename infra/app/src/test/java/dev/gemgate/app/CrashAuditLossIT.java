@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What a crash loses: {@value #CLIENTS} clients keep the packaged gateway busy, the process is killed with SIGKILL in
  * the middle of it, restarted on the same data directory (its embedded PostgreSQL, orphaned by the kill, is stopped
- * and restarted with its data), and every request that was answered 200 is looked up in {@code audit_events}.
+ * and restarted with its data), and every request that was answered 200 is looked up in {@code audit_events} by its
+ * server request id ({@code x-gemgate-request-id}).
  *
  * <p>The default audit writer commits in groups (PostgresAuditLog: at most {@code gemgate.audit.max-delay}, 50 ms,
  * after an event is queued), so a crash loses the events still queued or in the batch being written: the last moments
@@ -171,7 +172,7 @@ class CrashAuditLossIT {
                 }
                 long at = System.nanoTime();
                 if (response.statusCode() == 200) {
-                    answered.add(new Answer(response.headers().firstValue("x-request-id").orElseThrow(), at));
+                    answered.add(new Answer(response.headers().firstValue("x-gemgate-request-id").orElseThrow(), at));
                 } else {
                     unexpected.add(response.statusCode() + " " + response.body());
                 }

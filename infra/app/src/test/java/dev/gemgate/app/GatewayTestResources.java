@@ -1,6 +1,7 @@
 package dev.gemgate.app;
 
 import dev.gemgate.adapter.persistence.EmbeddedPostgresTestResource;
+import dev.gemgate.emulator.EmulatorConfig;
 import dev.gemgate.emulator.GeminiEmulator;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -17,7 +18,7 @@ public class GatewayTestResources implements QuarkusTestResourceLifecycleManager
 
     public static synchronized GeminiEmulator emulator() {
         if (emulator == null) {
-            emulator = GeminiEmulator.start(0);
+            emulator = GeminiEmulator.start(EmulatorConfig.builder().recordRequests(true).build());
         }
         return emulator;
     }

@@ -10,12 +10,15 @@ import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.emulator.RecordedRequest;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,6 +40,9 @@ import static org.hamcrest.Matchers.notNullValue;
 class GeminiSurfaceTest {
     private static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
     private static final String HELLO = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello\"}]}]}";
+
+    @TestHTTPResource(value = "/", management = true)
+    URL managementPort;
 
     @Inject
     CreateTenant createTenant;
@@ -70,13 +76,22 @@ class GeminiSurfaceTest {
     }
 
     @Test
-    void everyResponseCarriesARequestIdAndAKeptCallerId() {
-        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
-                .then().statusCode(200).header("x-request-id", matchesPattern("[0-9a-f-]{36}"));
-        given().header("x-request-id", "caller-chosen-id-42").contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+    void everyResponseCarriesAServerRequestIdAndEchoesTheCallersOwn() {
+        String serverId = given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO)
+                .post(GENERATE).then().statusCode(200).header("x-request-id", matchesPattern("[0-9a-f-]{36}"))
+                .extract().header("x-gemgate-request-id");
+        assertThat(serverId).matches("[0-9a-f-]{36}");
+        // the caller's id is echoed and kept for correlation; the server id, never the caller's, names the request
+        String refused = given().header("x-request-id", "caller-chosen-id-42").contentType(ContentType.JSON)
+                .body(HELLO).post(GENERATE)
                 .then().statusCode(401).header("x-request-id", "caller-chosen-id-42")
-                .body("error.details.find { it.'@type'.endsWith('RequestInfo') }.requestId",
-                        equalTo("caller-chosen-id-42"));
+                .header("x-gemgate-request-id", matchesPattern("[0-9a-f-]{36}"))
+                .extract().path("error.details.find { it.'@type'.endsWith('RequestInfo') }.requestId");
+        assertThat(refused).matches("[0-9a-f-]{36}");
+        String again = given().header("x-request-id", "caller-chosen-id-42").contentType(ContentType.JSON)
+                .body(HELLO).post(GENERATE).then().statusCode(401)
+                .extract().path("error.details.find { it.'@type'.endsWith('RequestInfo') }.requestId");
+        assertThat(again).isNotEqualTo(refused);
     }
 
     @Test
@@ -97,6 +112,60 @@ class GeminiSurfaceTest {
                     .doesNotContain(key);
             assertThat(r.headers().get("x-goog-api-key")).containsExactly(UpstreamProducers.EMULATOR_KEY);
         });
+    }
+
+    @Test
+    void theTenantsBodyReachesTheUpstreamByteForByte() {
+        GatewayTestResources.emulator().clearRecordedRequests();
+        // what a parsed-and-rewritten tree loses: 1e-400 (0.0), -0 (0), 1.50 (1.5), escapes, key order, spacing
+        String body = "{\n  \"generationConfig\" : {\"temperature\": 1e-400, \"seed\":-0, \"topP\" : 1.50},\r\n"
+                + "\t\"contents\": [ {\"parts\":[{\"text\":\"caf\\u00e9 \u00e9\\/x\"}], \"role\":\"user\"} ],"
+                + "  \"zz\":{\"b\":[1.0E2, -0.0],\"a\":null}\n}\n";
+        given().header("x-goog-api-key", key).contentType("application/json; charset=utf-8")
+                .body(body.getBytes(StandardCharsets.UTF_8)).post(GENERATE)
+                .then().statusCode(200).body("candidates[0].content.parts[0].text", equalTo("Echo: café é/x"));
+
+        assertThat(GatewayTestResources.emulator().recordedRequests())
+                .filteredOn(r -> r.path().endsWith(":generateContent")).singleElement()
+                .satisfies(r -> assertThat(r.body()).isEqualTo(body));
+    }
+
+    @Test
+    void numbersBeyondTheirRangeAreRefusedBeforeTheUpstream() {
+        GatewayTestResources.emulator().clearRecordedRequests();
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON)
+                        .body("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],"
+                                + "\"generationConfig\":{\"maxOutputTokens\":18446744073709551617}}").post(GENERATE),
+                400, "INVALID_ARGUMENT", "18446744073709551617 at generationConfig.maxOutputTokens is an integer "
+                        + "beyond the 64-bit range");
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON)
+                        .body("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],\"tools\":[{\"x\":1e400}]}")
+                        .post(GENERATE),
+                400, "INVALID_ARGUMENT", "1e400 at tools[0].x is a number beyond the range of a double");
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON)
+                        .body("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],"
+                                + "\"generationConfig\":{\"seed\":4294967297}}").post(GENERATE),
+                400, "INVALID_ARGUMENT", "generationConfig.seed must be a whole number from -2147483648 to "
+                        + "2147483647 (int32); got 4294967297");
+        expectError(given().header("x-goog-api-key", key).contentType(ContentType.JSON)
+                        .body("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],\"x\":" + "[".repeat(200)
+                                + "]".repeat(200) + "}").post(GENERATE),
+                400, "INVALID_ARGUMENT", "is nested more than 128 levels deep");
+        assertThat(GatewayTestResources.emulator().recordedRequests()).isEmpty();
+    }
+
+    @Test
+    void aNineteenMebibyteImageReachesTheUpstreamAndIsAnswered() {
+        GatewayTestResources.emulator().clearRecordedRequests();
+        String image = "A".repeat((19 * 1024 * 1024 + 2) / 3 * 4 - 4) + "AA==";
+        String body = "{\"contents\":[{\"parts\":[{\"text\":\"Describe\"},{\"inlineData\":{\"mimeType\":"
+                + "\"image/png\",\"data\":\"" + image + "\"}}]}]}";
+
+        given().header("x-goog-api-key", key).contentType(ContentType.JSON)
+                .body(body.getBytes(StandardCharsets.UTF_8)).post(GENERATE)
+                .then().statusCode(200).body("candidates[0].content.parts[0].text", equalTo("Echo: Describe"))
+                .body("usageMetadata.promptTokenCount", equalTo(2 + 258));
+        assertThat(GatewayTestResources.emulator().recordedRequests()).hasSize(1);
     }
 
     @Test
@@ -158,7 +227,8 @@ class GeminiSurfaceTest {
         List<AuditEvent> events = auditLog.query(new AuditQuery(Optional.of(tenant.id()),
                 Optional.of(AuditEventType.GENERATE_CONTENT), Instant.EPOCH, Instant.now().plusSeconds(60), 10));
         assertThat(events).singleElement().satisfies(e -> {
-            assertThat(e.requestId().value()).isEqualTo("audit-check-0001");
+            assertThat(e.correlationId()).contains("audit-check-0001");
+            assertThat(e.requestId().value()).isNotEqualTo("audit-check-0001").matches("[0-9a-f-]{36}");
             assertThat(e.outcome()).isEqualTo(Outcome.SUCCESS);
             assertThat(e.usage().promptTokens()).isPositive();
             assertThat(e.cost().micros()).isPositive();
@@ -174,10 +244,10 @@ class GeminiSurfaceTest {
         given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO)
                 .post("/v1beta/models/gemini-0-unknown:generateContent").then().statusCode(404);
         String tenantLabel = "tenant=\"" + tenant.id() + "\"";
-        given().get("/q/metrics").then().statusCode(200)
+        given().baseUri(ManagementInterfaceTest.base(managementPort)).get("/q/metrics").then().statusCode(200)
                 .body(containsString("gemgate_requests_total{model=\"gemini-2.5-flash\",operation=\"generate_content\","
                         + "outcome=\"success\"," + tenantLabel + "} 1.0"))
-                .body(containsString("gemgate_errors_total{model=\"gemini-0-unknown\",operation=\"generate_content\","
+                .body(containsString("gemgate_errors_total{model=\"unknown\",operation=\"generate_content\","
                         + "outcome=\"not_found\"," + tenantLabel + "} 1.0"))
                 .body(containsString("gemgate_tokens_total{kind=\"output\",model=\"gemini-2.5-flash\"," + tenantLabel))
                 .body(containsString("gemgate_request_duration_seconds_bucket"))
@@ -187,7 +257,8 @@ class GeminiSurfaceTest {
 
     @Test
     void healthIsUpWithTheDatabase() {
-        given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+        given().baseUri(ManagementInterfaceTest.base(managementPort)).get("/q/health").then().statusCode(200)
+                .body("status", equalTo("UP"));
     }
 
     @Test

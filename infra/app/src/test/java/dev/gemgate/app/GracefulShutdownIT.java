@@ -3,6 +3,7 @@ package dev.gemgate.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gemgate.adapter.persistence.EmbeddedPostgresServer;
+import dev.gemgate.emulator.EmulatorConfig;
 import dev.gemgate.emulator.GeminiEmulator;
 import dev.gemgate.emulator.RecordedRequest;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class GracefulShutdownIT {
         Path work = PackagedGemgate.freshWorkDirectory("graceful-shutdown");
         Set<String> requestIds = new HashSet<>();
         Set<String> abandonedIds = new HashSet<>();
-        try (GeminiEmulator upstream = GeminiEmulator.start(0);
+        try (GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.builder().port(0).recordRequests(true).build());
              PackagedGemgate gateway = PackagedGemgate.builder(work)
                      .upstream(upstream.baseUrl())
                      .systemProperty("quarkus.shutdown.delay", SHUTDOWN_DELAY.toMillis() + "ms")
@@ -107,7 +108,7 @@ class GracefulShutdownIT {
             assertThat(error.path("status").asText()).isEqualTo("UNAVAILABLE");
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(refused.headers().firstValue("Connection")).hasValue("close");
-            assertThat(refused.headers().firstValue("x-request-id")).isPresent();
+            assertThat(refused.headers().firstValue("x-gemgate-request-id")).isPresent();
 
             for (int i = 0; i < IN_FLIGHT; i++) {
                 HttpResponse<String> response = join(inFlight.get(i));
@@ -117,7 +118,7 @@ class GracefulShutdownIT {
                 assertThat(body.at("/modelVersion").asText()).isEqualTo(SLOW_MODEL);
                 assertThat(body.at("/candidates/0/finishReason").asText()).isEqualTo("STOP");
                 assertThat(body.at("/usageMetadata/totalTokenCount").asLong()).isPositive();
-                requestIds.add(response.headers().firstValue("x-request-id").orElseThrow());
+                requestIds.add(response.headers().firstValue("x-gemgate-request-id").orElseThrow());
             }
 
             int exitCode = gateway.awaitExit(SHUTDOWN_DELAY.plus(DRAIN_TIMEOUT));
@@ -132,9 +133,9 @@ class GracefulShutdownIT {
         assertThat(requestIds).hasSize(IN_FLIGHT);
         Path data = PackagedGemgate.builder(work).dataDirectory();
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(data, 0, false)) {
-            assertThat(auditedOf(postgres, requestIds)).as("audit events of the drained requests")
+            assertThat(auditedOf(postgres, "request_id", requestIds)).as("audit events of the drained requests")
                     .containsExactlyInAnyOrderElementsOf(requestIds);
-            assertThat(auditedOf(postgres, abandonedIds))
+            assertThat(auditedOf(postgres, "correlation_id", abandonedIds))
                     .as("audit events of the requests whose client went away during their upstream call")
                     .containsExactlyInAnyOrderElementsOf(abandonedIds);
         }
@@ -213,13 +214,15 @@ class GracefulShutdownIT {
         throw new AssertionError("new requests were still served " + SHUTDOWN_DELAY.plusSeconds(5) + " after SIGTERM");
     }
 
-    private static Set<String> auditedOf(EmbeddedPostgresServer postgres, Set<String> requestIds) throws SQLException {
+    /** Which of {@code ids} appear in {@code column} (request_id: the server's id; correlation_id: the caller's). */
+    private static Set<String> auditedOf(EmbeddedPostgresServer postgres, String column, Set<String> ids)
+            throws SQLException {
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
                 postgres.password());
              PreparedStatement statement = connection.prepareStatement(
-                     "SELECT request_id FROM audit_events WHERE request_id = ANY (?)")) {
-            Array ids = connection.createArrayOf("text", requestIds.toArray());
-            statement.setArray(1, ids);
+                     "SELECT " + column + " FROM audit_events WHERE " + column + " = ANY (?)")) {
+            Array wanted = connection.createArrayOf("text", ids.toArray());
+            statement.setArray(1, wanted);
             Set<String> found = new HashSet<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {

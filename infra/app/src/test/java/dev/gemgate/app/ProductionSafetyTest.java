@@ -26,8 +26,9 @@ class ProductionSafetyTest {
     @Test
     void theLocalDefaultsAreRefusedInProd() {
         assertThat(ProductionSafety.unsafeSettings(config(Map.of("gemgate.embedded-postgres.started", "true"))))
-                .hasSize(3)
+                .hasSize(4)
                 .anySatisfy(p -> assertThat(p).contains("emulator"))
+                .anySatisfy(p -> assertThat(p).contains("fingerprint-secret"))
                 .anySatisfy(p -> assertThat(p).contains("embedded PostgreSQL"))
                 .anySatisfy(p -> assertThat(p).contains("demo tenant"));
     }
@@ -35,7 +36,18 @@ class ProductionSafetyTest {
     @Test
     void aRealUpstreamAndDatabaseWithoutSeedingPass() {
         GemgateConfig safe = config(Map.of("gemgate.upstream.mode", "gemini", "gemgate.upstream.api-key", "k",
-                "gemgate.seed.demo-tenant", "false"));
+                "gemgate.seed.demo-tenant", "false",
+                "gemgate.security.fingerprint-secret", "a-real-secret-of-at-least-32-characters"));
         assertThat(ProductionSafety.unsafeSettings(safe)).isEmpty();
+    }
+
+    @Test
+    void theLocalFingerprintSecretOrAShortOneIsRefusedInProd() {
+        for (String secret : new String[] {ProductionSafety.LOCAL_FINGERPRINT_SECRET, "too-short"}) {
+            GemgateConfig config = config(Map.of("gemgate.upstream.mode", "gemini", "gemgate.upstream.api-key", "k",
+                    "gemgate.seed.demo-tenant", "false", "gemgate.security.fingerprint-secret", secret));
+            assertThat(ProductionSafety.unsafeSettings(config)).singleElement().asString()
+                    .contains("fingerprint-secret").doesNotContain(secret);
+        }
     }
 }

@@ -254,7 +254,7 @@ public final class Bench {
             }
         }
         log("in flight: " + n + " concurrent requests through Gemgate");
-        GemgateProbe probe = new GemgateProbe(gemgate.base(), o.str("gemgate-pid"), o.str("jcmd"));
+        GemgateProbe probe = new GemgateProbe(o.gemgateManagement(), o.str("gemgate-pid"), o.str("jcmd"));
         InFlight.Result r;
         try {
             r = InFlight.run(gemgate, o.base("direct-url"), probe, n, delay, o.integer("inflight-clients"),

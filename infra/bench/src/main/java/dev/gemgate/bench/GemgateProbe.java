@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads Gemgate's heap: the Micrometer gauges on /q/metrics, and a {@code jcmd <pid> GC.heap_info} snapshot. */
+/**
+ * Reads Gemgate's heap: the Micrometer gauges on /q/metrics (on the management interface, not the tenant port), and a
+ * {@code jcmd <pid> GC.heap_info} snapshot.
+ */
 final class GemgateProbe {
 
     /** One reading of /q/metrics; -1 where the metric is absent. */
@@ -23,8 +26,9 @@ final class GemgateProbe {
     private final String jcmd;
     private final HttpClient client = JavaDriver.client();
 
-    GemgateProbe(URI gemgateBase, String pid, String jcmd) {
-        this.metrics = URI.create(gemgateBase + "/q/metrics");
+    /** {@code managementBase}: where Gemgate's management interface listens (its /q/metrics). */
+    GemgateProbe(URI managementBase, String pid, String jcmd) {
+        this.metrics = URI.create(managementBase + "/q/metrics");
         this.pid = pid;
         this.jcmd = jcmd;
     }

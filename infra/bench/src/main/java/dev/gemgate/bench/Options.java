@@ -18,6 +18,8 @@ final class Options {
         flag("nginx-url", "", "base URL of the nginx proxy_pass in front of the emulator (optional)");
         flag("gemgate-url", "", "base URL of Gemgate (optional; without it the Gemgate rows are skipped)");
         flag("gemgate-key", "", "tenant API key for Gemgate (gmg_...), sent as x-goog-api-key");
+        flag("gemgate-management-url", "", "base URL of Gemgate's management interface, where /q/metrics is "
+                + "(default: --gemgate-url's host on port 9000)");
         flag("gemgate-pid", "", "Gemgate's process id, for a jcmd GC.heap_info snapshot at the in-flight peak");
         flag("jcmd", "jcmd", "the jcmd binary (of a JDK >= 21)");
         flag("upstream-key", "bench-upstream-key", "x-goog-api-key sent on the direct and nginx paths");
@@ -110,6 +112,16 @@ final class Options {
 
     boolean bool(String name) {
         return Boolean.parseBoolean(str(name));
+    }
+
+    /** Gemgate's management interface: --gemgate-management-url, or --gemgate-url's host on Quarkus's port 9000. */
+    URI gemgateManagement() {
+        URI explicit = base("gemgate-management-url");
+        if (explicit != null) {
+            return explicit;
+        }
+        URI gemgate = base("gemgate-url");
+        return gemgate == null ? null : URI.create(gemgate.getScheme() + "://" + gemgate.getHost() + ":9000");
     }
 
     /** The base URL without a trailing slash, or null when the flag is empty. */

@@ -57,7 +57,13 @@ final class ControlApi {
             }
             case "/emulator/requests" -> {
                 switch (method) {
-                    case "GET" -> EmulatorHandler.sendJson(exchange, 200, requestsJson(emulator.recordedRequests()));
+                    case "GET" -> {
+                        if (!emulator.config().recordRequests()) {
+                            throw new ApiError(400, "FAILED_PRECONDITION",
+                                    "This emulator does not record requests: start it with --record.");
+                        }
+                        EmulatorHandler.sendJson(exchange, 200, requestsJson(emulator.recordedRequests()));
+                    }
                     case "DELETE" -> {
                         emulator.clearRecordedRequests();
                         EmulatorHandler.sendJson(exchange, 200, NODES.arrayNode());

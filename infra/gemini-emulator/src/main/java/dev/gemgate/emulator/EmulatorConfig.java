@@ -11,15 +11,22 @@ import java.util.Set;
  * @param host              the address to bind (default {@code 127.0.0.1})
  * @param port              the port to bind; 0 picks a free ephemeral port
  * @param acceptedApiKeys   the API keys (and Vertex bearer tokens) accepted; empty = any non-empty key
- * @param recordRequests    whether requests are kept in the ring buffer of the last
- *                          {@value GeminiEmulator#RECORDED_REQUESTS_CAPACITY} (default true)
+ * @param recordRequests    whether requests are kept for {@link GeminiEmulator#recordedRequests()} (default false:
+ *                          recording is for tests, which turn it on; a long run would hold every body it kept)
  * @param streamChunkTokens how many reply tokens each streamed chunk carries (default 8)
+ * @param maxBodyBytes      the largest request body accepted (default {@value #DEFAULT_MAX_BODY_BYTES}); a larger
+ *                          one gets Google's 400 "Request payload size exceeds the limit"
  */
 public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys, boolean recordRequests,
-                             int streamChunkTokens) {
+                             int streamChunkTokens, int maxBodyBytes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_STREAM_CHUNK_TOKENS = 8;
+    /**
+     * 150 MiB: Google takes up to 100 MB of inline data per request, which is about 134 MB as base64, plus the rest of
+     * the request. Anything a gateway in front accepts (its own limits are at most Google's) must pass here.
+     */
+    public static final int DEFAULT_MAX_BODY_BYTES = 150 * 1024 * 1024;
 
     public EmulatorConfig {
         host = host == null || host.isBlank() ? DEFAULT_HOST : host;
@@ -30,9 +37,12 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
         if (streamChunkTokens <= 0) {
             throw new IllegalArgumentException("streamChunkTokens must be positive: " + streamChunkTokens);
         }
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
+        }
     }
 
-    /** 127.0.0.1, an ephemeral port, any key accepted, recording on, 8 tokens per stream chunk. */
+    /** 127.0.0.1, an ephemeral port, any key accepted, recording off, 8 tokens per stream chunk, 150 MiB bodies. */
     public static EmulatorConfig defaults() {
         return builder().build();
     }
@@ -44,20 +54,21 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
     /** A builder preset with this configuration's values. */
     public Builder toBuilder() {
         return new Builder().host(host).port(port).acceptedApiKeys(acceptedApiKeys).recordRequests(recordRequests)
-                .streamChunkTokens(streamChunkTokens);
+                .streamChunkTokens(streamChunkTokens).maxBodyBytes(maxBodyBytes);
     }
 
     /** This configuration with another port. */
     public EmulatorConfig withPort(int newPort) {
-        return new EmulatorConfig(host, newPort, acceptedApiKeys, recordRequests, streamChunkTokens);
+        return new EmulatorConfig(host, newPort, acceptedApiKeys, recordRequests, streamChunkTokens, maxBodyBytes);
     }
 
     public static final class Builder {
         private String host = DEFAULT_HOST;
         private int port;
         private final Set<String> acceptedApiKeys = new LinkedHashSet<>();
-        private boolean recordRequests = true;
+        private boolean recordRequests;
         private int streamChunkTokens = DEFAULT_STREAM_CHUNK_TOKENS;
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
         private Builder() {
         }
@@ -87,6 +98,7 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
             return this;
         }
 
+        /** Keeps requests for {@link GeminiEmulator#recordedRequests()}: for tests. */
         public Builder recordRequests(boolean recordRequests) {
             this.recordRequests = recordRequests;
             return this;
@@ -97,8 +109,13 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
             return this;
         }
 
+        public Builder maxBodyBytes(int maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
         public EmulatorConfig build() {
-            return new EmulatorConfig(host, port, acceptedApiKeys, recordRequests, streamChunkTokens);
+            return new EmulatorConfig(host, port, acceptedApiKeys, recordRequests, streamChunkTokens, maxBodyBytes);
         }
     }
 }

@@ -1,8 +1,11 @@
 package dev.gemgate.emulator;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,7 +30,14 @@ import java.util.Set;
 /** Serves the Gemini and Vertex AI wire protocol plus the {@code /emulator/*} control endpoints. */
 final class EmulatorHandler implements HttpHandler {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Strings as long as a body (a base64 image is one string: Jackson's default of 20M characters refused inline data
+     * over about 14.3 MiB); the body limit bounds them. Nesting (1,000), number (1,000) and name (50,000) lengths stay
+     * at Jackson's defaults, above the gateway's own limits.
+     */
+    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .build()).build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private static final Set<String> VERSIONS = Set.of("v1", "v1beta", "v1alpha", "v1beta1");
@@ -66,7 +76,7 @@ final class EmulatorHandler implements HttpHandler {
             URI uri = exchange.getRequestURI();
             String path = uri.getPath() == null ? "/" : uri.getPath();
             String rawQuery = uri.getRawQuery();
-            byte[] body = exchange.getRequestBody().readAllBytes();
+            byte[] body = readBody(exchange);
             if (path.equals("/emulator") || path.startsWith("/emulator/")) {
                 control.handle(exchange, path, rawQuery, body);
                 return;
@@ -92,6 +102,33 @@ final class EmulatorHandler implements HttpHandler {
                 exchange.close();
             }
         }
+    }
+
+    /**
+     * The body, up to the configured limit; a larger one is refused as Google refuses it, without reading the rest
+     * (the server then closes the connection).
+     */
+    private byte[] readBody(HttpExchange exchange) throws IOException {
+        int limit = emulator.config().maxBodyBytes();
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > limit) {
+                    throw payloadTooLarge(limit);
+                }
+            } catch (NumberFormatException e) {
+                throw ApiError.invalidArgument("Invalid Content-Length.");
+            }
+        }
+        byte[] body = exchange.getRequestBody().readNBytes(limit == Integer.MAX_VALUE ? limit : limit + 1);
+        if (body.length > limit) {
+            throw payloadTooLarge(limit);
+        }
+        return body;
+    }
+
+    private static ApiError payloadTooLarge(int limit) {
+        return ApiError.invalidArgument("Request payload size exceeds the limit: " + limit + " bytes.");
     }
 
     // ---------------------------------------------------------------- routing

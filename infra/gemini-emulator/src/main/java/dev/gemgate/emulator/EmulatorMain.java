@@ -5,7 +5,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Standalone entry point: {@code java -jar gemgate-emulator.jar [--port 8089] [--host 127.0.0.1]
- * [--api-key K]... [--chunk-tokens 8] [--no-record]}. Environment fallbacks: {@code EMULATOR_PORT},
+ * [--api-key K]... [--chunk-tokens 8] [--max-body-mb 150] [--record]}. Environment fallbacks: {@code EMULATOR_PORT},
  * {@code EMULATOR_HOST}, {@code EMULATOR_API_KEYS} (comma-separated). Runs until killed.
  */
 public final class EmulatorMain {
@@ -68,8 +68,9 @@ public final class EmulatorMain {
                 case "-h", "--help" -> {
                     return null;
                 }
+                case "--record" -> builder.recordRequests(true);
                 case "--no-record" -> builder.recordRequests(false);
-                case "--port", "-p", "--host", "--api-key", "--chunk-tokens" -> {
+                case "--port", "-p", "--host", "--api-key", "--chunk-tokens", "--max-body-mb" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(arg + " needs a value");
@@ -80,6 +81,7 @@ public final class EmulatorMain {
                         case "--port", "-p" -> builder.port(parsePort(value));
                         case "--host" -> builder.host(value);
                         case "--api-key" -> builder.acceptApiKey(splitKeys(value));
+                        case "--max-body-mb" -> builder.maxBodyBytes(parseMegabytes(value));
                         default -> builder.streamChunkTokens(Integer.parseInt(value));
                     }
                 }
@@ -93,6 +95,18 @@ public final class EmulatorMain {
         return Arrays.stream(keys.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toArray(String[]::new);
     }
 
+    private static int parseMegabytes(String value) {
+        try {
+            int megabytes = Integer.parseInt(value);
+            if (megabytes < 1 || megabytes > 2047) {
+                throw new IllegalArgumentException("--max-body-mb must be from 1 to 2047: " + value);
+            }
+            return megabytes * 1024 * 1024;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number of megabytes: " + value);
+        }
+    }
+
     private static int parsePort(String value) {
         try {
             return Integer.parseInt(value);
@@ -104,6 +118,7 @@ public final class EmulatorMain {
     static String usage() {
         return "usage: java -jar gemgate-emulator.jar [--port N (default 8089, env EMULATOR_PORT)] "
                 + "[--host H (default 127.0.0.1, env EMULATOR_HOST)] [--api-key K[,K2]... (env EMULATOR_API_KEYS; "
-                + "default: any key)] [--chunk-tokens N (default 8)] [--no-record]";
+                + "default: any key)] [--chunk-tokens N (default 8)] [--max-body-mb N (default 150)] "
+                + "[--record (keep requests for GET /emulator/requests; default off)]";
     }
 }

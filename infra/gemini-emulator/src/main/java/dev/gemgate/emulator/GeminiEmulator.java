@@ -32,6 +32,11 @@ public final class GeminiEmulator implements AutoCloseable {
 
     /** How many requests {@link #recordedRequests()} keeps (the most recent ones). */
     public static final int RECORDED_REQUESTS_CAPACITY = 10_000;
+    /**
+     * How many characters of bodies {@link #recordedRequests()} keeps in all: older requests are dropped beyond it
+     * (the newest is always kept), so that a test sending large images does not hold them all.
+     */
+    public static final long RECORDED_BODY_CHARS_CAPACITY = 256L * 1024 * 1024;
 
     /** The listen backlog: generous, so thousands of simultaneous connects are not refused. */
     static final int BACKLOG = 16_384;
@@ -59,6 +64,7 @@ public final class GeminiEmulator implements AutoCloseable {
     private final ExecutorService executor;
     private final FaultPlan faults = new FaultPlan();
     private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
+    private long recordedBodyChars;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int port;
@@ -73,7 +79,10 @@ public final class GeminiEmulator implements AutoCloseable {
         this.port = server.getAddress().getPort();
     }
 
-    /** Starts an emulator on {@code port} (0 = an ephemeral port) of 127.0.0.1 with the default configuration. */
+    /**
+     * Starts an emulator on {@code port} (0 = an ephemeral port) of 127.0.0.1 with the default configuration (no
+     * request recording).
+     */
     public static GeminiEmulator start(int port) {
         return start(EmulatorConfig.builder().port(port).build());
     }
@@ -117,8 +126,18 @@ public final class GeminiEmulator implements AutoCloseable {
         return faults;
     }
 
-    /** The last (up to {@value #RECORDED_REQUESTS_CAPACITY}) requests received, oldest first. */
+    /**
+     * The last requests received, oldest first: at most {@value #RECORDED_REQUESTS_CAPACITY}, and older ones dropped
+     * once their bodies pass {@value #RECORDED_BODY_CHARS_CAPACITY} characters in all.
+     *
+     * @throws IllegalStateException when the emulator does not record (so that a test forgetting to turn recording on
+     *                               fails, rather than passing on an empty list)
+     */
     public List<RecordedRequest> recordedRequests() {
+        if (!config.recordRequests()) {
+            throw new IllegalStateException("this emulator does not record requests: start it with "
+                    + "EmulatorConfig.builder().recordRequests(true) (or --record)");
+        }
         synchronized (recorded) {
             return List.copyOf(recorded);
         }
@@ -127,6 +146,7 @@ public final class GeminiEmulator implements AutoCloseable {
     public void clearRecordedRequests() {
         synchronized (recorded) {
             recorded.clear();
+            recordedBodyChars = 0;
         }
     }
 
@@ -148,10 +168,12 @@ public final class GeminiEmulator implements AutoCloseable {
 
     void record(RecordedRequest request) {
         synchronized (recorded) {
-            if (recorded.size() >= RECORDED_REQUESTS_CAPACITY) {
-                recorded.removeFirst();
-            }
             recorded.addLast(request);
+            recordedBodyChars += request.body().length();
+            while (recorded.size() > RECORDED_REQUESTS_CAPACITY
+                    || (recordedBodyChars > RECORDED_BODY_CHARS_CAPACITY && recorded.size() > 1)) {
+                recordedBodyChars -= recorded.removeFirst().body().length();
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ControlAndRecordingTest extends EmulatorTestBase {
     static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
@@ -63,7 +64,7 @@ class ControlAndRecordingTest extends EmulatorTestBase {
 
     @Test
     void keepsOnlyTheLastTenThousand() {
-        try (GeminiEmulator own = GeminiEmulator.start(0)) {
+        try (GeminiEmulator own = GeminiEmulator.start(EmulatorConfig.builder().recordRequests(true).build())) {
             for (int i = 0; i < GeminiEmulator.RECORDED_REQUESTS_CAPACITY + 5; i++) {
                 own.record(new RecordedRequest("POST", "/p" + i, "", java.util.Map.of(), "", Instant.now()));
             }
@@ -74,11 +75,30 @@ class ControlAndRecordingTest extends EmulatorTestBase {
     }
 
     @Test
-    void recordingCanBeTurnedOff() {
-        try (GeminiEmulator own = GeminiEmulator.start(EmulatorConfig.builder().recordRequests(false).build())) {
+    void keepsBodiesUpToACharacterBudgetAndAlwaysTheNewest() {
+        try (GeminiEmulator own = GeminiEmulator.start(EmulatorConfig.builder().recordRequests(true).build())) {
+            String third = "x".repeat((int) (GeminiEmulator.RECORDED_BODY_CHARS_CAPACITY / 3) + 1);
+            for (int i = 0; i < 3; i++) {
+                own.record(new RecordedRequest("POST", "/p" + i, "", java.util.Map.of(), third, Instant.now()));
+            }
+            assertThat(own.recordedRequests()).extracting(RecordedRequest::path).containsExactly("/p1", "/p2");
+
+            String overTheBudget = "y".repeat((int) GeminiEmulator.RECORDED_BODY_CHARS_CAPACITY + 1);
+            own.record(new RecordedRequest("POST", "/big", "", java.util.Map.of(), overTheBudget, Instant.now()));
+            assertThat(own.recordedRequests()).extracting(RecordedRequest::path).containsExactly("/big");
+        }
+    }
+
+    @Test
+    void recordingIsOffUnlessAskedForAndSaysSoWhenRead() {
+        try (GeminiEmulator own = GeminiEmulator.start(0)) {
             EmulatorClient ownClient = new EmulatorClient(own);
             assertThat(ownClient.post(GENERATE, EmulatorClient.userText("x")).status()).isEqualTo(200);
-            assertThat(own.recordedRequests()).isEmpty();
+            assertThatThrownBy(own::recordedRequests).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("recordRequests(true)");
+            EmulatorClient.Reply listed = ownClient.send(ownClient.request("/emulator/requests").GET().build());
+            assertThat(listed.status()).isEqualTo(400);
+            assertThat(listed.json().path("error").path("status").asText()).isEqualTo("FAILED_PRECONDITION");
         }
     }
 

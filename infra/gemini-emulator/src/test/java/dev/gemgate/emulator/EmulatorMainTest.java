@@ -19,6 +19,21 @@ class EmulatorMainTest {
     }
 
     @Test
+    void recordingIsOptInAndTheBodyLimitIsSetInMegabytes() {
+        EmulatorConfig defaults = EmulatorMain.parse(new String[0]);
+        assertThat(defaults.recordRequests()).isFalse();
+        assertThat(defaults.maxBodyBytes()).isEqualTo(150 * 1024 * 1024);
+
+        EmulatorConfig config = EmulatorMain.parse(new String[] {"--record", "--max-body-mb=200"});
+        assertThat(config.recordRequests()).isTrue();
+        assertThat(config.maxBodyBytes()).isEqualTo(200 * 1024 * 1024);
+        assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--max-body-mb", "0"}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--max-body-mb", "99999"}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void defaultsToPort8089WhenNoEnvironment() {
         if (System.getenv("EMULATOR_PORT") == null) {
             assertThat(EmulatorMain.parse(new String[0]).port()).isEqualTo(EmulatorMain.DEFAULT_PORT);

@@ -7,6 +7,7 @@ import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.common.PermissionDeniedException;
 import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.common.ServiceUnavailableException;
 import dev.gemgate.domain.common.UpstreamException;
 
 import java.time.Duration;
@@ -32,6 +33,8 @@ public record GeminiError(int httpStatus, String status, String message, Optiona
             case LimitExceededException l -> new GeminiError(429, "RESOURCE_EXHAUSTED", l.getMessage(),
                     l.retryAfter(), List.of(quotaFailure(l)));
             case UpstreamException u -> ofUpstream(u);
+            case ServiceUnavailableException s -> new GeminiError(503, "UNAVAILABLE", s.getMessage(),
+                    Optional.of(s.retryAfter()), List.of());
         };
     }
 

@@ -38,8 +38,10 @@ public class GeminiExceptionMappers {
 
     @ServerExceptionMapper
     public Response notAllowed(NotAllowedException e, ContainerRequestContext request) {
-        return respond(GeminiError.simple(405, "INVALID_ARGUMENT",
+        Response response = respond(GeminiError.simple(405, "INVALID_ARGUMENT",
                 request.getMethod() + " is not allowed on " + request.getUriInfo().getPath() + "."), request);
+        String allowed = e.getResponse().getHeaderString("Allow");
+        return allowed == null ? response : Response.fromResponse(response).header("Allow", allowed).build();
     }
 
     @ServerExceptionMapper

@@ -1,12 +1,14 @@
 package dev.gemgate.adapter.web.gemini;
 
 import dev.gemgate.adapter.web.RequestIdFilter;
+import dev.gemgate.adapter.web.TenantAuthenticationFilter;
+import dev.gemgate.adapter.web.TenantSurface;
 import dev.gemgate.application.generation.CacheDirective;
 import dev.gemgate.application.generation.CountTokens;
 import dev.gemgate.application.generation.GenerateContent;
 import dev.gemgate.application.generation.GetModel;
 import dev.gemgate.application.generation.ListModels;
-import dev.gemgate.application.tenant.AuthenticateApiKey;
+import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.NotFoundException;
@@ -18,6 +20,7 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -32,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -40,21 +44,22 @@ import java.util.concurrent.ExecutorService;
  * code on virtual threads: the upstream SDK blocks, and a virtual thread per in-flight call costs almost nothing.
  */
 @Path("/{version:v1|v1beta}/models")
+@TenantSurface
 public class GeminiResource {
     public static final String END_USER_HEADER = "x-gemgate-user";
     private static final int MAX_PAGE_SIZE = 1000;
+    private static final Set<String> POST_METHODS = Set.of("generateContent", "streamGenerateContent", "countTokens",
+            "embedContent", "batchEmbedContents", "batchGenerateContent");
 
-    private final AuthenticateApiKey authenticate;
     private final GenerateContent generateContent;
     private final CountTokens countTokens;
     private final ListModels listModels;
     private final GetModel getModel;
     private final ExecutorService virtualThreads;
 
-    public GeminiResource(AuthenticateApiKey authenticate, GenerateContent generateContent, CountTokens countTokens,
-                          ListModels listModels, GetModel getModel, @VirtualThreads ExecutorService virtualThreads) {
+    public GeminiResource(GenerateContent generateContent, CountTokens countTokens, ListModels listModels,
+                          GetModel getModel, @VirtualThreads ExecutorService virtualThreads) {
         this.virtualThreads = virtualThreads;
-        this.authenticate = authenticate;
         this.generateContent = generateContent;
         this.countTokens = countTokens;
         this.listModels = listModels;
@@ -65,18 +70,21 @@ public class GeminiResource {
      * Not annotated to run on a virtual thread, so that the (small) body is read on the event loop as it arrives; the
      * blocking work then hops once to a virtual thread. Reading the body from a virtual thread instead costs a
      * hand-off per chunk between the event loop and the virtual thread (about a fifth of the CPU at 64 connections).
+     * The caller was authenticated from the headers before the body was read ({@link TenantAuthenticationFilter}).
      */
     @POST
     @Path("{target}")
     public Uni<Response> call(@PathParam("target") String target, @Context ContainerRequestContext context,
-                              byte[] body, @HeaderParam("x-goog-api-key") String apiKeyHeader,
-                              @QueryParam("key") String apiKeyQuery, @HeaderParam("Authorization") String authorization,
-                              @HeaderParam(END_USER_HEADER) String endUser,
+                              byte[] body, @HeaderParam(END_USER_HEADER) String endUser,
                               @HeaderParam("Cache-Control") String cacheControl) {
+        Caller caller = TenantAuthenticationFilter.callerOf(context);
+        String requestId = RequestIdFilter.of(context).value();
+        String tenantId = caller.tenant().toString();
         return Uni.createFrom().item(() -> {
-            MDC.put("requestId", RequestIdFilter.of(context).value());
+            MDC.put("requestId", requestId);
+            MDC.put("tenantId", tenantId);
             try {
-                return handle(target, context, body, apiKeyHeader, apiKeyQuery, authorization, endUser, cacheControl);
+                return handle(target, requestContext(context, caller, endUser), body, cacheControl);
             } finally {
                 MDC.remove("requestId");
                 MDC.remove("tenantId");
@@ -84,9 +92,7 @@ public class GeminiResource {
         }).runSubscriptionOn(virtualThreads);
     }
 
-    private Response handle(String target, ContainerRequestContext context, byte[] body, String apiKeyHeader,
-                            String apiKeyQuery, String authorization, String endUser, String cacheControl) {
-        Caller caller = authenticate(apiKeyHeader, apiKeyQuery, authorization);
+    private Response handle(String target, RequestContext context, byte[] body, String cacheControl) {
         int colon = target.lastIndexOf(':');
         if (colon <= 0) {
             throw new NotFoundException("Unknown method: use models/{model}:generateContent or :countTokens.");
@@ -95,18 +101,16 @@ public class GeminiResource {
         ModelId model = parseModel(target.substring(0, colon));
         return switch (action) {
             case "generateContent" -> {
-                GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(caller,
-                        new GenerationRequest(model, GeminiJson.readObject(body)), RequestIdFilter.of(context),
-                        endUser(endUser), cacheDirective(cacheControl)));
+                GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(context,
+                        GeminiJson.readGenerationRequest(model, body), cacheDirective(cacheControl)));
                 yield json(result.response().body())
                         .header("x-gemgate-cache", result.cacheStatus().name().toLowerCase())
                         .header("x-gemgate-served-model", result.response().servedModel().value())
                         .build();
             }
             case "countTokens" -> {
-                long total = countTokens.execute(new CountTokens.Command(caller,
-                        new GenerationRequest(model, countTokensBody(GeminiJson.readObject(body))),
-                        RequestIdFilter.of(context)));
+                long total = countTokens.execute(new CountTokens.Command(context,
+                        new GenerationRequest(model, countTokensBody(GeminiJson.readObject(body)))));
                 yield json(Map.of("totalTokens", total)).build();
             }
             case "streamGenerateContent", "embedContent", "batchEmbedContents", "batchGenerateContent" ->
@@ -117,12 +121,9 @@ public class GeminiResource {
 
     @GET
     @RunOnVirtualThread
-    public Response list(@HeaderParam("x-goog-api-key") String apiKeyHeader, @QueryParam("key") String apiKeyQuery,
-                         @HeaderParam("Authorization") String authorization, @QueryParam("pageSize") Integer pageSize,
-                         @QueryParam("pageToken") String pageToken) {
-        authenticate(apiKeyHeader, apiKeyQuery, authorization);
+    public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken) {
         List<ModelInfo> models = listModels.execute();
-        int size = pageSize == null || pageSize < 1 ? MAX_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
+        int size = parsePageSize(pageSize);
         int offset = parsePageToken(pageToken, models.size());
         List<ModelInfo> page = models.subList(offset, Math.min(models.size(), offset + size));
         Map<String, Object> reply = new LinkedHashMap<>();
@@ -136,16 +137,33 @@ public class GeminiResource {
     @GET
     @Path("{model}")
     @RunOnVirtualThread
-    public Response get(@PathParam("model") String model, @HeaderParam("x-goog-api-key") String apiKeyHeader,
-                        @QueryParam("key") String apiKeyQuery, @HeaderParam("Authorization") String authorization) {
-        authenticate(apiKeyHeader, apiKeyQuery, authorization);
+    public Response get(@PathParam("model") String model) {
+        int colon = model.lastIndexOf(':');
+        if (colon > 0 && POST_METHODS.contains(model.substring(colon + 1))) {
+            throw new NotAllowedException(model.substring(colon + 1) + " takes POST, not GET.", "POST", new String[0]);
+        }
         return json(modelJson(getModel.execute(parseModel(model)))).build();
     }
 
-    private Caller authenticate(String header, String query, String authorization) {
-        Caller caller = authenticate.authenticate(TenantKeys.extract(header, query, authorization));
-        MDC.put("tenantId", caller.tenant().toString());
-        return caller;
+    private static RequestContext requestContext(ContainerRequestContext context, Caller caller, String endUser) {
+        return new RequestContext(caller, RequestIdFilter.of(context), RequestIdFilter.correlationOf(context),
+                endUser(endUser));
+    }
+
+    /** Gemini's pageSize: absent or 0 means the default; at most 1000; anything else is the caller's mistake. */
+    private static int parsePageSize(String pageSize) {
+        if (pageSize == null || pageSize.isEmpty()) {
+            return MAX_PAGE_SIZE;
+        }
+        try {
+            int size = Integer.parseInt(pageSize.strip());
+            if (size >= 0) {
+                return size == 0 ? MAX_PAGE_SIZE : Math.min(size, MAX_PAGE_SIZE);
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the refusal
+        }
+        throw new InvalidRequestException("pageSize must be a whole number from 0 to " + MAX_PAGE_SIZE + ".");
     }
 
     private static ModelId parseModel(String text) {

@@ -6,6 +6,7 @@ import dev.gemgate.domain.common.RequestId;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -89,14 +90,16 @@ public class ShutdownDrain {
             context.next();
             return;
         }
-        RequestId id = RequestIds.fromHeaderOrNew(context.request().getHeader(RequestIds.HEADER), ids);
+        RequestId id = ids.newRequestId();
+        String correlation = RequestIds.correlation(context.request().getHeader(RequestIds.HEADER)).orElse(id.value());
         GeminiError error = refusal();
         context.response()
                 .setStatusCode(error.httpStatus())
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Retry-After", Long.toString(error.retryAfterSeconds().orElseThrow()))
-                .putHeader(RequestIds.HEADER, id.value())
-                .putHeader("Connection", "close")
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.RETRY_AFTER, Long.toString(error.retryAfterSeconds().orElseThrow()))
+                .putHeader(RequestIds.SERVER_HEADER, id.value())
+                .putHeader(RequestIds.HEADER, correlation)
+                .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(Buffer.buffer(GeminiJson.write(error.envelope(id))));
     }
 

@@ -40,13 +40,4 @@ class GeminiErrorTest {
         assertThat(credential.message()).doesNotContain("AIzaSySecret");
         assertThat(GeminiError.of(new AuthenticationException("no key")).httpStatus()).isEqualTo(401);
     }
-
-    @Test
-    void keysComeFromTheHeaderThenTheQueryThenABearerToken() {
-        assertThat(TenantKeys.extract("h", "q", "Bearer b")).hasValue("h");
-        assertThat(TenantKeys.extract(null, "q", "Bearer b")).hasValue("q");
-        assertThat(TenantKeys.extract(" ", null, "bearer  b ")).hasValue("b");
-        assertThat(TenantKeys.extract(null, null, "Basic abc")).isEqualTo(Optional.empty());
-        assertThat(TenantKeys.extract(null, null, "Bearer ")).isEmpty();
-    }
 }

@@ -1,0 +1,44 @@
+package dev.gemgate.application.request;
+
+import dev.gemgate.application.port.RequestRecorder;
+import dev.gemgate.domain.audit.AuditEventType;
+import dev.gemgate.domain.budget.BudgetLedger;
+import dev.gemgate.domain.common.IdGenerator;
+import dev.gemgate.domain.generation.ModelId;
+import dev.gemgate.domain.pricing.ModelPrice;
+import dev.gemgate.domain.quota.QuotaLimiter;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Steps c to h of the request path (ARCHITECTURE.md section 3), shared by every use case and surface: a use case opens a
+ * {@link Ticket} as soon as it knows the model, then admits the request's quota and reserves its budget through the
+ * ticket (in that order), calls the upstream, and closes the ticket exactly once: {@link Ticket#settle} with the real
+ * usage, or {@link Ticket#fail} on any other exit. The ticket releases what it took and emits the one audit event and
+ * metric observation. A use case is then: validate, admit, call, settle; it writes no policy code of its own.
+ */
+public final class Admission {
+    final QuotaLimiter quota;
+    final BudgetLedger ledger;
+    final RequestRecorder recorder;
+    final IdGenerator ids;
+    final Clock clock;
+
+    public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock) {
+        this.quota = quota;
+        this.ledger = ledger;
+        this.recorder = recorder;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts the clock on one request. {@code price} is how its usage is charged (empty for free operations such as
+     * countTokens); {@code promptHash} goes on the audit event.
+     */
+    public Ticket open(RequestContext context, AuditEventType type, ModelId model, Optional<ModelPrice> price,
+                       Optional<String> promptHash) {
+        return new Ticket(this, context, type, model, price, promptHash);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.gemgate.application.request;
+
+import dev.gemgate.application.generation.Outcomes;
+import dev.gemgate.domain.audit.AuditEvent;
+import dev.gemgate.domain.audit.AuditEventType;
+import dev.gemgate.domain.audit.Outcome;
+import dev.gemgate.domain.budget.ReservationId;
+import dev.gemgate.domain.budget.ReservationOutcome;
+import dev.gemgate.domain.budget.ReservationRequest;
+import dev.gemgate.domain.common.DomainException;
+import dev.gemgate.domain.common.LimitExceededException;
+import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.generation.ModelId;
+import dev.gemgate.domain.generation.Usage;
+import dev.gemgate.domain.pricing.CostCalculator;
+import dev.gemgate.domain.pricing.ModelPrice;
+import dev.gemgate.domain.quota.QuotaDecision;
+import dev.gemgate.domain.quota.QuotaRequest;
+import dev.gemgate.domain.quota.QuotaTicket;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One request between admission and settlement. Admits quota, then budget; closes exactly once, whichever of
+ * {@link #settle} and {@link #fail} comes first (a stream's completion and its cancellation may race), releasing or
+ * correcting what was taken and emitting the single audit event and metric observation. A failure of the ledger or
+ * the quota store while closing is logged and never hides the outcome: a call the upstream billed is still recorded
+ * with its real usage, and its answer still reaches the caller (the ledger's stale reservation expires by itself).
+ */
+public final class Ticket {
+    private static final System.Logger LOG = System.getLogger(Ticket.class.getName());
+    private static final CostCalculator CALCULATOR = new CostCalculator();
+
+    private final Admission policy;
+    private final RequestContext context;
+    private final AuditEventType type;
+    private final ModelId model;
+    private final Optional<ModelPrice> price;
+    private final Optional<String> promptHash;
+    private final Instant openedAt;
+    private final long startNanos;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile QuotaTicket quotaTicket;
+    private volatile ReservationId reservation;
+
+    Ticket(Admission policy, RequestContext context, AuditEventType type, ModelId model, Optional<ModelPrice> price,
+           Optional<String> promptHash) {
+        this.policy = policy;
+        this.context = context;
+        this.type = type;
+        this.model = model;
+        this.price = price;
+        this.promptHash = promptHash;
+        this.openedAt = policy.clock.instant();
+        this.startNanos = System.nanoTime();
+    }
+
+    public RequestContext context() {
+        return context;
+    }
+
+    /** Step c: the request's rate-limit cost (one request, {@code estimatedTokens}); refused as 429 QUOTA. */
+    public void admitQuota(long estimatedTokens) {
+        requireOpen();
+        if (quotaTicket != null) {
+            throw new IllegalStateException("quota was already admitted for this request");
+        }
+        QuotaRequest request = new QuotaRequest(context.caller().tenant(), model, 1, estimatedTokens);
+        quotaTicket = switch (policy.quota.admit(request, policy.clock.instant())) {
+            case QuotaDecision.Admitted a -> a.ticket();
+            case QuotaDecision.Refused r -> throw new LimitExceededException(LimitExceededException.Kind.QUOTA,
+                    r.limit(), r.retryAfter(), "Quota exceeded for " + r.limit() + "; retry in "
+                    + Math.max(1, r.retryAfter().toSeconds()) + "s.");
+        };
+    }
+
+    /**
+     * Step e: holds {@code estimatedUsage}'s cost (an upper bound of what the call can cost) against every budget
+     * that applies; refused as 429 BUDGET naming the budget. Only after {@link #admitQuota}.
+     */
+    public void reserveBudget(Usage estimatedUsage) {
+        requireOpen();
+        if (quotaTicket == null || reservation != null) {
+            throw new IllegalStateException("budget is reserved once, after quota");
+        }
+        Instant now = policy.clock.instant();
+        Money estimate = cost(estimatedUsage);
+        reservation = switch (policy.ledger.reserve(new ReservationRequest(context.requestId(),
+                context.caller().tenant(), context.endUser(), estimate), now)) {
+            case ReservationOutcome.Reserved r -> r.id();
+            case ReservationOutcome.Refused r -> {
+                Duration untilReset = r.resetsAt().equals(Instant.MAX) ? null : Duration.between(now, r.resetsAt());
+                throw new LimitExceededException(LimitExceededException.Kind.BUDGET, r.budget().name(), untilReset,
+                        "The " + r.budget().name() + " (" + r.budget().limit() + ") cannot afford this request"
+                                + (untilReset == null ? "." : "; it resets at " + r.resetsAt() + "."));
+            }
+        };
+    }
+
+    /** What {@code usage} costs at this request's price (zero for free operations). */
+    public Money cost(Usage usage) {
+        return price.map(p -> CALCULATOR.cost(p, usage)).orElse(Money.ZERO);
+    }
+
+    /**
+     * Step g and h on success: charges {@code usage} ({@link Outcome#CACHE_HIT} costs nothing), corrects the quota,
+     * records. Returns the cost charged. A no-op returning zero if the ticket was already closed.
+     */
+    public Money settle(Usage usage, Outcome outcome) {
+        if (!outcome.isSuccess()) {
+            throw new IllegalArgumentException("settle takes a successful outcome; use fail for the others");
+        }
+        if (!closed.compareAndSet(false, true)) {
+            return Money.ZERO;
+        }
+        Money cost = outcome == Outcome.CACHE_HIT ? Money.ZERO : cost(usage);
+        Instant now = policy.clock.instant();
+        String detail = "";
+        try {
+            if (reservation != null) {
+                policy.ledger.settle(reservation, cost, now);
+            }
+        } catch (RuntimeException e) {
+            detail = "settlement failed (" + e.getClass().getSimpleName() + "); the reservation expires by itself";
+            LOG.log(System.Logger.Level.WARNING, "budget settlement failed for request {0}: {1}",
+                    context.requestId(), e.getClass().getName());
+        }
+        correctQuota(outcome == Outcome.CACHE_HIT ? 0 : usage.totalTokens(), now);
+        record(outcome, usage, cost, detail);
+        return cost;
+    }
+
+    /** Every other exit: releases the reservation, gives back the estimated tokens, records the failure. */
+    public void fail(Throwable failure) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Instant now = policy.clock.instant();
+        try {
+            if (reservation != null) {
+                policy.ledger.release(reservation, now);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "budget release failed for request {0}: {1}",
+                    context.requestId(), e.getClass().getName());
+        }
+        correctQuota(0, now);
+        if (failure instanceof DomainException d) {
+            record(Outcomes.of(d), Usage.NONE, Money.ZERO, Outcomes.detail(d));
+        } else {
+            LOG.log(System.Logger.Level.ERROR, "request " + context.requestId() + " failed unexpectedly", failure);
+            record(Outcome.INTERNAL_ERROR, Usage.NONE, Money.ZERO,
+                    "internal error (" + failure.getClass().getSimpleName() + ")");
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    private void correctQuota(long actualTokens, Instant now) {
+        if (quotaTicket == null) {
+            return;
+        }
+        try {
+            policy.quota.correct(quotaTicket, actualTokens, now);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "quota correction failed for request {0}: {1}",
+                    context.requestId(), e.getClass().getName());
+        }
+    }
+
+    private void record(Outcome outcome, Usage usage, Money cost, String detail) {
+        try {
+            policy.recorder.record(new AuditEvent(policy.ids.newUuid(), openedAt, type, context.requestId(),
+                    context.correlationId(), Optional.of(context.caller().tenant()),
+                    Optional.of(context.caller().apiKey()), context.caller().apiKey().toString(), Optional.of(model),
+                    usage, cost, Duration.ofNanos(System.nanoTime() - startNanos), outcome, promptHash, detail));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "recording request " + context.requestId() + " failed", e);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the ticket is closed");
+        }
+    }
+}
