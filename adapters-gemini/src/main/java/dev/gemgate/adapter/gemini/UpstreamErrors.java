@@ -110,8 +110,16 @@ final class UpstreamErrors {
             return Optional.empty();
         }
         BigDecimal seconds = new BigDecimal(m.group(1));
+        // an absurd delay (beyond a long's nanoseconds) must not turn a 429 into an arithmetic failure: the longest
+        // a Gemini quota makes anyone wait is until its daily reset
+        if (seconds.compareTo(BigDecimal.valueOf(MAX_RETRY_DELAY.toSeconds())) > 0) {
+            return Optional.of(MAX_RETRY_DELAY);
+        }
         return Optional.of(Duration.ofNanos(seconds.movePointRight(9).longValueExact()));
     }
+
+    /** The longest retry delay passed on: a day, Gemini's longest quota window (requests per day). */
+    static final Duration MAX_RETRY_DELAY = Duration.ofDays(1);
 
     private static UpstreamException build(Kind kind, int status, String message, Throwable cause, String secret) {
         return new UpstreamException(kind, status, scrub(message, secret), null, cause(cause, secret));

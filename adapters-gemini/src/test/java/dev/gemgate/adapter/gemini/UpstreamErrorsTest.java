@@ -92,6 +92,14 @@ class UpstreamErrorsTest {
     }
 
     @Test
+    void anAbsurdRetryDelayIsCappedAtADayInsteadOfOverflowing() {
+        assertThat(UpstreamErrors.retryDelay("\"retryDelay\":\"99999999999999999999999s\""))
+                .contains(Duration.ofDays(1));
+        assertThat(UpstreamErrors.retryDelay("\"retryDelay\":\"86401s\"")).contains(Duration.ofDays(1));
+        assertThat(UpstreamErrors.retryDelay("\"retryDelay\":\"86400s\"")).contains(Duration.ofDays(1));
+    }
+
+    @Test
     void aRateLimitWithoutRetryInfoHasNoDelay() {
         UpstreamException e = UpstreamErrors.translate(new ClientException(429, "Too Many Requests", ""), SECRET, false);
 

@@ -3,9 +3,13 @@ package dev.gemgate.app;
 import dev.gemgate.adapter.persistence.PostgresAuditLog;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
 
 /**
  * The audit trail's health as meters, read from the audit log when scraped: {@code gemgate_audit_events_written_total},
@@ -18,23 +22,35 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class AuditLogMetrics {
     private final PostgresAuditLog audit;
+    private final MeterRegistry registry;
+    private final List<Meter> meters;
 
     public AuditLogMetrics(MeterRegistry registry, PostgresAuditLog audit) {
         this.audit = audit;
-        FunctionCounter.builder("gemgate.audit.events.written", this, m -> m.audit.writtenCount())
+        this.registry = registry;
+        this.meters = List.of(FunctionCounter.builder("gemgate.audit.events.written", this, m -> m.audit.writtenCount())
                 .description("Audit events written to the database (live or replayed from the spool)")
-                .register(registry);
+                .register(registry),
         FunctionCounter.builder("gemgate.audit.events.lost", this, m -> m.audit.lostCount())
                 .description("Audit events that could be recorded neither in the database nor in the spool")
-                .register(registry);
+                .register(registry),
         Gauge.builder("gemgate.audit.events.spooled", this, m -> m.audit.spooledCount())
                 .description("Audit events waiting in the local spool for the database").strongReference(true)
-                .register(registry);
+                .register(registry),
         Gauge.builder("gemgate.audit.events.queued", this, m -> m.audit.queuedCount())
                 .description("Audit events queued in memory, not yet committed or spooled").strongReference(true)
-                .register(registry);
+                .register(registry),
         Gauge.builder("gemgate.audit.lag", this, m -> m.audit.lag().toNanos() / 1e9).baseUnit("seconds")
                 .description("Age of the oldest audit event not yet in the database").strongReference(true)
-                .register(registry);
+                .register(registry));
+    }
+
+    /**
+     * The meters read this application's audit log: they leave with it, so that a registry that outlives the
+     * application (several boots in one JVM, as in the tests) never calls into a stopped container.
+     */
+    @PreDestroy
+    void unregister() {
+        meters.forEach(registry::remove);
     }
 }
