@@ -7,16 +7,9 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -136,8 +129,8 @@ class CrashAuditLossIT {
             // The restart finds the PostgreSQL the kill orphaned, stops it and starts again on the same data.
             try (PackagedGemgate restarted = gateway.restart()) {
                 assertThat(restarted.output()).contains("stopping orphaned PostgreSQL");
-                Set<String> audited = auditedOf(restarted.embeddedJdbcUrl().orElseThrow(),
-                        answered.stream().map(Answer::requestId).toList());
+                Set<String> audited = PackagedGemgate.auditedIds(restarted.embeddedJdbcUrl().orElseThrow(),
+                        "request_id", answered.stream().map(Answer::requestId).toList());
                 restarted.terminate();
                 assertThat(restarted.awaitExit(Duration.ofSeconds(30))).isZero();
                 return new Measurement(List.copyOf(answered), audited, killedAt);
@@ -176,22 +169,6 @@ class CrashAuditLossIT {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static Set<String> auditedOf(String jdbcUrl, List<String> requestIds) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT request_id FROM audit_events WHERE request_id = ANY (?)")) {
-            Array ids = connection.createArrayOf("text", requestIds.toArray());
-            statement.setArray(1, ids);
-            Set<String> found = new HashSet<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    found.add(rows.getString(1));
-                }
-            }
-            return found;
         }
     }
 }

@@ -9,17 +9,11 @@ import dev.gemgate.emulator.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -133,9 +127,9 @@ class GracefulShutdownIT {
         assertThat(requestIds).hasSize(IN_FLIGHT);
         Path data = PackagedGemgate.builder(work).dataDirectory();
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(data, 0, false)) {
-            assertThat(auditedOf(postgres, "request_id", requestIds)).as("audit events of the drained requests")
+            assertThat(PackagedGemgate.auditedIds(postgres.jdbcUrl(), "request_id", requestIds)).as("audit events of the drained requests")
                     .containsExactlyInAnyOrderElementsOf(requestIds);
-            assertThat(auditedOf(postgres, "correlation_id", abandonedIds))
+            assertThat(PackagedGemgate.auditedIds(postgres.jdbcUrl(), "correlation_id", abandonedIds))
                     .as("audit events of the requests whose client went away during their upstream call")
                     .containsExactlyInAnyOrderElementsOf(abandonedIds);
         }
@@ -212,25 +206,6 @@ class GracefulShutdownIT {
             pause(25);
         }
         throw new AssertionError("new requests were still served " + SHUTDOWN_DELAY.plusSeconds(5) + " after SIGTERM");
-    }
-
-    /** Which of {@code ids} appear in {@code column} (request_id: the server's id; correlation_id: the caller's). */
-    private static Set<String> auditedOf(EmbeddedPostgresServer postgres, String column, Set<String> ids)
-            throws SQLException {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
-                postgres.password());
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT " + column + " FROM audit_events WHERE " + column + " = ANY (?)")) {
-            Array wanted = connection.createArrayOf("text", ids.toArray());
-            statement.setArray(1, wanted);
-            Set<String> found = new HashSet<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    found.add(rows.getString(1));
-                }
-            }
-            return found;
-        }
     }
 
     private static <T> T join(CompletableFuture<T> future) {

@@ -2,6 +2,14 @@ package dev.gemgate.app;
 
 import dev.gemgate.adapter.persistence.EmbeddedPostgresServer;
 
+import java.util.Set;
+import java.util.HashSet;
+import java.util.Collection;
+import java.sql.SQLException;
+import java.sql.ResultSet;
+import java.sql.PreparedStatement;
+import java.sql.DriverManager;
+import java.sql.Connection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -427,6 +435,29 @@ public final class PackagedGemgate implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + directory, e);
+        }
+    }
+
+    /**
+     * Which of {@code ids} appear in {@code column} of the audit table at {@code jdbcUrl} ({@code request_id}: the
+     * server's ids; {@code correlation_id}: the callers').
+     */
+    static Set<String> auditedIds(String jdbcUrl, String column, Collection<String> ids) throws SQLException {
+        if (!column.equals("request_id") && !column.equals("correlation_id")) {
+            throw new IllegalArgumentException("not an id column of audit_events: " + column);
+        }
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, EmbeddedPostgresServer.USERNAME,
+                EmbeddedPostgresServer.PASSWORD);
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT " + column + " FROM audit_events WHERE " + column + " = ANY (?)")) {
+            statement.setArray(1, connection.createArrayOf("text", ids.toArray()));
+            Set<String> found = new HashSet<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
+                }
+            }
+            return found;
         }
     }
 }
