@@ -2,7 +2,10 @@ package dev.gemgate.adapter.gemini;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.genai.JsonSerializable;
 import dev.gemgate.domain.common.UpstreamException;
 import dev.gemgate.domain.generation.JsonTree;
@@ -22,7 +25,16 @@ final class JsonBodies {
     private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
     };
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    /**
+     * Upstream answers may carry generated media inline (an image as one base64 string): Jackson's default 20M-character
+     * string limit would make such an answer a protocol error. 200M characters covers the largest inline data Google
+     * documents (100 MB decoded) with room to spare.
+     */
+    static final int MAX_STRING_LENGTH = 200_000_000;
+
+    private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_LENGTH).build())
+            .build()).build();
 
     /** The upstream's raw body as a tree; not an object → PROTOCOL_ERROR. */
     Map<String, Object> parseObject(String json) {
