@@ -1,6 +1,7 @@
 package dev.gemgate.app;
 
 import dev.gemgate.adapter.persistence.EmbeddedPostgresTestResource;
+import dev.gemgate.app.oidc.KeycloakServer;
 import dev.gemgate.app.oidc.KeycloakTestResource;
 import dev.gemgate.emulator.EmulatorConfig;
 import dev.gemgate.emulator.GeminiEmulator;
@@ -28,6 +29,7 @@ public class GatewayTestResources implements QuarkusTestResourceLifecycleManager
 
     @Override
     public Map<String, String> start() {
+        KeycloakServer.start(); // in the background while PostgreSQL and the emulator start
         Map<String, String> config = new HashMap<>(postgres.start());
         config.put("gemgate.upstream.mode", "emulator");
         config.put("gemgate.upstream.base-url", emulator().baseUrl());

@@ -7,7 +7,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import static dev.gemgate.app.oidc.KeycloakTokens.ADMIN;
@@ -16,7 +18,9 @@ import static dev.gemgate.app.oidc.KeycloakTokens.VIEWER;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
@@ -89,12 +93,22 @@ class AdminBearerTokenTest {
     void aTamperedOrMalformedTokenIsUnauthorized() {
         String token = KeycloakTokens.accessToken(VIEWER);
         String[] parts = token.split("\\.");
-        String promoted = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                KeycloakTokens.claims(token).toString().replace("gemgate-viewer", "gemgate-admin").getBytes())
+        String promoted = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
+                KeycloakTokens.claims(token).toString().replace("gemgate-viewer", "gemgate-admin").getBytes(StandardCharsets.UTF_8))
                 + "." + parts[2];
 
         given().auth().oauth2(promoted).get(WHOAMI).then().statusCode(401);
         given().auth().oauth2("not-a-token").get(WHOAMI).then().statusCode(401);
+    }
+
+    @Test
+    void aTokenThatCannotBeCheckedBecauseTheProviderIsUnreachableIs503NotAServerError() {
+        given().auth().oauth2(KeycloakTokens.accessToken(ADMIN)).get(WhoAmIResource.UNREACHABLE_IDP_PATH).then()
+                .statusCode(503)
+                .header("Retry-After", "5")
+                .contentType(startsWith("application/problem+json"))
+                .body("status", equalTo(503))
+                .body(not(containsString("eyJ")));
     }
 
     @Test

@@ -26,11 +26,12 @@ import java.util.stream.Stream;
 
 /**
  * A real Keycloak (the distribution Maven unpacks into {@code target/keycloak}) for the tests of this JVM: started
- * once, by whichever test resource asks first, in the background, and stopped by a shutdown hook when the JVM ends.
+ * once, by whichever test resource asks first, and stopped by a shutdown hook when the JVM ends.
  *
- * <p>{@link #baseUrl()} returns at once, before Keycloak is ready, so that Quarkus boots while Keycloak starts (an
- * OIDC tenant whose server is not up yet connects on its first request); {@link #awaitReady()} waits for both realms'
- * discovery documents (Keycloak answers 503 while it bootstraps). Token helpers call it: see {@link KeycloakTokens}.
+ * <p>{@link #start()} returns at once and Keycloak starts in the background, so that other test resources start
+ * meanwhile; {@link #awaitReady()} waits for both realms' discovery documents (Keycloak answers 503 while it
+ * bootstraps). {@link KeycloakTestResource} waits before Quarkus boots: a request that meets an OIDC server still
+ * starting gets 503 (see IdentityProviderUnavailableMapper), which no test but the outage test expects.
  *
  * <p>Preparation, each step done once and kept under {@code target/keycloak}: {@code kc.sh build --db=dev-file} (about
  * 20 s), then {@code kc.sh import} of {@code src/test/resources/keycloak/*-realm.json} into a golden H2 database keyed
@@ -59,6 +60,11 @@ public final class KeycloakServer {
     private KeycloakServer() {
     }
 
+    /** Starts the server in the background unless it is started already; returns its base URL. */
+    public static String start() {
+        return baseUrl();
+    }
+
     /** The server's base URL ({@code http://127.0.0.1:port}); starts it in the background the first time. */
     public static String baseUrl() {
         String started = System.getProperty(URL_PROPERTY);
@@ -72,7 +78,7 @@ public final class KeycloakServer {
             return (String) winner;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(KeycloakServer::stopRunning, "keycloak-stop"));
-        Thread starter = new Thread(() -> startOrRecordFailure(candidate), "keycloak-start");
+        Thread starter = new Thread(() -> prepareAndLaunch(candidate), "keycloak-start");
         starter.setDaemon(true);
         starter.start();
         return candidate;
@@ -109,16 +115,16 @@ public final class KeycloakServer {
         return base;
     }
 
-    private static void startOrRecordFailure(String baseUrl) {
+    private static void prepareAndLaunch(String baseUrl) {
         try {
-            start(baseUrl);
+            launchServer(baseUrl);
         } catch (RuntimeException | Error e) {
             System.setProperty(FAILURE_PROPERTY, String.valueOf(e.getMessage()));
             throw e;
         }
     }
 
-    private static void start(String baseUrl) {
+    private static void launchServer(String baseUrl) {
         Path home = home();
         Path work = workDirectory();
         stopLeftOver(pidFile());

@@ -7,22 +7,29 @@ import java.util.Map;
 /**
  * Points Quarkus's OIDC tenant at the test Keycloak's realm {@code gemgate} ({@link KeycloakServer}, one per test JVM):
  * bearer tokens for the audience {@code gemgate-api} (the client id; application.properties makes it the expected
- * audience), roles from Keycloak's realm roles. Returns at once: Keycloak may still be starting while Quarkus boots,
- * and the OIDC tenant connects on its first request. Part of {@code GatewayTestResources}, so every {@code @QuarkusTest}
- * of the app shares it and one Quarkus boot; use it alone with {@code @WithTestResource(KeycloakTestResource.class)}.
+ * audience), roles from Keycloak's realm roles. It returns once Keycloak is ready, so that any request of any test
+ * meets a working provider. Part of {@code GatewayTestResources}, so every {@code @QuarkusTest} of the app shares it
+ * and one Quarkus boot; use it alone with {@code @WithTestResource(KeycloakTestResource.class)}.
+ *
+ * <p>A second tenant, {@value #UNREACHABLE_TENANT}, guards only {@link WhoAmIResource#UNREACHABLE_IDP_PATH} and points
+ * at a port where nothing listens: what an identity-provider outage looks like to the gateway.
  */
 public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager {
     public static final String API_CLIENT_ID = "gemgate-api";
+    static final String UNREACHABLE_TENANT = "unreachable";
 
-    /** The OIDC configuration of a Quarkus boot against the test Keycloak. */
+    /** The OIDC configuration of a Quarkus boot against the test Keycloak; waits until Keycloak is ready. */
     public static Map<String, String> oidcConfig() {
+        KeycloakServer.awaitReady();
         return Map.of(
                 "quarkus.oidc.tenant-enabled", "true",
                 "quarkus.oidc.auth-server-url", KeycloakServer.realmUrl(KeycloakTokens.REALM),
                 "quarkus.oidc.client-id", API_CLIENT_ID,
                 "quarkus.oidc.roles.role-claim-path", "realm_access/roles",
-                // Keycloak usually starts while Quarkus boots: the warning (with a stack trace) that the OIDC server
-                // is not up yet is expected; KeycloakTokens reports a Keycloak that never gets ready
+                "quarkus.oidc." + UNREACHABLE_TENANT + ".auth-server-url", "http://127.0.0.1:9/realms/unreachable",
+                "quarkus.oidc." + UNREACHABLE_TENANT + ".client-id", API_CLIENT_ID,
+                "quarkus.oidc." + UNREACHABLE_TENANT + ".tenant-paths", WhoAmIResource.UNREACHABLE_IDP_PATH,
+                // the unreachable tenant's failed connection at start is expected (logged with a stack trace)
                 "quarkus.log.category.\"io.quarkus.oidc.common.runtime.OidcCommonUtils\".level", "ERROR",
                 "quarkus.log.category.\"io.quarkus.oidc.runtime.OidcRecorder\".level", "ERROR");
     }

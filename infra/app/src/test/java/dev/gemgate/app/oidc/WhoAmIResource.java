@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * A protected admin endpoint that exists only in the tests (Quarkus serves a module's test classes in its
- * {@code @QuarkusTest}s): it proves the OIDC plumbing apart from the admin API's own resources.
+ * Protected admin endpoints that exist only in the tests (Quarkus serves a module's test classes in its
+ * {@code @QuarkusTest}s): they prove the OIDC plumbing apart from the admin API's own resources. The second one is
+ * guarded by an OIDC tenant whose server never answers ({@link KeycloakTestResource#UNREACHABLE_TENANT}).
  */
-@Path(WhoAmIResource.PATH)
+@Path("/admin/api/v1/test-only")
 public class WhoAmIResource {
     public static final String PATH = "/admin/api/v1/test-only/whoami";
+    public static final String UNREACHABLE_IDP_PATH = "/admin/api/v1/test-only/unreachable-idp/whoami";
 
     @Inject
     SecurityIdentity identity;
@@ -28,6 +30,7 @@ public class WhoAmIResource {
     JsonWebToken token;
 
     @GET
+    @Path("whoami")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({"gemgate-admin", "gemgate-viewer"})
     public Map<String, Object> whoAmI() {
@@ -36,5 +39,13 @@ public class WhoAmIResource {
                 "name", identity.getPrincipal().getName(),
                 "issuer", token.getIssuer(),
                 "roles", List.copyOf(new TreeSet<>(identity.getRoles())));
+    }
+
+    @GET
+    @Path("unreachable-idp/whoami")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"gemgate-admin", "gemgate-viewer"})
+    public Map<String, Object> whoAmIThroughAnUnreachableProvider() {
+        return whoAmI();
     }
 }
