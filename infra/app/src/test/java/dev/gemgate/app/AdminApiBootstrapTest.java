@@ -1,10 +1,12 @@
 package dev.gemgate.app;
 
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -22,6 +24,9 @@ import static org.hamcrest.Matchers.startsWith;
 class AdminApiBootstrapTest {
     private static final String TENANTS = "/admin/api/v1/tenants";
     private static final String BOOTSTRAP = "Bearer test-bootstrap-admin-token-0123456789abcdef";
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @Test
     void theBootstrapAdminCreatesListsAndReadsTenants() {
@@ -48,6 +53,18 @@ class AdminApiBootstrapTest {
                 .body("title", equalTo("Not found"));
         given().header("Authorization", BOOTSTRAP).queryParam("limit", 0).get(TENANTS)
                 .then().statusCode(400).body("status", equalTo(400));
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheAdminApiAndItsErrors() {
+        String base = ManagementInterfaceTest.base(management);
+        given().queryParam("format", "json").get(base + "/q/openapi").then().statusCode(200)
+                .body("paths.'/admin/api/v1/tenants'.post.responses.'201'.description", equalTo("Created"))
+                .body("paths.'/admin/api/v1/tenants'.post.responses.'400'.content.'application/problem+json'"
+                        + ".schema.'$ref'", equalTo("#/components/schemas/Problem"))
+                .body("paths.'/admin/api/v1/tenants/{id}'.get.responses.'404'.description", equalTo("No such tenant"))
+                .body("components.schemas.Problem.properties.errors.type", equalTo("array"))
+                .body("components.securitySchemes.bearer.scheme", equalTo("bearer"));
     }
 
     @Test

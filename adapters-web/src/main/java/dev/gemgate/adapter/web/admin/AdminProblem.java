@@ -10,12 +10,12 @@ import dev.gemgate.domain.common.PermissionDeniedException;
 import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.common.ServiceUnavailableException;
 import dev.gemgate.domain.common.UpstreamException;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The admin API's one error body: RFC 9457 problem details ({@code application/problem+json}), with the request id
@@ -25,7 +25,20 @@ public record AdminProblem(int status, String title, String detail, List<FieldEr
     public static final String MEDIA_TYPE = "application/problem+json";
 
     /** One field of the request that is wrong, and why. */
+    @Schema(description = "One field of the request that is wrong, and why")
     public record FieldError(String field, String message) {
+    }
+
+    /** The body on the wire. */
+    @Schema(name = "Problem", description = "RFC 9457 problem details, the admin API's one error body")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Body(@Schema(example = "about:blank") String type,
+                       @Schema(example = "Invalid request") String title,
+                       @Schema(example = "400") int status,
+                       String detail,
+                       @Schema(description = "present for 400s: one entry per offending field") List<FieldError> errors,
+                       @Schema(description = "the server's id of the request (x-gemgate-request-id)")
+                       String requestId) {
     }
 
     public static AdminProblem of(DomainException e) {
@@ -46,17 +59,8 @@ public record AdminProblem(int status, String title, String detail, List<FieldEr
 
     public Response toResponse(ContainerRequestContext request) {
         RequestId id = request == null ? null : RequestIdFilter.of(request);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
-        if (!fields.isEmpty()) {
-            body.put("errors", fields);
-        }
-        if (id != null) {
-            body.put("requestId", id.value());
-        }
+        Body body = new Body("about:blank", title, status, detail, fields.isEmpty() ? null : fields,
+                id == null ? null : id.value());
         return Response.status(status).type(MEDIA_TYPE).entity(body).build();
     }
 }

@@ -2,10 +2,12 @@ package dev.gemgate.adapter.web.admin;
 
 import dev.gemgate.application.tenant.CreateTenant;
 import dev.gemgate.domain.common.DomainException;
+import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.domain.tenant.TenantId;
 import dev.gemgate.domain.tenant.TenantRepository;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -19,16 +21,20 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -38,11 +44,37 @@ import java.util.UUID;
 @Path("/admin/api/v1/tenants")
 @Produces(MediaType.APPLICATION_JSON)
 @RunOnVirtualThread
+@Tag(name = "Tenants")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "No valid bearer token",
+        content = @Content(mediaType = AdminProblem.MEDIA_TYPE,
+                schema = @Schema(implementation = AdminProblem.Body.class)))
+@APIResponse(responseCode = "403", description = "The token's roles do not allow this",
+        content = @Content(mediaType = AdminProblem.MEDIA_TYPE,
+                schema = @Schema(implementation = AdminProblem.Body.class)))
 public class AdminTenantsResource {
     static final int MAX_PAGE = 200;
 
     /** The body of a create request. */
-    public record CreateRequest(String name) {
+    @Schema(name = "CreateTenant")
+    public record CreateRequest(@Schema(required = true, maxLength = Tenant.MAX_NAME_LENGTH, example = "acme")
+                                String name) {
+    }
+
+    /** A tenant as the admin API shows it. */
+    @Schema(name = "Tenant")
+    public record TenantView(String id, String name, @Schema(enumeration = {"ACTIVE", "SUSPENDED"}) String status,
+                             String createdAt) {
+        static TenantView of(Tenant tenant) {
+            return new TenantView(tenant.id().toString(), tenant.name(), tenant.status().name(),
+                    tenant.createdAt().toString());
+        }
+    }
+
+    /** One page of tenants; {@code nextOffset} is absent on the last page. */
+    @Schema(name = "TenantPage")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TenantPage(List<TenantView> tenants, Integer nextOffset) {
     }
 
     private final CreateTenant createTenant;
@@ -56,7 +88,13 @@ public class AdminTenantsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(AdminRoles.ADMIN)
-    public Response create(CreateRequest request, @Context UriInfo uri) {
+    @Operation(summary = "Create a tenant")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = TenantView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid fields",
+            content = @Content(mediaType = AdminProblem.MEDIA_TYPE,
+                schema = @Schema(implementation = AdminProblem.Body.class)))
+    public Response create(CreateRequest request, @Context UriInfo uri, @Context ContainerRequestContext context) {
         List<AdminProblem.FieldError> invalid = new ArrayList<>();
         if (request == null || request.name() == null || request.name().isBlank()) {
             invalid.add(new AdminProblem.FieldError("name", "is required"));
@@ -64,36 +102,43 @@ public class AdminTenantsResource {
             invalid.add(new AdminProblem.FieldError("name", "has at most " + Tenant.MAX_NAME_LENGTH + " characters"));
         }
         if (!invalid.isEmpty()) {
-            return AdminProblem.invalidFields(invalid).toResponse(null);
+            return AdminProblem.invalidFields(invalid).toResponse(context);
         }
         Tenant tenant = createTenant.execute(new CreateTenant.Command(request.name()));
         return Response.created(uri.getAbsolutePathBuilder().path(tenant.id().toString()).build())
-                .entity(json(tenant)).build();
+                .entity(TenantView.of(tenant)).build();
     }
 
     @GET
     @RolesAllowed({AdminRoles.ADMIN, AdminRoles.VIEWER})
-    public Map<String, Object> list(@QueryParam("offset") @DefaultValue("0") int offset,
-                                    @QueryParam("limit") @DefaultValue("50") int limit) {
+    @Operation(summary = "List tenants, oldest first")
+    @APIResponse(responseCode = "200", description = "One page",
+            content = @Content(schema = @Schema(implementation = TenantPage.class)))
+    @APIResponse(responseCode = "400", description = "Bad paging",
+            content = @Content(mediaType = AdminProblem.MEDIA_TYPE,
+                schema = @Schema(implementation = AdminProblem.Body.class)))
+    public TenantPage list(@QueryParam("offset") @DefaultValue("0") int offset,
+                           @QueryParam("limit") @DefaultValue("50") int limit) {
         if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
-            throw new dev.gemgate.domain.common.InvalidRequestException(
-                    "offset must be 0 or more and limit from 1 to " + MAX_PAGE + ".");
+            throw new InvalidRequestException("offset must be 0 or more and limit from 1 to " + MAX_PAGE + ".");
         }
-        List<Map<String, Object>> page = tenants.list(offset, limit + 1).stream().map(AdminTenantsResource::json)
-                .toList();
-        Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("tenants", page.size() > limit ? page.subList(0, limit) : page);
-        if (page.size() > limit) {
-            reply.put("nextOffset", offset + limit);
-        }
-        return reply;
+        List<TenantView> page = tenants.list(offset, limit + 1).stream().map(TenantView::of).toList();
+        return page.size() > limit
+                ? new TenantPage(page.subList(0, limit), offset + limit)
+                : new TenantPage(page, null);
     }
 
     @GET
     @Path("{id}")
     @RolesAllowed({AdminRoles.ADMIN, AdminRoles.VIEWER})
-    public Map<String, Object> get(@PathParam("id") String id) {
-        return json(tenants.findById(tenantId(id))
+    @Operation(summary = "Get a tenant")
+    @APIResponse(responseCode = "200", description = "The tenant",
+            content = @Content(schema = @Schema(implementation = TenantView.class)))
+    @APIResponse(responseCode = "404", description = "No such tenant",
+            content = @Content(mediaType = AdminProblem.MEDIA_TYPE,
+                schema = @Schema(implementation = AdminProblem.Body.class)))
+    public TenantView get(@PathParam("id") String id) {
+        return TenantView.of(tenants.findById(tenantId(id))
                 .orElseThrow(() -> new NotFoundException("No tenant " + id + ".")));
     }
 
@@ -103,15 +148,6 @@ public class AdminTenantsResource {
         } catch (IllegalArgumentException e) {
             throw new NotFoundException("No tenant " + id + ".");
         }
-    }
-
-    static Map<String, Object> json(Tenant tenant) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", tenant.id().toString());
-        json.put("name", tenant.name());
-        json.put("status", tenant.status().name());
-        json.put("createdAt", tenant.createdAt().toString());
-        return json;
     }
 
     @ServerExceptionMapper
