@@ -8,8 +8,6 @@ import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.domain.tenant.TenantId;
 import dev.gemgate.domain.tenant.TenantRepository;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.quarkus.security.ForbiddenException;
-import io.quarkus.security.UnauthorizedException;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -153,18 +151,5 @@ public class AdminTenantsResource {
     @ServerExceptionMapper
     public Response domain(DomainException e, ContainerRequestContext request) {
         return AdminProblem.of(e).toResponse(request);
-    }
-
-    @ServerExceptionMapper
-    public Response unauthenticated(UnauthorizedException e, ContainerRequestContext request) {
-        return Response.fromResponse(new AdminProblem(401, "Unauthenticated",
-                        "A bearer token from the configured identity provider is required.", List.of())
-                .toResponse(request)).header("WWW-Authenticate", "Bearer").build();
-    }
-
-    @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, ContainerRequestContext request) {
-        return new AdminProblem(403, "Forbidden", "Your role does not allow this action.", List.of())
-                .toResponse(request);
     }
 }
