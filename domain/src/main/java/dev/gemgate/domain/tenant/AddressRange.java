@@ -1,6 +1,5 @@
 package dev.gemgate.domain.tenant;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -113,11 +112,8 @@ public record AddressRange(byte[] network, int prefixLength) {
 
     private static String format(byte[] address, int prefix) {
         try {
-            String host = InetAddress.getByAddress(address).getHostAddress();
-            if (!(InetAddress.getByAddress(address) instanceof Inet4Address) && host.contains("%")) {
-                host = host.substring(0, host.indexOf('%'));
-            }
-            return host + "/" + prefix;
+            // getByAddress with a raw address never looks a name up, and without a scope id prints none
+            return InetAddress.getByAddress(address).getHostAddress() + "/" + prefix;
         } catch (UnknownHostException e) {
             throw new IllegalStateException("4 or 16 bytes are always an address", e);
         }
