@@ -100,6 +100,13 @@ public interface GemgateConfig {
         /** Refused authentications are audited at most once per client address and reason in this window. */
         @WithDefault("1m")
         Duration failureAuditWindow();
+
+        /**
+         * How often the keys' "last used" times are written (one batch for all keys; read by the persistence adapter's
+         * BatchedKeyUsageRecorder). A crash loses at most this much of them.
+         */
+        @WithDefault("5s")
+        Duration keyUsageFlushInterval();
     }
 
     interface Admin {
