@@ -2,6 +2,7 @@ package dev.gemgate.adapter.web.admin;
 
 import dev.gemgate.adapter.web.RequestIdFilter;
 import dev.gemgate.domain.common.AuthenticationException;
+import dev.gemgate.domain.common.ConflictException;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.LimitExceededException;
@@ -50,6 +51,7 @@ public record AdminProblem(int status, String title, String detail, List<FieldEr
             case ServiceUnavailableException s -> new AdminProblem(503, "Unavailable", s.getMessage(), List.of());
             case LimitExceededException l -> new AdminProblem(429, "Too many requests", l.getMessage(), List.of());
             case UpstreamException u -> new AdminProblem(502, "Upstream failure", "The upstream failed.", List.of());
+            case ConflictException c -> new AdminProblem(409, "Conflict", c.getMessage(), List.of());
         };
     }
 
