@@ -162,13 +162,27 @@ class AdminApiBootstrapTest {
                 .body("components.securitySchemes.bearer.scheme", equalTo("bearer"));
     }
 
+    private List<AuditEvent> recentDenials() {
+        return auditLog.query(new AuditQuery(Optional.empty(), Optional.of(AuditEventType.ADMIN_ACCESS_DENIED),
+                Instant.now().minusSeconds(61), Instant.now().plusSeconds(60), 100));
+    }
+
     @Test
     void withoutTheTokenTheAdminApiIs401() {
+        int deniedBefore = recentDenials().size();
         given().get(TENANTS).then().statusCode(401).header("WWW-Authenticate", "Bearer")
                 .contentType(startsWith("application/problem+json")).body("status", equalTo(401));
         given().header("Authorization", "Bearer test-bootstrap-admin-token-0123456789abcdeX").get(TENANTS)
                 .then().statusCode(401);
         given().header("Authorization", BOOTSTRAP.replace("Bearer ", "Basic ")).contentType(ContentType.JSON)
                 .body("{\"name\":\"nope\"}").post(TENANTS).then().statusCode(401);
+
+        // refused credentials are audited, at most once per client address and minute
+        List<AuditEvent> denials = recentDenials();
+        assertThat(denials).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.actor()).isEqualTo("anonymous");
+            assertThat(e.toString()).doesNotContain("test-bootstrap-admin-token");
+        });
+        assertThat(denials.size() - deniedBefore).isLessThanOrEqualTo(1);
     }
 }
