@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -133,6 +134,29 @@ class AdminApiBootstrapTest {
         admin().body("{\"models\":[\"\"]}").put(keys + "/" + rotated.path("key.id") + "/scopes")
                 .then().statusCode(400).contentType(startsWith("application/problem+json"));
         admin().post(keys + "/" + keyId + "/rotate").then().statusCode(409);
+    }
+
+    @Test
+    void aRotatedKeyWorksUntilItsGracePeriodEndsAndNotAfter() {
+        String id = createTenant("grace-" + UUID.randomUUID());
+        String keys = TENANTS + "/" + id + "/keys";
+        Response issued = admin().body("{\"name\":\"app\"}").post(keys);
+        String old = issued.path("secret");
+        Response rotated = admin().body("{\"gracePeriod\":\"PT1H\"}").post(keys + "/" + issued.path("key.id")
+                + "/rotate");
+        String replacement = rotated.path("secret");
+        try {
+            ShiftableClock.advance(Duration.ofMinutes(59));
+            assertThat(generate(old, "gemini-2.5-flash")).as("59 minutes into a 1 hour grace").isEqualTo(200);
+            ShiftableClock.advance(Duration.ofMinutes(2));
+            given().header("x-goog-api-key", old).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+                    .then().statusCode(403).body("error.status", equalTo("PERMISSION_DENIED"))
+                    .body("error.message", org.hamcrest.Matchers.containsString("grace period"));
+            assertThat(generate(replacement, "gemini-2.5-flash")).isEqualTo(200);
+            admin().get(keys + "/" + issued.path("key.id")).then().statusCode(200).body("status", equalTo("EXPIRED"));
+        } finally {
+            ShiftableClock.reset();
+        }
     }
 
     @Test
