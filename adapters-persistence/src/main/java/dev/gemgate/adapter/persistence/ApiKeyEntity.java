@@ -3,6 +3,7 @@ package dev.gemgate.adapter.persistence;
 import dev.gemgate.domain.tenant.ApiKey;
 import dev.gemgate.domain.tenant.ApiKeyId;
 import dev.gemgate.domain.tenant.ApiKeyStatus;
+import dev.gemgate.domain.tenant.KeyScopes;
 import dev.gemgate.domain.tenant.TenantId;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -15,6 +16,8 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -52,6 +55,20 @@ class ApiKeyEntity extends PanacheEntityBase {
     @Column(name = "revoked_at")
     public Instant revokedAt;
 
+    // Written only by BatchedKeyUsageRecorder's UPDATE: a save (revocation, rotation) must not overwrite a newer use.
+    @Column(name = "last_used_at", insertable = false, updatable = false)
+    public Instant lastUsedAt;
+
+    // Scope lists: entries separated by single spaces; empty means unrestricted (see V5).
+    @Column(name = "allowed_models", nullable = false, length = 10400)
+    public String allowedModels = "";
+
+    @Column(name = "allowed_surfaces", nullable = false, length = 100)
+    public String allowedSurfaces = "";
+
+    @Column(name = "allowed_addresses", nullable = false, length = 5000)
+    public String allowedAddresses = "";
+
     void copyFrom(ApiKey key) {
         id = key.id().value();
         tenantId = key.tenantId().value();
@@ -62,10 +79,18 @@ class ApiKeyEntity extends PanacheEntityBase {
         createdAt = Timestamps.toDatabase(key.createdAt());
         expiresAt = key.expiresAt().map(Timestamps::toDatabase).orElse(null);
         revokedAt = key.revokedAt().map(Timestamps::toDatabase).orElse(null);
+        allowedModels = String.join(" ", key.scopes().modelTexts());
+        allowedSurfaces = String.join(" ", key.scopes().surfaceTexts());
+        allowedAddresses = String.join(" ", key.scopes().addressTexts());
     }
 
     ApiKey toDomain() {
         return new ApiKey(new ApiKeyId(id), new TenantId(tenantId), label, prefix, hash, status, createdAt,
-                Optional.ofNullable(expiresAt), Optional.ofNullable(revokedAt));
+                Optional.ofNullable(expiresAt), Optional.ofNullable(revokedAt), Optional.ofNullable(lastUsedAt),
+                KeyScopes.parse(entries(allowedModels), entries(allowedSurfaces), entries(allowedAddresses)));
+    }
+
+    private static List<String> entries(String column) {
+        return column == null || column.isBlank() ? List.of() : Arrays.asList(column.strip().split(" +"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.gemgate.adapter.persistence;
 
+import dev.gemgate.domain.audit.AdminDetails;
 import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
@@ -28,10 +29,16 @@ import java.util.UUID;
  * checksummed framing anyway to survive a torn write; a hand-written codec of 18 fields is shorter than the mapping
  * configuration Jackson would need for {@code Optional}s, value types and records. A change of the record's shape
  * needs a new version tag: lines of an older version must still decode (or be refused, never misread).
+ *
+ * <p>Versions: {@code audit-v1} has the 18 fields of the request path; {@code audit-v2} (written now) adds the admin
+ * details: actor name, source address and target (all three {@code \N} when the event has none), then the before and
+ * after states. A v1 line (spooled by an older release) decodes as an event without admin details.
  */
 final class AuditEventLineCodec implements LineCodec<AuditEvent> {
-    static final String VERSION = "audit-v1";
-    private static final int FIELDS = 18;
+    static final String VERSION = "audit-v2";
+    static final String VERSION_1 = "audit-v1";
+    private static final int FIELDS_V1 = 18;
+    private static final int FIELDS = FIELDS_V1 + 5;
     private static final String ABSENT = "\\N";
 
     @Override
@@ -55,17 +62,36 @@ final class AuditEventLineCodec implements LineCodec<AuditEvent> {
         field(line, e.outcome().name());
         optional(line, e.promptHash());
         field(line, e.detail());
+        optional(line, e.admin().map(AdminDetails::actorName));
+        optional(line, e.admin().map(AdminDetails::sourceAddress));
+        optional(line, e.admin().map(AdminDetails::target));
+        optional(line, e.admin().flatMap(AdminDetails::before));
+        optional(line, e.admin().flatMap(AdminDetails::after));
         return line.toString();
     }
 
     @Override
     public AuditEvent decode(String line) {
         List<String> f = split(line);
-        if (!VERSION.equals(f.getFirst())) {
-            throw new IllegalArgumentException("not an audit spool line of version " + VERSION);
+        int fields = switch (f.getFirst()) {
+            case VERSION -> FIELDS;
+            case VERSION_1 -> FIELDS_V1;
+            default -> throw new IllegalArgumentException("not an audit spool line of version " + VERSION_1 + " or "
+                    + VERSION);
+        };
+        if (f.size() != fields + 1) {
+            throw new IllegalArgumentException("an " + f.getFirst() + " spool line has " + fields + " fields, this one "
+                    + (f.size() - 1));
         }
-        if (f.size() != FIELDS + 1) {
-            throw new IllegalArgumentException("an audit spool line has " + FIELDS + " fields, this one " + (f.size() - 1));
+        Optional<AdminDetails> admin = Optional.empty();
+        if (fields == FIELDS) {
+            int a = FIELDS_V1 + 1;
+            if (f.get(a) != null) {
+                admin = Optional.of(new AdminDetails(f.get(a), required(f.get(a + 1)), required(f.get(a + 2)),
+                        Optional.ofNullable(f.get(a + 3)), Optional.ofNullable(f.get(a + 4))));
+            } else if (f.get(a + 1) != null || f.get(a + 2) != null || f.get(a + 3) != null || f.get(a + 4) != null) {
+                throw new IllegalArgumentException("admin fields without an actor name");
+            }
         }
         int i = 1;
         return new AuditEvent(
@@ -84,7 +110,8 @@ final class AuditEventLineCodec implements LineCodec<AuditEvent> {
                 Duration.parse(required(f.get(i++))),
                 Outcome.valueOf(required(f.get(i++))),
                 Optional.ofNullable(f.get(i++)),
-                required(f.get(i)));
+                required(f.get(i)),
+                admin);
     }
 
     private static String required(String value) {

@@ -61,6 +61,16 @@ public final class CachedKeyGrantLookup implements KeyGrantLookup {
         return found;
     }
 
+    /**
+     * Drops what this instance remembers about {@code hash}: an admin change (revocation, scopes, suspension) made
+     * through this instance takes effect here at once; other replicas see it within {@code ttl}.
+     */
+    @Override
+    public void forget(String hash) {
+        known.invalidate(hash);
+        unknown.invalidate(hash);
+    }
+
     /** Known keys currently remembered (approximate; for tests and the portal). */
     public long knownSize() {
         known.cleanUp();

@@ -1,5 +1,6 @@
 package dev.gemgate.adapter.persistence;
 
+import dev.gemgate.domain.audit.AdminDetails;
 import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.AuditLog;
@@ -69,13 +70,14 @@ public class PostgresAuditLog implements AuditLog {
     static final String INSERT = """
             INSERT INTO audit_events (id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model,
                 prompt_tokens, candidates_tokens, thoughts_tokens, cached_tokens, cost_micros, latency_micros,
-                outcome, prompt_hash, detail, correlation_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                outcome, prompt_hash, detail, correlation_id, actor_name, source_address, target, before_state,
+                after_state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING""";
     private static final String SELECT = """
             SELECT id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model, prompt_tokens,
                 candidates_tokens, thoughts_tokens, cached_tokens, cost_micros, latency_micros, outcome, prompt_hash,
-                detail, correlation_id
+                detail, correlation_id, actor_name, source_address, target, before_state, after_state
             FROM audit_events
             WHERE occurred_at >= ? AND occurred_at < ?""";
 
@@ -310,6 +312,11 @@ public class PostgresAuditLog implements AuditLog {
         setString(s, 16, e.promptHash());
         s.setString(17, e.detail());
         setString(s, 18, e.correlationId());
+        setString(s, 19, e.admin().map(AdminDetails::actorName));
+        setString(s, 20, e.admin().map(AdminDetails::sourceAddress));
+        setString(s, 21, e.admin().map(AdminDetails::target));
+        setString(s, 22, e.admin().flatMap(AdminDetails::before));
+        setString(s, 23, e.admin().flatMap(AdminDetails::after));
     }
 
     /** A negative latency (a clock stepping back) is stored as zero rather than making the event unwritable. */
@@ -337,7 +344,11 @@ public class PostgresAuditLog implements AuditLog {
                 Duration.of(r.getLong("latency_micros"), ChronoUnit.MICROS),
                 Outcome.valueOf(r.getString("outcome")),
                 Optional.ofNullable(r.getString("prompt_hash")),
-                r.getString("detail"));
+                r.getString("detail"),
+                r.getString("actor_name") == null ? Optional.empty() : Optional.of(new AdminDetails(
+                        r.getString("actor_name"), r.getString("source_address"), r.getString("target"),
+                        Optional.ofNullable(r.getString("before_state")),
+                        Optional.ofNullable(r.getString("after_state")))));
     }
 
     private static void setUuid(PreparedStatement s, int index, Optional<UUID> value) throws SQLException {

@@ -1,28 +1,33 @@
 package dev.gemgate.adapter.persistence;
 
-import dev.gemgate.domain.common.InvalidRequestException;
+import dev.gemgate.domain.common.ConflictException;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.domain.tenant.TenantId;
+import dev.gemgate.domain.tenant.TenantPage;
 import dev.gemgate.domain.tenant.TenantRepository;
+import dev.gemgate.domain.tenant.TenantSearch;
+import dev.gemgate.domain.tenant.TenantStatus;
+import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
-import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@link TenantRepository} on the {@code tenants} table. Each method is its own transaction (or joins the caller's),
- * because the use cases calling it know nothing of transactions.
+ * {@link TenantRepository} on the {@code tenants} table (and {@code tenant_metadata}). Each method is its own
+ * transaction (or joins the caller's), because the use cases calling it know nothing of transactions.
  */
 @ApplicationScoped
 public class PostgresTenantRepository implements TenantRepository {
-    static final String NAME_UNIQUE = "tenants_name_unique";
+    /** The partial unique index on {@code lower(name)} of tenants that are not deleted (V5). */
+    static final String LIVE_NAME_UNIQUE = "tenants_live_name_unique";
 
     /**
-     * Inserts or updates by id. A name already used by another tenant is refused with the same error the
-     * {@code CreateTenant} use case gives when it sees the clash first (this is the case where two creations race).
-     * Instants are stored to the microsecond.
+     * Inserts or updates by id. A name another live tenant holds (ignoring case) is refused with
+     * {@link ConflictException}, the same failure {@code CreateTenant} gives when it sees the clash first: this is the
+     * case where two creations race, and the unique index decides. Instants are stored to the microsecond.
      */
     @Override
     @Transactional
@@ -39,8 +44,8 @@ public class PostgresTenantRepository implements TenantRepository {
             }
             TenantEntity.flush();
         } catch (PersistenceException e) {
-            if (ConstraintViolations.isViolationOf(e, NAME_UNIQUE)) {
-                throw new InvalidRequestException("a tenant named '" + tenant.name() + "' already exists");
+            if (ConstraintViolations.isViolationOf(e, LIVE_NAME_UNIQUE)) {
+                throw new ConflictException("a tenant named '" + tenant.name() + "' already exists");
             }
             throw e;
         }
@@ -52,26 +57,39 @@ public class PostgresTenantRepository implements TenantRepository {
         return TenantEntity.<TenantEntity>findByIdOptional(id.value()).map(TenantEntity::toDomain);
     }
 
+    /** One probe of the partial unique index on {@code lower(name)}. */
     @Override
     @Transactional
     public Optional<Tenant> findByName(String name) {
-        return TenantEntity.<TenantEntity>find("name", name).firstResultOptional().map(TenantEntity::toDomain);
+        return TenantEntity.<TenantEntity>find("lower(name) = lower(:name) and status <> :deleted",
+                        Parameters.with("name", name).and("deleted", TenantStatus.DELETED))
+                .firstResultOptional().map(TenantEntity::toDomain);
     }
 
-    /** Oldest first (then by name), the order of the in-memory fake. */
+    /** Oldest first (then by name and id), the order of the in-memory fake; the name search ignores case. */
     @Override
     @Transactional
-    public List<Tenant> list(int offset, int limit) {
-        if (offset < 0 || limit < 0) {
-            throw new IllegalArgumentException("offset and limit cannot be negative");
+    public TenantPage search(TenantSearch search) {
+        StringBuilder where = new StringBuilder("1 = 1");
+        Parameters parameters = new Parameters();
+        if (!search.includeDeleted()) {
+            where.append(" and status <> :deleted");
+            parameters.and("deleted", TenantStatus.DELETED);
         }
-        if (limit == 0) {
-            return List.of();
+        if (search.nameContains().isPresent()) {
+            where.append(" and lower(name) like :pattern escape '\\'");
+            parameters.and("pattern", "%" + likeEscaped(search.nameContains().get().toLowerCase(Locale.ROOT)) + "%");
         }
-        return TenantEntity.<TenantEntity>find("order by createdAt, name, id")
-                .range(offset, offset + limit - 1)
+        long total = TenantEntity.count(where.toString(), parameters);
+        var page = TenantEntity.<TenantEntity>find(where + " order by createdAt, name, id", parameters)
+                .range(search.offset(), search.offset() + search.limit() - 1)
                 .stream()
                 .map(TenantEntity::toDomain)
                 .toList();
+        return new TenantPage(page, Math.max(total, page.size()));
+    }
+
+    private static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 }

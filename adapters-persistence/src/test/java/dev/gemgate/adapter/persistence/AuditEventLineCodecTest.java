@@ -1,5 +1,6 @@
 package dev.gemgate.adapter.persistence;
 
+import dev.gemgate.domain.audit.AdminDetails;
 import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
@@ -61,6 +62,48 @@ class AuditEventLineCodecTest {
         assertThatThrownBy(() -> codec.decode(line.replace("SUCCESS", "SUCCEEDED")))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> codec.decode(line + "\\")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void admin_details_survive_the_round_trip() {
+        AuditEvent event = new AuditEvent(UUID.randomUUID(), Instant.parse("2031-01-01T00:00:00Z"),
+                AuditEventType.TENANT_UPDATED, new RequestId("req-1"), Optional.empty(),
+                Optional.of(new TenantId(UUID.randomUUID())), Optional.empty(), "sub-alice", Optional.empty(),
+                Usage.NONE, Money.ZERO, Duration.ZERO, Outcome.SUCCESS, Optional.empty(), "tenant acme updated",
+                Optional.of(new AdminDetails("Alice\tAdmin", "2001:db8::1", "tenant:x",
+                        Optional.of("{\"displayName\":\"a\tb\\n\"}"), Optional.of(""))));
+        String line = codec.encode(event);
+        assertThat(line).doesNotContain("\n");
+        assertThat(codec.decode(line)).isEqualTo(event);
+
+        AuditEvent denied = new AuditEvent(UUID.randomUUID(), Instant.parse("2031-01-01T00:00:00Z"),
+                AuditEventType.ADMIN_ACCESS_DENIED, new RequestId("req-2"), Optional.empty(), Optional.empty(),
+                Optional.empty(), "anonymous", Optional.empty(), Usage.NONE, Money.ZERO, Duration.ZERO,
+                Outcome.UNAUTHENTICATED, Optional.empty(), "no token",
+                Optional.of(new AdminDetails("anonymous", "192.0.2.1", "GET /admin/api/v1/tenants", Optional.empty(),
+                        Optional.empty())));
+        assertThat(codec.decode(codec.encode(denied))).isEqualTo(denied);
+    }
+
+    @Test
+    void a_version_1_line_spooled_by_an_older_release_still_decodes() {
+        AuditEvent event = event(Optional.of("corr"), "detail");
+        // Exactly what the v1 codec wrote: its 18 fields, no admin details.
+        String v2 = codec.encode(event);
+        String v1 = AuditEventLineCodec.VERSION_1 + v2.substring(AuditEventLineCodec.VERSION.length(),
+                v2.length() - "\t\\N".length() * 5);
+        assertThat(v1.split("\t", -1)).hasSize(19);
+
+        assertThat(codec.decode(v1)).isEqualTo(event);
+        assertThatThrownBy(() -> codec.decode(v1 + "\t\\N")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void admin_fields_without_an_actor_name_are_refused() {
+        String line = codec.encode(event(Optional.empty(), "detail"));
+        String broken = line.substring(0, line.length() - "\t\\N".length() * 5) + "\t\\N\t1.2.3.4\ttenant:x\t\\N\t\\N";
+        assertThatThrownBy(() -> codec.decode(broken)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("actor name");
     }
 
     private static AuditEvent event(Optional<String> correlationId, String detail) {

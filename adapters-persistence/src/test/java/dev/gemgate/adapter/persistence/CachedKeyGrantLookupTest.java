@@ -73,6 +73,20 @@ class CachedKeyGrantLookupTest {
     }
 
     @Test
+    void aForgottenHashIsLookedUpAgainAtOnce() {
+        CachedKeyGrantLookup lookup = lookup(10, 10);
+        String known = issue();
+        ApiKey key = lookup.findByHash(known).orElseThrow().key();
+        keys.save(key.revokedAt(clock.instant()));
+        assertThat(lookup.findByHash(known).orElseThrow().key().status()).as("still remembered")
+                .isEqualTo(ApiKeyStatus.ACTIVE);
+
+        lookup.forget(known);
+        assertThat(lookup.findRemembered(known)).isEmpty();
+        assertThat(lookup.findByHash(known).orElseThrow().key().status()).isEqualTo(ApiKeyStatus.REVOKED);
+    }
+
+    @Test
     void answersAreRememberedForTheTtlAndUnknownHashesMoreBriefly() {
         CachedKeyGrantLookup lookup = lookup(10, 10);
         String known = issue();

@@ -4,6 +4,7 @@ import dev.gemgate.domain.tenant.ApiKey;
 import dev.gemgate.domain.tenant.ApiKeyId;
 import dev.gemgate.domain.tenant.ApiKeySecret;
 import dev.gemgate.domain.tenant.ApiKeyStatus;
+import dev.gemgate.domain.tenant.KeyScopes;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.domain.tenant.TenantId;
 import dev.gemgate.domain.tenant.TenantStatus;
@@ -20,7 +21,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -81,6 +85,57 @@ class PostgresApiKeyRepositoryTest {
         assertThat(reread.status()).isEqualTo(ApiKeyStatus.REVOKED);
         assertThat(reread.revokedAt()).contains(Instant.parse("2026-05-02T09:30:00.000001Z"));
         assertThat(reread.usabilityAt(CREATED)).isEqualTo(ApiKey.Usability.REVOKED);
+    }
+
+    @Test
+    void scopes_round_trip_and_a_save_never_touches_last_used() throws Exception {
+        ApiKey key = newKey(ApiKeySecret.generate(RANDOM), CREATED).withScopes(KeyScopes.parse(
+                List.of("gemini-3.*", "gemini-2.5-flash"), List.of("EMBEDDINGS", "GEMINI"),
+                List.of("10.0.0.0/8", "2001:db8::/32")));
+        keys.save(key);
+        assertThat(keys.findById(key.id())).contains(key);
+
+        Instant used = Instant.parse("2026-05-03T10:00:00.123456Z");
+        BatchedKeyUsageRecorder recorder = new BatchedKeyUsageRecorder(dataSource, Duration.ofHours(1));
+        recorder.used(key.id(), used.minusSeconds(5));
+        recorder.used(key.id(), used);
+        recorder.used(key.id(), used.minusSeconds(10));
+        assertThat(recorder.pendingCount()).isEqualTo(1);
+        assertThat(keys.findById(key.id()).orElseThrow().lastUsedAt()).as("nothing written before a flush").isEmpty();
+
+        assertThat(recorder.flush()).isEqualTo(1);
+        assertThat(recorder.pendingCount()).isZero();
+        assertThat(keys.findById(key.id()).orElseThrow().lastUsedAt()).contains(used);
+
+        keys.save(key.revokedAt(Instant.parse("2026-05-04T00:00:00Z")));
+        assertThat(keys.findById(key.id()).orElseThrow().lastUsedAt()).as("a save keeps last use").contains(used);
+
+        recorder.used(key.id(), used.minusSeconds(60));
+        recorder.flush();
+        assertThat(keys.findById(key.id()).orElseThrow().lastUsedAt()).as("another replica's older time loses")
+                .contains(used);
+    }
+
+    @Test
+    void many_uses_of_many_keys_are_one_batch_and_shutdown_writes_what_is_pending() {
+        List<ApiKey> many = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ApiKey k = newKey(ApiKeySecret.generate(RANDOM), CREATED);
+            keys.save(k);
+            many.add(k);
+        }
+        BatchedKeyUsageRecorder recorder = new BatchedKeyUsageRecorder(dataSource, Duration.ofHours(1));
+        recorder.start();
+        Instant t = Instant.parse("2026-05-05T00:00:00Z");
+        for (int use = 0; use < 20; use++) {
+            for (ApiKey k : many) {
+                recorder.used(k.id(), t.plusSeconds(use));
+            }
+        }
+        assertThat(recorder.pendingCount()).isEqualTo(50);
+        recorder.close();
+        assertThat(many).allSatisfy(k -> assertThat(keys.findById(k.id()).orElseThrow().lastUsedAt())
+                .contains(t.plusSeconds(19)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.gemgate.adapter.persistence;
 
+import dev.gemgate.domain.audit.AdminDetails;
 import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.AuditQuery;
@@ -66,6 +67,31 @@ class PostgresAuditLogTest {
 
         assertThat(audit.query(new AuditQuery(event.tenant(), Optional.empty(), t0, t0.plusSeconds(3600), 10)))
                 .containsExactly(event);
+    }
+
+    @Test
+    void an_admin_action_reads_back_with_its_actor_target_and_states() {
+        Instant t0 = anHourOfOurOwn();
+        TenantId tenant = new TenantId(UUID.randomUUID());
+        String big = "{\"metadata\":{\"k\":\"" + "v".repeat(30_000) + "\"}}";
+        AuditEvent event = new AuditEvent(UUID.randomUUID(), t0, AuditEventType.TENANT_UPDATED,
+                new RequestId("req-" + UUID.randomUUID()), Optional.empty(), Optional.of(tenant), Optional.empty(),
+                "sub-alice", Optional.empty(), Usage.NONE, Money.ZERO, Duration.ZERO, Outcome.SUCCESS,
+                Optional.empty(), "tenant acme updated",
+                Optional.of(new AdminDetails("Alice Admin", "2001:db8::1", "tenant:" + tenant,
+                        Optional.of("{\"displayName\":\"acme\"}"), Optional.of(big))));
+        AuditEvent conflict = new AuditEvent(UUID.randomUUID(), t0.plusSeconds(1), AuditEventType.ADMIN_ACCESS_DENIED,
+                new RequestId("req-" + UUID.randomUUID()), Optional.empty(), Optional.of(tenant), Optional.empty(),
+                "anonymous", Optional.empty(), Usage.NONE, Money.ZERO, Duration.ZERO, Outcome.CONFLICT,
+                Optional.empty(), "no token", Optional.of(new AdminDetails("anonymous", "192.0.2.1",
+                "GET /admin/api/v1/tenants", Optional.empty(), Optional.empty())));
+
+        audit.append(event);
+        audit.append(conflict);
+
+        assertThat(audit.query(new AuditQuery(Optional.of(tenant), Optional.empty(), t0, t0.plusSeconds(3600), 10)))
+                .containsExactly(conflict, event);
+        assertThat(audit.lostCount()).isZero();
     }
 
     @Test

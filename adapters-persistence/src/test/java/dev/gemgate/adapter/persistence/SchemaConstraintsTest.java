@@ -23,8 +23,48 @@ class SchemaConstraintsTest {
 
     @Test
     void an_unknown_tenant_status_is_refused() {
-        assertRefused("INSERT INTO tenants (id, name, status, created_at) VALUES ('" + UUID.randomUUID()
-                + "', 'c-" + UUID.randomUUID() + "', 'DELETED', now())", "tenants_status_known");
+        assertRefused("INSERT INTO tenants (id, name, display_name, status, created_at) VALUES ('"
+                + UUID.randomUUID() + "', 'c-" + UUID.randomUUID() + "', 'c', 'FROZEN', now())", "tenants_status_known");
+    }
+
+    @Test
+    void a_deleted_tenant_says_when_and_only_a_deleted_one() {
+        assertRefused("INSERT INTO tenants (id, name, display_name, status, created_at) VALUES ('"
+                + UUID.randomUUID() + "', 'd-" + UUID.randomUUID() + "', 'd', 'DELETED', now())",
+                "tenants_deleted_has_time");
+        assertRefused("INSERT INTO tenants (id, name, display_name, status, created_at, deleted_at) VALUES ('"
+                + UUID.randomUUID() + "', 'd-" + UUID.randomUUID() + "', 'd', 'ACTIVE', now(), now())",
+                "tenants_deleted_has_time");
+    }
+
+    @Test
+    void unknown_key_surfaces_and_malformed_metadata_keys_are_refused() {
+        UUID tenant = UUID.randomUUID();
+        assertRefused("""
+                WITH t AS (INSERT INTO tenants (id, name, display_name, status, created_at)
+                           VALUES ('%s', 's-%s', 's', 'ACTIVE', now()) RETURNING id)
+                INSERT INTO api_keys (id, tenant_id, label, prefix, hash, status, created_at, allowed_surfaces)
+                SELECT '%s', id, 'l', 'gmg_abcdefgh', repeat('b', 64), 'ACTIVE', now(), 'GEMINI FAX' FROM t"""
+                .formatted(tenant, tenant, UUID.randomUUID()), "api_keys_surfaces_known");
+        assertRefused("""
+                WITH t AS (INSERT INTO tenants (id, name, display_name, status, created_at)
+                           VALUES ('%s', 'm-%s', 'm', 'ACTIVE', now()) RETURNING id)
+                INSERT INTO tenant_metadata (tenant_id, meta_key, meta_value) SELECT id, 'no spaces allowed', 'v' FROM t"""
+                .formatted(tenant, tenant), "tenant_metadata_key_shape");
+    }
+
+    @Test
+    void admin_audit_fields_come_together() {
+        assertRefused("""
+                INSERT INTO audit_events (id, occurred_at, type, request_id, actor, prompt_tokens, candidates_tokens,
+                    thoughts_tokens, cached_tokens, cost_micros, latency_micros, outcome, detail, actor_name)
+                VALUES ('%s', now(), 'TENANT_CREATED', 'r', 'sub', 0, 0, 0, 0, 0, 0, 'SUCCESS', '', 'Alice')"""
+                .formatted(UUID.randomUUID()), "audit_events_admin_complete");
+        assertRefused("""
+                INSERT INTO audit_events (id, occurred_at, type, request_id, actor, prompt_tokens, candidates_tokens,
+                    thoughts_tokens, cached_tokens, cost_micros, latency_micros, outcome, detail)
+                VALUES ('%s', now(), 'TENANT_RENAMED', 'r', 'sub', 0, 0, 0, 0, 0, 0, 'SUCCESS', '')"""
+                .formatted(UUID.randomUUID()), "audit_events_type_known");
     }
 
     @Test
@@ -53,8 +93,8 @@ class SchemaConstraintsTest {
     void a_revoked_key_says_when() {
         UUID tenant = UUID.randomUUID();
         assertRefused("""
-                WITH t AS (INSERT INTO tenants (id, name, status, created_at)
-                           VALUES ('%s', 'r-%s', 'ACTIVE', now()) RETURNING id)
+                WITH t AS (INSERT INTO tenants (id, name, display_name, status, created_at)
+                           VALUES ('%s', 'r-%s', 'r', 'ACTIVE', now()) RETURNING id)
                 INSERT INTO api_keys (id, tenant_id, label, prefix, hash, status, created_at)
                 SELECT '%s', id, 'l', 'gmg_abcdefgh', repeat('a', 64), 'REVOKED', now() FROM t"""
                 .formatted(tenant, tenant, UUID.randomUUID()), "api_keys_revoked_has_time");

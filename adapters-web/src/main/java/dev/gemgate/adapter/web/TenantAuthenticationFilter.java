@@ -3,6 +3,7 @@ package dev.gemgate.adapter.web;
 import dev.gemgate.application.tenant.AuthenticateApiKey;
 import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.common.InvalidRequestException;
+import dev.gemgate.domain.tenant.ApiSurface;
 import io.quarkus.virtual.threads.VirtualThreads;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -41,13 +42,15 @@ public class TenantAuthenticationFilter {
     @ServerRequestFilter
     public Uni<Response> authenticate(ContainerRequestContext request, SimpleResourceInfo resource,
                                       HttpServerRequest http) {
-        if (!resource.getResourceClass().isAnnotationPresent(TenantSurface.class)) {
+        TenantSurface surface = resource.getResourceClass().getAnnotation(TenantSurface.class);
+        if (surface == null) {
             return CONTINUE;
         }
         Optional<String> key = TenantKeys.extract(request.getHeaders().get("x-goog-api-key"),
                 request.getUriInfo().getQueryParameters().get("key"), request.getHeaders().get("Authorization"));
         AuthenticateApiKey.Attempt attempt = new AuthenticateApiKey.Attempt(source(http),
-                RequestIdFilter.of(request), RequestIdFilter.correlationOf(request));
+                surfaceOf(surface.value(), request.getUriInfo().getPath()), RequestIdFilter.of(request),
+                RequestIdFilter.correlationOf(request));
         Optional<Caller> remembered = authenticate.authenticateIfRemembered(key, attempt);
         if (remembered.isPresent()) {
             admit(request, remembered.get());
@@ -80,6 +83,22 @@ public class TenantAuthenticationFilter {
         } catch (NumberFormatException e) {
             throw new InvalidRequestException("Content-Length is not a number.");
         }
+    }
+
+    /**
+     * The surface a key's scope is checked against: the resource's own, except that embedding and batch calls (named
+     * by the method after the colon, or by the path's last segment) count as {@code EMBEDDINGS} and {@code BATCH}
+     * whichever surface carries them.
+     */
+    static ApiSurface surfaceOf(ApiSurface resourceSurface, String path) {
+        int slash = path.lastIndexOf('/');
+        String last = path.substring(slash + 1);
+        String method = last.contains(":") ? last.substring(last.indexOf(':') + 1) : last;
+        return switch (method) {
+            case "embedContent", "batchEmbedContents", "embeddings" -> ApiSurface.EMBEDDINGS;
+            case "batchGenerateContent", "batches" -> ApiSurface.BATCH;
+            default -> resourceSurface;
+        };
     }
 
     private static String source(HttpServerRequest http) {

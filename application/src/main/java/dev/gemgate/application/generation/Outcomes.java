@@ -2,6 +2,7 @@ package dev.gemgate.application.generation;
 
 import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.common.AuthenticationException;
+import dev.gemgate.domain.common.ConflictException;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.LimitExceededException;
@@ -16,10 +17,11 @@ import java.util.regex.Pattern;
 public final class Outcomes {
     /**
      * Credentials of every shape the gateway handles (Gemgate keys, Google API keys, bearer tokens): an upstream
-     * message may quote what it was sent, and audit records outlive the request.
+     * message may quote what it was sent, and audit records outlive the request. A Gemgate key's visible prefix
+     * ({@code gmg_} and 8 characters, shown in key lists) is not a secret and stays readable; anything longer is masked.
      */
     private static final Pattern SECRET_SHAPES = Pattern.compile(
-            "gmg_[A-Za-z0-9]{8,}|AIza[0-9A-Za-z_\\-]{20,}|ya29\\.[0-9A-Za-z_\\-.]+|(?i:bearer)\\s+[0-9A-Za-z_\\-.=]{8,}");
+            "gmg_[A-Za-z0-9]{9,}|AIza[0-9A-Za-z_\\-]{20,}|ya29\\.[0-9A-Za-z_\\-.]+|(?i:bearer)\\s+[0-9A-Za-z_\\-.=]{8,}");
     private static final int MAX_DETAIL = 300;
 
     private Outcomes() {
@@ -31,6 +33,7 @@ public final class Outcomes {
             case NotFoundException n -> Outcome.NOT_FOUND;
             case AuthenticationException a -> Outcome.UNAUTHENTICATED;
             case PermissionDeniedException p -> Outcome.PERMISSION_DENIED;
+            case ConflictException c -> Outcome.CONFLICT;
             case LimitExceededException l ->
                     l.kind() == LimitExceededException.Kind.QUOTA ? Outcome.QUOTA_REFUSED : Outcome.BUDGET_REFUSED;
             case ServiceUnavailableException s -> Outcome.UNAVAILABLE;
@@ -60,6 +63,11 @@ public final class Outcomes {
             }
         }
         return scrub(e.getMessage());
+    }
+
+    /** {@code text} with anything shaped like a credential replaced by {@code [REDACTED]} (nothing shortened). */
+    public static String maskSecrets(String text) {
+        return text == null ? null : SECRET_SHAPES.matcher(text).replaceAll("[REDACTED]");
     }
 
     static String scrub(String message) {

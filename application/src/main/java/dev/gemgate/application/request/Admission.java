@@ -3,6 +3,7 @@ package dev.gemgate.application.request;
 import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.budget.BudgetLedger;
+import dev.gemgate.domain.common.PermissionDeniedException;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.pricing.ModelPrice;
@@ -17,6 +18,10 @@ import java.util.Optional;
  * ticket (in that order), calls the upstream, and closes the ticket exactly once: {@link Ticket#settle} with the real
  * usage, or {@link Ticket#fail} on any other exit. The ticket releases what it took and emits the one audit event and
  * metric observation. A use case is then: validate, admit, call, settle; it writes no policy code of its own.
+ *
+ * <p>Opening a ticket is also where the key's model scope is enforced, before any quota, budget or upstream work: a
+ * model outside the caller's scope fails the ticket at once (audited as PERMISSION_DENIED, like any failure) and
+ * {@link #open} throws, so no use case can forget the check.
  */
 public final class Admission {
     final QuotaLimiter quota;
@@ -39,6 +44,14 @@ public final class Admission {
      */
     public Ticket open(RequestContext context, AuditEventType type, ModelId model, Optional<ModelPrice> price,
                        Optional<String> promptHash) {
-        return new Ticket(this, context, type, model, price, promptHash);
+        Ticket ticket = new Ticket(this, context, type, model, price, promptHash);
+        if (!context.caller().scopes().permitsModel(model)) {
+            PermissionDeniedException refused = new PermissionDeniedException("This API key may not use models/"
+                    + model + "; its scope allows " + String.join(", ", context.caller().scopes().modelTexts())
+                    + ".");
+            ticket.fail(refused);
+            throw refused;
+        }
+        return ticket;
     }
 }

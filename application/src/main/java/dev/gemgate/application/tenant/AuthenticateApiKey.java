@@ -5,8 +5,11 @@ import dev.gemgate.domain.common.PermissionDeniedException;
 import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.tenant.ApiKey;
 import dev.gemgate.domain.tenant.ApiKeySecret;
+import dev.gemgate.domain.tenant.ApiSurface;
 import dev.gemgate.domain.tenant.KeyGrant;
 import dev.gemgate.domain.tenant.KeyGrantLookup;
+import dev.gemgate.domain.tenant.KeyScopes;
+import dev.gemgate.domain.tenant.KeyUsageRecorder;
 import dev.gemgate.domain.tenant.Tenant;
 
 import java.time.Clock;
@@ -15,15 +18,20 @@ import java.util.Optional;
 
 /**
  * Turns a presented tenant key into a {@link Caller}, or refuses it: 401 for a missing or unknown key, 403 for a
- * revoked or expired key or a suspended tenant. Every refusal is counted and (sampled) audited by
- * {@link AuthenticationFailures}. The lookup port may cache (a revocation then takes effect on every replica within
+ * revoked or expired key, a suspended or deleted tenant, or a key whose scopes do not allow this surface or this
+ * client address (the model scope is checked later, when the request names its model). Every refusal is counted and
+ * (sampled) audited by {@link AuthenticationFailures}; every acceptance is noted for the key's "last used" time by the
+ * {@link KeyUsageRecorder} (in memory, written in batches). The lookup port may cache (a revocation then takes effect on every replica within
  * its TTL) and may answer 503 when the key store is unreachable.
  */
 public final class AuthenticateApiKey {
-    /** Where an attempt comes from and under which ids it is recorded. */
-    public record Attempt(String source, RequestId requestId, Optional<String> correlationId) {
+    /**
+     * Where an attempt comes from (the client's address as an IP literal, which an address scope is checked against),
+     * which surface it asks for, and under which ids it is recorded.
+     */
+    public record Attempt(String source, ApiSurface surface, RequestId requestId, Optional<String> correlationId) {
         public Attempt {
-            if (source == null || requestId == null || correlationId == null) {
+            if (source == null || surface == null || requestId == null || correlationId == null) {
                 throw new IllegalArgumentException("attempt fields are required");
             }
         }
@@ -32,11 +40,14 @@ public final class AuthenticateApiKey {
     private final KeyGrantLookup lookup;
     private final Clock clock;
     private final AuthenticationFailures failures;
+    private final KeyUsageRecorder usage;
 
-    public AuthenticateApiKey(KeyGrantLookup lookup, Clock clock, AuthenticationFailures failures) {
+    public AuthenticateApiKey(KeyGrantLookup lookup, Clock clock, AuthenticationFailures failures,
+                              KeyUsageRecorder usage) {
         this.lookup = lookup;
         this.clock = clock;
         this.failures = failures;
+        this.usage = usage;
     }
 
     /** Authenticates, looking the key up in the store if need be (blocking). */
@@ -83,11 +94,28 @@ public final class AuthenticateApiKey {
         }
         Tenant tenant = grant.tenant().orElseThrow(() -> refuse(attempt, "orphaned", Optional.of(key),
                 new PermissionDeniedException("API key " + key.prefix() + "… belongs to no tenant.")));
-        if (!tenant.isActive()) {
-            throw refuse(attempt, "suspended", Optional.of(key),
-                    new PermissionDeniedException("Tenant " + tenant.name() + " is suspended."));
+        switch (tenant.status()) {
+            case SUSPENDED -> throw refuse(attempt, "suspended", Optional.of(key), new PermissionDeniedException(
+                    "Tenant " + tenant.name() + " is suspended: its API keys are refused until an administrator "
+                            + "resumes it."));
+            case DELETED -> throw refuse(attempt, "deleted", Optional.of(key), new PermissionDeniedException(
+                    "API key " + key.prefix() + "… belongs to a deleted tenant."));
+            case ACTIVE -> {
+            }
         }
-        return new Caller(tenant.id(), key.id());
+        KeyScopes scopes = key.scopes();
+        if (!scopes.permitsSurface(attempt.surface())) {
+            throw refuse(attempt, "scope-surface", Optional.of(key), new PermissionDeniedException(
+                    "API key " + key.prefix() + "… may not use the " + attempt.surface() + " API; its scope allows "
+                            + String.join(", ", scopes.surfaceTexts()) + "."));
+        }
+        if (!scopes.permitsAddress(attempt.source())) {
+            throw refuse(attempt, "scope-address", Optional.of(key), new PermissionDeniedException(
+                    "API key " + key.prefix() + "… may not be used from " + attempt.source()
+                            + "; its scope allows other client addresses only."));
+        }
+        usage.used(key.id(), now);
+        return new Caller(tenant.id(), key.id(), scopes);
     }
 
     private static AuthenticationException invalidKey() {

@@ -61,7 +61,8 @@ public final class AuthenticationFailures {
     }
 
     /**
-     * @param reason    a fixed word: missing, malformed, unknown, revoked, expired, suspended, orphaned
+     * @param reason    a fixed word: missing, malformed, unknown, revoked, expired, suspended, deleted, orphaned,
+     *                  scope-surface, scope-address
      * @param source    the client's address (as the web layer sees it)
      * @param keyPrefix the visible prefix of the presented key when it has Gemgate's shape, never the secret
      */

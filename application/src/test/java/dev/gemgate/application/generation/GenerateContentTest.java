@@ -18,6 +18,7 @@ import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.NotFoundException;
+import dev.gemgate.domain.common.PermissionDeniedException;
 import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.common.UpstreamException;
 import dev.gemgate.domain.fakes.CountingQuotaLimiter;
@@ -32,6 +33,7 @@ import dev.gemgate.domain.fakes.SequentialIdGenerator;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.tenant.ApiKeyId;
+import dev.gemgate.domain.tenant.KeyScopes;
 import dev.gemgate.domain.tenant.TenantId;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +54,8 @@ class GenerateContentTest {
     private final MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
     private final InMemoryPricingCatalog pricing = new InMemoryPricingCatalog()
             .add("gemini-2.5-flash", "0.30", "2.50", "0.03");
-    private final FakeGenerationPort upstream = new FakeGenerationPort(List.of("gemini-2.5-flash", "gemini-9-unpriced"));
+    private final FakeGenerationPort upstream = new FakeGenerationPort(
+            List.of("gemini-2.5-flash", "gemini-3.5-flash", "gemini-9-unpriced"));
     private final InMemoryAuditLog audit = new InMemoryAuditLog();
     private final List<AuditEvent> metered = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RequestMetrics metrics = new RequestMetrics() {
@@ -79,7 +82,11 @@ class GenerateContentTest {
     }
 
     private static GenerateContent.Command command(String model, Map<String, Object> body) {
-        return new GenerateContent.Command(new RequestContext(CALLER, new RequestId("req-0001"),
+        return command(CALLER, model, body);
+    }
+
+    private static GenerateContent.Command command(Caller caller, String model, Map<String, Object> body) {
+        return new GenerateContent.Command(new RequestContext(caller, new RequestId("req-0001"),
                 Optional.of("callers-own-id"), Optional.empty()),
                 new GenerationRequest(ModelId.parse(model), body), CacheDirective.DEFAULT);
     }
@@ -121,6 +128,44 @@ class GenerateContentTest {
         assertThat(upstream.received).isEmpty();
         assertThat(quota.admitted).isEmpty();
         assertThat(audit.all()).singleElement().extracting(AuditEvent::outcome).isEqualTo(Outcome.NOT_FOUND);
+    }
+
+    @Test
+    void aModelOutsideTheKeysScopeIsRefusedBeforeQuotaAndAuditedAsPermissionDenied() {
+        pricing.add("gemini-3.5-flash", "1.50", "9.00", "0.15");
+        Caller scoped = new Caller(CALLER.tenant(), CALLER.apiKey(),
+                KeyScopes.parse(List.of("gemini-3.*"), List.of(), List.of()));
+        GenerateContent useCase = useCase();
+
+        assertThatThrownBy(() -> useCase.execute(command(scoped, "gemini-2.5-flash", hello())))
+                .isInstanceOf(PermissionDeniedException.class)
+                .hasMessageContaining("models/gemini-2.5-flash").hasMessageContaining("gemini-3.*");
+        assertThat(quota.admitted).isEmpty();
+        assertThat(upstream.received).isEmpty();
+        assertThat(audit.all()).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(Outcome.PERMISSION_DENIED);
+            assertThat(e.model()).contains(new ModelId("gemini-2.5-flash"));
+            assertThat(e.detail()).contains("gemini-3.*");
+        });
+
+        assertThat(useCase.execute(command(scoped, "gemini-3.5-flash", hello())).response().text())
+                .isEqualTo("Echo: Hello there");
+        assertThat(quota.admitted).hasSize(1);
+    }
+
+    @Test
+    void countTokensHonoursTheModelScopeToo() {
+        Caller scoped = new Caller(CALLER.tenant(), CALLER.apiKey(),
+                KeyScopes.parse(List.of("gemini-3.5-flash"), List.of(), List.of()));
+        Admission admission = new Admission(quota, ledger, new RequestRecorder(audit, metrics),
+                new SequentialIdGenerator(), clock);
+        CountTokens countTokens = new CountTokens(pricing, FixedUpstreamKeyVault.withTestKey(), upstream, admission,
+                clock, policy);
+        assertThatThrownBy(() -> countTokens.execute(new CountTokens.Command(command(scoped, "gemini-2.5-flash",
+                hello()).context(), new GenerationRequest(ModelId.parse("gemini-2.5-flash"), hello()))))
+                .isInstanceOf(PermissionDeniedException.class);
+        assertThat(upstream.received).isEmpty();
+        assertThat(audit.all()).singleElement().extracting(AuditEvent::outcome).isEqualTo(Outcome.PERMISSION_DENIED);
     }
 
     @Test

@@ -7,17 +7,22 @@ import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.common.AuthenticationException;
 import dev.gemgate.domain.common.PermissionDeniedException;
 import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.application.admin.AdminAudit;
 import dev.gemgate.domain.fakes.InMemoryApiKeyRepository;
+import dev.gemgate.domain.fakes.InMemoryKeyUsageRecorder;
 import dev.gemgate.domain.fakes.InMemoryAuditLog;
 import dev.gemgate.domain.fakes.InMemoryTenantRepository;
 import dev.gemgate.domain.fakes.MutableClock;
 import dev.gemgate.domain.fakes.SequentialIdGenerator;
+import dev.gemgate.domain.tenant.ApiSurface;
+import dev.gemgate.domain.tenant.KeyScopes;
 import dev.gemgate.domain.tenant.RepositoryKeyGrantLookup;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.domain.tenant.TenantStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,14 +47,22 @@ class AuthenticateApiKeyTest {
             failureReasons.add(reason);
         }
     };
-    private final Tenant tenant = new CreateTenant(tenants, ids, clock).execute(new CreateTenant.Command("acme"));
-    private final IssueApiKey.Issued issued =
-            new IssueApiKey(tenants, keys, ids, clock).execute(new IssueApiKey.Command(tenant.id(), "ci"));
-    private final AuthenticateApiKey auth = new AuthenticateApiKey(new RepositoryKeyGrantLookup(keys, tenants), clock,
-            new AuthenticationFailures(audit, metrics, ids, clock, Duration.ofMinutes(1)));
+    private final InMemoryAuditLog adminAudit = new InMemoryAuditLog();
+    private final AdminAudit admin = new AdminAudit(adminAudit, ids, clock);
+    private final RepositoryKeyGrantLookup lookup = new RepositoryKeyGrantLookup(keys, tenants);
+    private final Tenant tenant = new CreateTenant(tenants, admin, ids, clock).execute(new CreateTenant.Command("acme"));
+    private final IssueApiKey.Issued issued = new IssueApiKey(tenants, keys, lookup, admin, ids, clock)
+            .execute(new IssueApiKey.Command(tenant.id(), "ci"));
+    private final InMemoryKeyUsageRecorder usage = new InMemoryKeyUsageRecorder();
+    private final AuthenticateApiKey auth = new AuthenticateApiKey(lookup, clock,
+            new AuthenticationFailures(audit, metrics, ids, clock, Duration.ofMinutes(1)), usage);
 
     private static AuthenticateApiKey.Attempt from(String source) {
-        return new AuthenticateApiKey.Attempt(source, new RequestId("req-00000001"), Optional.empty());
+        return from(source, ApiSurface.GEMINI);
+    }
+
+    private static AuthenticateApiKey.Attempt from(String source, ApiSurface surface) {
+        return new AuthenticateApiKey.Attempt(source, surface, new RequestId("req-00000001"), Optional.empty());
     }
 
     private Caller authenticate(String key) {
@@ -67,6 +80,61 @@ class AuthenticateApiKeyTest {
         });
         assertThat(failureReasons).isEmpty();
         assertThat(audit.all()).isEmpty();
+        assertThat(caller.scopes().isUnrestricted()).isTrue();
+    }
+
+    @Test
+    void anAcceptedKeyIsNotedAsUsedAndARefusedOneIsNot() {
+        authenticate(issued.secret().reveal());
+        assertThat(usage.lastUsed(issued.key().id())).contains(clock.instant());
+        clock.advance(Duration.ofMinutes(3));
+        authenticate(issued.secret().reveal());
+        assertThat(usage.lastUsed(issued.key().id())).contains(clock.instant());
+
+        Instant before = clock.instant();
+        clock.advance(Duration.ofMinutes(1));
+        keys.save(issued.key().revokedAt(clock.instant()));
+        assertThatThrownBy(() -> authenticate(issued.secret().reveal())).isInstanceOf(PermissionDeniedException.class);
+        assertThat(usage.lastUsed(issued.key().id())).contains(before);
+    }
+
+    @Test
+    void aKeyScopedToSurfacesIsRefusedOnTheOthersNamingTheSurface() {
+        keys.save(issued.key().withScopes(KeyScopes.parse(List.of(), List.of("GEMINI", "EMBEDDINGS"), List.of())));
+        assertThat(auth.authenticate(Optional.of(issued.secret().reveal()), from("10.0.0.1", ApiSurface.EMBEDDINGS))
+                .scopes().surfaces()).contains(ApiSurface.EMBEDDINGS);
+        assertThatThrownBy(() -> auth.authenticate(Optional.of(issued.secret().reveal()),
+                from("10.0.0.1", ApiSurface.OPENAI)))
+                .isInstanceOf(PermissionDeniedException.class)
+                .hasMessageContaining("may not use the OPENAI API").hasMessageContaining("GEMINI, EMBEDDINGS");
+        assertThat(failureReasons).containsExactly("scope-surface");
+        assertThat(usage.lastUsed(issued.key().id())).contains(clock.instant());
+    }
+
+    @Test
+    void aKeyScopedToAddressesIsRefusedFromOthers() {
+        keys.save(issued.key().withScopes(KeyScopes.parse(List.of(), List.of(), List.of("10.0.0.0/24",
+                "2001:db8::/32"))));
+        assertThat(authenticate(issued.secret().reveal()).tenant()).isEqualTo(tenant.id());
+        assertThat(auth.authenticate(Optional.of(issued.secret().reveal()), from("2001:db8::7")).tenant())
+                .isEqualTo(tenant.id());
+        assertThatThrownBy(() -> auth.authenticate(Optional.of(issued.secret().reveal()), from("10.0.1.1")))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("may not be used from 10.0.1.1");
+        assertThatThrownBy(() -> auth.authenticate(Optional.of(issued.secret().reveal()), from("unknown")))
+                .isInstanceOf(PermissionDeniedException.class);
+        assertThat(failureReasons).containsExactly("scope-address", "scope-address");
+        assertThat(audit.all()).hasSize(2).allSatisfy(e -> {
+            assertThat(e.outcome()).isEqualTo(Outcome.PERMISSION_DENIED);
+            assertThat(e.detail()).contains("scope-address");
+        });
+    }
+
+    @Test
+    void aDeletedTenantsKeysAreRefusedForGood() {
+        tenants.save(tenant.deletedAt(clock.instant()));
+        assertThatThrownBy(() -> authenticate(issued.secret().reveal()))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("deleted tenant");
+        assertThat(failureReasons).containsExactly("deleted");
     }
 
     @Test
@@ -94,7 +162,8 @@ class AuthenticateApiKeyTest {
         keys.save(issued.key());
         tenants.save(new Tenant(tenant.id(), tenant.name(), TenantStatus.SUSPENDED, tenant.createdAt()));
         assertThatThrownBy(() -> authenticate(issued.secret().reveal()))
-                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("suspended");
+                .isInstanceOf(PermissionDeniedException.class)
+                .hasMessageContaining("Tenant acme is suspended").hasMessageContaining("until an administrator resumes");
         assertThat(failureReasons).containsExactly("expired", "revoked", "suspended");
     }
 

@@ -17,13 +17,13 @@ import java.util.UUID;
  * cost), how it ended and how long it took; it holds a hash of the prompt, never the prompt, and never a secret.
  * {@code actor} is the key id for tenant calls and the admin's subject for admin actions. {@code requestId} is the
  * server-generated id of the request; {@code correlationId} is the caller's own {@code x-request-id}, if it sent one,
- * kept for correlation only (nothing keys on it).
+ * kept for correlation only (nothing keys on it). {@code admin} is present on admin actions only.
  */
 public record AuditEvent(UUID id, Instant occurredAt, AuditEventType type, RequestId requestId,
                          Optional<String> correlationId, Optional<TenantId> tenant, Optional<ApiKeyId> apiKey,
                          String actor, Optional<ModelId> model,
                          Usage usage, Money cost, Duration latency, Outcome outcome, Optional<String> promptHash,
-                         String detail) {
+                         String detail, Optional<AdminDetails> admin) {
     public static final int MAX_DETAIL = 1000;
     public static final int MAX_ACTOR = 256;
     public static final int MAX_CORRELATION_ID = 128;
@@ -32,7 +32,7 @@ public record AuditEvent(UUID id, Instant occurredAt, AuditEventType type, Reque
         if (id == null || occurredAt == null || type == null || requestId == null || correlationId == null
                 || tenant == null
                 || apiKey == null || actor == null || model == null || usage == null || cost == null
-                || latency == null || outcome == null || promptHash == null || detail == null) {
+                || latency == null || outcome == null || promptHash == null || detail == null || admin == null) {
             throw new IllegalArgumentException("audit event fields are required (use Optional.empty or \"\")");
         }
         if (correlationId.isPresent() && correlationId.get().length() > MAX_CORRELATION_ID) {
@@ -44,5 +44,14 @@ public record AuditEvent(UUID id, Instant occurredAt, AuditEventType type, Reque
         if (detail.length() > MAX_DETAIL) {
             detail = detail.substring(0, MAX_DETAIL);
         }
+    }
+
+    /** An event of the request path (no admin details). */
+    public AuditEvent(UUID id, Instant occurredAt, AuditEventType type, RequestId requestId,
+                      Optional<String> correlationId, Optional<TenantId> tenant, Optional<ApiKeyId> apiKey,
+                      String actor, Optional<ModelId> model, Usage usage, Money cost, Duration latency,
+                      Outcome outcome, Optional<String> promptHash, String detail) {
+        this(id, occurredAt, type, requestId, correlationId, tenant, apiKey, actor, model, usage, cost, latency,
+                outcome, promptHash, detail, Optional.empty());
     }
 }

@@ -2,7 +2,11 @@ package dev.gemgate.domain.audit;
 
 public enum AuditEventType {
     GENERATE_CONTENT, COUNT_TOKENS, LIST_MODELS, EMBED_CONTENT,
-    TENANT_CREATED, API_KEY_ISSUED, API_KEY_REVOKED,
     /** Failed tenant authentications, sampled: at most one event per source and reason per window, with a count. */
-    AUTHENTICATION_FAILED
+    AUTHENTICATION_FAILED,
+    /** Admin actions (with {@link AdminDetails}: who, from where, on what, before and after). */
+    TENANT_CREATED, TENANT_UPDATED, TENANT_SUSPENDED, TENANT_RESUMED, TENANT_DELETED,
+    API_KEY_ISSUED, API_KEY_ROTATED, API_KEY_REVOKED, API_KEY_SCOPES_CHANGED,
+    /** An admin API request refused for its credentials or roles (recorded by the web layer). */
+    ADMIN_ACCESS_DENIED
 }

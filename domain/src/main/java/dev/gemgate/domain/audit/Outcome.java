@@ -7,7 +7,9 @@ public enum Outcome {
     /** A dependency of the gateway itself (its database) was unreachable: 503, the caller may retry. */
     UNAVAILABLE,
     /** An unexpected failure inside the gateway: 500 in the surface's envelope. */
-    INTERNAL_ERROR;
+    INTERNAL_ERROR,
+    /** The request conflicted with the current state (a duplicate name): 409. */
+    CONFLICT;
 
     public boolean isSuccess() {
         return this == SUCCESS || this == CACHE_HIT;

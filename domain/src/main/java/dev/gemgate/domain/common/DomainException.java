@@ -6,7 +6,7 @@ package dev.gemgate.domain.common;
  */
 public abstract sealed class DomainException extends RuntimeException
         permits InvalidRequestException, NotFoundException, AuthenticationException, PermissionDeniedException,
-        LimitExceededException, UpstreamException, ServiceUnavailableException {
+        LimitExceededException, UpstreamException, ServiceUnavailableException, ConflictException {
 
     protected DomainException(String message) {
         super(message, null, false, false);

@@ -26,4 +26,11 @@ public interface KeyGrantLookup {
     default Optional<Remembered> findRemembered(String hash) {
         return Optional.empty();
     }
+
+    /**
+     * Drops whatever is remembered about {@code hash}, so that a change made by an administrator (revocation, scopes,
+     * suspension) takes effect on this instance at once; other instances see it within their cache's lifetime.
+     */
+    default void forget(String hash) {
+    }
 }

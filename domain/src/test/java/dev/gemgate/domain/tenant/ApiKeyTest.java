@@ -35,4 +35,16 @@ class ApiKeyTest {
 
         assertThat(key.revokedAt(T0).usabilityAt(T0)).isEqualTo(ApiKey.Usability.REVOKED);
     }
+
+    @Test
+    void aRotationNeverExtendsAKeysLife() {
+        ApiKeySecret secret = ApiKeySecret.generate(new SecureRandom());
+        ApiKey key = new ApiKey(new ApiKeyId(UUID.randomUUID()), new TenantId(UUID.randomUUID()), "ci",
+                secret.prefix(), secret.hash(), ApiKeyStatus.ACTIVE, T0, Optional.empty(), Optional.empty());
+        assertThat(key.expiringNoLaterThan(T0.plusSeconds(60)).expiresAt()).contains(T0.plusSeconds(60));
+        ApiKey soon = key.expiringAt(T0.plusSeconds(10));
+        assertThat(soon.expiringNoLaterThan(T0.plusSeconds(60)).expiresAt()).contains(T0.plusSeconds(10));
+        assertThat(key.scopes().isUnrestricted()).isTrue();
+        assertThat(key.lastUsedAt()).isEmpty();
+    }
 }

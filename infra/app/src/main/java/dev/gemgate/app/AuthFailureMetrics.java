@@ -34,13 +34,20 @@ public class AuthFailureMetrics {
     public static final String EXPIRED = "expired";
     /** A valid key of a suspended tenant, or of no tenant (403). */
     public static final String SUSPENDED = "suspended";
+    /** A key of a deleted tenant (403). */
+    public static final String DELETED = "deleted";
+    /** A key whose scope does not allow the surface asked for (403). */
+    public static final String SCOPE_SURFACE = "scope-surface";
+    /** A key whose scope does not allow the client's address (403). */
+    public static final String SCOPE_ADDRESS = "scope-address";
     /** The key could not be checked (e.g. the database is unreachable, 503). */
     public static final String UNAVAILABLE = "unavailable";
     /** Any reason not in this list. */
     public static final String OTHER = "other";
 
     public static final List<String> REASONS =
-            List.of(MISSING, MALFORMED, UNKNOWN, AMBIGUOUS, REVOKED, EXPIRED, SUSPENDED, UNAVAILABLE, OTHER);
+            List.of(MISSING, MALFORMED, UNKNOWN, AMBIGUOUS, REVOKED, EXPIRED, SUSPENDED, DELETED, SCOPE_SURFACE,
+                    SCOPE_ADDRESS, UNAVAILABLE, OTHER);
 
     private final Map<String, Counter> counters = new LinkedHashMap<>();
 

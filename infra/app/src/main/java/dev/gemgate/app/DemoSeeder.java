@@ -1,12 +1,17 @@
 package dev.gemgate.app;
 
+import dev.gemgate.application.admin.AdminActor;
 import dev.gemgate.application.tenant.CreateTenant;
 import dev.gemgate.application.tenant.IssueApiKey;
+import dev.gemgate.domain.tenant.KeyScopes;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.domain.tenant.TenantRepository;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * At the first start of a local run, creates the tenant "demo" with one key and prints the key once on the console
@@ -38,8 +43,11 @@ public class DemoSeeder {
                     + "(delete .gemgate/ to start afresh).");
             return;
         }
-        Tenant tenant = createTenant.execute(new CreateTenant.Command(DEMO_TENANT));
-        IssueApiKey.Issued issued = issueApiKey.execute(new IssueApiKey.Command(tenant.id(), "seeded demo key"));
+        AdminActor seeder = AdminActor.system("demo-seeder");
+        Tenant tenant = createTenant.execute(new CreateTenant.Command(DEMO_TENANT, Optional.of("Demo tenant"),
+                Optional.empty(), Map.of(), seeder));
+        IssueApiKey.Issued issued = issueApiKey.execute(new IssueApiKey.Command(tenant.id(), "seeded demo key",
+                Optional.empty(), KeyScopes.UNRESTRICTED, seeder));
         System.out.println("""
 
                 ==============================================================================

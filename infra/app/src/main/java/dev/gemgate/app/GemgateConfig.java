@@ -24,6 +24,8 @@ public interface GemgateConfig {
 
     Database database();
 
+    Admin admin();
+
     EmbeddedPostgres embeddedPostgres();
 
     Metrics metrics();
@@ -98,6 +100,25 @@ public interface GemgateConfig {
         /** Refused authentications are audited at most once per client address and reason in this window. */
         @WithDefault("1m")
         Duration failureAuditWindow();
+
+        /**
+         * How often the keys' "last used" times are written (one batch for all keys; read by the persistence adapter's
+         * BatchedKeyUsageRecorder). A crash loses at most this much of them.
+         */
+        @WithDefault("5s")
+        Duration keyUsageFlushInterval();
+    }
+
+    interface Admin {
+        /**
+         * The local-only bootstrap admin token for the admin API (a bearer token with the admin role), so the local
+         * default run needs no identity provider. Unset, a local run generates one at its first start, keeps it in
+         * {@link #bootstrapTokenFile()} and prints it. The prod profile refuses to start with one.
+         */
+        Optional<String> bootstrapToken();
+
+        @WithDefault(".gemgate/admin-token")
+        String bootstrapTokenFile();
     }
 
     interface Database {

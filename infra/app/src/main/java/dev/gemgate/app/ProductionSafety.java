@@ -44,6 +44,10 @@ public class ProductionSafety {
             problems.add("gemgate.security.fingerprint-secret (GEMGATE_SECURITY_FINGERPRINT_SECRET) must be set to a "
                     + "secret of at least 32 characters, the same on every replica");
         }
+        if (config.admin().bootstrapToken().filter(t -> !t.isBlank()).isPresent()) {
+            problems.add("a bootstrap admin token is configured (gemgate.admin.bootstrap-token): in prod the first admin "
+                    + "comes from the identity provider's role mapping");
+        }
         if (config.seed().demoTenant()) {
             problems.add("the demo tenant seeding is on (gemgate.seed.demo-tenant)");
         }

@@ -11,10 +11,23 @@ import dev.gemgate.application.generation.ListModels;
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.request.Admission;
+import dev.gemgate.application.admin.AdminAudit;
+import dev.gemgate.application.admin.RecordAdminDenial;
 import dev.gemgate.application.tenant.AuthenticateApiKey;
 import dev.gemgate.application.tenant.AuthenticationFailures;
+import dev.gemgate.application.tenant.ChangeApiKeyScopes;
 import dev.gemgate.application.tenant.CreateTenant;
+import dev.gemgate.application.tenant.DeleteTenant;
+import dev.gemgate.application.tenant.GetApiKey;
+import dev.gemgate.application.tenant.GetTenant;
 import dev.gemgate.application.tenant.IssueApiKey;
+import dev.gemgate.application.tenant.ListApiKeys;
+import dev.gemgate.application.tenant.ListTenants;
+import dev.gemgate.application.tenant.ResumeTenant;
+import dev.gemgate.application.tenant.RevokeApiKey;
+import dev.gemgate.application.tenant.RotateApiKey;
+import dev.gemgate.application.tenant.SuspendTenant;
+import dev.gemgate.application.tenant.UpdateTenant;
 import dev.gemgate.domain.audit.AuditLog;
 import dev.gemgate.domain.budget.BudgetLedger;
 import dev.gemgate.domain.cache.RequestFingerprint;
@@ -25,6 +38,7 @@ import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.tenant.ApiKeyRepository;
 import dev.gemgate.domain.tenant.KeyGrantLookup;
+import dev.gemgate.domain.tenant.KeyUsageRecorder;
 import dev.gemgate.domain.tenant.RepositoryKeyGrantLookup;
 import dev.gemgate.domain.tenant.TenantRepository;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
@@ -68,8 +82,9 @@ public class UseCaseProducers {
 
     @Produces
     @Singleton
-    AuthenticateApiKey authenticateApiKey(KeyGrantLookup lookup, Clock clock, AuthenticationFailures failures) {
-        return new AuthenticateApiKey(lookup, clock, failures);
+    AuthenticateApiKey authenticateApiKey(KeyGrantLookup lookup, Clock clock, AuthenticationFailures failures,
+                                          KeyUsageRecorder usage) {
+        return new AuthenticateApiKey(lookup, clock, failures, usage);
     }
 
     @Produces
@@ -95,14 +110,99 @@ public class UseCaseProducers {
 
     @Produces
     @Singleton
-    CreateTenant createTenant(TenantRepository tenants, IdGenerator ids, Clock clock) {
-        return new CreateTenant(tenants, ids, clock);
+    AdminAudit adminAudit(AuditLog auditLog, IdGenerator ids, Clock clock) {
+        return new AdminAudit(auditLog, ids, clock);
     }
 
     @Produces
     @Singleton
-    IssueApiKey issueApiKey(TenantRepository tenants, ApiKeyRepository keys, IdGenerator ids, Clock clock) {
-        return new IssueApiKey(tenants, keys, ids, clock);
+    RecordAdminDenial recordAdminDenial(AdminAudit audit) {
+        return new RecordAdminDenial(audit);
+    }
+
+    @Produces
+    @Singleton
+    CreateTenant createTenant(TenantRepository tenants, AdminAudit audit, IdGenerator ids, Clock clock) {
+        return new CreateTenant(tenants, audit, ids, clock);
+    }
+
+    @Produces
+    @Singleton
+    ListTenants listTenants(TenantRepository tenants) {
+        return new ListTenants(tenants);
+    }
+
+    @Produces
+    @Singleton
+    GetTenant getTenant(TenantRepository tenants) {
+        return new GetTenant(tenants);
+    }
+
+    @Produces
+    @Singleton
+    UpdateTenant updateTenant(TenantRepository tenants, AdminAudit audit) {
+        return new UpdateTenant(tenants, audit);
+    }
+
+    @Produces
+    @Singleton
+    SuspendTenant suspendTenant(TenantRepository tenants, ApiKeyRepository keys, KeyGrantLookup lookup,
+                                AdminAudit audit) {
+        return new SuspendTenant(tenants, keys, lookup, audit);
+    }
+
+    @Produces
+    @Singleton
+    ResumeTenant resumeTenant(TenantRepository tenants, ApiKeyRepository keys, KeyGrantLookup lookup,
+                              AdminAudit audit) {
+        return new ResumeTenant(tenants, keys, lookup, audit);
+    }
+
+    @Produces
+    @Singleton
+    DeleteTenant deleteTenant(TenantRepository tenants, ApiKeyRepository keys, KeyGrantLookup lookup,
+                              AdminAudit audit, Clock clock) {
+        return new DeleteTenant(tenants, keys, lookup, audit, clock);
+    }
+
+    @Produces
+    @Singleton
+    IssueApiKey issueApiKey(TenantRepository tenants, ApiKeyRepository keys, KeyGrantLookup lookup,
+                            AdminAudit audit, IdGenerator ids, Clock clock) {
+        return new IssueApiKey(tenants, keys, lookup, audit, ids, clock);
+    }
+
+    @Produces
+    @Singleton
+    ListApiKeys listApiKeys(TenantRepository tenants, ApiKeyRepository keys, Clock clock) {
+        return new ListApiKeys(tenants, keys, clock);
+    }
+
+    @Produces
+    @Singleton
+    GetApiKey getApiKey(TenantRepository tenants, ApiKeyRepository keys, Clock clock) {
+        return new GetApiKey(tenants, keys, clock);
+    }
+
+    @Produces
+    @Singleton
+    RotateApiKey rotateApiKey(TenantRepository tenants, ApiKeyRepository keys, KeyGrantLookup lookup,
+                              AdminAudit audit, IdGenerator ids, Clock clock) {
+        return new RotateApiKey(tenants, keys, lookup, audit, ids, clock);
+    }
+
+    @Produces
+    @Singleton
+    RevokeApiKey revokeApiKey(TenantRepository tenants, ApiKeyRepository keys, KeyGrantLookup lookup,
+                              AdminAudit audit, Clock clock) {
+        return new RevokeApiKey(tenants, keys, lookup, audit, clock);
+    }
+
+    @Produces
+    @Singleton
+    ChangeApiKeyScopes changeApiKeyScopes(TenantRepository tenants, ApiKeyRepository keys, KeyGrantLookup lookup,
+                                          AdminAudit audit, Clock clock) {
+        return new ChangeApiKeyScopes(tenants, keys, lookup, audit, clock);
     }
 
     @Produces

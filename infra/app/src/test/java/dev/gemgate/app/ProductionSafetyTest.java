@@ -42,6 +42,16 @@ class ProductionSafetyTest {
     }
 
     @Test
+    void aBootstrapAdminTokenIsRefusedInProd() {
+        GemgateConfig config = config(Map.of("gemgate.upstream.mode", "gemini", "gemgate.upstream.api-key", "k",
+                "gemgate.seed.demo-tenant", "false",
+                "gemgate.security.fingerprint-secret", "a-real-secret-of-at-least-32-characters",
+                "gemgate.admin.bootstrap-token", "a-bootstrap-token-of-at-least-32-characters"));
+        assertThat(ProductionSafety.unsafeSettings(config)).singleElement().asString()
+                .contains("bootstrap admin token").doesNotContain("a-bootstrap-token-of");
+    }
+
+    @Test
     void theLocalFingerprintSecretOrAShortOneIsRefusedInProd() {
         for (String secret : new String[] {ProductionSafety.LOCAL_FINGERPRINT_SECRET, "too-short"}) {
             GemgateConfig config = config(Map.of("gemgate.upstream.mode", "gemini", "gemgate.upstream.api-key", "k",

@@ -1,6 +1,7 @@
 package dev.gemgate.adapter.web.gemini;
 
 import dev.gemgate.domain.common.AuthenticationException;
+import dev.gemgate.domain.common.ConflictException;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.LimitExceededException;
@@ -30,6 +31,7 @@ public record GeminiError(int httpStatus, String status, String message, Optiona
             case NotFoundException n -> simple(404, "NOT_FOUND", n.getMessage());
             case AuthenticationException a -> simple(401, "UNAUTHENTICATED", a.getMessage());
             case PermissionDeniedException p -> simple(403, "PERMISSION_DENIED", p.getMessage());
+            case ConflictException c -> simple(409, "ABORTED", c.getMessage());
             case LimitExceededException l -> new GeminiError(429, "RESOURCE_EXHAUSTED", l.getMessage(),
                     l.retryAfter(), List.of(quotaFailure(l)));
             case UpstreamException u -> ofUpstream(u);

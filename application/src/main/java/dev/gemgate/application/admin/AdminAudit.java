@@ -1,0 +1,97 @@
+package dev.gemgate.application.admin;
+
+import dev.gemgate.domain.audit.AdminDetails;
+import dev.gemgate.domain.audit.AuditEvent;
+import dev.gemgate.domain.audit.AuditEventType;
+import dev.gemgate.domain.audit.AuditLog;
+import dev.gemgate.domain.audit.Outcome;
+import dev.gemgate.domain.common.IdGenerator;
+import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.generation.Usage;
+import dev.gemgate.domain.tenant.ApiKey;
+import dev.gemgate.domain.tenant.ApiKeyId;
+import dev.gemgate.domain.tenant.Tenant;
+import dev.gemgate.domain.tenant.TenantId;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes the audit event of an admin action: the actor (subject as {@code actor}, name and source address in
+ * {@link AdminDetails}), the action (the event type), the target, and its state before and after as JSON. Snapshots of
+ * keys hold the visible prefix, never the secret or its hash; every string is masked for credential shapes.
+ */
+public final class AdminAudit {
+    private final AuditLog log;
+    private final IdGenerator ids;
+    private final Clock clock;
+
+    public AdminAudit(AuditLog log, IdGenerator ids, Clock clock) {
+        this.log = log;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** A change to a tenant. */
+    public void tenantChanged(AdminActor actor, AuditEventType action, Optional<Tenant> before, Tenant after,
+                              String detail) {
+        record(actor, action, Optional.of(after.id()), Optional.empty(), "tenant:" + after.id(),
+                before.map(AdminAudit::snapshot), Optional.of(snapshot(after)), Outcome.SUCCESS, detail);
+    }
+
+    /** A change to a key; {@code before} is empty for a key just issued. */
+    public void keyChanged(AdminActor actor, AuditEventType action, Optional<ApiKey> before, ApiKey after,
+                           String detail) {
+        record(actor, action, Optional.of(after.tenantId()), Optional.of(after.id()), "api-key:" + after.id(),
+                before.map(AdminAudit::snapshot), Optional.of(snapshot(after)), Outcome.SUCCESS, detail);
+    }
+
+    /** A refused admin request (the web layer's call, through {@link RecordAdminDenial}). */
+    void denied(AdminActor actor, String action, Outcome outcome, String reason) {
+        record(actor, AuditEventType.ADMIN_ACCESS_DENIED, Optional.empty(), Optional.empty(), action,
+                Optional.empty(), Optional.empty(), outcome, reason);
+    }
+
+    private void record(AdminActor actor, AuditEventType type, Optional<TenantId> tenant, Optional<ApiKeyId> key,
+                        String target, Optional<Map<String, Object>> before, Optional<Map<String, Object>> after,
+                        Outcome outcome, String detail) {
+        log.append(new AuditEvent(ids.newUuid(), clock.instant(), type,
+                actor.requestId().orElseGet(ids::newRequestId), Optional.empty(), tenant, key, actor.subject(),
+                Optional.empty(), Usage.NONE, Money.ZERO, Duration.ZERO, outcome, Optional.empty(),
+                dev.gemgate.application.generation.Outcomes.maskSecrets(detail),
+                Optional.of(new AdminDetails(actor.name(), actor.sourceAddress(), target,
+                        before.map(AuditJson::write), after.map(AuditJson::write)))));
+    }
+
+    static Map<String, Object> snapshot(Tenant t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", t.id().toString());
+        m.put("name", t.name());
+        m.put("displayName", t.displayName());
+        m.put("contact", t.contact());
+        m.put("metadata", t.metadata());
+        m.put("status", t.status());
+        m.put("deletedAt", t.deletedAt());
+        return m;
+    }
+
+    static Map<String, Object> snapshot(ApiKey k) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", k.id().toString());
+        m.put("tenantId", k.tenantId().toString());
+        m.put("label", k.label());
+        m.put("prefix", k.prefix());
+        m.put("status", k.status());
+        m.put("expiresAt", k.expiresAt());
+        m.put("revokedAt", k.revokedAt());
+        Map<String, Object> scopes = new LinkedHashMap<>();
+        scopes.put("models", k.scopes().modelTexts());
+        scopes.put("surfaces", k.scopes().surfaceTexts());
+        scopes.put("addresses", k.scopes().addressTexts());
+        m.put("scopes", scopes);
+        return m;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.gemgate.application.tenant;
+
+import dev.gemgate.application.admin.AdminActor;
+import dev.gemgate.application.admin.AdminAudit;
+import dev.gemgate.domain.audit.AuditEventType;
+import dev.gemgate.domain.common.InvalidRequestException;
+import dev.gemgate.domain.tenant.ApiKeyRepository;
+import dev.gemgate.domain.tenant.KeyGrantLookup;
+import dev.gemgate.domain.tenant.Tenant;
+import dev.gemgate.domain.tenant.TenantId;
+import dev.gemgate.domain.tenant.TenantRepository;
+import dev.gemgate.domain.tenant.TenantStatus;
+
+import java.util.Optional;
+
+/**
+ * Suspends a live tenant: its keys are refused (403 PERMISSION_DENIED, "suspended") until {@link ResumeTenant}; on
+ * this instance at once, on the others within the key cache's lifetime. Idempotent: suspending a suspended tenant
+ * changes and records nothing. Audited as TENANT_SUSPENDED.
+ */
+public final class SuspendTenant {
+    public record Command(TenantId tenant, AdminActor actor) {
+        public Command {
+            if (tenant == null || actor == null) {
+                throw new InvalidRequestException("a tenant and an admin actor are required");
+            }
+        }
+    }
+
+    /** {@code changed} is false when the tenant already was suspended. */
+    public record Result(Tenant tenant, boolean changed) {
+    }
+
+    private final TenantRepository tenants;
+    private final ApiKeyRepository keys;
+    private final KeyGrantLookup lookup;
+    private final AdminAudit audit;
+
+    public SuspendTenant(TenantRepository tenants, ApiKeyRepository keys, KeyGrantLookup lookup, AdminAudit audit) {
+        this.tenants = tenants;
+        this.keys = keys;
+        this.lookup = lookup;
+        this.audit = audit;
+    }
+
+    public Result execute(Command command) {
+        Tenant before = AdminLookups.liveTenant(tenants, command.tenant());
+        if (before.status() == TenantStatus.SUSPENDED) {
+            return new Result(before, false);
+        }
+        Tenant after = before.withStatus(TenantStatus.SUSPENDED);
+        tenants.save(after);
+        AdminLookups.forgetKeysOf(keys, lookup, after.id());
+        audit.tenantChanged(command.actor(), AuditEventType.TENANT_SUSPENDED, Optional.of(before), after,
+                "tenant " + after.name() + " suspended");
+        return new Result(after, true);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.gemgate.domain.tenant;
+
+/** The tenant-facing API surfaces a key may be limited to. */
+public enum ApiSurface {
+    /** Gemini's native REST API ({@code /v1beta/models/...:generateContent}, streaming, countTokens, models). */
+    GEMINI,
+    /** The OpenAI-compatible surface ({@code /v1/chat/completions} and friends). */
+    OPENAI,
+    /** Embeddings, on either surface ({@code embedContent}, {@code batchEmbedContents}, {@code /v1/embeddings}). */
+    EMBEDDINGS,
+    /** Batch jobs ({@code batchGenerateContent}, files). */
+    BATCH
+}
