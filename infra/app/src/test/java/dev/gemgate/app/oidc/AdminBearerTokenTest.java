@@ -33,13 +33,13 @@ class AdminBearerTokenTest {
     private static final String WHOAMI = WhoAmIResource.PATH;
 
     @Test
-    void anAdminIsLetInWithTheAdminRoleAndTheTokensSubject() {
+    void anAdminIsLetInWithTheAdminRoleAsTheTokensSubjectAndName() {
         String token = KeycloakTokens.accessToken(ADMIN);
 
         given().auth().oauth2(token).get(WHOAMI).then()
                 .statusCode(200)
                 .body("subject", equalTo(KeycloakTokens.claims(token).path("sub").asText()))
-                .body("name", equalTo(ADMIN))
+                .body("name", equalTo("Alice Admin"))
                 .body("issuer", equalTo(KeycloakServer.realmUrl(KeycloakTokens.REALM)))
                 .body("roles", contains("gemgate-admin"));
     }
@@ -48,7 +48,7 @@ class AdminBearerTokenTest {
     void aViewerIsLetInWithTheViewerRole() {
         given().auth().oauth2(KeycloakTokens.accessToken(VIEWER)).get(WHOAMI).then()
                 .statusCode(200)
-                .body("name", equalTo(VIEWER))
+                .body("name", equalTo("Victor Viewer"))
                 .body("roles", contains("gemgate-viewer"));
     }
 

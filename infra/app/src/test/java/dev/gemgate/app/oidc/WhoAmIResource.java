@@ -34,9 +34,10 @@ public class WhoAmIResource {
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({"gemgate-admin", "gemgate-viewer"})
     public Map<String, Object> whoAmI() {
+        // what the admin API sees: the principal's name as the subject, the attribute "name" as the display name
         return Map.of(
-                "subject", token.getSubject(),
-                "name", identity.getPrincipal().getName(),
+                "subject", identity.getPrincipal().getName(),
+                "name", String.valueOf(identity.<Object>getAttribute("name")),
                 "issuer", token.getIssuer(),
                 "roles", List.copyOf(new TreeSet<>(identity.getRoles())));
     }
