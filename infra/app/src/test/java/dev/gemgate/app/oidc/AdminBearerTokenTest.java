@@ -108,6 +108,7 @@ class AdminBearerTokenTest {
                 .header("Retry-After", "5")
                 .contentType(startsWith("application/problem+json"))
                 .body("status", equalTo(503))
+                .body("title", equalTo("Unavailable"))
                 .body(not(containsString("eyJ")));
     }
 
