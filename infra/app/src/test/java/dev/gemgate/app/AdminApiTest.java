@@ -1,5 +1,6 @@
 package dev.gemgate.app;
 
+import dev.gemgate.app.oidc.KeycloakTokens;
 import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.AuditLog;
@@ -29,14 +30,14 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
- * The admin API end to end with the local bootstrap admin token: tenants and keys are managed through it, the tenant
- * surface honours every change at once (on this instance), every change is audited with its actor, and anything
- * refused is a problem-details body, never Gemini's envelope. Role checks with real OIDC tokens are in the Keycloak
- * tests.
+ * Every admin API endpoint with a real OIDC token (an admin signed in at Keycloak): tenants and keys are managed, the
+ * tenant surface honours every change at once (on this instance), every change is audited with its actor, and anything
+ * refused is a problem-details body, never Gemini's envelope. The viewer's 403s, expired and foreign tokens are in
+ * {@code AdminApiKeycloakTokenTest} and {@code AdminBearerTokenTest}; the local bootstrap token is checked here too.
  */
 @QuarkusTest
 @WithTestResource(GatewayTestResources.class)
-class AdminApiBootstrapTest {
+class AdminApiTest {
     private static final String TENANTS = "/admin/api/v1/tenants";
     private static final String BOOTSTRAP = "Bearer test-bootstrap-admin-token-0123456789abcdef";
     private static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
@@ -49,7 +50,8 @@ class AdminApiBootstrapTest {
     AuditLog auditLog;
 
     private static io.restassured.specification.RequestSpecification admin() {
-        return given().header("Authorization", BOOTSTRAP).contentType(ContentType.JSON);
+        return given().header("Authorization", "Bearer " + KeycloakTokens.accessToken(KeycloakTokens.ADMIN))
+                .contentType(ContentType.JSON);
     }
 
     private static int generate(String key, String model) {
@@ -96,7 +98,8 @@ class AdminApiBootstrapTest {
                 AuditEventType.TENANT_RESUMED, AuditEventType.TENANT_DELETED);
         assertThat(events).filteredOn(e -> e.type() == AuditEventType.TENANT_UPDATED).singleElement()
                 .satisfies(e -> {
-                    assertThat(e.actor()).isEqualTo("bootstrap-admin");
+                    assertThat(e.actor()).isEqualTo(KeycloakTokens.claims(KeycloakTokens.accessToken(
+                            KeycloakTokens.ADMIN)).get("sub").asText());
                     assertThat(e.admin()).isPresent();
                     assertThat(e.admin().get().toString()).contains("Admin API tenant");
                 });
@@ -191,6 +194,16 @@ class AdminApiBootstrapTest {
         return auditLog.query(new AuditQuery(Optional.empty(), Optional.of(AuditEventType.ADMIN_ACCESS_DENIED),
                 Instant.now().minusSeconds(61), Instant.now().plusSeconds(60), 1000)).stream()
                 .filter(e -> e.actor().equals("anonymous")).toList();
+    }
+
+    @Test
+    void theLocalBootstrapTokenIsAnAdmin() {
+        String name = "bootstrapped-" + UUID.randomUUID();
+        String id = given().header("Authorization", BOOTSTRAP).contentType(ContentType.JSON)
+                .body("{\"name\":\"" + name + "\"}").post(TENANTS).then().statusCode(201).extract().path("id");
+        assertThat(auditLog.query(new AuditQuery(Optional.of(new TenantId(UUID.fromString(id))),
+                Optional.of(AuditEventType.TENANT_CREATED), Instant.EPOCH, Instant.now().plusSeconds(60), 10)))
+                .singleElement().extracting(AuditEvent::actor).isEqualTo("bootstrap-admin");
     }
 
     @Test
