@@ -20,7 +20,7 @@ final class AdminLookups {
     /** The tenant, unless it does not exist or was deleted (a deleted tenant is gone for the admin API). */
     static Tenant liveTenant(TenantRepository tenants, TenantId id) {
         if (id == null) {
-            throw new InvalidRequestException("tenant: an id is required");
+            throw InvalidRequestException.forField("tenant", "an id is required");
         }
         return tenants.findById(id).filter(t -> !t.isDeleted())
                 .orElseThrow(() -> new NotFoundException("tenant " + id + " does not exist"));
@@ -30,7 +30,7 @@ final class AdminLookups {
     static ApiKey keyOf(TenantRepository tenants, ApiKeyRepository keys, TenantId tenant, ApiKeyId key) {
         liveTenant(tenants, tenant);
         if (key == null) {
-            throw new InvalidRequestException("key: an id is required");
+            throw InvalidRequestException.forField("key", "an id is required");
         }
         return keys.findById(key).filter(k -> k.tenantId().equals(tenant))
                 .orElseThrow(() -> new NotFoundException("api key " + key + " does not exist for tenant " + tenant));
@@ -41,7 +41,7 @@ final class AdminLookups {
         try {
             return build.get();
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(field + ": " + e.getMessage());
+            throw InvalidRequestException.forField(field, e.getMessage());
         }
     }
 

@@ -24,7 +24,7 @@ public final class CreateTenant {
                           Map<String, String> metadata, AdminActor actor) {
         public Command {
             if (name == null || name.isBlank() || name.strip().length() > Tenant.MAX_NAME_LENGTH) {
-                throw new InvalidRequestException("name: a tenant name has 1 to " + Tenant.MAX_NAME_LENGTH
+                throw InvalidRequestException.forField("name", "a tenant name has 1 to " + Tenant.MAX_NAME_LENGTH
                         + " characters");
             }
             if (actor == null) {

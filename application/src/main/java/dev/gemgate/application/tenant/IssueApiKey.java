@@ -34,7 +34,7 @@ public final class IssueApiKey {
             }
             label = label == null ? "" : label.strip();
             if (label.length() > ApiKey.MAX_LABEL_LENGTH) {
-                throw new InvalidRequestException("label: a key label has at most " + ApiKey.MAX_LABEL_LENGTH
+                throw InvalidRequestException.forField("label", "a key label has at most " + ApiKey.MAX_LABEL_LENGTH
                         + " characters");
             }
             expiresAt = expiresAt == null ? Optional.empty() : expiresAt;
@@ -86,7 +86,7 @@ public final class IssueApiKey {
     static Issued issue(ApiKeyRepository keys, IdGenerator ids, SecureRandom random, TenantId tenant, String label,
                         Optional<Instant> expiresAt, KeyScopes scopes, Instant now) {
         if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
-            throw new InvalidRequestException("expiresAt: " + expiresAt.get() + " is not in the future");
+            throw InvalidRequestException.forField("expiresAt", expiresAt.get() + " is not in the future");
         }
         ApiKeySecret secret = ApiKeySecret.generate(random);
         ApiKey key = new ApiKey(new ApiKeyId(ids.newUuid()), tenant, label, secret.prefix(), secret.hash(),

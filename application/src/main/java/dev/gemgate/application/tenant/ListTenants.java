@@ -14,14 +14,14 @@ public final class ListTenants {
     public record Query(Optional<String> nameContains, boolean includeDeleted, int offset, int limit) {
         public Query {
             if (offset < 0) {
-                throw new InvalidRequestException("offset: must be 0 or more");
+                throw InvalidRequestException.forField("offset", "must be 0 or more");
             }
             if (limit < 1 || limit > MAX_PAGE_SIZE) {
-                throw new InvalidRequestException("limit: must be 1 to " + MAX_PAGE_SIZE);
+                throw InvalidRequestException.forField("limit", "must be 1 to " + MAX_PAGE_SIZE);
             }
             nameContains = nameContains == null ? Optional.empty() : nameContains;
             if (nameContains.isPresent() && nameContains.get().length() > 120) {
-                throw new InvalidRequestException("name: a search text has at most 120 characters");
+                throw InvalidRequestException.forField("name", "a search text has at most 120 characters");
             }
         }
     }

@@ -35,7 +35,7 @@ public final class RotateApiKey {
                 throw new InvalidRequestException("a tenant, a key and an admin actor are required");
             }
             if (grace == null || grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
-                throw new InvalidRequestException("grace: must be 0 to " + MAX_GRACE.toDays() + " days");
+                throw InvalidRequestException.forField("grace", "must be 0 to " + MAX_GRACE.toDays() + " days");
             }
             newKeyExpiresAt = newKeyExpiresAt == null ? Optional.empty() : newKeyExpiresAt;
         }

@@ -24,7 +24,7 @@ public final class UpdateTenant {
                 throw new InvalidRequestException("a tenant and an admin actor are required");
             }
             if (displayName == null) {
-                throw new InvalidRequestException("displayName: is required");
+                throw InvalidRequestException.forField("displayName", "is required");
             }
             displayName = displayName.strip();
             contact = contact == null ? Optional.empty() : contact.map(String::strip).filter(c -> !c.isEmpty());

@@ -135,7 +135,8 @@ class AdminApiTest {
                 .then().statusCode(200).body("scopes.models", hasItem("gemini-3.*"));
         assertThat(generate(replacement, "gemini-2.5-flash")).isEqualTo(403);
         admin().body("{\"models\":[\"\"]}").put(keys + "/" + rotated.path("key.id") + "/scopes")
-                .then().statusCode(400).contentType(startsWith("application/problem+json"));
+                .then().statusCode(400).contentType(startsWith("application/problem+json"))
+                .body("errors[0].field", equalTo("scopes"));
         admin().post(keys + "/" + keyId + "/rotate").then().statusCode(409);
     }
 
@@ -172,7 +173,8 @@ class AdminApiTest {
                 .body("title", equalTo("Not found"));
         admin().queryParam("limit", 0).get(TENANTS).then().statusCode(400).body("status", equalTo(400));
         admin().body("{\"name\":\"k\",\"expiresAt\":\"tomorrow\"}").post(TENANTS + "/" + UUID.randomUUID() + "/keys")
-                .then().statusCode(400);
+                .then().statusCode(400).body("errors[0].field", equalTo("expiresAt"));
+        admin().queryParam("limit", 0).get(TENANTS).then().statusCode(400).body("errors[0].field", equalTo("limit"));
     }
 
     @Test

@@ -257,7 +257,7 @@ public class AdminKeysResource {
         try {
             return Optional.of(Instant.parse(text.strip()));
         } catch (DateTimeParseException e) {
-            throw new InvalidRequestException(field + ": must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
+            throw InvalidRequestException.forField(field, "must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
         }
     }
 
@@ -271,7 +271,8 @@ public class AdminKeysResource {
             return value.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(value))
                     : Duration.parse(value);
         } catch (DateTimeParseException | NumberFormatException e) {
-            throw new InvalidRequestException("gracePeriod: must be an ISO-8601 duration such as PT24H, or seconds");
+            throw InvalidRequestException.forField("gracePeriod",
+                    "must be an ISO-8601 duration such as PT24H, or seconds");
         }
     }
 

@@ -44,7 +44,8 @@ public record AdminProblem(int status, String title, String detail, List<FieldEr
 
     public static AdminProblem of(DomainException e) {
         return switch (e) {
-            case InvalidRequestException i -> new AdminProblem(400, "Invalid request", i.getMessage(), List.of());
+            case InvalidRequestException i -> new AdminProblem(400, "Invalid request", i.getMessage(),
+                    i.field().map(f -> List.of(new FieldError(f, i.problem()))).orElse(List.of()));
             case NotFoundException n -> new AdminProblem(404, "Not found", n.getMessage(), List.of());
             case AuthenticationException a -> new AdminProblem(401, "Unauthenticated", a.getMessage(), List.of());
             case PermissionDeniedException p -> new AdminProblem(403, "Forbidden", p.getMessage(), List.of());
