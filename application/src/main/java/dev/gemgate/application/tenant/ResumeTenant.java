@@ -11,7 +11,6 @@ import dev.gemgate.domain.tenant.TenantId;
 import dev.gemgate.domain.tenant.TenantRepository;
 import dev.gemgate.domain.tenant.TenantStatus;
 
-import java.util.Optional;
 
 /**
  * Resumes a suspended tenant: its keys work again (those not revoked or expired); on this instance at once, on the
@@ -31,28 +30,15 @@ public final class ResumeTenant {
     public record Result(Tenant tenant, boolean changed) {
     }
 
-    private final TenantRepository tenants;
-    private final ApiKeyRepository keys;
-    private final KeyGrantLookup lookup;
-    private final AdminAudit audit;
+    private final TenantStatusTransition transition;
 
     public ResumeTenant(TenantRepository tenants, ApiKeyRepository keys, KeyGrantLookup lookup, AdminAudit audit) {
-        this.tenants = tenants;
-        this.keys = keys;
-        this.lookup = lookup;
-        this.audit = audit;
+        this.transition = new TenantStatusTransition(tenants, keys, lookup, audit);
     }
 
     public Result execute(Command command) {
-        Tenant before = AdminLookups.liveTenant(tenants, command.tenant());
-        if (before.status() == TenantStatus.ACTIVE) {
-            return new Result(before, false);
-        }
-        Tenant after = before.withStatus(TenantStatus.ACTIVE);
-        tenants.save(after);
-        AdminLookups.forgetKeysOf(keys, lookup, after.id());
-        audit.tenantChanged(command.actor(), AuditEventType.TENANT_RESUMED, Optional.of(before), after,
-                "tenant " + after.name() + " resumed");
-        return new Result(after, true);
+        TenantStatusTransition.Outcome outcome = transition.apply(command.tenant(), command.actor(),
+                TenantStatus.ACTIVE, AuditEventType.TENANT_RESUMED, "resumed");
+        return new Result(outcome.tenant(), outcome.changed());
     }
 }

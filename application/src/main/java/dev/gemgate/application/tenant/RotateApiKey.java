@@ -67,8 +67,10 @@ public final class RotateApiKey {
         ApiKey before = AdminLookups.keyOf(tenants, keys, command.tenant(), command.key());
         Instant now = clock.instant();
         switch (before.usabilityAt(now)) {
-            case REVOKED -> throw new ConflictException("api key " + before.prefix() + "… is revoked; issue a new key");
-            case EXPIRED -> throw new ConflictException("api key " + before.prefix() + "… has expired; issue a new key");
+            case REVOKED ->
+                    throw new ConflictException("api key " + before.prefix() + "… is revoked; issue a new key");
+            case EXPIRED ->
+                    throw new ConflictException("api key " + before.prefix() + "… has expired; issue a new key");
             case USABLE -> {
             }
         }

@@ -11,7 +11,6 @@ import dev.gemgate.domain.tenant.TenantId;
 import dev.gemgate.domain.tenant.TenantRepository;
 import dev.gemgate.domain.tenant.TenantStatus;
 
-import java.util.Optional;
 
 /**
  * Suspends a live tenant: its keys are refused (403 PERMISSION_DENIED, "suspended") until {@link ResumeTenant}; on
@@ -31,28 +30,15 @@ public final class SuspendTenant {
     public record Result(Tenant tenant, boolean changed) {
     }
 
-    private final TenantRepository tenants;
-    private final ApiKeyRepository keys;
-    private final KeyGrantLookup lookup;
-    private final AdminAudit audit;
+    private final TenantStatusTransition transition;
 
     public SuspendTenant(TenantRepository tenants, ApiKeyRepository keys, KeyGrantLookup lookup, AdminAudit audit) {
-        this.tenants = tenants;
-        this.keys = keys;
-        this.lookup = lookup;
-        this.audit = audit;
+        this.transition = new TenantStatusTransition(tenants, keys, lookup, audit);
     }
 
     public Result execute(Command command) {
-        Tenant before = AdminLookups.liveTenant(tenants, command.tenant());
-        if (before.status() == TenantStatus.SUSPENDED) {
-            return new Result(before, false);
-        }
-        Tenant after = before.withStatus(TenantStatus.SUSPENDED);
-        tenants.save(after);
-        AdminLookups.forgetKeysOf(keys, lookup, after.id());
-        audit.tenantChanged(command.actor(), AuditEventType.TENANT_SUSPENDED, Optional.of(before), after,
-                "tenant " + after.name() + " suspended");
-        return new Result(after, true);
+        TenantStatusTransition.Outcome outcome = transition.apply(command.tenant(), command.actor(),
+                TenantStatus.SUSPENDED, AuditEventType.TENANT_SUSPENDED, "suspended");
+        return new Result(outcome.tenant(), outcome.changed());
     }
 }
