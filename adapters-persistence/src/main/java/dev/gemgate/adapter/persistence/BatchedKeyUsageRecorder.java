@@ -13,8 +13,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -131,34 +129,12 @@ public class BatchedKeyUsageRecorder implements KeyUsageRecorder {
     }
 
     private void write(List<Map.Entry<UUID, Instant>> batch) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement(UPDATE)) {
-                for (Map.Entry<UUID, Instant> entry : batch) {
-                    Timestamp at = Timestamp.from(Timestamps.toDatabase(entry.getValue()));
-                    statement.setTimestamp(1, at);
-                    statement.setObject(2, entry.getKey());
-                    statement.setTimestamp(3, at);
-                    statement.addBatch();
-                }
-                statement.executeBatch();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            } finally {
-                try {
-                    connection.setAutoCommit(autoCommit);
-                } catch (SQLException ignored) {
-                    // a broken connection; the pool discards it
-                }
-            }
-        }
+        JdbcBatch.write(dataSource, UPDATE, batch, (statement, entry) -> {
+            Timestamp at = Timestamp.from(Timestamps.toDatabase(entry.getValue()));
+            statement.setTimestamp(1, at);
+            statement.setObject(2, entry.getKey());
+            statement.setTimestamp(3, at);
+        });
     }
 
     /** Stops the periodic flush and writes what is pending (once; a failure is logged, the times are lost). */

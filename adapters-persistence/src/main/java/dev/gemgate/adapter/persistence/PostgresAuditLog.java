@@ -266,31 +266,7 @@ public class PostgresAuditLog implements AuditLog {
 
     /** One local transaction for the batch; never inside a caller's transaction (only the writer's threads call it). */
     private void insert(List<AuditEvent> events) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
-                for (AuditEvent event : events) {
-                    bind(statement, event);
-                    statement.addBatch();
-                }
-                statement.executeBatch();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            } finally {
-                try {
-                    connection.setAutoCommit(autoCommit);
-                } catch (SQLException ignored) {
-                    // a broken connection; the pool discards it
-                }
-            }
-        }
+        JdbcBatch.write(dataSource, INSERT, events, PostgresAuditLog::bind);
     }
 
     private static void bind(PreparedStatement s, AuditEvent e) throws SQLException {
