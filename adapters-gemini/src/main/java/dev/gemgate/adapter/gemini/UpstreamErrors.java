@@ -34,6 +34,40 @@ final class UpstreamErrors {
     }
 
     /**
+     * A failure of a call bounded by {@code guard}. Once the guard has fired, a transport failure is the guard's
+     * doing, whatever OkHttp made of the cancel ({@code IOException("Canceled")}, a reset stream, a closed socket):
+     * a deadline is {@link Kind#TIMEOUT}; a cancel (the caller went away) is {@link Kind#TIMEOUT} too, with its own
+     * message, as the domain has no kind for it (see {@link #CANCELLED_MESSAGE}). An answer the upstream gave before
+     * (a status, an unreadable body) keeps its own mapping.
+     */
+    static UpstreamException translate(Throwable failure, String secret, UpstreamCallGuard guard) {
+        Throwable t = unwrap(failure);
+        Optional<UpstreamCallGuard.Reason> fired = guard.fired();
+        if (fired.isEmpty() || !isTransportFailure(t)) {
+            return translate(failure, secret, false);
+        }
+        return switch (fired.get()) {
+            case TOTAL_DEADLINE -> build(Kind.TIMEOUT, 0, DEADLINE_MESSAGE, t, secret);
+            case IDLE_DEADLINE -> build(Kind.TIMEOUT, 0, IDLE_DEADLINE_MESSAGE, t, secret);
+            case CANCELLED -> build(Kind.TIMEOUT, 0, CANCELLED_MESSAGE, t, secret);
+        };
+    }
+
+    static final String DEADLINE_MESSAGE = "the upstream did not answer within the deadline";
+    static final String IDLE_DEADLINE_MESSAGE = "the upstream sent nothing for longer than the idle deadline";
+    /**
+     * The caller went away and its upstream call was cancelled. Nobody is left to read this; it is a
+     * {@link Kind#TIMEOUT} (recorded as such, never logged as an error) rather than {@link Kind#UNAVAILABLE}, which
+     * would count as an upstream failure. A retry policy must not retry it: the caller is gone.
+     */
+    static final String CANCELLED_MESSAGE = "the upstream call was cancelled: the caller went away";
+
+    private static boolean isTransportFailure(Throwable t) {
+        return (t instanceof GenAiIOException || t instanceof IOException || t instanceof UncheckedIOException)
+                && !has(t, JsonProcessingException.class);
+    }
+
+    /**
      * @param failure        what the SDK (or our parsing) threw
      * @param secret         the credential's secret, scrubbed from every message
      * @param deadlinePassed whether the call's own timeout had run out when it failed: a transport failure then is

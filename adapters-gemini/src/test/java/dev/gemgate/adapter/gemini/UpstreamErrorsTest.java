@@ -13,8 +13,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -127,6 +129,54 @@ class UpstreamErrorsTest {
                 new GenAiIOException("Failed to execute HTTP request.", new IOException("Canceled")), SECRET, true);
 
         assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+    }
+
+    @Test
+    void aTransportFailureOfACallWhoseGuardFiredIsTheGuardsDoingWhateverOkHttpMadeOfTheCancel() {
+        UpstreamCallGuardTest.ManualWatchdog watchdog = new UpstreamCallGuardTest.ManualWatchdog();
+        List<Throwable> cancels = List.of(
+                new GenAiIOException("Failed to execute HTTP request.", new IOException("Canceled")),
+                new GenAiIOException("Failed to read the HTTP response", new IOException("stream was reset: CANCEL")),
+                new GenAiIOException("Failed to read the HTTP response", new SocketException("Socket closed")));
+        for (Throwable cancel : cancels) {
+            try (UpstreamCallGuard total = UpstreamCallGuard.open(Duration.ofMillis(10), watchdog);
+                 UpstreamCallGuard idle = UpstreamCallGuard.open(Duration.ofDays(1), watchdog);
+                 UpstreamCallGuard cancelled = UpstreamCallGuard.open(Duration.ofDays(1), watchdog)) {
+                idle.idleDeadline(Duration.ofMillis(10));
+                cancelled.cancel();
+                watchdog.advance(Duration.ofMillis(10));
+
+                assertThat(UpstreamErrors.translate(cancel, SECRET, total)).satisfies(e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+                    assertThat(e.getMessage()).isEqualTo("the upstream did not answer within the deadline");
+                });
+                assertThat(UpstreamErrors.translate(cancel, SECRET, idle)).satisfies(e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+                    assertThat(e.getMessage()).isEqualTo("the upstream sent nothing for longer than the idle deadline");
+                });
+                assertThat(UpstreamErrors.translate(cancel, SECRET, cancelled)).satisfies(e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+                    assertThat(e.getMessage()).isEqualTo("the upstream call was cancelled: the caller went away");
+                });
+            }
+        }
+    }
+
+    @Test
+    void aGuardThatDidNotFireOrAnAnswerTheUpstreamGaveKeepTheirOwnMapping() {
+        UpstreamCallGuardTest.ManualWatchdog watchdog = new UpstreamCallGuardTest.ManualWatchdog();
+        try (UpstreamCallGuard quiet = UpstreamCallGuard.open(Duration.ofDays(1), watchdog);
+             UpstreamCallGuard fired = UpstreamCallGuard.open(Duration.ofMillis(1), watchdog)) {
+            watchdog.advance(Duration.ofMillis(1));
+
+            assertThat(UpstreamErrors.translate(new GenAiIOException("Failed to execute HTTP request.",
+                    new ConnectException("refused")), SECRET, quiet).kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(UpstreamErrors.translate(new ClientException(429, "RESOURCE_EXHAUSTED", "slow down"), SECRET,
+                    fired).kind()).isEqualTo(Kind.RATE_LIMITED);
+            assertThat(UpstreamErrors.translate(new GenAiIOException("Failed to parse the JSON string.",
+                    new JsonParseException(null, "Unexpected end-of-input")), SECRET, fired).kind())
+                    .isEqualTo(Kind.PROTOCOL_ERROR);
+        }
     }
 
     @Test
