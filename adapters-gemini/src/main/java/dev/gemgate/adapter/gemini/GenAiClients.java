@@ -59,14 +59,16 @@ final class GenAiClients implements AutoCloseable {
         dispatcher.setMaxRequestsPerHost(10_000);
         // No per-read/per-write timeouts: a generation may legitimately take minutes before its first byte, and each
         // socket timeout enters okio's AsyncTimeout (one global, lock-guarded list: the top CPU cost at 64 concurrent
-        // calls). Every call's deadline is OkHttp's call timeout, set per call from the caller's timeout.
-        this.transport = new OkHttpClient.Builder()
+        // calls). A call's deadline is its UpstreamCallGuard (attached by the interceptor, which the SDK keeps: it
+        // builds its client with newBuilder() on this one), or else OkHttp's call timeout, set per call.
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
                 .dispatcher(dispatcher)
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ZERO)
                 .writeTimeout(Duration.ZERO)
-                .build();
+                .addInterceptor(UpstreamCallGuard.INTERCEPTOR);
+        this.transport = builder.build();
     }
 
     OkHttpClient transport() {

@@ -103,12 +103,15 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
                                            Deadline deadline) {
         String path = request.model().resourceName() + ":generateContent";
         String body = request.originalJson().orElseGet(() -> json.write(request.body()));
-        if (VirtualThreadDeadline.applies()) {
-            return VirtualThreadDeadline.call(deadline.remaining(),
-                    () -> postRaw(request, credential, path, body, Optional.empty()));
+        // The deadline cancels the OkHttp call (RST_STREAM on a shared h2 connection), on any thread; no per-call
+        // HttpOptions timeout, which would cost a throw-away client and okio's AsyncTimeout per call.
+        try (UpstreamCallGuard guard = UpstreamCallGuard.open(deadline.remaining())) {
+            try {
+                return postRaw(request, credential, path, body, Optional.empty());
+            } catch (RuntimeException e) {
+                throw UpstreamErrors.translate(e, credential.secret(), guard);
+            }
         }
-        return postRaw(request, credential, path, body,
-                Optional.of(HttpOptions.builder().timeout(deadline.remainingMillis()).build()));
     }
 
     private GenerationResponse postRaw(GenerationRequest request, UpstreamCredential credential, String path,
