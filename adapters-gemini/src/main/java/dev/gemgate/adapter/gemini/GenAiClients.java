@@ -68,6 +68,10 @@ final class GenAiClients implements AutoCloseable {
                 .readTimeout(Duration.ZERO)
                 .writeTimeout(Duration.ZERO)
                 .addInterceptor(UpstreamCallGuard.INTERCEPTOR);
+        if (!settings.extraTrustedCertificates().isEmpty()) {
+            UpstreamTrust trust = UpstreamTrust.jdkDefaultPlus(settings.extraTrustedCertificates());
+            builder.sslSocketFactory(trust.socketFactory(), trust.trustManager());
+        }
         this.transport = builder.build();
     }
 

@@ -1,13 +1,28 @@
 package dev.gemgate.adapter.gemini;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
 /**
  * How {@link GenAiGenerationAdapter} talks to Google.
  *
- * @param geminiApiVersion the Gemini Developer API version in request paths ({@code v1beta} by default: the Java SDK
- *                         2.0.0 would otherwise call {@code /v1/}, where newer fields are missing)
- * @param vertexApiVersion the Vertex AI API version ({@code v1beta1}, the SDK's own default)
+ * @param geminiApiVersion         the Gemini Developer API version in request paths ({@code v1beta} by default: the
+ *                                 Java SDK 2.0.0 would otherwise call {@code /v1/}, where newer fields are missing)
+ * @param vertexApiVersion         the Vertex AI API version ({@code v1beta1}, the SDK's own default)
+ * @param extraTrustedCertificates certificate authorities trusted for upstream TLS <em>in addition to</em> the JDK's
+ *                                 own (empty by default: the JDK's trust alone). For a corporate TLS-inspecting proxy
+ *                                 between Gemgate and Google, or a private upstream with its own CA. Hostnames are
+ *                                 still verified; nothing is ever "trust all".
  */
-public record GenAiSettings(String geminiApiVersion, String vertexApiVersion) {
+public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
+                            List<X509Certificate> extraTrustedCertificates) {
     public static final String DEFAULT_GEMINI_API_VERSION = "v1beta";
     public static final String DEFAULT_VERTEX_API_VERSION = "v1beta1";
 
@@ -18,6 +33,12 @@ public record GenAiSettings(String geminiApiVersion, String vertexApiVersion) {
         if (vertexApiVersion == null || !vertexApiVersion.matches("v[0-9a-z]+")) {
             throw new IllegalArgumentException("not an API version: " + vertexApiVersion);
         }
+        extraTrustedCertificates = List.copyOf(Objects.requireNonNull(extraTrustedCertificates,
+                "extraTrustedCertificates"));
+    }
+
+    public GenAiSettings(String geminiApiVersion, String vertexApiVersion) {
+        this(geminiApiVersion, vertexApiVersion, List.of());
     }
 
     public static GenAiSettings defaults() {
@@ -25,6 +46,34 @@ public record GenAiSettings(String geminiApiVersion, String vertexApiVersion) {
     }
 
     public GenAiSettings withGeminiApiVersion(String version) {
-        return new GenAiSettings(version, vertexApiVersion);
+        return new GenAiSettings(version, vertexApiVersion, extraTrustedCertificates);
+    }
+
+    /** These settings, trusting {@code certificates} for upstream TLS besides the JDK's own authorities. */
+    public GenAiSettings withExtraTrustedCertificates(List<X509Certificate> certificates) {
+        return new GenAiSettings(geminiApiVersion, vertexApiVersion, certificates);
+    }
+
+    /**
+     * The certificates in PEM text (one or more {@code -----BEGIN CERTIFICATE-----} blocks), e.g. a CA bundle file's
+     * content.
+     *
+     * @throws IllegalArgumentException if the text holds no certificate or one that cannot be read
+     */
+    public static List<X509Certificate> certificatesFromPem(String pem) {
+        Objects.requireNonNull(pem, "pem");
+        try {
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate c : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+                certificates.add((X509Certificate) c);
+            }
+            if (certificates.isEmpty()) {
+                throw new IllegalArgumentException("no PEM certificate found");
+            }
+            return List.copyOf(certificates);
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException("not a readable PEM certificate: " + e.getMessage(), e);
+        }
     }
 }

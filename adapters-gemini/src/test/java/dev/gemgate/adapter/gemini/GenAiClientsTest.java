@@ -1,9 +1,15 @@
 package dev.gemgate.adapter.gemini;
 
 import okhttp3.OkHttpClient;
+import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.Test;
 
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GenAiClientsTest {
     @Test
@@ -18,6 +24,33 @@ class GenAiClientsTest {
             assertThat(transport.connectTimeoutMillis()).isEqualTo(10_000);
             assertThat(transport.dispatcher().getMaxRequestsPerHost()).isGreaterThanOrEqualTo(1_000);
             assertThat(transport.interceptors()).contains(UpstreamCallGuard.INTERCEPTOR);
+        }
+    }
+
+    @Test
+    void extraTrustedCertificatesAreTrustedBesidesTheJdksOwnAuthorities() throws Exception {
+        HeldCertificate proxyCa = new HeldCertificate.Builder().commonName("Corporate TLS inspection CA")
+                .certificateAuthority(0).build();
+        HeldCertificate stranger = new HeldCertificate.Builder().commonName("stranger").build();
+        GenAiSettings settings = GenAiSettings.defaults()
+                .withExtraTrustedCertificates(List.of(proxyCa.certificate()));
+        int jdkAuthorities;
+        try (GenAiClients jdkOnly = new GenAiClients(GenAiSettings.defaults())) {
+            jdkAuthorities = jdkOnly.transport().x509TrustManager().getAcceptedIssuers().length;
+        }
+
+        try (GenAiClients clients = new GenAiClients(settings)) {
+            X509Certificate[] issuers = clients.transport().x509TrustManager().getAcceptedIssuers();
+
+            assertThat(jdkAuthorities).isGreaterThan(50);
+            assertThat(issuers).hasSize(jdkAuthorities + 1).contains(proxyCa.certificate());
+            HeldCertificate upstream = new HeldCertificate.Builder().addSubjectAlternativeName("localhost")
+                    .signedBy(proxyCa).build();
+            clients.transport().x509TrustManager().checkServerTrusted(
+                    new X509Certificate[]{upstream.certificate(), proxyCa.certificate()}, "ECDHE_ECDSA");
+            assertThatThrownBy(() -> clients.transport().x509TrustManager().checkServerTrusted(
+                    new X509Certificate[]{stranger.certificate()}, "ECDHE_ECDSA"))
+                    .isInstanceOf(CertificateException.class);
         }
     }
 }
