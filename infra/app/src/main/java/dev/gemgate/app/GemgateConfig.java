@@ -56,6 +56,14 @@ public interface GemgateConfig {
         @WithDefault("120s")
         Duration timeout();
 
+        /** Streamed calls: the longest wait for the next chunk (the first one included). */
+        @WithDefault("120s")
+        Duration streamIdleTimeout();
+
+        /** Streamed calls: the longest a stream may run; one that keeps producing is not cut before. */
+        @WithDefault("30m")
+        Duration streamTotalTimeout();
+
         enum Mode { EMULATOR, GEMINI, VERTEX }
     }
 

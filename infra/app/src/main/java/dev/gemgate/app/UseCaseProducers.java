@@ -4,8 +4,11 @@ import dev.gemgate.adapter.persistence.CachedKeyGrantLookup;
 import dev.gemgate.adapter.persistence.DatabaseGuard;
 import dev.gemgate.adapter.web.TenantRequestLimits;
 import dev.gemgate.application.generation.CountTokens;
+import dev.gemgate.application.generation.EmbedContent;
 import dev.gemgate.application.generation.GenerateContent;
+import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.application.generation.GenerationPolicy;
+import dev.gemgate.application.generation.StreamPolicy;
 import dev.gemgate.application.generation.GetModel;
 import dev.gemgate.application.generation.ListModels;
 import dev.gemgate.application.port.RequestMetrics;
@@ -56,6 +59,12 @@ public class UseCaseProducers {
         GemgateConfig.Generation g = config.generation();
         return new GenerationPolicy(g.defaultMaxOutputTokens(), g.maxOutputTokens(), g.maxInlineBytes(),
                 config.upstream().timeout(), g.cacheTtl());
+    }
+
+    @Produces
+    @Singleton
+    StreamPolicy streamPolicy(GemgateConfig config) {
+        return new StreamPolicy(config.upstream().streamIdleTimeout(), config.upstream().streamTotalTimeout());
     }
 
     @Produces
@@ -211,6 +220,22 @@ public class UseCaseProducers {
                                     GenerationPort upstream, Admission admission, RequestFingerprint fingerprints,
                                     Clock clock, GenerationPolicy policy) {
         return new GenerateContent(pricing, cache, vault, upstream, admission, fingerprints, clock, policy);
+    }
+
+    @Produces
+    @Singleton
+    StreamGenerateContent streamGenerateContent(PricingCatalog pricing, UpstreamKeyVault vault,
+                                                GenerationPort upstream, Admission admission,
+                                                RequestFingerprint fingerprints, Clock clock, GenerationPolicy policy,
+                                                StreamPolicy streams) {
+        return new StreamGenerateContent(pricing, vault, upstream, admission, fingerprints, clock, policy, streams);
+    }
+
+    @Produces
+    @Singleton
+    EmbedContent embedContent(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream,
+                              Admission admission, Clock clock, GenerationPolicy policy) {
+        return new EmbedContent(pricing, vault, upstream, admission, clock, policy);
     }
 
     @Produces
