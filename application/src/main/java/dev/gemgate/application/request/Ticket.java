@@ -147,9 +147,7 @@ public final class Ticket {
         if (failure instanceof DomainException d) {
             close(Outcomes.of(d), produced, Outcomes.detail(d));
         } else {
-            if (!closed.get()) {
-                LOG.log(System.Logger.Level.ERROR, "request " + context.requestId() + " failed unexpectedly", failure);
-            }
+            // not logged here: the surface that answers the caller logs it once, with its stack trace and request id
             close(Outcome.INTERNAL_ERROR, produced, "internal error (" + failure.getClass().getSimpleName() + ")");
         }
     }
