@@ -63,6 +63,8 @@ public final class GeminiEmulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final FaultPlan faults = new FaultPlan();
+    private final StreamLog streamLog = new StreamLog();
+    private final Stalls stalls = new Stalls();
     private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
     private long recordedBodyChars;
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -150,13 +152,61 @@ public final class GeminiEmulator implements AutoCloseable {
         }
     }
 
-    /** Stops listening, releases hanging and delayed requests (their connections are dropped). Idempotent. */
+    /** What became of the streams: counts per end, records of those that did not complete (client cuts...). */
+    public StreamLog streamLog() {
+        return streamLog;
+    }
+
+    /** How many streams are stalled right now by a {@link FaultPlan#stallStreamAfter stall fault}. */
+    public int stalledStreams() {
+        return stalls.stalled();
+    }
+
+    /**
+     * Waits up to {@code timeout} until at least {@code count} streams are stalled (so that a test resumes them only once
+     * they wait).
+     *
+     * @throws IllegalStateException when they are not in time
+     */
+    public void awaitStalledStreams(int count, Duration timeout) {
+        if (!stalls.awaitStalled(count, timeout)) {
+            throw new IllegalStateException(stalls.stalled() + " stream(s) stalled, not " + count + ", after " + timeout);
+        }
+    }
+
+    /**
+     * Lets every stalled stream go on with the rest of its chunks and returns how many there were. Its first write after
+     * the stall is split in two, 50 ms apart, so that a client that left during the stall is seen: the stream then ends
+     * {@link StreamLog.End#CLIENT_CUT} with the chunks written before the stall (when nothing but the end of the
+     * response is left to write, a departed client may go unnoticed).
+     */
+    public int resumeStalledStreams() {
+        return stalls.resume();
+    }
+
+    /**
+     * Back to a fresh state for the next test: clears the faults, the request log and the stream log, and drops the
+     * connections of stalled streams.
+     */
+    public void reset() {
+        faults.clear();
+        stalls.drop();
+        clearRecordedRequests();
+        streamLog.clear();
+    }
+
+    Stalls stalls() {
+        return stalls;
+    }
+
+    /** Stops listening, releases hanging, delayed and stalled requests (their connections are dropped). Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         closing.countDown();
+        stalls.close();
         server.stop(0);
         executor.shutdownNow();
         try {
