@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code /emulator/*}: out-of-process control of the fault plan, the request log, the stream log and stalled streams.
- * Never recorded, never authenticated, never subject to faults.
+ * {@code /emulator/*}: out-of-process control of the fault plan, the request log, the stream log, stalled streams and
+ * response extras. Never recorded, never authenticated, never subject to faults.
  */
 final class ControlApi {
 
@@ -85,6 +85,21 @@ final class ControlApi {
                 require(method, "POST");
                 EmulatorHandler.sendJson(exchange, 200, NODES.objectNode().put("resumed", emulator.resumeStalledStreams()));
             }
+            case "/emulator/response-extras" -> {
+                switch (method) {
+                    case "GET" -> { }
+                    case "PUT" -> {
+                        try {
+                            emulator.responseExtras(new String(body, StandardCharsets.UTF_8));
+                        } catch (IllegalArgumentException e) {
+                            throw ApiError.invalidArgument("Invalid response extras: " + e.getMessage());
+                        }
+                    }
+                    case "DELETE" -> emulator.clearResponseExtras();
+                    default -> throw notAllowed(method, "GET, PUT, DELETE");
+                }
+                EmulatorHandler.sendJson(exchange, 200, emulator.responseExtras());
+            }
             case "/emulator/reset" -> {
                 require(method, "POST");
                 emulator.reset();
@@ -92,7 +107,7 @@ final class ControlApi {
             }
             default -> throw ApiError.notFound("Unknown emulator control endpoint " + path
                     + " (known: /emulator/health, /emulator/faults, /emulator/requests, /emulator/streams, "
-                    + "/emulator/streams/resume, /emulator/reset).");
+                    + "/emulator/streams/resume, /emulator/response-extras, /emulator/reset).");
         }
     }
 

@@ -197,7 +197,11 @@ final class EmulatorHandler implements HttpHandler {
         }
         JsonNode request = parseBody(body);
         switch (route.action()) {
-            case "generateContent" -> sendJson(exchange, 200, Generation.of(request, model, body).response());
+            case "generateContent" -> {
+                ObjectNode response = Generation.of(request, model, body).response();
+                ResponseExtras.merge(response, emulator.responseExtrasOrNull());
+                sendJson(exchange, 200, response);
+            }
             case "streamGenerateContent" -> stream(exchange, Generation.of(request, model, body),
                     "sse".equals(query.get("alt")), decision);
             case "countTokens" -> sendJson(exchange, 200, countTokens(request));
@@ -527,6 +531,8 @@ final class EmulatorHandler implements HttpHandler {
     private void stream(HttpExchange exchange, Generation generation, boolean sse, FaultPlan.Decision decision)
             throws IOException {
         List<ObjectNode> chunks = generation.chunks(emulator.config().streamChunkTokens());
+        ObjectNode extras = emulator.responseExtrasOrNull();
+        chunks.forEach(chunk -> ResponseExtras.merge(chunk, extras));
         FaultPlan.Fault fault = decision.fault();
         FaultPlan.Type type = fault == null ? null : fault.type();
         boolean stopsEarly = type == FaultPlan.Type.CUT_STREAM || type == FaultPlan.Type.STREAM_ERROR

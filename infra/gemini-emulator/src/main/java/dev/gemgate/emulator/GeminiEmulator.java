@@ -1,5 +1,7 @@
 package dev.gemgate.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +68,7 @@ public final class GeminiEmulator implements AutoCloseable {
     private final FaultPlan faults = new FaultPlan();
     private final StreamLog streamLog = new StreamLog();
     private final Stalls stalls = new Stalls();
+    private volatile ObjectNode responseExtras;
     private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
     private long recordedBodyChars;
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -185,14 +189,52 @@ public final class GeminiEmulator implements AutoCloseable {
     }
 
     /**
-     * Back to a fresh state for the next test: clears the faults, the request log and the stream log, and drops the
-     * connections of stalled streams.
+     * Merges {@code extras} (a JSON object) into every generated response and every streamed chunk from now on: e.g.
+     * {@code {"futureField":{"x":[1,2.50,"é"]},"usageMetadata":{"futureCount":7}}} adds a top-level field and a field
+     * inside usageMetadata. Objects merge field by field, arrays element by element (so
+     * {@code {"candidates":[{"content":{"parts":[{"futureFlag":true}]}}]}} reaches the first part), anything else is set
+     * as given. Decimals keep their digits. Null or {@code {}} removes them.
+     *
+     * @throws IllegalArgumentException when it is not a JSON object
+     */
+    public void responseExtras(JsonNode extras) {
+        responseExtras = ResponseExtras.of(extras);
+    }
+
+    /** {@link #responseExtras(JsonNode)} from a map (values as Jackson converts them; use BigDecimal for exact decimals). */
+    public void responseExtras(Map<String, ?> extras) {
+        responseExtras = ResponseExtras.of(extras);
+    }
+
+    /** {@link #responseExtras(JsonNode)} from JSON text (decimals keep their digits: {@code 2.50} stays {@code 2.50}). */
+    public void responseExtras(String json) {
+        responseExtras = ResponseExtras.parse(json);
+    }
+
+    /** The current response extras ({@code {}} when none); a copy. */
+    public ObjectNode responseExtras() {
+        ObjectNode extras = responseExtras;
+        return extras == null ? ResponseExtras.EXACT_JSON.createObjectNode() : extras.deepCopy();
+    }
+
+    public void clearResponseExtras() {
+        responseExtras = null;
+    }
+
+    /**
+     * Back to a fresh state for the next test: clears the faults, the request log, the stream log and the response
+     * extras, and drops the connections of stalled streams.
      */
     public void reset() {
         faults.clear();
         stalls.drop();
         clearRecordedRequests();
         streamLog.clear();
+        responseExtras = null;
+    }
+
+    ObjectNode responseExtrasOrNull() {
+        return responseExtras;
     }
 
     Stalls stalls() {
