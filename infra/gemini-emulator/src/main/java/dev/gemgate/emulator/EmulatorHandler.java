@@ -48,6 +48,7 @@ final class EmulatorHandler implements HttpHandler {
     private static final byte[] SSE_SUFFIX = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ARRAY_OPEN = {'['};
     private static final byte[] ARRAY_SEPARATOR = {'\r', '\n', ','};
+    private static final byte[] NOTHING = {};
     private static final int DEFAULT_PAGE_SIZE = 50;
     private static final int MAX_PAGE_SIZE = 1000;
     private static final int MAX_BATCH_EMBED = 100;
@@ -615,7 +616,7 @@ final class EmulatorHandler implements HttpHandler {
     private void writeElement(OutputStream out, byte[] json, boolean sse, boolean first, boolean probe)
             throws IOException {
         byte[] prefix = sse ? SSE_PREFIX : first ? ARRAY_OPEN : ARRAY_SEPARATOR;
-        byte[] suffix = sse ? SSE_SUFFIX : new byte[0];
+        byte[] suffix = sse ? SSE_SUFFIX : NOTHING;
         byte[] element = new byte[prefix.length + json.length + suffix.length];
         System.arraycopy(prefix, 0, element, 0, prefix.length);
         System.arraycopy(json, 0, element, prefix.length, json.length);

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * An in-process HTTP server speaking the Gemini API wire protocol (Developer API under {@code /v1/} and
  * {@code /v1beta/}, Vertex AI under {@code /v1beta1/} and {@code /v1/projects/...}) with deterministic replies
- * ({@code "Echo: " + last user text}), {@link EmulatorTokenizer honest token counts}, a {@link FaultPlan} and a
- * log of the requests it received. One virtual thread per request; no per-request logging.
+ * ({@code "Echo: " + last user text}), {@link EmulatorTokenizer honest token counts}, a {@link FaultPlan}, a
+ * log of the requests it received, a {@link StreamLog} of what became of its streams and optional
+ * {@link #responseExtras(String) response extras}. One virtual thread per request; no per-request logging.
  *
  * <pre>{@code
  * try (GeminiEmulator emulator = GeminiEmulator.start(0)) {

@@ -294,6 +294,9 @@ class FaultsTest {
         assertThatThrownBy(() -> emulator.faults().rateLimit(-2, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> emulator.faults().cutStreamAfter(1, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> emulator.faults().chunkDelay(1, Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> emulator.faults().chunkDelay(1, null)).isInstanceOf(NullPointerException.class);
         emulator.faults().hang(0);
         assertThat(emulator.faults().pending()).isEmpty();
     }
