@@ -15,6 +15,8 @@ import dev.gemgate.domain.audit.AuditLog;
 import dev.gemgate.domain.audit.AuditQuery;
 import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.tenant.Tenant;
+import dev.gemgate.emulator.GeminiEmulator;
+import dev.gemgate.emulator.StreamLog;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,6 +34,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -238,16 +241,96 @@ class GeminiStreamingTest {
     }
 
     @Test
-    void aClientThatStopsReadingCancelsTheUpstreamAndIsChargedForWhatWasSent() throws Exception {
-        GatewayTestResources.emulator().faults().latency(-1, java.time.Duration.ZERO);
+    void chunksReachTheClientAsTheUpstreamProducesThemNotWhenItFinishes() {
+        Duration delay = Duration.ofMillis(250);
+        GatewayTestResources.emulator().faults().chunkDelay(1, delay);
+        List<Long> arrivals = new ArrayList<>();
+        long start = System.nanoTime();
+        try (Client client = sdk(); ResponseStream<GenerateContentResponse> stream = client.models
+                .generateContentStream("gemini-2.5-flash", LONG_PROMPT, null)) {
+            for (GenerateContentResponse ignored : stream) {
+                arrivals.add(System.nanoTime() - start);
+            }
+        }
+        // the emulator waits 250 ms before each chunk: a gateway that buffered would deliver them all at the end
+        assertThat(arrivals).hasSizeGreaterThanOrEqualTo(5);
+        long spread = arrivals.getLast() - arrivals.getFirst();
+        assertThat(Duration.ofNanos(spread)).isGreaterThanOrEqualTo(delay.multipliedBy(arrivals.size() - 2));
+        for (int i = 1; i < arrivals.size(); i++) {
+            assertThat(Duration.ofNanos(arrivals.get(i) - arrivals.get(i - 1))).as("gap before chunk " + i)
+                    .isGreaterThan(delay.dividedBy(2));
+        }
+    }
+
+    @Test
+    void aClientThatGoesAwayMidStreamCancelsTheUpstreamAndIsChargedForWhatWasProduced() throws Exception {
+        GeminiEmulator emulator = GatewayTestResources.emulator();
+        emulator.streamLog().clear();
+        emulator.faults().chunkDelay(1, Duration.ofMillis(200));
         HttpResponse<InputStream> response = http.send(streamRequest("?alt=sse", body(LONG_PROMPT)),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
-                StandardCharsets.UTF_8))) {
-            assertThat(reader.readLine()).startsWith("data: {");
-        }
+        InputStream in = response.body();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        assertThat(reader.readLine()).startsWith("data: {\"candidates\"");
+        in.close(); // the client goes away after its first chunk
+
+        // the emulator saw the gateway cut its upstream call before the stream's end
+        StreamLog.Record cut = emulator.streamLog().awaitClientCut(Duration.ofSeconds(10));
+        assertThat(cut.chunksWritten()).isLessThan(cut.chunksPlanned());
         AuditEvent event = settledStream();
-        assertThat(event.outcome()).isIn(Outcome.CLIENT_CLOSED, Outcome.SUCCESS);
+        assertThat(event.outcome()).isEqualTo(Outcome.CLIENT_CLOSED);
+        assertThat(event.usage().promptTokens()).isPositive();
+        assertThat(event.usage().candidatesTokens()).isPositive(); // what was forwarded is charged
+        assertThat(event.cost().micros()).isPositive();
+    }
+
+    @Test
+    void aStreamThatGoesQuietPastTheIdleDeadlineEndsWithDeadlineExceeded() throws Exception {
+        GeminiEmulator emulator = GatewayTestResources.emulator();
+        emulator.streamLog().clear();
+        emulator.faults().stallStreamAfter(1, 2);
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(streamRequest("?alt=sse", body(LONG_PROMPT)),
+                HttpResponse.BodyHandlers.ofString());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        // test profile: gemgate.upstream.stream-idle-timeout=4s
+        assertThat(took).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(12));
+        String[] events = response.body().split("\r\n\r\n");
+        assertThat(events).hasSize(3);
+        assertThat(events[2]).startsWith("data: {\"error\":{\"code\":504").contains("DEADLINE_EXCEEDED");
+        AuditEvent event = settledStream();
+        assertThat(event.outcome()).isEqualTo(Outcome.TIMEOUT);
+        assertThat(event.usage().candidatesTokens()).isPositive();
+        emulator.resumeStalledStreams();
+        assertThat(emulator.streamLog().awaitClientCut(Duration.ofSeconds(10)).chunksWritten()).isEqualTo(2);
+    }
+
+    @Test
+    void unknownFieldsAndThoughtSignaturesInStreamedChunksArriveByteIdentical() throws Exception {
+        GeminiEmulator emulator = GatewayTestResources.emulator();
+        emulator.responseExtras("{\"futureField\":{\"x\":[1,2.50,\"\u00e9\"]},"
+                + "\"usageMetadata\":{\"futureCount\":7},"
+                + "\"candidates\":[{\"futureCandidateField\":\"c\",\"content\":{\"parts\":[{\"futureFlag\":true}]}}]}");
+        try {
+            String body = body(LONG_PROMPT);
+            HttpResponse<byte[]> viaGateway = http.send(HttpRequest.newBuilder(URI.create(gateway
+                            + "v1beta/models/gemini-3.5-flash:streamGenerateContent?alt=sse"))
+                    .header("x-goog-api-key", key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> direct = http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl()
+                            + "/v1beta/models/gemini-3.5-flash:streamGenerateContent?alt=sse"))
+                    .header("x-goog-api-key", "any").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(viaGateway.statusCode()).isEqualTo(200);
+            assertThat(viaGateway.body()).isEqualTo(direct.body());
+            String text = new String(viaGateway.body(), StandardCharsets.UTF_8);
+            assertThat(text).contains("\"thoughtSignature\":\"", "\"futureField\":{\"x\":[1,2.50,\"\u00e9\"]}",
+                    "\"futureCount\":7", "\"futureFlag\":true");
+        } finally {
+            emulator.clearResponseExtras();
+        }
     }
 }
