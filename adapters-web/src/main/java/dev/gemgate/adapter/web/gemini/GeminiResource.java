@@ -224,8 +224,12 @@ public class GeminiResource {
         return value.contains("no-cache") ? CacheDirective.BYPASS : CacheDirective.DEFAULT;
     }
 
-    private static Map<String, Object> modelJson(ModelInfo m) {
-        Map<String, Object> json = new LinkedHashMap<>();
+    /**
+     * The upstream's model object as it came (fields Gemgate does not model, such as version, description, thinking,
+     * temperature, topP and topK, pass through in the upstream's order), with the fields Gemgate reads set from them.
+     */
+    static Map<String, Object> modelJson(ModelInfo m) {
+        Map<String, Object> json = new LinkedHashMap<>(m.upstreamFields());
         json.put("name", m.id().resourceName());
         json.put("displayName", m.displayName());
         json.put("inputTokenLimit", m.inputTokenLimit());
