@@ -121,9 +121,10 @@ public class GeminiResource {
 
     @GET
     @RunOnVirtualThread
-    public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken) {
-        List<ModelInfo> models = listModels.execute();
+    public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken,
+                         @Context ContainerRequestContext context) {
         int size = parsePageSize(pageSize);
+        List<ModelInfo> models = listModels.execute(new ListModels.Query(TenantAuthenticationFilter.callerOf(context)));
         int offset = parsePageToken(pageToken, models.size());
         List<ModelInfo> page = models.subList(offset, Math.min(models.size(), offset + size));
         Map<String, Object> reply = new LinkedHashMap<>();
@@ -137,12 +138,13 @@ public class GeminiResource {
     @GET
     @Path("{model}")
     @RunOnVirtualThread
-    public Response get(@PathParam("model") String model) {
+    public Response get(@PathParam("model") String model, @Context ContainerRequestContext context) {
         int colon = model.lastIndexOf(':');
         if (colon > 0 && POST_METHODS.contains(model.substring(colon + 1))) {
             throw new NotAllowedException(model.substring(colon + 1) + " takes POST, not GET.", "POST", new String[0]);
         }
-        return json(modelJson(getModel.execute(parseModel(model)))).build();
+        return json(modelJson(getModel.execute(new GetModel.Query(TenantAuthenticationFilter.callerOf(context),
+                parseModel(model))))).build();
     }
 
     private static RequestContext requestContext(ContainerRequestContext context, Caller caller, String endUser) {
