@@ -108,6 +108,24 @@ public final class ModelCatalog {
         return Optional.ofNullable(upstreamModels(now, model).get(model));
     }
 
+    /** What the catalog holds now; reads nothing from the upstream. */
+    public Status status() {
+        Listing held = listing;
+        return new Status(Optional.ofNullable(held).map(Listing::fetchedAt), Optional.ofNullable(lastAttempt),
+                lastAttemptFailed, refreshing.get(), held == null ? 0 : held.byId().size());
+    }
+
+    /**
+     * @param fetchedAt         when the list held was fetched; empty until the upstream first answers
+     * @param lastAttempt       when the upstream was last asked
+     * @param lastAttemptFailed whether that attempt failed (the list held, if any, is still served)
+     * @param refreshing        whether a background refresh is in progress
+     * @param upstreamModels    how many models the upstream listed (before the intersection with prices)
+     */
+    public record Status(Optional<Instant> fetchedAt, Optional<Instant> lastAttempt, boolean lastAttemptFailed,
+                         boolean refreshing, int upstreamModels) {
+    }
+
     private Map<ModelId, ModelInfo> upstreamModels(Instant now, ModelId anyServedModel) {
         Listing held = listing;
         if (held == null) {
@@ -173,8 +191,8 @@ public final class ModelCatalog {
         try {
             Listing fresh = Listing.of(upstream.listModels(vault.select(anyServedModel), timeout), now);
             if (lastAttemptFailed) {
-                LOG.log(System.Logger.Level.INFO, "the upstream listed its models again ({0} models)",
-                        fresh.byId().size());
+                LOG.log(System.Logger.Level.INFO, "the upstream listed its models again (" + fresh.byId().size()
+                        + " models)");
             }
             lastAttemptFailed = false;
             listing = fresh;
@@ -184,9 +202,10 @@ public final class ModelCatalog {
             Listing held = listing;
             String serving = held == null ? "no model list is held yet; model reads answer 503"
                     : "serving the list from " + held.fetchedAt();
-            if (e instanceof UpstreamException) {
-                LOG.log(System.Logger.Level.WARNING, "listing the upstream's models failed ({0}): {1}; {2}",
-                        ((UpstreamException) e).kind(), e.getMessage(), serving);
+            // concatenated, not a MessageFormat pattern: an apostrophe in a message would swallow the rest
+            if (e instanceof UpstreamException u) {
+                LOG.log(System.Logger.Level.WARNING, "listing the upstream's models failed (" + u.kind() + "): "
+                        + u.getMessage() + "; " + serving);
             } else {
                 LOG.log(System.Logger.Level.ERROR, "listing the upstream's models failed unexpectedly; " + serving, e);
             }

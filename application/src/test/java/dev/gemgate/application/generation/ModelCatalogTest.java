@@ -122,8 +122,10 @@ class ModelCatalogTest {
         assertThat(names(catalog.served())).containsExactly("gemini-2.5-flash", "gemini-2.5-pro");
         assertThat(backgroundWork).hasSize(1); // one refresh, however many reads
         assertThat(upstream.lists.get()).isEqualTo(1);
+        assertThat(catalog.status().refreshing()).isTrue();
 
         runBackgroundWork();
+        assertThat(catalog.status().refreshing()).isFalse();
         assertThat(upstream.lists.get()).isEqualTo(2);
         assertThat(names(catalog.served())).containsExactly("gemini-2.5-flash");
         assertThat(catalog.find(ModelId.parse("gemini-2.5-pro"))).isEmpty();
@@ -142,12 +144,18 @@ class ModelCatalogTest {
             }
         }
         assertThat(upstream.lists.get()).isEqualTo(1 + 3);
+        ModelCatalog.Status status = catalog.status();
+        assertThat(status.lastAttemptFailed()).isTrue();
+        assertThat(status.fetchedAt()).contains(Instant.parse("2026-11-29T10:00:00Z"));
+        assertThat(status.lastAttempt()).contains(Instant.parse("2026-11-29T10:15:00Z"));
+        assertThat(status.upstreamModels()).isEqualTo(3);
 
         upstream.models("gemini-2.5-flash");
         clock.advance(PERIOD);
         catalog.served();
         runBackgroundWork();
         assertThat(names(catalog.served())).containsExactly("gemini-2.5-flash");
+        assertThat(catalog.status().lastAttemptFailed()).isFalse();
     }
 
     @Test
