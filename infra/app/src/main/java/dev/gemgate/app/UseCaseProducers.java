@@ -43,7 +43,9 @@ import dev.gemgate.domain.tenant.KeyUsageRecorder;
 import dev.gemgate.domain.tenant.RepositoryKeyGrantLookup;
 import dev.gemgate.domain.tenant.TenantRepository;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.virtual.threads.VirtualThreads;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -230,6 +232,13 @@ public class UseCaseProducers {
                               GemgateConfig config, @VirtualThreads ExecutorService virtualThreads) {
         return new ModelCatalog(pricing, vault, upstream, clock, config.upstream().timeout(),
                 config.models().refresh(), config.models().retryAfter(), virtualThreads);
+    }
+
+    /** The catalog is built at the first model read: settings it would refuse fail the start instead. */
+    void checkModelSettings(@Observes StartupEvent event, GemgateConfig config) {
+        if (!config.models().refresh().isPositive() || !config.models().retryAfter().isPositive()) {
+            throw new IllegalStateException("gemgate.models.refresh and gemgate.models.retry-after must be positive");
+        }
     }
 
     @Produces
