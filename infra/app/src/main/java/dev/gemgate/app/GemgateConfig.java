@@ -30,6 +30,8 @@ public interface GemgateConfig {
 
     Metrics metrics();
 
+    Models models();
+
     interface Upstream {
         /** emulator (an in-process Gemini emulator), gemini (Gemini Developer API key) or vertex (Vertex AI). */
         @WithDefault("emulator")
@@ -164,6 +166,22 @@ public interface GemgateConfig {
          */
         @WithDefault("false")
         boolean perTenantHistograms();
+    }
+
+    interface Models {
+        /**
+         * How long the upstream's model list is used: a model read after this starts one refresh in the background
+         * and is answered from the list held (at most one upstream list per period; a failed refresh keeps the list).
+         */
+        @WithDefault("5m")
+        Duration refresh();
+
+        /**
+         * Before the upstream has ever listed its models, model reads answer 503 with this Retry-After, without asking
+         * the upstream again until it has passed.
+         */
+        @WithDefault("10s")
+        Duration retryAfter();
     }
 
     interface Seed {

@@ -196,9 +196,10 @@ public class GeminiResource {
 
     @GET
     @RunOnVirtualThread
-    public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken) {
-        List<ModelInfo> models = listModels.execute();
+    public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken,
+                         @Context ContainerRequestContext context) {
         int size = parsePageSize(pageSize);
+        List<ModelInfo> models = listModels.execute(new ListModels.Query(TenantAuthenticationFilter.callerOf(context)));
         int offset = parsePageToken(pageToken, models.size());
         List<ModelInfo> page = models.subList(offset, Math.min(models.size(), offset + size));
         Map<String, Object> reply = new LinkedHashMap<>();
@@ -212,12 +213,13 @@ public class GeminiResource {
     @GET
     @Path("{model}")
     @RunOnVirtualThread
-    public Response get(@PathParam("model") String model) {
+    public Response get(@PathParam("model") String model, @Context ContainerRequestContext context) {
         int colon = model.lastIndexOf(':');
         if (colon > 0 && POST_METHODS.contains(model.substring(colon + 1))) {
             throw new NotAllowedException(model.substring(colon + 1) + " takes POST, not GET.", "POST", new String[0]);
         }
-        return json(modelJson(getModel.execute(parseModel(model)))).build();
+        return json(modelJson(getModel.execute(new GetModel.Query(TenantAuthenticationFilter.callerOf(context),
+                parseModel(model))))).build();
     }
 
     private static RequestContext requestContext(ContainerRequestContext context, Caller caller, String endUser) {
@@ -299,8 +301,12 @@ public class GeminiResource {
         return value.contains("no-cache") ? CacheDirective.BYPASS : CacheDirective.DEFAULT;
     }
 
-    private static Map<String, Object> modelJson(ModelInfo m) {
-        Map<String, Object> json = new LinkedHashMap<>();
+    /**
+     * The upstream's model object as it came (fields Gemgate does not model, such as version, description, thinking,
+     * temperature, topP and topK, pass through in the upstream's order), with the fields Gemgate reads set from them.
+     */
+    static Map<String, Object> modelJson(ModelInfo m) {
+        Map<String, Object> json = new LinkedHashMap<>(m.upstreamFields());
         json.put("name", m.id().resourceName());
         json.put("displayName", m.displayName());
         json.put("inputTokenLimit", m.inputTokenLimit());
