@@ -178,7 +178,7 @@ class ModelCatalogEndToEndTest {
         assertThat(listedNames(key)).isEqualTo(expected);
         given().header("x-goog-api-key", key).get("/v1beta/models/gemini-3.7-flash").then().statusCode(404)
                 .body("error.status", equalTo("NOT_FOUND"));
-        // priced by V6; served once the upstream lists it (the emulator learns the Gemini 4 models separately)
+        // priced by V8; served once the upstream lists it (the emulator learns the Gemini 4 models separately)
         assertThat(priced).contains("gemini-4-argon", "gemini-4-hydrogen");
         given().header("x-goog-api-key", key).get("/v1beta/models/gemini-4-argon").then()
                 .statusCode(KnownModel.find("gemini-4-argon") == null ? 404 : 200);
