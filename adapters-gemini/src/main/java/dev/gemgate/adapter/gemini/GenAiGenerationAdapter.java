@@ -41,6 +41,8 @@ import dev.gemgate.domain.upstream.UpstreamCredential;
 import okio.BufferedSource;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -339,6 +341,9 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
     @Override
     public List<ModelInfo> listModels(UpstreamCredential credential, Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
+        if (credential.mode() == UpstreamCredential.Mode.GEMINI_API_KEY) {
+            return listRaw(credential, deadline);
+        }
         return call(credential, deadline, () -> {
             Pager<Model> pager = client(credential).models.list(ListModelsConfig.builder()
                     .pageSize(LIST_PAGE_SIZE).httpOptions(callOptions(deadline, null)).build());
@@ -404,6 +409,47 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
             }
         }
         return contents;
+    }
+
+    /**
+     * API-key mode lists through the SDK's HTTP client without its typed model, page by page, so that each model keeps
+     * the upstream's whole object (fields the SDK's {@code Model} renames or drops, and those Google adds later).
+     */
+    private List<ModelInfo> listRaw(UpstreamCredential credential, Deadline deadline) {
+        List<ModelInfo> models = new ArrayList<>();
+        try (UpstreamCallGuard guard = UpstreamCallGuard.open(deadline.remaining())) {
+            Optional<String> pageToken = Optional.empty();
+            do {
+                String path = "models?pageSize=" + LIST_PAGE_SIZE + pageToken
+                        .map(t -> "&pageToken=" + URLEncoder.encode(t, StandardCharsets.UTF_8)).orElse("");
+                Map<String, Object> page;
+                try (ApiResponse response = clients.rawClientFor(credential).request("get", path, "",
+                        Optional.empty())) {
+                    page = json.parseObject(response.getBody().string());
+                } catch (IOException | RuntimeException e) {
+                    throw UpstreamErrors.translate(e, credential.secret(), guard);
+                }
+                for (Object model : JsonTree.array(page, "models").orElse(List.of())) {
+                    if (JsonTree.isObject(model)) {
+                        toModelInfo(JsonTree.asObject(model)).ifPresent(models::add);
+                    }
+                }
+                pageToken = JsonTree.string(page, "nextPageToken").filter(t -> !t.isEmpty());
+            } while (pageToken.isPresent());
+        }
+        return List.copyOf(models);
+    }
+
+    /** A model object as Google wrote it: the typed fields read from it, the whole object kept. */
+    private static Optional<ModelInfo> toModelInfo(Map<String, Object> model) {
+        return JsonTree.string(model, "name").map(n -> n.substring(n.lastIndexOf('/') + 1))
+                .filter(ModelId::isValid).map(ModelId::parse)
+                .map(id -> new ModelInfo(id, JsonTree.string(model, "displayName").orElse(id.value()),
+                        Math.max(0, JsonTree.wholeNumber(model, "inputTokenLimit").orElse(0)),
+                        Math.max(0, JsonTree.wholeNumber(model, "outputTokenLimit").orElse(0)),
+                        JsonTree.array(model, "supportedGenerationMethods").orElse(List.of()).stream()
+                                .filter(String.class::isInstance).map(String.class::cast).toList(),
+                        model));
     }
 
     private static Optional<ModelInfo> toModelInfo(Model model, ModelId requested) {

@@ -252,6 +252,10 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
         assertThat(flash.inputTokenLimit()).isEqualTo(1_048_576);
         assertThat(flash.outputTokenLimit()).isEqualTo(65_536);
         assertThat(flash.supportedGenerationMethods()).contains("generateContent", "countTokens");
+        // the upstream's whole object is kept: fields the SDK's typed model renames or drops pass through
+        assertThat(flash.upstreamFields()).containsEntry("name", "models/gemini-2.5-flash")
+                .containsEntry("version", "2.5").containsKey("supportedGenerationMethods");
+        assertThat(single().query()).isEqualTo("pageSize=1000");
     }
 
     @Test

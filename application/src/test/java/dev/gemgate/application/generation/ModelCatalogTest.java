@@ -330,8 +330,9 @@ class ModelCatalogTest {
         }
 
         @Override
-        public void stream(GenerationRequest request, UpstreamCredential credential, Duration timeout,
-                           StreamObserver observer) {
+        public void stream(GenerationRequest request, UpstreamCredential credential,
+                           dev.gemgate.domain.generation.StreamLimits limits,
+                           dev.gemgate.domain.generation.Cancellation cancellation, StreamObserver observer) {
             throw new UnsupportedOperationException();
         }
 
