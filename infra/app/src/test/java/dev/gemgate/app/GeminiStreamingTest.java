@@ -308,6 +308,20 @@ class GeminiStreamingTest {
     }
 
     @Test
+    void aStreamThatKeepsProducingRunsPastTheIdleDeadline() throws Exception {
+        // 7 chunks, 800 ms apart: the stream lasts longer than the 4 s idle deadline of the test profile, but is never
+        // quiet that long, so it completes (only the 30 min total deadline bounds it)
+        GatewayTestResources.emulator().faults().chunkDelay(1, Duration.ofMillis(800));
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(streamRequest("?alt=sse", body(LONG_PROMPT)),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(5));
+        assertThat(response.body()).doesNotContain("\"error\"").contains("\"finishReason\":\"STOP\"");
+        assertThat(settledStream().outcome()).isEqualTo(Outcome.SUCCESS);
+    }
+
+    @Test
     void unknownFieldsAndThoughtSignaturesInStreamedChunksArriveByteIdentical() throws Exception {
         GeminiEmulator emulator = GatewayTestResources.emulator();
         emulator.responseExtras("{\"futureField\":{\"x\":[1,2.50,\"\u00e9\"]},"
