@@ -35,7 +35,10 @@ import java.util.concurrent.TimeUnit;
 final class GenAiClients implements AutoCloseable {
     static final String CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
-    /** {@code raw} is the same SDK transport without the typed model, for API-key mode's hot path; null for Vertex. */
+    /**
+     * {@code raw} is the same SDK transport (auth, base URL, API version, the Vertex project path, error mapping)
+     * without the typed model: generation in both modes goes through it, bodies as JSON text.
+     */
     private record Entry(UpstreamCredential credential, Client client, HttpApiClient raw) {
     }
 
@@ -85,11 +88,7 @@ final class GenAiClients implements AutoCloseable {
 
     /** The SDK's HTTP client for a Gemini API key (auth, base URL, API version, headers, errors), bodies as JSON text. */
     HttpApiClient rawClientFor(UpstreamCredential credential) {
-        HttpApiClient raw = entryFor(credential).raw();
-        if (raw == null) {
-            throw new IllegalStateException("raw calls are for API-key credentials only");
-        }
-        return raw;
+        return entryFor(credential).raw();
     }
 
     private Entry entryFor(UpstreamCredential credential) {
@@ -103,9 +102,7 @@ final class GenAiClients implements AutoCloseable {
             if (existing != null) {
                 synchronized (retired) {
                     retired.add(existing.client());
-                    if (existing.raw() != null) {
-                        retired.add(existing.raw());
-                    }
+                    retired.add(existing.raw());
                 }
             }
             return build(credential);
@@ -128,12 +125,16 @@ final class GenAiClients implements AutoCloseable {
                         new HttpApiClient(Optional.of(credential.secret()), Optional.of(httpOptions),
                                 Optional.of(options)));
             }
-            case VERTEX_AI -> new Entry(credential, builder.vertexAI(true)
-                    .project(credential.vertexProject().orElseThrow())
-                    .location(credential.vertexLocation().orElseThrow())
-                    .credentials(googleCredentials(credential))
-                    .httpOptions(http.apiVersion(settings.vertexApiVersion()).build())
-                    .build(), null);
+            case VERTEX_AI -> {
+                HttpOptions httpOptions = http.apiVersion(settings.vertexApiVersion()).build();
+                GoogleCredentials google = googleCredentials(credential);
+                String project = credential.vertexProject().orElseThrow();
+                String location = credential.vertexLocation().orElseThrow();
+                yield new Entry(credential, builder.vertexAI(true).project(project).location(location)
+                        .credentials(google).httpOptions(httpOptions).build(),
+                        new HttpApiClient(Optional.empty(), Optional.of(project), Optional.of(location),
+                                Optional.of(google), Optional.of(httpOptions), Optional.of(options)));
+            }
         };
     }
 

@@ -3,8 +3,10 @@ package dev.gemgate.adapter.gemini;
 import com.google.genai.ApiResponse;
 import com.google.genai.Client;
 import com.google.genai.Pager;
-import com.google.genai.ResponseStream;
+import com.google.genai.errors.ApiException;
+import com.google.genai.errors.ClientException;
 import com.google.genai.errors.GenAiIOException;
+import com.google.genai.errors.ServerException;
 import com.google.genai.types.Content;
 import com.google.genai.types.ContentEmbedding;
 import com.google.genai.types.ContentEmbeddingStatistics;
@@ -21,6 +23,7 @@ import com.google.genai.types.Model;
 import com.google.genai.types.Part;
 import dev.gemgate.domain.common.UpstreamException;
 import dev.gemgate.domain.common.UpstreamException.Kind;
+import dev.gemgate.domain.generation.Cancellation;
 import dev.gemgate.domain.generation.EmbeddingRequest;
 import dev.gemgate.domain.generation.EmbeddingResponse;
 import dev.gemgate.domain.generation.GenerationPort;
@@ -29,30 +32,35 @@ import dev.gemgate.domain.generation.GenerationResponse;
 import dev.gemgate.domain.generation.JsonTree;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.ModelInfo;
+import dev.gemgate.domain.generation.StreamChunk;
+import dev.gemgate.domain.generation.StreamLimits;
 import dev.gemgate.domain.generation.StreamObserver;
-import dev.gemgate.domain.generation.TokenEstimator;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.upstream.UpstreamCredential;
 
+import okio.BufferedSource;
+
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
  * {@link GenerationPort} on Google's google-genai Java SDK, in Gemini Developer API (API key) and Vertex AI modes.
  *
- * <p>The tenant's request body reaches Google untouched: the SDK builds its own body from typed {@code contents},
- * and the original body is handed to it as {@link HttpOptions#extraBody()}, which the SDK deep-merges over its own
- * (objects merged, everything else, lists included, replaced). As the SDK body holds nothing the tenant's lacks, the
- * wire body is the tenant's body, unknown fields included. A generateContent response is returned exactly as Google
- * sent it (the SDK's raw HTTP body); streamed chunks pass through the SDK's typed model, which keeps the fields it
- * knows.
+ * <p>Generation (one answer or a stream) and, in API-key mode, embeddings go through the SDK's HTTP client without its
+ * typed model: the tenant's request text is sent byte for byte and Google's answer (each streamed event's JSON) comes
+ * back as the exact text Google sent, so unknown fields, thought signatures and fields Google adds later pass through.
+ * countTokens, the model list and Vertex AI embeddings (which have no Gemini-shaped method on Vertex) use the SDK's
+ * typed calls; there the tenant's body is handed over as {@link HttpOptions#extraBody()}, which the SDK deep-merges over
+ * its own. Every call's deadline is an {@link UpstreamCallGuard}, which cancels the HTTP call and never interrupts.
  *
  * <p>Plain Java: the application wires one instance and closes it on shutdown (it closes every SDK client).
  */
@@ -72,36 +80,20 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
 
     @Override
     public GenerationResponse generate(GenerationRequest request, UpstreamCredential credential, Duration timeout) {
-        Deadline deadline = Deadline.after(timeout);
-        if (credential.mode() == UpstreamCredential.Mode.GEMINI_API_KEY) {
-            return call(credential, deadline, () -> generateRaw(request, credential, deadline));
-        }
-        return call(credential, deadline, () -> {
-            GenerateContentConfig config = GenerateContentConfig.builder()
-                    .httpOptions(callOptions(deadline, request.body()))
-                    // the raw body: Google's response with every field, unparsed by the SDK's typed model
-                    .shouldReturnHttpResponse(true)
-                    .build();
-            GenerateContentResponse response = client(credential).models
-                    .generateContent(request.model().value(), sdkContents(request), config);
-            Map<String, Object> body = response.sdkHttpResponse().flatMap(HttpResponse::body)
-                    .map(json::parseObject)
-                    .orElseGet(() -> json.toTree(response));
-            return new GenerationResponse(request.model(), body, JsonBodies.usage(body));
-        });
+        return generateRaw(request, credential, Deadline.after(timeout));
     }
 
     /**
-     * The hot path in API-key mode: the tenant's body goes out exactly as it came through the SDK's own HTTP client,
-     * which adds the key, base URL, API version and client headers and raises the SDK's typed exceptions for error
-     * replies; the reply comes back unparsed by the SDK's typed model. Profiling showed the typed round trip (tree to
+     * The hot path, in both modes: the tenant's body goes out exactly as it came through the SDK's own HTTP client,
+     * which adds the key (or the Vertex AI bearer token and project path), base URL, API version and client headers
+     * and raises the SDK's typed exceptions for error replies; the reply comes back unparsed by the SDK's typed model. Profiling showed the typed round trip (tree to
      * SDK objects to tree, twice) as the largest cost of a gateway call. "Exactly": the request's original text when
      * it has one (a tree would send {@code 1e-400} as {@code 0.0} and {@code -0} as {@code 0}), else the tree written
      * once. The SDK sends a String body as UTF-8, so valid UTF-8 text goes out byte for byte.
      */
     private GenerationResponse generateRaw(GenerationRequest request, UpstreamCredential credential,
                                            Deadline deadline) {
-        String path = request.model().resourceName() + ":generateContent";
+        String path = modelPath(request.model(), credential) + ":generateContent";
         String body = request.originalJson().orElseGet(() -> json.write(request.body()));
         // The deadline cancels the OkHttp call (RST_STREAM on a shared h2 connection), on any thread; no per-call
         // HttpOptions timeout, which would cost a throw-away client and okio's AsyncTimeout per call.
@@ -125,61 +117,154 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
     }
 
     /**
-     * Delivers chunks as they arrive and ends with exactly one of {@code onComplete} (the usage of the last chunk that
-     * carried usageMetadata) or {@code onError}, unless the observer cancels by returning false from {@code onChunk}:
-     * the upstream call is then closed and no further callback is made. Exceptions thrown by the observer propagate.
+     * Streams through the SDK's HTTP client without its typed model, in both modes: the tenant's body goes out as it
+     * came ({@code ?alt=sse}), and each Server-Sent Event's JSON reaches the observer as the exact text Google sent,
+     * with its parse. The call is bounded by an {@link UpstreamCallGuard}: the total and idle deadlines of
+     * {@code limits}, and {@code cancellation}, all cancel the OkHttp call (never an interrupt). Ends with exactly one
+     * of {@code onComplete} or {@code onError}, unless the observer returned false or {@code cancellation} was
+     * signalled: then the call is cancelled and no further callback is made. Exceptions thrown by the observer
+     * propagate.
      */
     @Override
-    public void stream(GenerationRequest request, UpstreamCredential credential, Duration timeout,
-                       StreamObserver observer) {
+    public void stream(GenerationRequest request, UpstreamCredential credential, StreamLimits limits,
+                       Cancellation cancellation, StreamObserver observer) {
         Objects.requireNonNull(observer, "observer");
-        Deadline deadline;
-        ResponseStream<GenerateContentResponse> stream;
-        try {
-            deadline = Deadline.after(timeout);
-            stream = call(credential, deadline, () -> client(credential).models.generateContentStream(
-                    request.model().value(), sdkContents(request),
-                    GenerateContentConfig.builder().httpOptions(callOptions(deadline, request.body())).build()));
-        } catch (UpstreamException e) {
-            observer.onError(e);
-            return;
-        }
-        try {
-            Iterator<GenerateContentResponse> chunks = stream.iterator();
-            Usage usage = Usage.NONE;
-            while (true) {
-                Optional<Map<String, Object>> next;
-                try {
-                    next = call(credential, deadline, () -> chunks.hasNext()
-                            ? Optional.of(json.toTree(chunks.next())) : Optional.empty());
-                } catch (UpstreamException e) {
-                    observer.onError(e);
-                    return;
-                }
-                if (next.isEmpty()) {
-                    break;
-                }
-                Map<String, Object> body = next.get();
-                if (JsonBodies.hasUsage(body)) {
-                    usage = JsonBodies.usage(body);
-                }
-                if (!observer.onChunk(new GenerationResponse(request.model(), body, usage))) {
-                    return;
-                }
+        String path = modelPath(request.model(), credential) + ":streamGenerateContent?alt=sse";
+        String body = request.originalJson().orElseGet(() -> json.write(request.body()));
+        try (UpstreamCallGuard guard = UpstreamCallGuard.open(limits.total())) {
+            guard.idleDeadline(limits.idle());
+            Runnable stop = guard::cancel;
+            cancellation.onCancel(stop);
+            try {
+                new SseReader(request.model(), credential, guard, cancellation, observer).read(path, body);
+            } finally {
+                cancellation.remove(stop);
             }
-            observer.onComplete(usage);
-        } finally {
-            closeQuietly(stream);
         }
     }
 
-    /** Closing drops the connection of an unfinished stream; a failure to close changes nothing for the caller. */
-    private static void closeQuietly(ResponseStream<?> stream) {
-        try {
-            stream.close();
-        } catch (RuntimeException ignored) {
-            // the outcome has been reported already
+    /** Reads one upstream event stream and hands its events to the observer. */
+    private final class SseReader {
+        private final ModelId model;
+        private final UpstreamCredential credential;
+        private final UpstreamCallGuard guard;
+        private final Cancellation cancellation;
+        private final StreamObserver observer;
+
+        SseReader(ModelId model, UpstreamCredential credential, UpstreamCallGuard guard, Cancellation cancellation,
+                  StreamObserver observer) {
+            this.model = model;
+            this.credential = credential;
+            this.guard = guard;
+            this.cancellation = cancellation;
+            this.observer = observer;
         }
+
+        void read(String path, String body) {
+            ApiResponse response;
+            try {
+                response = clients.rawClientFor(credential).request("post", path, body, Optional.empty());
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            try (response) {
+                BufferedSource source = response.getBody().source();
+                StringBuilder data = null;
+                String line;
+                while ((line = source.readUtf8Line()) != null) {
+                    guard.touch();
+                    if (line.isEmpty()) {
+                        if (data != null && !deliver(data.toString())) {
+                            return;
+                        }
+                        data = null;
+                    } else if (line.startsWith("data:")) {
+                        String payload = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
+                        data = data == null ? new StringBuilder(payload) : data.append('\n').append(payload);
+                    }
+                    // other SSE fields (event:, id:, retry:) and comments carry nothing Gemini uses
+                }
+                if (data != null && !deliver(data.toString())) {
+                    return;
+                }
+                if (!stopped()) {
+                    observer.onComplete();
+                }
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof ObserverFailure f) {
+                    throw f.getCause();
+                }
+                fail(e);
+            }
+        }
+
+        /** One event: a chunk for the observer, or Google's error event; false when the stream is over. */
+        private boolean deliver(String text) {
+            Map<String, Object> tree = json.parseObject(text);
+            if (JsonTree.isObject(tree.get("error"))) {
+                observer.onError(errorEvent(JsonTree.asObject(tree.get("error"))));
+                return false;
+            }
+            Optional<Usage> usage = JsonBodies.hasUsage(tree) ? Optional.of(JsonBodies.usage(tree)) : Optional.empty();
+            StreamChunk chunk = new StreamChunk(text, new GenerationResponse(model, tree, usage.orElse(Usage.NONE)),
+                    usage, System.nanoTime());
+            boolean more;
+            try {
+                more = observer.onChunk(chunk);
+            } catch (RuntimeException e) {
+                guard.cancel();
+                throw new ObserverFailure(e);
+            }
+            guard.touch();
+            if (!more) {
+                guard.cancel();
+            }
+            return more && !stopped();
+        }
+
+        /** An error event in the stream, as the SDK would raise it for the same error in a reply. */
+        private UpstreamException errorEvent(Map<String, Object> error) {
+            int code = (int) JsonTree.wholeNumber(error, "code").orElse(500);
+            String status = JsonTree.string(error, "status").orElse("");
+            String message = JsonTree.string(error, "message").orElse("");
+            if (error.containsKey("details")) {
+                message = message + "\n" + json.write(Map.of("details", error.get("details")));
+            }
+            ApiException api = code >= 500 ? new ServerException(code, status, message)
+                    : new ClientException(code, status, message);
+            return UpstreamErrors.translate(api, credential.secret(), guard);
+        }
+
+        private void fail(Exception e) {
+            if (!stopped()) {
+                observer.onError(UpstreamErrors.translate(e, credential.secret(), guard));
+            }
+        }
+
+        /** Stopped on purpose (the observer or the caller cancelled): no further callback. */
+        private boolean stopped() {
+            return cancellation.isCancelled()
+                    || guard.fired().filter(r -> r == UpstreamCallGuard.Reason.CANCELLED).isPresent();
+        }
+    }
+
+    /** Carries an observer's own exception out of the read loop untouched. */
+    private static final class ObserverFailure extends RuntimeException {
+        ObserverFailure(RuntimeException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized RuntimeException getCause() {
+            return (RuntimeException) super.getCause();
+        }
+    }
+
+    /** Where a model's methods live: {@code models/m} (API key) or {@code publishers/google/models/m} (Vertex AI). */
+    private static String modelPath(ModelId model, UpstreamCredential credential) {
+        return credential.mode() == UpstreamCredential.Mode.VERTEX_AI
+                ? "publishers/google/models/" + model.value() : model.resourceName();
     }
 
     /** Google's countTokens takes {@code contents} only here; the tenant's contents go as they came. */
@@ -198,43 +283,67 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
         });
     }
 
+    /**
+     * API-key mode: the tenant's body goes to the same method ({@code :embedContent} or {@code :batchEmbedContents})
+     * as it came, and Google's answer comes back as text, unparsed. Vertex AI has neither method for its embedding
+     * models (the SDK embeds through {@code :predict}): there the SDK's typed call is used and its vectors are written
+     * back in the Gemini form the method promises.
+     */
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, UpstreamCredential credential, Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
-        return call(credential, deadline, () -> {
-            EmbedContentConfig.Builder config = EmbedContentConfig.builder().httpOptions(callOptions(deadline, null));
-            request.outputDimensionality().ifPresent(config::outputDimensionality);
-            EmbedContentResponse response = client(credential).models
-                    .embedContent(request.model().value(), request.texts(), config.build());
-            List<ContentEmbedding> embeddings = response.embeddings().orElse(List.of());
-            if (embeddings.size() != request.texts().size()) {
-                throw new UpstreamException(Kind.PROTOCOL_ERROR, 200, "the upstream returned " + embeddings.size()
-                        + " embeddings for " + request.texts().size() + " texts");
-            }
-            List<float[]> vectors = new ArrayList<>(embeddings.size());
-            long reportedTokens = 0;
-            boolean allReported = true;
-            for (ContentEmbedding embedding : embeddings) {
-                List<Float> values = embedding.values().orElse(List.of());
-                float[] vector = new float[values.size()];
-                for (int i = 0; i < vector.length; i++) {
-                    vector[i] = values.get(i);
+        if (credential.mode() == UpstreamCredential.Mode.GEMINI_API_KEY) {
+            String path = request.model().resourceName() + ":" + request.method().wireName();
+            String body = request.originalJson().orElseGet(() -> json.write(request.body()));
+            try (UpstreamCallGuard guard = UpstreamCallGuard.open(deadline.remaining())) {
+                try (ApiResponse response = clients.rawClientFor(credential).request("post", path, body,
+                        Optional.empty())) {
+                    return new EmbeddingResponse(response.getBody().string(), OptionalLong.empty());
+                } catch (IOException | RuntimeException e) {
+                    throw UpstreamErrors.translate(e, credential.secret(), guard);
                 }
-                vectors.add(vector);
-                Optional<Float> tokens = embedding.statistics().flatMap(ContentEmbeddingStatistics::tokenCount);
-                allReported &= tokens.isPresent();
-                reportedTokens += tokens.map(Float::longValue).orElse(0L);
             }
-            // Vertex reports tokens per embedding; the Developer API reports none, so we estimate as for admission.
-            long inputTokens = allReported ? reportedTokens
-                    : request.texts().stream().mapToLong(TokenEstimator::countText).sum();
-            return new EmbeddingResponse(vectors, inputTokens);
-        });
+        }
+        return call(credential, deadline, () -> vertexEmbed(request, credential, deadline));
+    }
+
+    private EmbeddingResponse vertexEmbed(EmbeddingRequest request, UpstreamCredential credential,
+                                          Deadline deadline) {
+        List<String> texts = request.contents().stream().map(dev.gemgate.domain.generation.Content::text).toList();
+        EmbedContentConfig.Builder config = EmbedContentConfig.builder().httpOptions(callOptions(deadline, null));
+        Map<String, Object> first = request.method() == EmbeddingRequest.Method.EMBED_CONTENT ? request.body()
+                : JsonTree.asObject(JsonTree.array(request.body(), "requests").orElseThrow().getFirst());
+        JsonTree.wholeNumber(first, "outputDimensionality").ifPresent(d -> config.outputDimensionality((int) d));
+        JsonTree.string(first, "taskType").ifPresent(config::taskType);
+        JsonTree.string(first, "title").ifPresent(config::title);
+        EmbedContentResponse response = client(credential).models
+                .embedContent(request.model().value(), texts, config.build());
+        List<ContentEmbedding> embeddings = response.embeddings().orElse(List.of());
+        if (embeddings.size() != texts.size()) {
+            throw new UpstreamException(Kind.PROTOCOL_ERROR, 200, "the upstream returned " + embeddings.size()
+                    + " embeddings for " + texts.size() + " contents");
+        }
+        List<Map<String, Object>> vectors = new ArrayList<>(embeddings.size());
+        long reportedTokens = 0;
+        boolean allReported = true;
+        for (ContentEmbedding embedding : embeddings) {
+            vectors.add(Map.of("values", embedding.values().orElse(List.of())));
+            Optional<Float> tokens = embedding.statistics().flatMap(ContentEmbeddingStatistics::tokenCount);
+            allReported &= tokens.isPresent();
+            reportedTokens += tokens.map(Float::longValue).orElse(0L);
+        }
+        Object reply = request.method() == EmbeddingRequest.Method.EMBED_CONTENT
+                ? Map.of("embedding", vectors.getFirst()) : Map.of("embeddings", vectors);
+        return new EmbeddingResponse(json.write(reply),
+                allReported ? OptionalLong.of(reportedTokens) : OptionalLong.empty());
     }
 
     @Override
     public List<ModelInfo> listModels(UpstreamCredential credential, Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
+        if (credential.mode() == UpstreamCredential.Mode.GEMINI_API_KEY) {
+            return listRaw(credential, deadline);
+        }
         return call(credential, deadline, () -> {
             Pager<Model> pager = client(credential).models.list(ListModelsConfig.builder()
                     .pageSize(LIST_PAGE_SIZE).httpOptions(callOptions(deadline, null)).build());
@@ -300,6 +409,47 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
             }
         }
         return contents;
+    }
+
+    /**
+     * API-key mode lists through the SDK's HTTP client without its typed model, page by page, so that each model keeps
+     * the upstream's whole object (fields the SDK's {@code Model} renames or drops, and those Google adds later).
+     */
+    private List<ModelInfo> listRaw(UpstreamCredential credential, Deadline deadline) {
+        List<ModelInfo> models = new ArrayList<>();
+        try (UpstreamCallGuard guard = UpstreamCallGuard.open(deadline.remaining())) {
+            Optional<String> pageToken = Optional.empty();
+            do {
+                String path = "models?pageSize=" + LIST_PAGE_SIZE + pageToken
+                        .map(t -> "&pageToken=" + URLEncoder.encode(t, StandardCharsets.UTF_8)).orElse("");
+                Map<String, Object> page;
+                try (ApiResponse response = clients.rawClientFor(credential).request("get", path, "",
+                        Optional.empty())) {
+                    page = json.parseObject(response.getBody().string());
+                } catch (IOException | RuntimeException e) {
+                    throw UpstreamErrors.translate(e, credential.secret(), guard);
+                }
+                for (Object model : JsonTree.array(page, "models").orElse(List.of())) {
+                    if (JsonTree.isObject(model)) {
+                        toModelInfo(JsonTree.asObject(model)).ifPresent(models::add);
+                    }
+                }
+                pageToken = JsonTree.string(page, "nextPageToken").filter(t -> !t.isEmpty());
+            } while (pageToken.isPresent());
+        }
+        return List.copyOf(models);
+    }
+
+    /** A model object as Google wrote it: the typed fields read from it, the whole object kept. */
+    private static Optional<ModelInfo> toModelInfo(Map<String, Object> model) {
+        return JsonTree.string(model, "name").map(n -> n.substring(n.lastIndexOf('/') + 1))
+                .filter(ModelId::isValid).map(ModelId::parse)
+                .map(id -> new ModelInfo(id, JsonTree.string(model, "displayName").orElse(id.value()),
+                        Math.max(0, JsonTree.wholeNumber(model, "inputTokenLimit").orElse(0)),
+                        Math.max(0, JsonTree.wholeNumber(model, "outputTokenLimit").orElse(0)),
+                        JsonTree.array(model, "supportedGenerationMethods").orElse(List.of()).stream()
+                                .filter(String.class::isInstance).map(String.class::cast).toList(),
+                        model));
     }
 
     private static Optional<ModelInfo> toModelInfo(Model model, ModelId requested) {

@@ -10,6 +10,9 @@ import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.GenerationResponse;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.ModelInfo;
+import dev.gemgate.domain.generation.Cancellation;
+import dev.gemgate.domain.generation.StreamChunk;
+import dev.gemgate.domain.generation.StreamLimits;
 import dev.gemgate.domain.generation.StreamObserver;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.upstream.UpstreamCredential;
@@ -35,6 +38,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** The adapter against the Gemini emulator over real HTTP, with the real SDK in between. */
 class GenAiGenerationAdapterTest extends EmulatorBackedTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final StreamLimits LIMITS = new StreamLimits(TIMEOUT, TIMEOUT);
     private static final ModelId FLASH = new ModelId("gemini-2.5-flash");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -130,7 +134,7 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
         String prompt = "the quick brown fox jumps over the lazy dog again and again until the end of the line";
         Recorder recorder = new Recorder(true);
 
-        adapter.stream(request(prompt), credential, TIMEOUT, recorder);
+        adapter.stream(request(prompt), credential, LIMITS, new Cancellation(), recorder);
 
         assertThat(recorder.errors).isEmpty();
         assertThat(recorder.chunks).hasSizeGreaterThan(1);
@@ -142,7 +146,8 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
         RecordedRequest streamed = emulator.recordedRequests().getFirst();
         assertThat(streamed.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
         assertThat(streamed.query()).isEqualTo("alt=sse");
-        assertThat(JSON.readTree(streamed.body())).isEqualTo(asSentBySdk(request(prompt).body()));
+        // the tenant's body as it is, no SDK additions (the typed path added an empty generationConfig)
+        assertThat(JSON.readTree(streamed.body())).isEqualTo(JSON.valueToTree(request(prompt).body()));
     }
 
     @Test
@@ -151,7 +156,7 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
         Recorder recorder = new Recorder(true);
 
         adapter.stream(request("a long enough prompt to need several chunks of eight tokens each, surely"),
-                credential, TIMEOUT, recorder);
+                credential, LIMITS, new Cancellation(), recorder);
 
         assertThat(recorder.chunks).hasSize(1);
         assertThat(recorder.completed).isEmpty();
@@ -164,7 +169,7 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
         Recorder recorder = new Recorder(false);
 
         adapter.stream(request("a long enough prompt to need several chunks of eight tokens each, surely"),
-                credential, TIMEOUT, recorder);
+                credential, LIMITS, new Cancellation(), recorder);
 
         assertThat(recorder.chunks).hasSize(1);
         assertThat(recorder.completed).isEmpty();
@@ -176,7 +181,7 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
         emulator.faults().rateLimit(1, Duration.ofSeconds(2));
         Recorder recorder = new Recorder(true);
 
-        adapter.stream(request("hi"), credential, TIMEOUT, recorder);
+        adapter.stream(request("hi"), credential, LIMITS, new Cancellation(), recorder);
 
         assertThat(recorder.chunks).isEmpty();
         assertThat(recorder.errors).singleElement()
@@ -210,25 +215,31 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
     }
 
     @Test
-    void embedReturnsOneVectorPerTextWithTheRequestedDimensions() {
+    void aBatchOfEmbeddingsGoesToBatchEmbedContentsAsSentAndComesBackAsGoogleWroteIt() throws Exception {
+        String body = "{\"requests\":[{\"model\":\"models/gemini-embedding-001\",\"content\":{\"parts\":[{\"text\":"
+                + "\"first text\"}]},\"outputDimensionality\":16},{\"model\":\"models/gemini-embedding-001\","
+                + "\"content\":{\"parts\":[{\"text\":\"second text\"}]},\"outputDimensionality\":16}]}";
         EmbeddingRequest request = new EmbeddingRequest(new ModelId("gemini-embedding-001"),
-                List.of("first text", "second text", "first text"), OptionalInt.of(16));
+                EmbeddingRequest.Method.BATCH_EMBED_CONTENTS, JSON.readValue(body, Map.class), Optional.of(body));
 
         EmbeddingResponse response = adapter.embed(request, credential, TIMEOUT);
 
-        assertThat(response.vectors()).hasSize(3).allSatisfy(v -> assertThat(v).hasSize(16));
-        assertThat(response.vectors().get(0)).isEqualTo(response.vectors().get(2))
-                .isNotEqualTo(response.vectors().get(1));
-        assertThat(response.inputTokens()).isPositive();
+        JsonNode reply = JSON.readTree(response.json());
+        assertThat(reply.path("embeddings")).hasSize(2)
+                .allSatisfy(e -> assertThat(e.path("values")).hasSize(16));
         assertThat(single().path()).isEqualTo("/v1beta/models/gemini-embedding-001:batchEmbedContents");
+        assertThat(single().body()).isEqualTo(body);
     }
 
     @Test
-    void embedWithoutDimensionsGetsTheModelDefault() {
+    void embedContentGoesToEmbedContent() throws Exception {
+        String body = "{\"content\":{\"parts\":[{\"text\":\"text\"}]}}";
         EmbeddingResponse response = adapter.embed(new EmbeddingRequest(new ModelId("gemini-embedding-001"),
-                List.of("text"), OptionalInt.empty()), credential, TIMEOUT);
+                EmbeddingRequest.Method.EMBED_CONTENT, JSON.readValue(body, Map.class), Optional.of(body)),
+                credential, TIMEOUT);
 
-        assertThat(response.vectors()).singleElement().satisfies(v -> assertThat(v).hasSize(3072));
+        assertThat(JSON.readTree(response.json()).path("embedding").path("values")).hasSize(3072);
+        assertThat(single().path()).isEqualTo("/v1beta/models/gemini-embedding-001:embedContent");
     }
 
     @Test
@@ -241,6 +252,10 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
         assertThat(flash.inputTokenLimit()).isEqualTo(1_048_576);
         assertThat(flash.outputTokenLimit()).isEqualTo(65_536);
         assertThat(flash.supportedGenerationMethods()).contains("generateContent", "countTokens");
+        // the upstream's whole object is kept: fields the SDK's typed model renames or drops pass through
+        assertThat(flash.upstreamFields()).containsEntry("name", "models/gemini-2.5-flash")
+                .containsEntry("version", "2.5").containsKey("supportedGenerationMethods");
+        assertThat(single().query()).isEqualTo("pageSize=1000");
     }
 
     @Test
@@ -359,11 +374,44 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
         Recorder recorder = new Recorder(true);
         long start = System.nanoTime();
 
-        adapter.stream(request("hi"), credential, Duration.ofMillis(700), recorder);
+        adapter.stream(request("hi"), credential, new StreamLimits(Duration.ofMillis(700), TIMEOUT),
+                new Cancellation(), recorder);
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
         assertThat(recorder.errors).singleElement()
                 .satisfies(e -> assertThat(((UpstreamException) e).kind()).isEqualTo(Kind.TIMEOUT));
+    }
+
+    @Test
+    void theIdleDeadlineEndsAStreamThatSendsNothingWhileTheTotalOneIsFarAway() {
+        emulator.faults().hang(1);
+        Recorder recorder = new Recorder(true);
+        long start = System.nanoTime();
+
+        adapter.stream(request("hi"), credential, new StreamLimits(Duration.ofMinutes(5), Duration.ofMillis(600)),
+                new Cancellation(), recorder);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+        assertThat(recorder.errors).singleElement().satisfies(e -> {
+            assertThat(((UpstreamException) e).kind()).isEqualTo(Kind.TIMEOUT);
+            assertThat(e.getMessage()).contains("idle");
+        });
+    }
+
+    @Test
+    void aCancellationStopsAWaitingStreamWithoutACallback() throws Exception {
+        emulator.faults().hang(1);
+        Recorder recorder = new Recorder(true);
+        Cancellation cancellation = new Cancellation();
+        Thread streaming = Thread.ofVirtual().start(() -> adapter.stream(request("hi"), credential,
+                new StreamLimits(Duration.ofMinutes(5), Duration.ofMinutes(5)), cancellation, recorder));
+        Thread.sleep(300);
+
+        cancellation.cancel();
+
+        assertThat(streaming.join(Duration.ofSeconds(2))).isTrue();
+        assertThat(recorder.errors).isEmpty();
+        assertThat(recorder.completed).isEmpty();
     }
 
     @Test
@@ -393,14 +441,6 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
      * The tenant's body as it goes on the wire: untouched, except that the SDK always writes a
      * {@code generationConfig} object, empty when the tenant sent none (the same request for Google).
      */
-    static JsonNode asSentBySdk(Map<String, Object> tenantBody) {
-        com.fasterxml.jackson.databind.node.ObjectNode expected = JSON.valueToTree(tenantBody);
-        if (!expected.has("generationConfig")) {
-            expected.putObject("generationConfig");
-        }
-        return expected;
-    }
-
     static UpstreamException failure(Runnable call) {
         UpstreamException e = catchThrowableOfType(UpstreamException.class, call::run);
         assertThat(e).as("an UpstreamException").isNotNull();
@@ -415,7 +455,9 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
     /** Records what the adapter reports; answers {@code keepGoing} to every chunk. */
     static final class Recorder implements StreamObserver {
         final List<GenerationResponse> chunks = new CopyOnWriteArrayList<>();
+        final List<String> texts = new CopyOnWriteArrayList<>();
         final List<Usage> completed = new ArrayList<>();
+        private Usage lastUsage = Usage.NONE;
         final List<RuntimeException> errors = new ArrayList<>();
         private final boolean keepGoing;
 
@@ -424,14 +466,16 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
         }
 
         @Override
-        public boolean onChunk(GenerationResponse chunk) {
-            chunks.add(chunk);
+        public boolean onChunk(StreamChunk chunk) {
+            chunks.add(chunk.response());
+            texts.add(chunk.json());
+            chunk.usage().ifPresent(u -> lastUsage = u);
             return keepGoing;
         }
 
         @Override
-        public void onComplete(Usage finalUsage) {
-            completed.add(finalUsage);
+        public void onComplete() {
+            completed.add(lastUsage);
         }
 
         @Override

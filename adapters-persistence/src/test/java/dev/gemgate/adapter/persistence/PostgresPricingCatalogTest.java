@@ -39,7 +39,7 @@ class PostgresPricingCatalogTest {
         assertThat(catalog.allAt(NOW)).extracting(p -> p.model().value()).contains(
                 "gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-3.1-pro-preview",
                 "gemini-3.5-flash", "gemini-3.5-flash-lite", "gemini-3.6-flash", "gemini-3.8-flash",
-                "gemini-embedding-001");
+                "gemini-embedding-001", "gemini-4-argon", "gemini-4-hydrogen");
         ModelPrice flash = catalog.priceAt(new ModelId("gemini-2.5-flash"), NOW).orElseThrow();
         assertThat(flash.input()).isEqualTo(TokenRate.dollarsPerMillion("0.30"));
         assertThat(flash.output()).isEqualTo(TokenRate.dollarsPerMillion("2.50"));
@@ -64,6 +64,69 @@ class PostgresPricingCatalogTest {
         assertThat(firstDayOfNewPrice.effectiveFrom()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
         assertThat(catalog.allAt(Instant.parse("2027-06-01T00:00:00Z")))
                 .filteredOn(p -> p.model().equals(model)).containsExactly(firstDayOfNewPrice);
+    }
+
+    @Test
+    void gemini_4_argon_doubles_its_price_at_midnight_utc_on_1_december_2026() {
+        ModelId argon = new ModelId("gemini-4-argon");
+
+        ModelPrice lastInstantOfOldPrice = catalog.priceAt(argon, Instant.parse("2026-11-30T23:59:59.999999Z"))
+                .orElseThrow();
+        ModelPrice firstInstantOfNewPrice = catalog.priceAt(argon, Instant.parse("2026-12-01T00:00:00Z"))
+                .orElseThrow();
+
+        assertThat(lastInstantOfOldPrice.input()).isEqualTo(TokenRate.dollarsPerMillion("2.00"));
+        assertThat(lastInstantOfOldPrice.output()).isEqualTo(TokenRate.dollarsPerMillion("10.00"));
+        assertThat(lastInstantOfOldPrice.cachedInput()).isEqualTo(TokenRate.dollarsPerMillion("0.10"));
+        assertThat(lastInstantOfOldPrice.longPromptTier()).isEmpty();
+        assertThat(firstInstantOfNewPrice.effectiveFrom()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(firstInstantOfNewPrice.input()).isEqualTo(TokenRate.dollarsPerMillion("4.00"));
+        assertThat(firstInstantOfNewPrice.output()).isEqualTo(TokenRate.dollarsPerMillion("20.00"));
+        assertThat(firstInstantOfNewPrice.cachedInput()).isEqualTo(TokenRate.dollarsPerMillion("0.20"));
+        assertThat(firstInstantOfNewPrice.longPromptTier()).isEmpty();
+        assertThat(catalog.allAt(Instant.parse("2027-03-01T00:00:00Z")))
+                .filteredOn(p -> p.model().equals(argon)).containsExactly(firstInstantOfNewPrice);
+        assertThat(catalog.allAt(NOW)).filteredOn(p -> p.model().equals(argon))
+                .containsExactly(lastInstantOfOldPrice);
+    }
+
+    @Test
+    void a_real_gemini_4_argon_call_costs_twice_as_much_from_1_december_with_its_thinking_billed_as_output() {
+        ModelId argon = new ModelId("gemini-4-argon");
+        // usageMetadata of one call: promptTokenCount 10,000 (of which cachedContentTokenCount 4,000),
+        // candidatesTokenCount 1,500, thoughtsTokenCount 2,500
+        Usage call = new Usage(10_000, 1_500, 2_500, 4_000);
+        CostCalculator calculator = new CostCalculator();
+
+        Money before = calculator.cost(catalog.priceAt(argon, Instant.parse("2026-11-30T23:59:59Z")).orElseThrow(),
+                call);
+        Money after = calculator.cost(catalog.priceAt(argon, Instant.parse("2026-12-01T00:00:00Z")).orElseThrow(),
+                call);
+
+        // 6,000 x 2.00 + 4,000 x 0.10 + (1,500 + 2,500) x 10.00 per 1M = 0.012 + 0.0004 + 0.04 USD
+        assertThat(before).isEqualTo(Money.ofDollars("0.0524"));
+        // 6,000 x 4.00 + 4,000 x 0.20 + 4,000 x 20.00 per 1M = 0.024 + 0.0008 + 0.08 USD
+        assertThat(after).isEqualTo(Money.ofDollars("0.1048"));
+        // the 2,500 thinking tokens cost exactly what 2,500 more candidate tokens would
+        assertThat(calculator.cost(catalog.priceAt(argon, NOW).orElseThrow(), new Usage(10_000, 4_000, 0, 4_000)))
+                .isEqualTo(before);
+        assertThat(calculator.cost(catalog.priceAt(argon, NOW).orElseThrow(), new Usage(10_000, 1_500, 0, 4_000)))
+                .isEqualTo(Money.ofDollars("0.0274"));
+    }
+
+    @Test
+    void gemini_4_hydrogen_is_flat_with_a_cached_rate_of_ten_percent() {
+        ModelId hydrogen = new ModelId("gemini-4-hydrogen");
+        ModelPrice price = catalog.priceAt(hydrogen, NOW).orElseThrow();
+
+        assertThat(price.input()).isEqualTo(TokenRate.dollarsPerMillion("1.50"));
+        assertThat(price.output()).isEqualTo(TokenRate.dollarsPerMillion("7.50"));
+        assertThat(price.cachedInput()).isEqualTo(TokenRate.dollarsPerMillion("0.15"));
+        assertThat(price.longPromptTier()).isEmpty();
+        assertThat(catalog.priceAt(hydrogen, Instant.parse("2027-12-01T00:00:00Z"))).contains(price);
+        // a prompt of 900,000 tokens is not billed at a higher tier: 900,000 x 1.50 + 1,000 x 7.50 per 1M
+        assertThat(new CostCalculator().cost(price, new Usage(900_000, 1_000, 0, 0)))
+                .isEqualTo(Money.ofDollars("1.3575"));
     }
 
     @Test

@@ -8,12 +8,10 @@ import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.cache.CacheKey;
 import dev.gemgate.domain.cache.RequestFingerprint;
 import dev.gemgate.domain.cache.ResponseCache;
-import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.GenerationResponse;
-import dev.gemgate.domain.generation.TokenEstimator;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
@@ -47,7 +45,6 @@ public final class GenerateContent {
     private final RequestFingerprint fingerprints;
     private final Clock clock;
     private final GenerationPolicy policy;
-    private final TokenEstimator estimator = new TokenEstimator();
 
     public GenerateContent(PricingCatalog pricing, ResponseCache cache, UpstreamKeyVault vault,
                            GenerationPort upstream, Admission admission, RequestFingerprint fingerprints, Clock clock,
@@ -71,9 +68,8 @@ public final class GenerateContent {
                 Optional.of(fingerprint));
         try {
             ModelAccess.requireServed(price, request.model());
-            validate(request);
-            Usage estimate = new Usage(estimator.estimateInput(request),
-                    estimator.estimateOutput(request, policy.defaultMaxOutputTokens()), 0, 0);
+            RequestLimits.checkGeneration(request, policy);
+            Usage estimate = RequestLimits.estimate(request, policy);
             ticket.admitQuota(estimate.totalTokens());
 
             CacheKey cacheKey = new CacheKey(command.context().caller().tenant(), fingerprint);
@@ -96,15 +92,6 @@ public final class GenerateContent {
         } catch (RuntimeException | Error e) {
             ticket.fail(e);
             throw e;
-        }
-    }
-
-    private void validate(GenerationRequest request) {
-        RequestLimits.check(request, policy);
-        if (request.maxOutputTokens().isPresent() && request.maxOutputTokens().getAsLong() > policy.maxOutputTokens()) {
-            throw new InvalidRequestException(InvalidRequestException.Reason.LIMIT_EXCEEDED,
-                    "generationConfig.maxOutputTokens is " + request.maxOutputTokens().getAsLong()
-                            + "; the most this gateway allows is " + policy.maxOutputTokens() + ".");
         }
     }
 }

@@ -1,35 +1,35 @@
 package dev.gemgate.application.generation;
 
-import dev.gemgate.domain.common.NotFoundException;
-import dev.gemgate.domain.generation.GenerationPort;
+import dev.gemgate.application.request.Admission;
+import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.ModelInfo;
-import dev.gemgate.domain.pricing.PricingCatalog;
-import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
-import java.time.Clock;
-import java.time.Duration;
-
-/** One model a tenant may call, or 404. */
+/**
+ * One model a caller may call. A model outside the key's scope is refused first (403 PERMISSION_DENIED, as
+ * generateContent refuses it: {@link Admission#outOfScope}), so a scoped key learns nothing of other models; a model
+ * the gateway does not serve (unpriced, or not listed by the upstream) is 404.
+ */
 public final class GetModel {
-    private final PricingCatalog pricing;
-    private final UpstreamKeyVault vault;
-    private final GenerationPort upstream;
-    private final Clock clock;
-    private final Duration timeout;
-
-    public GetModel(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream, Clock clock,
-                    Duration timeout) {
-        this.pricing = pricing;
-        this.vault = vault;
-        this.upstream = upstream;
-        this.clock = clock;
-        this.timeout = timeout;
+    public record Query(Caller caller, ModelId model) {
+        public Query {
+            if (caller == null || model == null) {
+                throw new IllegalArgumentException("caller and model are required");
+            }
+        }
     }
 
-    public ModelInfo execute(ModelId model) {
-        ModelAccess.requireServed(pricing, model, clock.instant());
-        return upstream.getModel(model, vault.select(model), timeout)
-                .orElseThrow(() -> new NotFoundException("models/" + model + " is not found."));
+    private final ModelCatalog catalog;
+
+    public GetModel(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public ModelInfo execute(Query query) {
+        ModelId model = query.model();
+        if (!query.caller().scopes().permitsModel(model)) {
+            throw Admission.outOfScope(query.caller(), model);
+        }
+        return catalog.find(model).orElseThrow(() -> ModelAccess.notServed(model));
     }
 }

@@ -18,7 +18,10 @@ final class ModelAccess {
     }
 
     static ModelPrice requireServed(Optional<ModelPrice> price, ModelId model) {
-        return price.orElseThrow(() -> new NotFoundException(
-                "models/" + model + " is not found or is not served by this gateway."));
+        return price.orElseThrow(() -> notServed(model));
+    }
+
+    static NotFoundException notServed(ModelId model) {
+        return new NotFoundException("models/" + model + " is not found or is not served by this gateway.");
     }
 }

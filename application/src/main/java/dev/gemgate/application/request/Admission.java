@@ -1,6 +1,7 @@
 package dev.gemgate.application.request;
 
 import dev.gemgate.application.port.RequestRecorder;
+import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.budget.BudgetLedger;
 import dev.gemgate.domain.common.PermissionDeniedException;
@@ -46,12 +47,19 @@ public final class Admission {
                        Optional<String> promptHash) {
         Ticket ticket = new Ticket(this, context, type, model, price, promptHash);
         if (!context.caller().scopes().permitsModel(model)) {
-            PermissionDeniedException refused = new PermissionDeniedException("This API key may not use models/"
-                    + model + "; its scope allows " + String.join(", ", context.caller().scopes().modelTexts())
-                    + ".");
+            PermissionDeniedException refused = outOfScope(context.caller(), model);
             ticket.fail(refused);
             throw refused;
         }
         return ticket;
+    }
+
+    /**
+     * The refusal of a model outside the caller's key scope (403 PERMISSION_DENIED, naming the allowed patterns): the
+     * same wherever a request names a model, whether it opens a ticket or only reads the model.
+     */
+    public static PermissionDeniedException outOfScope(Caller caller, ModelId model) {
+        return new PermissionDeniedException("This API key may not use models/" + model + "; its scope allows "
+                + String.join(", ", caller.scopes().modelTexts()) + ".");
     }
 }

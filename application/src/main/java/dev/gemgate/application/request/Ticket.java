@@ -135,26 +135,48 @@ public final class Ticket {
 
     /** Every other exit: releases the reservation, gives back the estimated tokens, records the failure. */
     public void fail(Throwable failure) {
+        fail(failure, Usage.NONE);
+    }
+
+    /**
+     * A failure after the upstream had produced {@code produced} (a stream cut mid-way): that much is charged, as Google
+     * bills it, and the rest of the reservation and the estimated tokens are given back. With {@link Usage#NONE} this
+     * is {@link #fail(Throwable)}.
+     */
+    public void fail(Throwable failure, Usage produced) {
+        if (failure instanceof DomainException d) {
+            close(Outcomes.of(d), produced, Outcomes.detail(d));
+        } else {
+            // not logged here: the surface that answers the caller logs it once, with its stack trace and request id
+            close(Outcome.INTERNAL_ERROR, produced, "internal error (" + failure.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** The client went away before the end: what the upstream produced until its call was stopped is charged. */
+    public void abandon(Usage produced) {
+        close(Outcome.CLIENT_CLOSED, produced, "the client closed the connection before the end of the answer");
+    }
+
+    private void close(Outcome outcome, Usage produced, String detail) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         Instant now = policy.clock.instant();
+        Money cost = cost(produced);
         try {
             if (reservation != null) {
-                policy.ledger.release(reservation, now);
+                if (produced.equals(Usage.NONE)) {
+                    policy.ledger.release(reservation, now);
+                } else {
+                    policy.ledger.settle(reservation, cost, now);
+                }
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "budget release failed for request {0}: {1}",
                     context.requestId(), e.getClass().getName());
         }
-        correctQuota(0, now);
-        if (failure instanceof DomainException d) {
-            record(Outcomes.of(d), Usage.NONE, Money.ZERO, Outcomes.detail(d));
-        } else {
-            LOG.log(System.Logger.Level.ERROR, "request " + context.requestId() + " failed unexpectedly", failure);
-            record(Outcome.INTERNAL_ERROR, Usage.NONE, Money.ZERO,
-                    "internal error (" + failure.getClass().getSimpleName() + ")");
-        }
+        correctQuota(produced.totalTokens(), now);
+        record(outcome, produced, cost, detail);
     }
 
     public boolean isClosed() {

@@ -1,7 +1,7 @@
 package dev.gemgate.domain.audit;
 
 public enum AuditEventType {
-    GENERATE_CONTENT, COUNT_TOKENS, LIST_MODELS, EMBED_CONTENT,
+    GENERATE_CONTENT, STREAM_GENERATE_CONTENT, COUNT_TOKENS, LIST_MODELS, EMBED_CONTENT,
     /** Failed tenant authentications, sampled: at most one event per source and reason per window, with a count. */
     AUTHENTICATION_FAILED,
     /** Admin actions (with {@link AdminDetails}: who, from where, on what, before and after). */

@@ -9,7 +9,12 @@ public enum Outcome {
     /** An unexpected failure inside the gateway: 500 in the surface's envelope. */
     INTERNAL_ERROR,
     /** The request conflicted with the current state (a duplicate name): 409. */
-    CONFLICT;
+    CONFLICT,
+    /**
+     * The client went away before the answer was complete (a stream it stopped reading): the upstream call was
+     * cancelled and what it had produced is charged.
+     */
+    CLIENT_CLOSED;
 
     public boolean isSuccess() {
         return this == SUCCESS || this == CACHE_HIT;

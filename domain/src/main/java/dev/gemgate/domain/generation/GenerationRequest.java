@@ -165,6 +165,11 @@ public final class GenerationRequest {
         return List.copyOf(result);
     }
 
+    /** One Content checked as in a generation request (an embedding's {@code content}), with its own part budget. */
+    static Content parseSingleContent(Object raw, String path) {
+        return parseContent(raw, path, new PartBudget());
+    }
+
     private static Content parseContent(Object raw, String path, PartBudget budget) {
         if (!JsonTree.isObject(raw)) {
             throw new InvalidRequestException(path + " must be a Content object");

@@ -1,14 +1,17 @@
 package dev.gemgate.domain.generation;
 
 /**
- * Receives a streamed generation chunk by chunk, as the upstream produces them. Each chunk is a whole
- * GenerateContentResponse body; the last carries the final usage.
+ * Receives a streamed generation chunk by chunk, as the upstream produces them, then exactly one of
+ * {@link #onComplete()} or {@link #onError}, unless it cancelled the stream (by returning false from
+ * {@link #onChunk}, or through the call's {@link Cancellation}): then no further callback is made.
  */
 public interface StreamObserver {
     /** @return false to cancel the upstream call (the client went away) */
-    boolean onChunk(GenerationResponse chunk);
+    boolean onChunk(StreamChunk chunk);
 
-    void onComplete(Usage finalUsage);
+    /** The upstream ended the stream normally; the last chunk carried the final usage. */
+    void onComplete();
 
+    /** The stream failed before its end (a cut connection, an error event, a deadline); chunks before it stand. */
     void onError(RuntimeException failure);
 }

@@ -9,6 +9,9 @@ import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.GenerationResponse;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.ModelInfo;
+import dev.gemgate.domain.generation.Cancellation;
+import dev.gemgate.domain.generation.StreamChunk;
+import dev.gemgate.domain.generation.StreamLimits;
 import dev.gemgate.domain.generation.StreamObserver;
 import dev.gemgate.domain.generation.TokenEstimator;
 import dev.gemgate.domain.generation.Usage;
@@ -17,6 +20,8 @@ import dev.gemgate.domain.upstream.UpstreamCredential;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.OptionalLong;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -76,15 +81,74 @@ public final class FakeGenerationPort implements GenerationPort {
         return new GenerationResponse(request.model(), body, usage);
     }
 
+    /**
+     * Streams the echo one word per chunk, each chunk's JSON text written by hand; the last chunk carries finishReason
+     * and the usage. Stops without a callback when the observer returns false or {@code cancellation} is signalled.
+     * A failure scripted with {@link #failStreamAfter} ends the stream with {@code onError} after that many chunks.
+     */
     @Override
-    public void stream(GenerationRequest request, UpstreamCredential credential, Duration timeout, StreamObserver observer) {
+    public void stream(GenerationRequest request, UpstreamCredential credential, StreamLimits limits,
+                       Cancellation cancellation, StreamObserver observer) {
+        GenerationResponse whole;
         try {
-            GenerationResponse whole = generate(request, credential, timeout);
-            observer.onChunk(whole);
-            observer.onComplete(whole.usage());
+            whole = generate(request, credential, limits.total());
         } catch (UpstreamException e) {
             observer.onError(e);
+            return;
         }
+        String[] words = whole.text().split(" ");
+        StreamFailure failure;
+        synchronized (this) {
+            failure = scriptedStreamFailure;
+            scriptedStreamFailure = null;
+        }
+        for (int i = 0; i < words.length; i++) {
+            if (failure != null && i == failure.afterChunks()) {
+                observer.onError(failure.failure());
+                return;
+            }
+            if (cancellation.isCancelled()) {
+                return;
+            }
+            boolean last = i == words.length - 1;
+            String piece = (i == 0 ? "" : " ") + words[i];
+            Map<String, Object> body = new LinkedHashMap<>();
+            Map<String, Object> candidate = new LinkedHashMap<>();
+            candidate.put("content", Map.of("role", "model", "parts", List.of(Map.of("text", piece))));
+            StringBuilder json = new StringBuilder("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"")
+                    .append(piece.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"}]}");
+            Optional<Usage> usage = Optional.empty();
+            if (last) {
+                candidate.put("finishReason", "STOP");
+                json.append(",\"finishReason\":\"STOP\"");
+                usage = Optional.of(whole.usage());
+                body.put("usageMetadata", whole.body().get("usageMetadata"));
+                json.append("}],\"usageMetadata\":{\"promptTokenCount\":").append(whole.usage().promptTokens())
+                        .append(",\"candidatesTokenCount\":").append(whole.usage().candidatesTokens()).append("}}");
+            } else {
+                json.append("}]}");
+            }
+            body.put("candidates", List.of(candidate));
+            GenerationResponse chunk = new GenerationResponse(request.model(), body, usage.orElse(Usage.NONE));
+            streamedChunks.add(json.toString());
+            if (!observer.onChunk(new StreamChunk(json.toString(), chunk, usage, System.nanoTime()))) {
+                return;
+            }
+        }
+        observer.onComplete();
+    }
+
+    private record StreamFailure(int afterChunks, RuntimeException failure) {
+    }
+
+    private StreamFailure scriptedStreamFailure;
+    /** The JSON text of every chunk streamed, in order. */
+    public final List<String> streamedChunks = new CopyOnWriteArrayList<>();
+
+    /** The next stream sends {@code chunks} chunks, then ends with {@code onError(failure)}. */
+    public synchronized FakeGenerationPort failStreamAfter(int chunks, RuntimeException failure) {
+        scriptedStreamFailure = new StreamFailure(chunks, failure);
+        return this;
     }
 
     @Override
@@ -95,16 +159,18 @@ public final class FakeGenerationPort implements GenerationPort {
         return new TokenEstimator().estimateInput(request);
     }
 
+    /** One two-number vector per content ({@code [characters, 1]}), in the method's own answer form. */
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, UpstreamCredential credential, Duration timeout) {
         maybeFail();
-        List<float[]> vectors = new ArrayList<>();
-        long tokens = 0;
-        for (String text : request.texts()) {
-            vectors.add(new float[] {text.length(), 1f});
-            tokens += TokenEstimator.countText(text);
+        List<String> vectors = new ArrayList<>();
+        for (Content content : request.contents()) {
+            vectors.add("{\"values\":[" + content.text().length() + ",1]}");
         }
-        return new EmbeddingResponse(vectors, tokens);
+        String json = request.method() == EmbeddingRequest.Method.EMBED_CONTENT
+                ? "{\"embedding\":" + vectors.getFirst() + "}"
+                : "{\"embeddings\":[" + String.join(",", vectors) + "]}";
+        return new EmbeddingResponse(json, OptionalLong.empty());
     }
 
     @Override

@@ -30,6 +30,8 @@ public interface GemgateConfig {
 
     Metrics metrics();
 
+    Models models();
+
     interface Upstream {
         /** emulator (an in-process Gemini emulator), gemini (Gemini Developer API key) or vertex (Vertex AI). */
         @WithDefault("emulator")
@@ -55,6 +57,14 @@ public interface GemgateConfig {
         /** Deadline of one upstream call. */
         @WithDefault("120s")
         Duration timeout();
+
+        /** Streamed calls: the longest wait for the next chunk (the first one included). */
+        @WithDefault("120s")
+        Duration streamIdleTimeout();
+
+        /** Streamed calls: the longest a stream may run; one that keeps producing is not cut before. */
+        @WithDefault("30m")
+        Duration streamTotalTimeout();
 
         enum Mode { EMULATOR, GEMINI, VERTEX }
     }
@@ -156,6 +166,22 @@ public interface GemgateConfig {
          */
         @WithDefault("false")
         boolean perTenantHistograms();
+    }
+
+    interface Models {
+        /**
+         * How long the upstream's model list is used: a model read after this starts one refresh in the background
+         * and is answered from the list held (at most one upstream list per period; a failed refresh keeps the list).
+         */
+        @WithDefault("5m")
+        Duration refresh();
+
+        /**
+         * Before the upstream has ever listed its models, model reads answer 503 with this Retry-After, without asking
+         * the upstream again until it has passed.
+         */
+        @WithDefault("10s")
+        Duration retryAfter();
     }
 
     interface Seed {

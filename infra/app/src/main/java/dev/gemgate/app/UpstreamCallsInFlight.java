@@ -7,6 +7,8 @@ import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.GenerationResponse;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.ModelInfo;
+import dev.gemgate.domain.generation.Cancellation;
+import dev.gemgate.domain.generation.StreamLimits;
 import dev.gemgate.domain.generation.StreamObserver;
 import dev.gemgate.domain.upstream.UpstreamCredential;
 
@@ -70,10 +72,10 @@ public final class UpstreamCallsInFlight implements GenerationPort {
     }
 
     @Override
-    public void stream(GenerationRequest request, UpstreamCredential credential, Duration timeout,
-                       StreamObserver observer) {
+    public void stream(GenerationRequest request, UpstreamCredential credential, StreamLimits limits,
+                       Cancellation cancellation, StreamObserver observer) {
         track(() -> {
-            delegate.stream(request, credential, timeout, observer);
+            delegate.stream(request, credential, limits, cancellation, observer);
             return null;
         });
     }

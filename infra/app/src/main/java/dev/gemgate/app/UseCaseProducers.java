@@ -4,10 +4,14 @@ import dev.gemgate.adapter.persistence.CachedKeyGrantLookup;
 import dev.gemgate.adapter.persistence.DatabaseGuard;
 import dev.gemgate.adapter.web.TenantRequestLimits;
 import dev.gemgate.application.generation.CountTokens;
+import dev.gemgate.application.generation.EmbedContent;
 import dev.gemgate.application.generation.GenerateContent;
+import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.application.generation.GenerationPolicy;
+import dev.gemgate.application.generation.StreamPolicy;
 import dev.gemgate.application.generation.GetModel;
 import dev.gemgate.application.generation.ListModels;
+import dev.gemgate.application.generation.ModelCatalog;
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.request.Admission;
@@ -42,11 +46,15 @@ import dev.gemgate.domain.tenant.KeyUsageRecorder;
 import dev.gemgate.domain.tenant.RepositoryKeyGrantLookup;
 import dev.gemgate.domain.tenant.TenantRepository;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.virtual.threads.VirtualThreads;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 
 /** The framework-free use cases, wired to the adapters that implement their ports. */
 public class UseCaseProducers {
@@ -56,6 +64,12 @@ public class UseCaseProducers {
         GemgateConfig.Generation g = config.generation();
         return new GenerationPolicy(g.defaultMaxOutputTokens(), g.maxOutputTokens(), g.maxInlineBytes(),
                 config.upstream().timeout(), g.cacheTtl());
+    }
+
+    @Produces
+    @Singleton
+    StreamPolicy streamPolicy(GemgateConfig config) {
+        return new StreamPolicy(config.upstream().streamIdleTimeout(), config.upstream().streamTotalTimeout());
     }
 
     @Produces
@@ -215,22 +229,52 @@ public class UseCaseProducers {
 
     @Produces
     @Singleton
+    StreamGenerateContent streamGenerateContent(PricingCatalog pricing, UpstreamKeyVault vault,
+                                                GenerationPort upstream, Admission admission,
+                                                RequestFingerprint fingerprints, Clock clock, GenerationPolicy policy,
+                                                StreamPolicy streams) {
+        return new StreamGenerateContent(pricing, vault, upstream, admission, fingerprints, clock, policy, streams);
+    }
+
+    @Produces
+    @Singleton
+    EmbedContent embedContent(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream,
+                              Admission admission, Clock clock, GenerationPolicy policy) {
+        return new EmbedContent(pricing, vault, upstream, admission, clock, policy);
+    }
+
+    @Produces
+    @Singleton
     CountTokens countTokens(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream,
                             Admission admission, Clock clock, GenerationPolicy policy) {
         return new CountTokens(pricing, vault, upstream, admission, clock, policy);
     }
 
+    /** Refreshed in the background on virtual threads, when a read finds the list older than gemgate.models.refresh. */
     @Produces
     @Singleton
-    ListModels listModels(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream, Clock clock,
-                          GemgateConfig config) {
-        return new ListModels(pricing, vault, upstream, clock, config.upstream().timeout());
+    ModelCatalog modelCatalog(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream, Clock clock,
+                              GemgateConfig config, @VirtualThreads ExecutorService virtualThreads) {
+        return new ModelCatalog(pricing, vault, upstream, clock, config.upstream().timeout(),
+                config.models().refresh(), config.models().retryAfter(), virtualThreads);
+    }
+
+    /** The catalog is built at the first model read: settings it would refuse fail the start instead. */
+    void checkModelSettings(@Observes StartupEvent event, GemgateConfig config) {
+        if (!config.models().refresh().isPositive() || !config.models().retryAfter().isPositive()) {
+            throw new IllegalStateException("gemgate.models.refresh and gemgate.models.retry-after must be positive");
+        }
     }
 
     @Produces
     @Singleton
-    GetModel getModel(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream, Clock clock,
-                      GemgateConfig config) {
-        return new GetModel(pricing, vault, upstream, clock, config.upstream().timeout());
+    ListModels listModels(ModelCatalog catalog) {
+        return new ListModels(catalog);
+    }
+
+    @Produces
+    @Singleton
+    GetModel getModel(ModelCatalog catalog) {
+        return new GetModel(catalog);
     }
 }

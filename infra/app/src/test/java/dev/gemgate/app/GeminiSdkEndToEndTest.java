@@ -44,11 +44,15 @@ class GeminiSdkEndToEndTest {
     @Inject
     ApiKeyRepository keys;
 
+    @Inject
+    dev.gemgate.domain.audit.AuditLog auditLog;
+
     private IssueApiKey.Issued issued;
+    private Tenant tenant;
 
     @BeforeEach
     void issueKey() {
-        Tenant tenant = createTenant.execute(new CreateTenant.Command("sdk-" + UUID.randomUUID()));
+        tenant = createTenant.execute(new CreateTenant.Command("sdk-" + UUID.randomUUID()));
         issued = issueApiKey.execute(new IssueApiKey.Command(tenant.id(), "sdk test"));
     }
 
@@ -143,5 +147,47 @@ class GeminiSdkEndToEndTest {
             assertThat(names).contains("models/gemini-2.5-flash", "models/gemini-2.5-pro");
             assertThat(client.models.get("gemini-2.5-flash", null).inputTokenLimit()).hasValue(1_048_576);
         }
+    }
+
+    @Test
+    void anImageSentInlineByTheSdkReachesTheUpstreamAndIsBilledAsOne() throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 48,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", png);
+        GatewayTestResources.emulator().clearRecordedRequests();
+        try (Client client = sdk(issued.secret().reveal())) {
+            GenerateContentResponse response = client.models.generateContent("gemini-2.5-flash",
+                    com.google.genai.types.Content.fromParts(com.google.genai.types.Part.fromText("Describe this"),
+                            com.google.genai.types.Part.fromBytes(png.toByteArray(), "image/png")), null);
+
+            assertThat(response.text()).startsWith("Echo: Describe this");
+            // the emulator bills an image as Gemini does for a small one: 258 tokens, as the prompt count shows
+            assertThat(response.usageMetadata().orElseThrow().promptTokenCount().orElseThrow()).isGreaterThan(258);
+        }
+        String sent = GatewayTestResources.emulator().recordedRequests().getLast().body();
+        assertThat(sent).contains(java.util.Base64.getEncoder().encodeToString(png.toByteArray()));
+    }
+
+    @Test
+    void theSdksEmbeddingsGoThroughTheGatewayAndArePricedFromTheCatalog() {
+        try (Client client = sdk(issued.secret().reveal())) {
+            com.google.genai.types.EmbedContentResponse response = client.models.embedContent(
+                    "gemini-embedding-001", java.util.List.of("first text to embed", "second one"),
+                    com.google.genai.types.EmbedContentConfig.builder().outputDimensionality(8).build());
+
+            assertThat(response.embeddings().orElseThrow()).hasSize(2).allSatisfy(e ->
+                    assertThat(e.values().orElseThrow()).hasSize(8));
+            assertThat(response.embeddings().orElseThrow().get(0).values())
+                    .isNotEqualTo(response.embeddings().orElseThrow().get(1).values());
+        }
+        var events = auditLog.query(new dev.gemgate.domain.audit.AuditQuery(java.util.Optional.of(tenant.id()),
+                java.util.Optional.of(dev.gemgate.domain.audit.AuditEventType.EMBED_CONTENT), Instant.EPOCH,
+                Instant.now().plusSeconds(60), 10));
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(dev.gemgate.domain.audit.Outcome.SUCCESS);
+            assertThat(e.usage().promptTokens()).isPositive();
+            assertThat(e.cost().micros()).isPositive();
+        });
     }
 }

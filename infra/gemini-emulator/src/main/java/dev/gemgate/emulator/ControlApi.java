@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code /emulator/*}: out-of-process control of the fault plan and the request log. Never recorded,
- * never authenticated, never subject to faults.
+ * {@code /emulator/*}: out-of-process control of the fault plan, the request log, the stream log, stalled streams and
+ * response extras. Never recorded, never authenticated, never subject to faults.
  */
 final class ControlApi {
 
@@ -71,14 +71,43 @@ final class ControlApi {
                     default -> throw notAllowed(method, "GET, DELETE");
                 }
             }
+            case "/emulator/streams" -> {
+                switch (method) {
+                    case "GET" -> EmulatorHandler.sendJson(exchange, 200, streamsJson());
+                    case "DELETE" -> {
+                        emulator.streamLog().clear();
+                        EmulatorHandler.sendJson(exchange, 200, streamsJson());
+                    }
+                    default -> throw notAllowed(method, "GET, DELETE");
+                }
+            }
+            case "/emulator/streams/resume" -> {
+                require(method, "POST");
+                EmulatorHandler.sendJson(exchange, 200, NODES.objectNode().put("resumed", emulator.resumeStalledStreams()));
+            }
+            case "/emulator/response-extras" -> {
+                switch (method) {
+                    case "GET" -> { }
+                    case "PUT" -> {
+                        try {
+                            emulator.responseExtras(new String(body, StandardCharsets.UTF_8));
+                        } catch (IllegalArgumentException e) {
+                            throw ApiError.invalidArgument("Invalid response extras: " + e.getMessage());
+                        }
+                    }
+                    case "DELETE" -> emulator.clearResponseExtras();
+                    default -> throw notAllowed(method, "GET, PUT, DELETE");
+                }
+                EmulatorHandler.sendJson(exchange, 200, emulator.responseExtras());
+            }
             case "/emulator/reset" -> {
                 require(method, "POST");
-                emulator.faults().clear();
-                emulator.clearRecordedRequests();
+                emulator.reset();
                 EmulatorHandler.sendJson(exchange, 200, NODES.objectNode().put("reset", true));
             }
             default -> throw ApiError.notFound("Unknown emulator control endpoint " + path
-                    + " (known: /emulator/health, /emulator/faults, /emulator/requests, /emulator/reset).");
+                    + " (known: /emulator/health, /emulator/faults, /emulator/requests, /emulator/streams, "
+                    + "/emulator/streams/resume, /emulator/response-extras, /emulator/reset).");
         }
     }
 
@@ -126,7 +155,8 @@ final class ControlApi {
             type = FaultPlan.Type.valueOf(typeName);
         } catch (IllegalArgumentException e) {
             throw ApiError.invalidArgument("Unknown fault type \"" + spec.path("type").asText("")
-                    + "\"; use RATE_LIMIT, SERVER_ERROR, LATENCY, CUT_STREAM, HANG or STREAM_ERROR.");
+                    + "\"; use RATE_LIMIT, SERVER_ERROR, LATENCY, CUT_STREAM, HANG, STREAM_ERROR, CHUNK_DELAY or "
+                    + "STALL_STREAM.");
         }
         int times = spec.path("times").asInt(1);
         String model = spec.hasNonNull("model") ? spec.get("model").asText() : null;
@@ -135,12 +165,13 @@ final class ControlApi {
                 case RATE_LIMIT -> new FaultPlan.Fault(type, times, model,
                         Duration.ofMillis(spec.path("retryDelayMillis").asLong(1000)), 429, 0);
                 case SERVER_ERROR -> new FaultPlan.Fault(type, times, model, null, spec.path("status").asInt(503), 0);
-                case LATENCY -> {
+                case LATENCY, CHUNK_DELAY -> {
                     if (!spec.hasNonNull("delayMillis")) {
-                        throw ApiError.invalidArgument("A LATENCY fault needs \"delayMillis\".");
+                        throw ApiError.invalidArgument("A " + type + " fault needs \"delayMillis\".");
                     }
                     yield new FaultPlan.Fault(type, times, model, Duration.ofMillis(spec.get("delayMillis").asLong()), 0, 0);
                 }
+                case STALL_STREAM -> new FaultPlan.Fault(type, times, model, null, 0, spec.path("afterChunks").asInt(1));
                 case CUT_STREAM -> new FaultPlan.Fault(type, times, model, null, 0, spec.path("afterChunks").asInt(1));
                 case HANG -> new FaultPlan.Fault(type, times, model, null, 0, 0);
                 case STREAM_ERROR -> new FaultPlan.Fault(type, times, model, null, spec.path("status").asInt(503),
@@ -162,15 +193,39 @@ final class ControlApi {
             }
             switch (f.type()) {
                 case RATE_LIMIT -> node.put("retryDelayMillis", f.delay().toMillis());
-                case LATENCY -> node.put("delayMillis", f.delay().toMillis());
+                case LATENCY, CHUNK_DELAY -> node.put("delayMillis", f.delay().toMillis());
                 case SERVER_ERROR -> node.put("status", f.httpStatus());
-                case CUT_STREAM -> node.put("afterChunks", f.afterChunks());
+                case CUT_STREAM, STALL_STREAM -> node.put("afterChunks", f.afterChunks());
                 case STREAM_ERROR -> node.put("status", f.httpStatus()).put("afterChunks", f.afterChunks());
                 case HANG -> {
                 }
             }
         }
         return array;
+    }
+
+    /** {@code {"counts":{"COMPLETED":n,...},"inProgress":n,"stalled":n,"records":[...]}}. */
+    private ObjectNode streamsJson() {
+        StreamLog log = emulator.streamLog();
+        ObjectNode root = NODES.objectNode();
+        ObjectNode counts = root.putObject("counts");
+        log.counts().forEach((end, count) -> counts.put(end.name(), count));
+        root.put("inProgress", log.inProgress());
+        root.put("stalled", emulator.stalledStreams());
+        ArrayNode records = root.putArray("records");
+        for (StreamLog.Record r : log.records()) {
+            ObjectNode node = records.addObject();
+            node.put("model", r.model());
+            node.put("sse", r.sse());
+            node.put("responseId", r.responseId());
+            node.put("chunksWritten", r.chunksWritten());
+            node.put("chunksPlanned", r.chunksPlanned());
+            node.put("end", r.end().name());
+            node.put("clientCut", r.clientCut());
+            node.put("startedAt", r.startedAt().toString());
+            node.put("endedAt", r.endedAt().toString());
+        }
+        return root;
     }
 
     static ArrayNode requestsJson(List<RecordedRequest> requests) {

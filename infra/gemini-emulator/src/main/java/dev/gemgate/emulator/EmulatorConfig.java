@@ -1,5 +1,6 @@
 package dev.gemgate.emulator;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -16,9 +17,14 @@ import java.util.Set;
  * @param streamChunkTokens how many reply tokens each streamed chunk carries (default 8)
  * @param maxBodyBytes      the largest request body accepted (default {@value #DEFAULT_MAX_BODY_BYTES}); a larger
  *                          one gets Google's 400 "Request payload size exceeds the limit"
+ * @param streamChunkDelay  how long each streamed chunk waits before it is written, the first one after the headers
+ *                          (default zero: as fast as possible); a {@link FaultPlan#chunkDelay chunk-delay fault}
+ *                          overrides it for the calls it matches
+ * @param stampChunks       whether each streamed chunk carries {@code "emulatorSentAtMicros"}: the epoch microseconds
+ *                          when it was written, for a benchmark client on the same machine (default false)
  */
 public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys, boolean recordRequests,
-                             int streamChunkTokens, int maxBodyBytes) {
+                             int streamChunkTokens, int maxBodyBytes, Duration streamChunkDelay, boolean stampChunks) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_STREAM_CHUNK_TOKENS = 8;
@@ -40,9 +46,16 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
         }
+        streamChunkDelay = streamChunkDelay == null ? Duration.ZERO : streamChunkDelay;
+        if (streamChunkDelay.isNegative()) {
+            throw new IllegalArgumentException("streamChunkDelay must not be negative: " + streamChunkDelay);
+        }
     }
 
-    /** 127.0.0.1, an ephemeral port, any key accepted, recording off, 8 tokens per stream chunk, 150 MiB bodies. */
+    /**
+     * 127.0.0.1, an ephemeral port, any key accepted, recording off, 8 tokens per stream chunk, 150 MiB bodies, no chunk
+     * delay, no chunk stamps.
+     */
     public static EmulatorConfig defaults() {
         return builder().build();
     }
@@ -54,12 +67,13 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
     /** A builder preset with this configuration's values. */
     public Builder toBuilder() {
         return new Builder().host(host).port(port).acceptedApiKeys(acceptedApiKeys).recordRequests(recordRequests)
-                .streamChunkTokens(streamChunkTokens).maxBodyBytes(maxBodyBytes);
+                .streamChunkTokens(streamChunkTokens).maxBodyBytes(maxBodyBytes).streamChunkDelay(streamChunkDelay)
+                .stampChunks(stampChunks);
     }
 
     /** This configuration with another port. */
     public EmulatorConfig withPort(int newPort) {
-        return new EmulatorConfig(host, newPort, acceptedApiKeys, recordRequests, streamChunkTokens, maxBodyBytes);
+        return toBuilder().port(newPort).build();
     }
 
     public static final class Builder {
@@ -69,6 +83,8 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
         private boolean recordRequests;
         private int streamChunkTokens = DEFAULT_STREAM_CHUNK_TOKENS;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Duration streamChunkDelay = Duration.ZERO;
+        private boolean stampChunks;
 
         private Builder() {
         }
@@ -114,8 +130,21 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
             return this;
         }
 
+        /** Each streamed chunk waits this long before it is written (a model's pace; zero = none). */
+        public Builder streamChunkDelay(Duration streamChunkDelay) {
+            this.streamChunkDelay = streamChunkDelay;
+            return this;
+        }
+
+        /** Each streamed chunk carries {@code "emulatorSentAtMicros"} (epoch microseconds when written). */
+        public Builder stampChunks(boolean stampChunks) {
+            this.stampChunks = stampChunks;
+            return this;
+        }
+
         public EmulatorConfig build() {
-            return new EmulatorConfig(host, port, acceptedApiKeys, recordRequests, streamChunkTokens, maxBodyBytes);
+            return new EmulatorConfig(host, port, acceptedApiKeys, recordRequests, streamChunkTokens, maxBodyBytes,
+                    streamChunkDelay, stampChunks);
         }
     }
 }

@@ -46,6 +46,9 @@ final class EmulatorHandler implements HttpHandler {
     private static final String VERTEX_PREFIX = "publishers/google/models";
     private static final byte[] SSE_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SSE_SUFFIX = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ARRAY_OPEN = {'['};
+    private static final byte[] ARRAY_SEPARATOR = {'\r', '\n', ','};
+    private static final byte[] NOTHING = {};
     private static final int DEFAULT_PAGE_SIZE = 50;
     private static final int MAX_PAGE_SIZE = 1000;
     private static final int MAX_BATCH_EMBED = 100;
@@ -195,9 +198,13 @@ final class EmulatorHandler implements HttpHandler {
         }
         JsonNode request = parseBody(body);
         switch (route.action()) {
-            case "generateContent" -> sendJson(exchange, 200, Generation.of(request, model, body).response());
+            case "generateContent" -> {
+                ObjectNode response = Generation.of(request, model, body).response();
+                ResponseExtras.merge(response, emulator.responseExtrasOrNull());
+                sendJson(exchange, 200, response);
+            }
             case "streamGenerateContent" -> stream(exchange, Generation.of(request, model, body),
-                    "sse".equals(query.get("alt")), fault);
+                    "sse".equals(query.get("alt")), decision);
             case "countTokens" -> sendJson(exchange, 200, countTokens(request));
             case "embedContent" -> sendJson(exchange, 200, embedContent(request, model));
             case "batchEmbedContents" -> sendJson(exchange, 200, batchEmbedContents(request, model));
@@ -515,50 +522,114 @@ final class EmulatorHandler implements HttpHandler {
 
     // ---------------------------------------------------------------- streaming
 
-    private void stream(HttpExchange exchange, Generation generation, boolean sse, FaultPlan.Fault fault)
+    /** The pause between the two writes of the first element after a stall (a departed client's reset arrives). */
+    static final Duration STALL_PROBE = Duration.ofMillis(50);
+
+    /**
+     * Writes the chunks one element at a time, each flushed (and paced by the chunk delay), applying a stream fault, and
+     * tells the stream log how it ended: a failed write is the client's cut.
+     */
+    private void stream(HttpExchange exchange, Generation generation, boolean sse, FaultPlan.Decision decision)
             throws IOException {
         List<ObjectNode> chunks = generation.chunks(emulator.config().streamChunkTokens());
-        boolean cut = fault != null && fault.type() == FaultPlan.Type.CUT_STREAM;
-        boolean error = fault != null && fault.type() == FaultPlan.Type.STREAM_ERROR;
-        int stopAt = cut || error ? Math.min(fault.afterChunks(), chunks.size()) : chunks.size();
+        ObjectNode extras = emulator.responseExtrasOrNull();
+        chunks.forEach(chunk -> ResponseExtras.merge(chunk, extras));
+        FaultPlan.Fault fault = decision.fault();
+        FaultPlan.Type type = fault == null ? null : fault.type();
+        boolean stopsEarly = type == FaultPlan.Type.CUT_STREAM || type == FaultPlan.Type.STREAM_ERROR
+                || type == FaultPlan.Type.STALL_STREAM;
+        int stopAt = stopsEarly ? Math.min(fault.afterChunks(), chunks.size()) : chunks.size();
+        Duration delay = decision.chunkDelay() != null ? decision.chunkDelay() : emulator.config().streamChunkDelay();
         Headers headers = exchange.getResponseHeaders();
         headers.set("Content-Type", sse ? "text/event-stream" : "application/json; charset=UTF-8");
         headers.set("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
-        OutputStream out = exchange.getResponseBody();
-        if (!sse) {
-            out.write('[');
-        }
-        for (int i = 0; i < stopAt; i++) {
-            writeElement(out, JSON.writeValueAsBytes(chunks.get(i)), sse, i == 0);
+        StreamLog.Tracker tracker = emulator.streamLog().begin(generation.model, sse, generation.responseId, chunks.size());
+        try {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.flush(); // the JDK server buffers the headers until the first body write: send them now, as Google does
+            int next = 0;
+            for (; next < stopAt; next++) {
+                pace(delay);
+                writeChunk(out, chunks.get(next), sse, next == 0, false);
+                tracker.chunkWritten();
+            }
+            if (type == FaultPlan.Type.STALL_STREAM) {
+                if (emulator.stalls().await() == Stalls.Outcome.DROPPED) {
+                    throw new DropConnection();
+                }
+                for (boolean probe = true; next < chunks.size(); next++, probe = false) {
+                    pace(delay);
+                    writeChunk(out, chunks.get(next), sse, next == 0, probe);
+                    tracker.chunkWritten();
+                }
+            }
+            if (type == FaultPlan.Type.CUT_STREAM) {
+                pace(delay);
+                tracker.end(StreamLog.End.FAULT_CUT);
+                throw new DropConnection();
+            }
+            if (type == FaultPlan.Type.STREAM_ERROR) {
+                pace(delay);
+                writeElement(out, JSON.writeValueAsBytes(ApiError.serverFault(fault.httpStatus()).toJson()), sse,
+                        stopAt == 0, false);
+            }
+            if (!sse) {
+                out.write(']');
+            }
+            // flushed here, not by close(): the JDK's chunked stream swallows errors on close, and this is the last
+            // write whose failure still tells that the client went away
             out.flush();
+            tracker.end(type == FaultPlan.Type.STREAM_ERROR ? StreamLog.End.ERROR_EVENT : StreamLog.End.COMPLETED);
+            out.close();
+        } catch (IOException e) {
+            tracker.end(StreamLog.End.CLIENT_CUT);
+            throw e;
+        } catch (RuntimeException e) {
+            // DropConnection from a wait the emulator's close or reset ended (a fault's cut has ended the stream before)
+            tracker.end(StreamLog.End.EMULATOR_CLOSED);
+            throw e;
         }
-        if (cut) {
-            out.flush();
-            throw new DropConnection();
-        }
-        if (error) {
-            writeElement(out, JSON.writeValueAsBytes(ApiError.serverFault(fault.httpStatus()).toJson()), sse, stopAt == 0);
-        }
-        if (!sse) {
-            out.write(']');
-        }
-        out.close();
     }
 
-    private static void writeElement(OutputStream out, byte[] json, boolean sse, boolean first) throws IOException {
-        if (sse) {
-            out.write(SSE_PREFIX);
-            out.write(json);
-            out.write(SSE_SUFFIX);
-        } else {
-            if (!first) {
-                out.write(',');
-                out.write('\r');
-                out.write('\n');
-            }
-            out.write(json);
+    private void pace(Duration delay) {
+        if (delay.isPositive()) {
+            emulator.pause(delay);
         }
+    }
+
+    /** One chunk, stamped with the time it is written when the configuration asks for it. */
+    private void writeChunk(OutputStream out, ObjectNode chunk, boolean sse, boolean first, boolean probe)
+            throws IOException {
+        if (emulator.config().stampChunks()) {
+            Instant now = Instant.now();
+            chunk.put("emulatorSentAtMicros", now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
+        }
+        writeElement(out, JSON.writeValueAsBytes(chunk), sse, first, probe);
+    }
+
+    /**
+     * One element, flushed: an SSE event {@code data: <json>\r\n\r\n}, or in the JSON-array form {@code [<json>} for
+     * the first and {@code \r\n,<json>} for the others. A probe writes the first byte, waits {@link #STALL_PROBE}, then
+     * the rest: the kernel accepts one write into a connection the client has closed, the next one fails.
+     */
+    private void writeElement(OutputStream out, byte[] json, boolean sse, boolean first, boolean probe)
+            throws IOException {
+        byte[] prefix = sse ? SSE_PREFIX : first ? ARRAY_OPEN : ARRAY_SEPARATOR;
+        byte[] suffix = sse ? SSE_SUFFIX : NOTHING;
+        byte[] element = new byte[prefix.length + json.length + suffix.length];
+        System.arraycopy(prefix, 0, element, 0, prefix.length);
+        System.arraycopy(json, 0, element, prefix.length, json.length);
+        System.arraycopy(suffix, 0, element, prefix.length + json.length, suffix.length);
+        int from = 0;
+        if (probe) {
+            out.write(element, 0, 1);
+            out.flush();
+            emulator.pause(STALL_PROBE);
+            from = 1;
+        }
+        out.write(element, from, element.length - from);
+        out.flush();
     }
 
     // ---------------------------------------------------------------- output helpers

@@ -1,12 +1,14 @@
 package dev.gemgate.emulator;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Standalone entry point: {@code java -jar gemgate-emulator.jar [--port 8089] [--host 127.0.0.1]
- * [--api-key K]... [--chunk-tokens 8] [--max-body-mb 150] [--record]}. Environment fallbacks: {@code EMULATOR_PORT},
- * {@code EMULATOR_HOST}, {@code EMULATOR_API_KEYS} (comma-separated). Runs until killed.
+ * [--api-key K]... [--chunk-tokens 8] [--chunk-delay-ms 0] [--stamp-chunks] [--max-body-mb 150] [--record]}.
+ * Environment fallbacks: {@code EMULATOR_PORT}, {@code EMULATOR_HOST}, {@code EMULATOR_API_KEYS} (comma-separated).
+ * Runs until killed.
  */
 public final class EmulatorMain {
 
@@ -70,7 +72,8 @@ public final class EmulatorMain {
                 }
                 case "--record" -> builder.recordRequests(true);
                 case "--no-record" -> builder.recordRequests(false);
-                case "--port", "-p", "--host", "--api-key", "--chunk-tokens", "--max-body-mb" -> {
+                case "--stamp-chunks" -> builder.stampChunks(true);
+                case "--port", "-p", "--host", "--api-key", "--chunk-tokens", "--chunk-delay-ms", "--max-body-mb" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(arg + " needs a value");
@@ -82,6 +85,7 @@ public final class EmulatorMain {
                         case "--host" -> builder.host(value);
                         case "--api-key" -> builder.acceptApiKey(splitKeys(value));
                         case "--max-body-mb" -> builder.maxBodyBytes(parseMegabytes(value));
+                        case "--chunk-delay-ms" -> builder.streamChunkDelay(parseMillis(value));
                         default -> builder.streamChunkTokens(Integer.parseInt(value));
                     }
                 }
@@ -107,6 +111,18 @@ public final class EmulatorMain {
         }
     }
 
+    private static Duration parseMillis(String value) {
+        try {
+            long millis = Long.parseLong(value);
+            if (millis < 0) {
+                throw new IllegalArgumentException("--chunk-delay-ms must not be negative: " + value);
+            }
+            return Duration.ofMillis(millis);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number of milliseconds: " + value);
+        }
+    }
+
     private static int parsePort(String value) {
         try {
             return Integer.parseInt(value);
@@ -118,7 +134,8 @@ public final class EmulatorMain {
     static String usage() {
         return "usage: java -jar gemgate-emulator.jar [--port N (default 8089, env EMULATOR_PORT)] "
                 + "[--host H (default 127.0.0.1, env EMULATOR_HOST)] [--api-key K[,K2]... (env EMULATOR_API_KEYS; "
-                + "default: any key)] [--chunk-tokens N (default 8)] [--max-body-mb N (default 150)] "
-                + "[--record (keep requests for GET /emulator/requests; default off)]";
+                + "default: any key)] [--chunk-tokens N (default 8)] [--chunk-delay-ms N (wait before each streamed "
+                + "chunk; default 0)] [--stamp-chunks (each streamed chunk carries emulatorSentAtMicros; default off)] "
+                + "[--max-body-mb N (default 150)] [--record (keep requests for GET /emulator/requests; default off)]";
     }
 }

@@ -14,12 +14,14 @@ import java.util.Objects;
  * <p>Rules:
  * <ul>
  *   <li>{@code times} is how many calls a fault affects; {@code -1} means "until cleared"; 0 adds nothing.</li>
- *   <li>A call takes at most one {@link Type#LATENCY} fault (the oldest matching one) <em>and</em> at most
- *       one other fault (the oldest matching one): a latency fault delays the call, then the other fault
- *       (or the normal reply) happens. So {@code latency(-1, 2s)} plus {@code rateLimit(1, ...)} gives one
- *       slow 429 followed by slow successes.</li>
- *   <li>{@link Type#CUT_STREAM} and {@link Type#STREAM_ERROR} only match streaming calls; other calls
- *       skip them without consuming them.</li>
+ *   <li>A call takes at most one {@link Type#LATENCY} fault (the oldest matching one), at most one
+ *       {@link Type#CHUNK_DELAY} fault <em>and</em> at most one other fault (the oldest matching one): a latency
+ *       fault delays the call, then the other fault (or the normal reply) happens, its chunks paced by the chunk
+ *       delay. So {@code latency(-1, 2s)} plus {@code rateLimit(1, ...)} gives one slow 429 followed by slow
+ *       successes, and {@code chunkDelay(1, 200ms)} plus {@code cutStreamAfter(1, 2)} gives two chunks 200 ms
+ *       apart, then the cut.</li>
+ *   <li>{@link Type#CUT_STREAM}, {@link Type#STREAM_ERROR}, {@link Type#STALL_STREAM} and
+ *       {@link Type#CHUNK_DELAY} only match streaming calls; other calls skip them without consuming them.</li>
  *   <li>A fault added through {@link #forModel(String)} only matches calls to that model
  *       ({@code gemini-2.5-flash} and {@code models/gemini-2.5-flash} are the same model).</li>
  *   <li>Faults apply after routing, authentication and the unknown-model check, before the body is
@@ -41,7 +43,19 @@ public final class FaultPlan {
         /** The request is accepted and never answered until the client gives up or the emulator closes. */
         HANG,
         /** A stream sends N chunks, then an error event {@code data: {"error":{...}}}, then ends. */
-        STREAM_ERROR
+        STREAM_ERROR,
+        /** Each streamed chunk (the first too, after the headers) waits this long before it is written. */
+        CHUNK_DELAY,
+        /**
+         * A stream sends N chunks, then writes nothing more and keeps the connection open until the emulator closes, is
+         * reset or {@link GeminiEmulator#resumeStalledStreams() resumes} it.
+         */
+        STALL_STREAM;
+
+        /** Whether only streaming calls take it. */
+        boolean streamingOnly() {
+            return this == CUT_STREAM || this == STREAM_ERROR || this == CHUNK_DELAY || this == STALL_STREAM;
+        }
     }
 
     /**
@@ -50,9 +64,10 @@ public final class FaultPlan {
      * @param type        the kind
      * @param times       calls left to affect; -1 = until cleared
      * @param model       the model it is scoped to (without {@code models/}), or null for any model
-     * @param delay       RATE_LIMIT: the retry delay; LATENCY: the added latency; otherwise null
+     * @param delay       RATE_LIMIT: the retry delay; LATENCY: the added latency; CHUNK_DELAY: the wait before each
+     *                    chunk; otherwise null
      * @param httpStatus  SERVER_ERROR / STREAM_ERROR: the HTTP status; RATE_LIMIT: 429; otherwise 0
-     * @param afterChunks CUT_STREAM / STREAM_ERROR: the chunks sent before the fault; otherwise 0
+     * @param afterChunks CUT_STREAM / STREAM_ERROR / STALL_STREAM: the chunks sent before the fault; otherwise 0
      */
     public record Fault(Type type, int times, String model, Duration delay, int httpStatus, int afterChunks) {
         public Fault {
@@ -64,13 +79,13 @@ public final class FaultPlan {
             if (delay != null && delay.isNegative()) {
                 throw new IllegalArgumentException("negative delay: " + delay);
             }
-            if ((type == Type.RATE_LIMIT || type == Type.LATENCY) && delay == null) {
+            if ((type == Type.RATE_LIMIT || type == Type.LATENCY || type == Type.CHUNK_DELAY) && delay == null) {
                 throw new IllegalArgumentException(type + " needs a delay");
             }
             if ((type == Type.SERVER_ERROR || type == Type.STREAM_ERROR) && (httpStatus < 400 || httpStatus > 599)) {
                 throw new IllegalArgumentException(type + " needs an HTTP error status (400-599): " + httpStatus);
             }
-            if ((type == Type.CUT_STREAM || type == Type.STREAM_ERROR) && afterChunks < 0) {
+            if ((type == Type.CUT_STREAM || type == Type.STREAM_ERROR || type == Type.STALL_STREAM) && afterChunks < 0) {
                 throw new IllegalArgumentException("afterChunks must be >= 0: " + afterChunks);
             }
         }
@@ -79,13 +94,13 @@ public final class FaultPlan {
             if (model != null && !model.equals(requestModel)) {
                 return false;
             }
-            return streaming || (type != Type.CUT_STREAM && type != Type.STREAM_ERROR);
+            return streaming || !type.streamingOnly();
         }
     }
 
-    /** What a call got from the plan: an optional latency and an optional other fault. */
-    record Decision(Duration latency, Fault fault) {
-        static final Decision NONE = new Decision(null, null);
+    /** What a call got from the plan: an optional latency, an optional chunk delay and an optional other fault. */
+    record Decision(Duration latency, Duration chunkDelay, Fault fault) {
+        static final Decision NONE = new Decision(null, null, null);
     }
 
     private static final class Entry {
@@ -164,6 +179,26 @@ public final class FaultPlan {
         return add(new Fault(Type.STREAM_ERROR, times, scope, null, httpStatus, afterChunks));
     }
 
+    /**
+     * The next {@code times} streaming calls (-1: until cleared) write each chunk {@code delay} after the previous one
+     * (the first {@code delay} after the headers). Combines with {@link #latency} (before the headers) and with
+     * {@link #cutStreamAfter}, {@link #streamError} and {@link #stallStreamAfter} (their cut, error event or stall
+     * comes where the next chunk would have, one delay later). Overrides {@link EmulatorConfig#streamChunkDelay()}.
+     */
+    public FaultPlan chunkDelay(int times, Duration delay) {
+        return add(new Fault(Type.CHUNK_DELAY, times, scope, Objects.requireNonNull(delay, "delay"), 0, 0));
+    }
+
+    /**
+     * The next {@code times} streaming calls send {@code chunks} chunks, then write nothing more and keep the connection
+     * open, holding no platform thread, until the emulator closes or is reset (the connection is then dropped) or
+     * {@link GeminiEmulator#resumeStalledStreams()} lets them finish. With {@code chunks} at least the stream's length,
+     * every chunk is sent but the response never ends.
+     */
+    public FaultPlan stallStreamAfter(int times, int chunks) {
+        return add(new Fault(Type.STALL_STREAM, times, scope, null, 0, chunks));
+    }
+
     /** Queues a fault as given (its own model scope wins over this view's scope when set). */
     public FaultPlan add(Fault fault) {
         Objects.requireNonNull(fault, "fault");
@@ -213,26 +248,26 @@ public final class FaultPlan {
         }
         String normalized = model == null ? null : normalizeModel(model);
         Entry latency = null;
+        Entry chunkDelay = null;
         Entry other = null;
         synchronized (queue) {
             for (Entry e : queue.entries) {
                 if (!e.fault.appliesTo(normalized, streaming)) {
                     continue;
                 }
-                if (e.fault.type() == Type.LATENCY) {
-                    if (latency == null) {
-                        latency = e;
-                    }
-                } else if (other == null) {
-                    other = e;
+                switch (e.fault.type()) {
+                    case LATENCY -> latency = latency == null ? e : latency;
+                    case CHUNK_DELAY -> chunkDelay = chunkDelay == null ? e : chunkDelay;
+                    default -> other = other == null ? e : other;
                 }
-                if (latency != null && other != null) {
+                if (latency != null && chunkDelay != null && other != null) {
                     break;
                 }
             }
             consume(latency);
+            consume(chunkDelay);
             consume(other);
-            if (latency != null || other != null) {
+            if (latency != null || chunkDelay != null || other != null) {
                 Iterator<Entry> it = queue.entries.iterator();
                 while (it.hasNext()) {
                     if (it.next().remaining == 0) {
@@ -242,7 +277,8 @@ public final class FaultPlan {
                 queue.size = queue.entries.size();
             }
         }
-        return new Decision(latency == null ? null : latency.fault.delay(), other == null ? null : other.fault);
+        return new Decision(latency == null ? null : latency.fault.delay(),
+                chunkDelay == null ? null : chunkDelay.fault.delay(), other == null ? null : other.fault);
     }
 
     private static void consume(Entry e) {

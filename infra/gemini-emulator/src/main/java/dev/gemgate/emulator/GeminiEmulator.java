@@ -1,5 +1,7 @@
 package dev.gemgate.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,8 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * An in-process HTTP server speaking the Gemini API wire protocol (Developer API under {@code /v1/} and
  * {@code /v1beta/}, Vertex AI under {@code /v1beta1/} and {@code /v1/projects/...}) with deterministic replies
- * ({@code "Echo: " + last user text}), {@link EmulatorTokenizer honest token counts}, a {@link FaultPlan} and a
- * log of the requests it received. One virtual thread per request; no per-request logging.
+ * ({@code "Echo: " + last user text}), {@link EmulatorTokenizer honest token counts}, a {@link FaultPlan}, a
+ * log of the requests it received, a {@link StreamLog} of what became of its streams and optional
+ * {@link #responseExtras(String) response extras}. One virtual thread per request; no per-request logging.
  *
  * <pre>{@code
  * try (GeminiEmulator emulator = GeminiEmulator.start(0)) {
@@ -63,6 +67,9 @@ public final class GeminiEmulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final FaultPlan faults = new FaultPlan();
+    private final StreamLog streamLog = new StreamLog();
+    private final Stalls stalls = new Stalls();
+    private volatile ObjectNode responseExtras;
     private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
     private long recordedBodyChars;
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -150,13 +157,99 @@ public final class GeminiEmulator implements AutoCloseable {
         }
     }
 
-    /** Stops listening, releases hanging and delayed requests (their connections are dropped). Idempotent. */
+    /** What became of the streams: counts per end, records of those that did not complete (client cuts...). */
+    public StreamLog streamLog() {
+        return streamLog;
+    }
+
+    /** How many streams are stalled right now by a {@link FaultPlan#stallStreamAfter stall fault}. */
+    public int stalledStreams() {
+        return stalls.stalled();
+    }
+
+    /**
+     * Waits up to {@code timeout} until at least {@code count} streams are stalled (so that a test resumes them only once
+     * they wait).
+     *
+     * @throws IllegalStateException when they are not in time
+     */
+    public void awaitStalledStreams(int count, Duration timeout) {
+        if (!stalls.awaitStalled(count, timeout)) {
+            throw new IllegalStateException(stalls.stalled() + " stream(s) stalled, not " + count + ", after " + timeout);
+        }
+    }
+
+    /**
+     * Lets every stalled stream go on with the rest of its chunks and returns how many there were. Its first write after
+     * the stall is split in two, 50 ms apart, so that a client that left during the stall is seen: the stream then ends
+     * {@link StreamLog.End#CLIENT_CUT} with the chunks written before the stall (when nothing but the end of the
+     * response is left to write, a departed client may go unnoticed).
+     */
+    public int resumeStalledStreams() {
+        return stalls.resume();
+    }
+
+    /**
+     * Merges {@code extras} (a JSON object) into every generated response and every streamed chunk from now on: e.g.
+     * {@code {"futureField":{"x":[1,2.50,"é"]},"usageMetadata":{"futureCount":7}}} adds a top-level field and a field
+     * inside usageMetadata. Objects merge field by field, arrays element by element (so
+     * {@code {"candidates":[{"content":{"parts":[{"futureFlag":true}]}}]}} reaches the first part), anything else is set
+     * as given. Decimals keep their digits. Null or {@code {}} removes them.
+     *
+     * @throws IllegalArgumentException when it is not a JSON object
+     */
+    public void responseExtras(JsonNode extras) {
+        responseExtras = ResponseExtras.of(extras);
+    }
+
+    /** {@link #responseExtras(JsonNode)} from a map (values as Jackson converts them; use BigDecimal for exact decimals). */
+    public void responseExtras(Map<String, ?> extras) {
+        responseExtras = ResponseExtras.of(extras);
+    }
+
+    /** {@link #responseExtras(JsonNode)} from JSON text (decimals keep their digits: {@code 2.50} stays {@code 2.50}). */
+    public void responseExtras(String json) {
+        responseExtras = ResponseExtras.parse(json);
+    }
+
+    /** The current response extras ({@code {}} when none); a copy. */
+    public ObjectNode responseExtras() {
+        ObjectNode extras = responseExtras;
+        return extras == null ? ResponseExtras.EXACT_JSON.createObjectNode() : extras.deepCopy();
+    }
+
+    public void clearResponseExtras() {
+        responseExtras = null;
+    }
+
+    /**
+     * Back to a fresh state for the next test: clears the faults, the request log, the stream log and the response
+     * extras, and drops the connections of stalled streams.
+     */
+    public void reset() {
+        faults.clear();
+        stalls.drop();
+        clearRecordedRequests();
+        streamLog.clear();
+        responseExtras = null;
+    }
+
+    ObjectNode responseExtrasOrNull() {
+        return responseExtras;
+    }
+
+    Stalls stalls() {
+        return stalls;
+    }
+
+    /** Stops listening, releases hanging, delayed and stalled requests (their connections are dropped). Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         closing.countDown();
+        stalls.close();
         server.stop(0);
         executor.shutdownNow();
         try {

@@ -20,6 +20,10 @@ import java.util.Map;
  * {@code "Echo: [n parts]"} when that turn has no text. Then {@code stopSequences} cut the text before the
  * earliest occurrence, and {@code maxOutputTokens} truncates it to exactly that many tokens
  * ({@code finishReason} MAX_TOKENS instead of STOP). {@code candidateCount} n gives n identical candidates.
+ *
+ * <p>Thinking models ({@link KnownModel#isThinking()}): {@code usageMetadata.thoughtsTokenCount} is the
+ * {@link KnownModel.Thinking#THOUGHT_TOKENS figure of the level} times the candidates (billed as output, in the total),
+ * and the first part of each candidate carries a deterministic {@code thoughtSignature}.
  */
 final class Generation {
 
@@ -51,17 +55,22 @@ final class Generation {
     final String finishReason;
     final int candidateCount;
     final int candidatesTokens;
+    final int thoughtsTokens;
     final String responseId;
+    /** The thoughtSignature of each candidate's first part, or null when the model does not think. */
+    private final String[] signatures;
 
     private Generation(String model, PromptCount prompt, String text, String finishReason, int candidateCount,
-                       String responseId) {
+                       int thoughtsTokens, String responseId, String[] signatures) {
         this.model = model;
         this.prompt = prompt;
         this.text = text;
         this.finishReason = finishReason;
         this.candidateCount = candidateCount;
         this.candidatesTokens = candidateCount * EmulatorTokenizer.count(text);
+        this.thoughtsTokens = thoughtsTokens;
         this.responseId = responseId;
+        this.signatures = signatures;
     }
 
     /** Validates {@code request} (a GenerateContentRequest) and computes the reply. */
@@ -83,6 +92,14 @@ final class Generation {
             }
             candidates = count.asInt();
         }
+        int thoughts = model.isThinking() ? candidates * thoughtTokens(model, config.path("thinkingConfig")) : 0;
+        JsonNode max = config.get("maxOutputTokens");
+        if (model.sharedTokenLimit() && max != null && max.isNumber() && max.asLong() > 0
+                && prompt.total() + max.asLong() > model.inputTokenLimit()) {
+            throw ApiError.invalidArgument("The input token count (" + prompt.total() + ") plus max_output_tokens ("
+                    + max.asLong() + ") exceeds the maximum number of tokens allowed (" + model.inputTokenLimit()
+                    + ") for input and output together.");
+        }
         String reply = replyText(contents);
         JsonNode stops = config.get("stopSequences");
         if (stops != null && stops.isArray()) {
@@ -99,12 +116,78 @@ final class Generation {
             }
         }
         String finish = "STOP";
-        JsonNode max = config.get("maxOutputTokens");
-        if (max != null && max.isNumber() && max.asInt() > 0 && EmulatorTokenizer.count(reply) > max.asInt()) {
-            reply = EmulatorTokenizer.truncate(reply, max.asInt());
+        int cap = max != null && max.isNumber() && max.asInt() > 0 ? max.asInt() : 0;
+        if (cap == 0 && model.sharedTokenLimit()) {
+            // Gemini 4: 65,536 output tokens by default, fewer when the prompt leaves less of the shared limit
+            cap = Math.max(1, Math.min(model.outputTokenLimit(), model.inputTokenLimit() - prompt.total()));
+        }
+        if (cap > 0 && EmulatorTokenizer.count(reply) > cap) {
+            reply = EmulatorTokenizer.truncate(reply, cap);
             finish = "MAX_TOKENS";
         }
-        return new Generation(model.id(), prompt, reply, finish, candidates, responseId(rawBody, model.id()));
+        String[] signatures = null;
+        if (model.isThinking()) {
+            signatures = new String[candidates];
+            for (int i = 0; i < candidates; i++) {
+                signatures[i] = thoughtSignature(rawBody, model.id(), i);
+            }
+        }
+        return new Generation(model.id(), prompt, reply, finish, candidates, thoughts, responseId(rawBody, model.id()),
+                signatures);
+    }
+
+    /** Google's enum values for thinking levels (the ones a model accepts are in its {@link KnownModel.Thinking}). */
+    private static final List<String> THINKING_LEVELS = List.of("minimal", "low", "medium", "high", "xhigh");
+
+    /**
+     * The thoughts tokens of one candidate for {@code thinkingConfig}: the figure of its {@code thinkingLevel} (else the
+     * model's default level); on models that still take it, a {@code thinkingBudget} of n >= 0 gives n (at most
+     * {@link KnownModel.Thinking#MAX_BUDGET}) and -1 (dynamic) the default level's figure.
+     */
+    static int thoughtTokens(KnownModel model, JsonNode thinkingConfig) {
+        KnownModel.Thinking thinking = model.thinking();
+        JsonNode budget = thinkingConfig.get("thinkingBudget");
+        JsonNode level = thinkingConfig.get("thinkingLevel");
+        boolean hasBudget = budget != null && !budget.isNull();
+        boolean hasLevel = level != null && !level.isNull();
+        if (hasBudget && !thinking.budgetSupported()) {
+            throw ApiError.invalidArgument("thinking_budget is not supported by models/" + model.id() + ". Use "
+                    + "generation_config.thinking_config.thinking_level (" + String.join(", ", thinking.levels())
+                    + ") instead.");
+        }
+        if (hasBudget && hasLevel) {
+            throw ApiError.invalidArgument("thinking_budget and thinking_level cannot both be set; use thinking_level.");
+        }
+        if (hasLevel) {
+            String name = level.isTextual() ? level.asText().trim().toLowerCase(Locale.ROOT) : "";
+            if (name.equals("thinking_level_unspecified")) {
+                return thinking.thoughtTokens(thinking.defaultLevel());
+            }
+            if (!THINKING_LEVELS.contains(name)) {
+                throw ApiError.invalidArgument("Invalid value at 'generation_config.thinking_config.thinking_level' "
+                        + "(type.googleapis.com/google.ai.generativelanguage.v1beta.ThinkingConfig.ThinkingLevel), "
+                        + level);
+            }
+            if (!thinking.levels().contains(name)) {
+                throw ApiError.invalidArgument("Thinking level " + name.toUpperCase(Locale.ROOT) + " is not supported by "
+                        + "models/" + model.id() + "; supported levels: " + String.join(", ", thinking.levels()) + ".");
+            }
+            return thinking.thoughtTokens(name);
+        }
+        if (hasBudget && budget.canConvertToLong() && budget.asLong() >= 0) {
+            return (int) Math.min(budget.asLong(), KnownModel.Thinking.MAX_BUDGET);
+        }
+        return thinking.thoughtTokens(thinking.defaultLevel());
+    }
+
+    /** 32 bytes derived from the request and model, standard base64 (what the SDKs decode): same request, same value. */
+    static String thoughtSignature(String body, String model, int candidate) {
+        ByteBuffer bytes = ByteBuffer.allocate(32);
+        for (int k = 0; k < 4; k++) {
+            bytes.putLong(EmulatorEmbeddings.fnv1a64("thoughtSignature\u0000" + model + '\u0000' + candidate + '\u0000' + k
+                    + '\u0000' + body));
+        }
+        return Base64.getEncoder().encodeToString(bytes.array());
     }
 
     /** 400 unless {@code contents} is a non-empty array of contents with non-empty parts and valid roles. */
@@ -226,26 +309,32 @@ final class Generation {
 
     /** The whole GenerateContentResponse. */
     ObjectNode response() {
-        return chunk(text, true);
+        return chunk(text, true, true);
     }
 
-    /** The stream: pieces of {@code tokensPerChunk} tokens; the last chunk has finishReason and full usage. */
+    /**
+     * The stream: pieces of {@code tokensPerChunk} tokens; the first chunk carries the thought signatures, every chunk
+     * the prompt usage (and the thoughts, done before the first text), the last one finishReason and the full usage.
+     */
     List<ObjectNode> chunks(int tokensPerChunk) {
         List<String> pieces = EmulatorTokenizer.split(text, tokensPerChunk);
         List<ObjectNode> chunks = new ArrayList<>(pieces.size());
         for (int i = 0; i < pieces.size(); i++) {
-            chunks.add(chunk(pieces.get(i), i == pieces.size() - 1));
+            chunks.add(chunk(pieces.get(i), i == 0, i == pieces.size() - 1));
         }
         return chunks;
     }
 
-    private ObjectNode chunk(String piece, boolean last) {
+    private ObjectNode chunk(String piece, boolean first, boolean last) {
         ObjectNode root = NODES.objectNode();
         ArrayNode candidates = root.putArray("candidates");
         for (int i = 0; i < candidateCount; i++) {
             ObjectNode candidate = candidates.addObject();
             ObjectNode content = candidate.putObject("content");
-            content.putArray("parts").addObject().put("text", piece);
+            ObjectNode part = content.putArray("parts").addObject().put("text", piece);
+            if (first && signatures != null) {
+                part.put("thoughtSignature", signatures[i]);
+            }
             content.put("role", "model");
             if (last) {
                 candidate.put("finishReason", finishReason);
@@ -264,11 +353,14 @@ final class Generation {
         usage.put("promptTokenCount", prompt.total());
         if (last) {
             usage.put("candidatesTokenCount", candidatesTokens);
-            usage.put("totalTokenCount", prompt.total() + candidatesTokens);
+            usage.put("totalTokenCount", prompt.total() + candidatesTokens + thoughtsTokens);
         } else {
-            usage.put("totalTokenCount", prompt.total());
+            usage.put("totalTokenCount", prompt.total() + thoughtsTokens);
         }
         usage.set("promptTokensDetails", prompt.details());
+        if (thoughtsTokens > 0) {
+            usage.put("thoughtsTokenCount", thoughtsTokens);
+        }
         if (last) {
             ObjectNode out = usage.putArray("candidatesTokensDetails").addObject();
             out.put("modality", "TEXT");

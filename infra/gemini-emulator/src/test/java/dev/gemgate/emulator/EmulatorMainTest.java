@@ -34,6 +34,22 @@ class EmulatorMainTest {
     }
 
     @Test
+    void chunkDelayAndChunkStampsAreOffUnlessAskedFor() {
+        EmulatorConfig defaults = EmulatorMain.parse(new String[0]);
+        assertThat(defaults.streamChunkDelay()).isEqualTo(java.time.Duration.ZERO);
+        assertThat(defaults.stampChunks()).isFalse();
+
+        EmulatorConfig config = EmulatorMain.parse(new String[] {"--chunk-delay-ms", "25", "--stamp-chunks"});
+        assertThat(config.streamChunkDelay()).isEqualTo(java.time.Duration.ofMillis(25));
+        assertThat(config.stampChunks()).isTrue();
+        assertThat(EmulatorMain.parse(new String[] {"--chunk-delay-ms=0"}).streamChunkDelay()).isZero();
+        assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--chunk-delay-ms", "-1"}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--chunk-delay-ms", "soon"}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void defaultsToPort8089WhenNoEnvironment() {
         if (System.getenv("EMULATOR_PORT") == null) {
             assertThat(EmulatorMain.parse(new String[0]).port()).isEqualTo(EmulatorMain.DEFAULT_PORT);

@@ -235,6 +235,22 @@ class FaultsTest {
     }
 
     @Test
+    void streamErrorInTheJsonArrayFormIsOneMoreElement() throws Exception {
+        emulator.faults().streamError(1, 2, 500);
+        String body;
+        try (StreamReader stream = StreamReader.openRaw(emulator, "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+                EmulatorClient.userText(LONG))) {
+            body = stream.rest();
+        }
+        assertThat(body).startsWith("[{").endsWith("}]");
+        JsonNode array = EmulatorClient.JSON.readTree(body);
+        assertThat(array).hasSize(3);
+        assertThat(array.get(1).has("candidates")).isTrue();
+        assertThat(array.get(2).at("/error/code").asInt()).isEqualTo(500);
+        assertThat(array.get(2).at("/error/status").asText()).isEqualTo("INTERNAL");
+    }
+
+    @Test
     void rateLimitOnAStreamIsAnHttp429BeforeTheStreamStarts() {
         emulator.faults().rateLimit(1, Duration.ofSeconds(1));
         EmulatorClient.Reply reply = client.post(STREAM, EmulatorClient.userText("x"));
@@ -278,6 +294,9 @@ class FaultsTest {
         assertThatThrownBy(() -> emulator.faults().rateLimit(-2, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> emulator.faults().cutStreamAfter(1, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> emulator.faults().chunkDelay(1, Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> emulator.faults().chunkDelay(1, null)).isInstanceOf(NullPointerException.class);
         emulator.faults().hang(0);
         assertThat(emulator.faults().pending()).isEmpty();
     }

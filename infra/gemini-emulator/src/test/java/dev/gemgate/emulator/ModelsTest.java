@@ -23,7 +23,8 @@ class ModelsTest extends EmulatorTestBase {
         assertThat(names).contains("models/gemini-2.5-pro", "models/gemini-2.5-flash", "models/gemini-2.5-flash-lite",
                 "models/gemini-3.5-flash", "models/gemini-3.5-flash-lite", "models/gemini-3.6-flash",
                 "models/gemini-3.7-flash", "models/gemini-3.8-flash", "models/gemini-3.1-flash-lite",
-                "models/gemini-3.1-pro-preview", "models/gemini-3-flash-preview", "models/gemini-embedding-001");
+                "models/gemini-3.1-pro-preview", "models/gemini-3-flash-preview", "models/gemini-4-argon",
+                "models/gemini-4-hydrogen", "models/gemini-embedding-001");
     }
 
     @Test

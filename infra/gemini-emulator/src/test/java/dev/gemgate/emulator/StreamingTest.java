@@ -106,6 +106,30 @@ class StreamingTest {
     }
 
     @Test
+    void theJsonArrayFormIsOneElementPerChunkSeparatedByCrLfComma() throws Exception {
+        String body;
+        try (StreamReader stream = StreamReader.openRaw(emulator, "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+                EmulatorClient.userText(PROMPT))) {
+            body = stream.rest();
+        }
+        assertThat(body).startsWith("[{\"candidates\"").endsWith("}]");
+        String[] elements = body.substring(1, body.length() - 1).split("\r\n,", -1);
+        assertThat(elements).hasSize((EmulatorTokenizer.count("Echo: " + PROMPT) + 3) / 4);
+        for (String element : elements) {
+            assertThat(element).startsWith("{").endsWith("}").doesNotContain("\n");
+            assertThat(EmulatorClient.JSON.readTree(element).has("candidates")).isTrue();
+        }
+    }
+
+    @Test
+    void chunksAreNotStampedUnlessConfigured() throws Exception {
+        String body = client.post("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+                EmulatorClient.userText(PROMPT)).body();
+        assertThat(body).doesNotContain("emulatorSentAtMicros");
+        assertThat(events(body)).hasSizeGreaterThan(1);
+    }
+
+    @Test
     void shortReplyIsOneChunkWithEverything() throws Exception {
         List<JsonNode> events = events(client.post("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
                 EmulatorClient.userText("hi")).body());

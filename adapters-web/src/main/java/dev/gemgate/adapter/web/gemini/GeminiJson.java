@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gemgate.domain.common.InvalidRequestException;
+import dev.gemgate.domain.generation.EmbeddingRequest;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.ModelId;
 
@@ -26,6 +27,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -94,6 +96,12 @@ final class GeminiJson {
     static GenerationRequest readGenerationRequest(ModelId model, byte[] body) {
         Map<String, Object> tree = readObject(body);
         return new GenerationRequest(model, tree, utf8Text(body));
+    }
+
+    /** An embedContent or batchEmbedContents request for {@code model}, with its text, as for generation. */
+    static EmbeddingRequest readEmbeddingRequest(ModelId model, EmbeddingRequest.Method method, byte[] body) {
+        Map<String, Object> tree = readObject(body);
+        return new EmbeddingRequest(model, method, tree, Optional.of(utf8Text(body)));
     }
 
     static Map<String, Object> readObject(byte[] body) {

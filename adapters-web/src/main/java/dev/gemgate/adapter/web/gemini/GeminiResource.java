@@ -4,7 +4,10 @@ import dev.gemgate.adapter.web.RequestIdFilter;
 import dev.gemgate.adapter.web.TenantAuthenticationFilter;
 import dev.gemgate.adapter.web.TenantSurface;
 import dev.gemgate.application.generation.CacheDirective;
+import dev.gemgate.adapter.web.RequestIds;
 import dev.gemgate.application.generation.CountTokens;
+import dev.gemgate.application.generation.EmbedContent;
+import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.application.generation.GenerateContent;
 import dev.gemgate.application.generation.GetModel;
 import dev.gemgate.application.generation.ListModels;
@@ -12,12 +15,19 @@ import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.NotFoundException;
+import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.generation.Cancellation;
+import dev.gemgate.domain.generation.EmbeddingRequest;
+import dev.gemgate.domain.generation.EmbeddingResponse;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.ModelInfo;
 import io.quarkus.virtual.threads.VirtualThreads;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import org.jboss.resteasy.reactive.RestMulti;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotAllowedException;
@@ -52,15 +62,20 @@ public class GeminiResource {
             "embedContent", "batchEmbedContents", "batchGenerateContent");
 
     private final GenerateContent generateContent;
+    private final StreamGenerateContent streamGenerateContent;
+    private final EmbedContent embedContent;
     private final CountTokens countTokens;
     private final ListModels listModels;
     private final GetModel getModel;
     private final ExecutorService virtualThreads;
 
-    public GeminiResource(GenerateContent generateContent, CountTokens countTokens, ListModels listModels,
+    public GeminiResource(GenerateContent generateContent, StreamGenerateContent streamGenerateContent,
+                          EmbedContent embedContent, CountTokens countTokens, ListModels listModels,
                           GetModel getModel, @VirtualThreads ExecutorService virtualThreads) {
         this.virtualThreads = virtualThreads;
         this.generateContent = generateContent;
+        this.streamGenerateContent = streamGenerateContent;
+        this.embedContent = embedContent;
         this.countTokens = countTokens;
         this.listModels = listModels;
         this.getModel = getModel;
@@ -113,17 +128,78 @@ public class GeminiResource {
                         new GenerationRequest(model, countTokensBody(GeminiJson.readObject(body)))));
                 yield json(Map.of("totalTokens", total)).build();
             }
-            case "streamGenerateContent", "embedContent", "batchEmbedContents", "batchGenerateContent" ->
-                    throw new UnimplementedException(action);
+            case "embedContent", "batchEmbedContents" -> {
+                EmbeddingRequest.Method method = action.equals("embedContent")
+                        ? EmbeddingRequest.Method.EMBED_CONTENT : EmbeddingRequest.Method.BATCH_EMBED_CONTENTS;
+                EmbeddingResponse response = embedContent.execute(new EmbedContent.Command(context,
+                        GeminiJson.readEmbeddingRequest(model, method, body)));
+                yield Response.ok(response.json(), MediaType.APPLICATION_JSON_TYPE).build();
+            }
+            case "streamGenerateContent" -> throw new NotFoundException(
+                    "Use POST models/{model}:streamGenerateContent with an unencoded colon.");
+            case "batchGenerateContent" -> throw new UnimplementedException(action);
             default -> throw new NotFoundException("Unknown method '" + action + "' on models/" + model + ".");
         };
     }
 
+    /**
+     * {@code :streamGenerateContent}, as Server-Sent Events with {@code alt=sse} (what every SDK asks for) or as one
+     * streamed JSON array without it. The body is read on the event loop; the use case runs on a virtual thread and
+     * each chunk is written as soon as the upstream produced it ({@link GeminiStream}). Until the first chunk nothing
+     * is committed, so a failure before it (a refused key scope, quota, budget, an upstream 429) is an ordinary
+     * error response with its own status. A client that goes away cancels the upstream call.
+     */
+    @POST
+    @Path("{model}:streamGenerateContent")
+    public Multi<byte[]> stream(@PathParam("model") String model, @QueryParam("alt") String alt,
+                                @Context ContainerRequestContext context, byte[] body,
+                                @HeaderParam(END_USER_HEADER) String endUser) {
+        Caller caller = TenantAuthenticationFilter.callerOf(context);
+        RequestId requestId = RequestIdFilter.of(context);
+        boolean sse = "sse".equalsIgnoreCase(alt);
+        if (alt != null && !sse && !alt.equalsIgnoreCase("json")) {
+            throw new InvalidRequestException("alt must be sse or json.");
+        }
+        Cancellation cancellation = new Cancellation();
+        Multi<byte[]> chunks = Multi.createFrom().emitter(emitter -> {
+            GeminiStream sink = new GeminiStream(emitter, sse, requestId);
+            emitter.onRequest(n -> sink.wake());
+            emitter.onTermination(() -> {
+                if (emitter.isCancelled()) {
+                    cancellation.cancel();
+                }
+                sink.wake();
+            });
+            virtualThreads.execute(() -> {
+                MDC.put("requestId", requestId.value());
+                MDC.put("tenantId", caller.tenant().toString());
+                try {
+                    StreamGenerateContent.Command command = new StreamGenerateContent.Command(
+                            requestContext(context, caller, endUser),
+                            GeminiJson.readGenerationRequest(parseModel(model), body), cancellation);
+                    streamGenerateContent.execute(command, sink);
+                } catch (RuntimeException | Error e) {
+                    emitter.fail(e); // before the first chunk: an ordinary error response
+                } finally {
+                    MDC.remove("requestId");
+                    MDC.remove("tenantId");
+                }
+            });
+        }, BackPressureStrategy.BUFFER);
+        return RestMulti.fromMultiData(chunks)
+                .header("Content-Type", sse ? "text/event-stream" : "application/json; charset=UTF-8")
+                .header("Cache-Control", "no-cache")
+                .header(RequestIds.SERVER_HEADER, requestId.value())
+                .header(RequestIds.HEADER, RequestIdFilter.correlationOf(context).orElse(requestId.value()))
+                .build();
+    }
+
     @GET
     @RunOnVirtualThread
-    public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken) {
-        List<ModelInfo> models = listModels.execute();
+    public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken,
+                         @Context ContainerRequestContext context) {
         int size = parsePageSize(pageSize);
+        List<ModelInfo> models = listModels.execute(new ListModels.Query(TenantAuthenticationFilter.callerOf(context)));
         int offset = parsePageToken(pageToken, models.size());
         List<ModelInfo> page = models.subList(offset, Math.min(models.size(), offset + size));
         Map<String, Object> reply = new LinkedHashMap<>();
@@ -137,12 +213,13 @@ public class GeminiResource {
     @GET
     @Path("{model}")
     @RunOnVirtualThread
-    public Response get(@PathParam("model") String model) {
+    public Response get(@PathParam("model") String model, @Context ContainerRequestContext context) {
         int colon = model.lastIndexOf(':');
         if (colon > 0 && POST_METHODS.contains(model.substring(colon + 1))) {
             throw new NotAllowedException(model.substring(colon + 1) + " takes POST, not GET.", "POST", new String[0]);
         }
-        return json(modelJson(getModel.execute(parseModel(model)))).build();
+        return json(modelJson(getModel.execute(new GetModel.Query(TenantAuthenticationFilter.callerOf(context),
+                parseModel(model))))).build();
     }
 
     private static RequestContext requestContext(ContainerRequestContext context, Caller caller, String endUser) {
@@ -224,8 +301,12 @@ public class GeminiResource {
         return value.contains("no-cache") ? CacheDirective.BYPASS : CacheDirective.DEFAULT;
     }
 
-    private static Map<String, Object> modelJson(ModelInfo m) {
-        Map<String, Object> json = new LinkedHashMap<>();
+    /**
+     * The upstream's model object as it came (fields Gemgate does not model, such as version, description, thinking,
+     * temperature, topP and topK, pass through in the upstream's order), with the fields Gemgate reads set from them.
+     */
+    static Map<String, Object> modelJson(ModelInfo m) {
+        Map<String, Object> json = new LinkedHashMap<>(m.upstreamFields());
         json.put("name", m.id().resourceName());
         json.put("displayName", m.displayName());
         json.put("inputTokenLimit", m.inputTokenLimit());

@@ -1,0 +1,120 @@
+package dev.gemgate.adapter.web.gemini;
+
+import dev.gemgate.application.generation.StreamGenerateContent;
+import dev.gemgate.domain.common.DomainException;
+import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.generation.StreamChunk;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Writes one streamed generation the way Google does, onto the HTTP response through a Mutiny emitter (the web
+ * framework writes each item as soon as it is emitted, and asks for the next once the previous was written).
+ *
+ * <p>Framing: with {@code alt=sse}, each chunk is an event {@code data: <chunk JSON>\r\n\r\n}, no terminator event;
+ * without it, one JSON array streamed element by element ({@code [<chunk>}, {@code ,\r\n<chunk>}, ..., {@code ]}). The
+ * chunk JSON is the upstream's text, unchanged. A failure after the first chunk ends the stream with an error in the
+ * same framing ({@code data: {"error":{...}}} or a last array element), which the SDKs raise as the matching error.
+ *
+ * <p>Flow control: a chunk is emitted only while the writer has asked for one; otherwise the producing (virtual) thread
+ * waits, so a client that reads slowly holds back its stream instead of growing a buffer.
+ */
+final class GeminiStream implements StreamGenerateContent.ChunkSink {
+    private static final Logger LOG = Logger.getLogger(GeminiStream.class);
+    private static final byte[] SSE_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SSE_SUFFIX = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ARRAY_SEPARATOR = ",\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final MultiEmitter<? super byte[]> emitter;
+    private final boolean sse;
+    private final RequestId requestId;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition demand = lock.newCondition();
+    private boolean started;
+
+    GeminiStream(MultiEmitter<? super byte[]> emitter, boolean sse, RequestId requestId) {
+        this.emitter = emitter;
+        this.sse = sse;
+        this.requestId = requestId;
+    }
+
+    /** Wakes a waiting producer: the writer asked for more, or the client went away. */
+    void wake() {
+        lock.lock();
+        try {
+            demand.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean send(StreamChunk chunk) {
+        byte[] json = chunk.json().getBytes(StandardCharsets.UTF_8);
+        byte[] item;
+        if (sse) {
+            item = concat(SSE_PREFIX, json, SSE_SUFFIX);
+        } else {
+            item = concat(started ? ARRAY_SEPARATOR : new byte[] {'['}, json, new byte[0]);
+        }
+        started = true;
+        return emit(item);
+    }
+
+    @Override
+    public void complete() {
+        if (!sse) {
+            if (!emit(started ? new byte[] {']'} : new byte[] {'[', ']'})) {
+                return;
+            }
+        }
+        emitter.complete();
+    }
+
+    @Override
+    public void fail(RuntimeException failure) {
+        GeminiError error = failure instanceof DomainException d ? GeminiError.of(d) : GeminiError.internal();
+        if (!(failure instanceof DomainException)) {
+            LOG.errorf(failure, "stream failed unexpectedly");
+        }
+        byte[] json = GeminiJson.write(error.envelope(requestId));
+        boolean open = sse ? emit(concat(SSE_PREFIX, json, SSE_SUFFIX))
+                : emit(concat(started ? ARRAY_SEPARATOR : new byte[] {'['}, json, new byte[] {']'}));
+        if (open) {
+            emitter.complete();
+        }
+    }
+
+    /** Emits once the writer wants an item; false when the client has gone away. */
+    private boolean emit(byte[] item) {
+        lock.lock();
+        try {
+            while (emitter.requested() == 0 && !emitter.isCancelled()) {
+                demand.await(1, TimeUnit.SECONDS);
+            }
+            if (emitter.isCancelled()) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+        emitter.emit(item);
+        return !emitter.isCancelled();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b, byte[] c) {
+        byte[] out = new byte[a.length + b.length + c.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        System.arraycopy(c, 0, out, a.length + b.length, c.length);
+        return out;
+    }
+}

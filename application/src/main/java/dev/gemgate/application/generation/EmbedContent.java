@@ -1,0 +1,89 @@
+package dev.gemgate.application.generation;
+
+import dev.gemgate.application.request.Admission;
+import dev.gemgate.application.request.RequestContext;
+import dev.gemgate.application.request.Ticket;
+import dev.gemgate.domain.audit.AuditEventType;
+import dev.gemgate.domain.audit.Outcome;
+import dev.gemgate.domain.common.InvalidRequestException;
+import dev.gemgate.domain.generation.Content;
+import dev.gemgate.domain.generation.EmbeddingRequest;
+import dev.gemgate.domain.generation.EmbeddingResponse;
+import dev.gemgate.domain.generation.GenerationPort;
+import dev.gemgate.domain.generation.Part;
+import dev.gemgate.domain.generation.TokenEstimator;
+import dev.gemgate.domain.generation.Usage;
+import dev.gemgate.domain.pricing.ModelPrice;
+import dev.gemgate.domain.pricing.PricingCatalog;
+import dev.gemgate.domain.upstream.UpstreamKeyVault;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * embedContent and batchEmbedContents: validate, admit (quota, budget), embed, settle. Priced from the catalog by input
+ * tokens (embeddings have no output). The Developer API reports no token count for embeddings, so the charge is the
+ * local estimate the request was admitted with, unless the upstream reports its own count (Vertex AI does).
+ */
+public final class EmbedContent {
+    public record Command(RequestContext context, EmbeddingRequest request) {
+        public Command {
+            if (context == null || request == null) {
+                throw new IllegalArgumentException("command fields are required");
+            }
+        }
+    }
+
+    private final PricingCatalog pricing;
+    private final UpstreamKeyVault vault;
+    private final GenerationPort upstream;
+    private final Admission admission;
+    private final Clock clock;
+    private final GenerationPolicy policy;
+
+    public EmbedContent(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream, Admission admission,
+                        Clock clock, GenerationPolicy policy) {
+        this.pricing = pricing;
+        this.vault = vault;
+        this.upstream = upstream;
+        this.admission = admission;
+        this.clock = clock;
+        this.policy = policy;
+    }
+
+    public EmbeddingResponse execute(Command command) {
+        EmbeddingRequest request = command.request();
+        Optional<ModelPrice> price = pricing.priceAt(request.model(), clock.instant());
+        Ticket ticket = admission.open(command.context(), AuditEventType.EMBED_CONTENT, request.model(), price,
+                Optional.empty());
+        try {
+            ModelAccess.requireServed(price, request.model());
+            if (request.inlineBytes() > policy.maxInlineBytes()) {
+                throw new InvalidRequestException(InvalidRequestException.Reason.PAYLOAD_TOO_LARGE,
+                        "Request payload size exceeds the limit: inline data is " + request.inlineBytes()
+                                + " bytes, the limit is " + policy.maxInlineBytes() + " bytes.");
+            }
+            long estimate = estimateInput(request);
+            ticket.admitQuota(estimate);
+            ticket.reserveBudget(new Usage(estimate, 0, 0, 0));
+            EmbeddingResponse response = upstream.embed(request, vault.select(request.model()),
+                    policy.upstreamTimeout());
+            ticket.settle(new Usage(response.reportedTokens().orElse(estimate), 0, 0, 0), Outcome.SUCCESS);
+            return response;
+        } catch (RuntimeException | Error e) {
+            ticket.fail(e);
+            throw e;
+        }
+    }
+
+    private static long estimateInput(EmbeddingRequest request) {
+        long tokens = 0;
+        for (Content content : request.contents()) {
+            for (Part part : content.parts()) {
+                tokens += part instanceof Part.Text t ? TokenEstimator.countText(t.text())
+                        : TokenEstimator.TOKENS_PER_MEDIA_PART;
+            }
+        }
+        return tokens;
+    }
+}

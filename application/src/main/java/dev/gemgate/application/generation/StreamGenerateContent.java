@@ -1,0 +1,191 @@
+package dev.gemgate.application.generation;
+
+import dev.gemgate.application.request.Admission;
+import dev.gemgate.application.request.RequestContext;
+import dev.gemgate.application.request.Ticket;
+import dev.gemgate.domain.audit.AuditEventType;
+import dev.gemgate.domain.audit.Outcome;
+import dev.gemgate.domain.cache.RequestFingerprint;
+import dev.gemgate.domain.generation.Cancellation;
+import dev.gemgate.domain.generation.GenerationPort;
+import dev.gemgate.domain.generation.GenerationRequest;
+import dev.gemgate.domain.generation.StreamChunk;
+import dev.gemgate.domain.generation.StreamObserver;
+import dev.gemgate.domain.generation.TokenEstimator;
+import dev.gemgate.domain.generation.Usage;
+import dev.gemgate.domain.pricing.ModelPrice;
+import dev.gemgate.domain.pricing.PricingCatalog;
+import dev.gemgate.domain.upstream.UpstreamKeyVault;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * One streamed generation: validate, admit (quota, then budget: streams are never served from the cache), stream the
+ * upstream's chunks to the caller as they arrive, settle once from the final chunk's usage.
+ *
+ * <p>How a stream that does not finish is charged (what Google bills is what it produced):
+ * <ul>
+ *   <li>It fails before its first chunk: nothing was produced; the failure is thrown, and the surface answers with an
+ *   ordinary error response.</li>
+ *   <li>It fails after chunks were forwarded (a cut connection, an error event, a deadline), or the client goes away:
+ *   the charge is the <em>produced</em> usage: the prompt count of the last {@code usageMetadata} seen (else the
+ *   admission's input estimate), and as output the larger of that metadata's output count and the tokens of the text
+ *   forwarded (counted by {@link TokenEstimator#countText}). Output the upstream produced after the last forwarded
+ *   chunk and before the cancellation reached it is not known to the gateway and is not charged.</li>
+ * </ul>
+ */
+public final class StreamGenerateContent {
+    public record Command(RequestContext context, GenerationRequest request, Cancellation cancellation) {
+        public Command {
+            if (context == null || request == null || cancellation == null) {
+                throw new IllegalArgumentException("command fields are required");
+            }
+        }
+    }
+
+    /** Where the chunks go: the surface's writer for one response. */
+    public interface ChunkSink {
+        /**
+         * Forwards one chunk as it arrived. The first call commits the response (its status and headers); before it,
+         * a failure is thrown from {@link #execute} and the surface answers with an ordinary error.
+         *
+         * @return false when the client has gone away (the stream is then cancelled)
+         */
+        boolean send(StreamChunk chunk);
+
+        /** The stream ended normally. */
+        void complete();
+
+        /** The stream failed after chunks were sent: end it with an error in the surface's own streamed form. */
+        void fail(RuntimeException failure);
+    }
+
+    private final PricingCatalog pricing;
+    private final UpstreamKeyVault vault;
+    private final GenerationPort upstream;
+    private final Admission admission;
+    private final RequestFingerprint fingerprints;
+    private final Clock clock;
+    private final GenerationPolicy policy;
+    private final StreamPolicy streams;
+
+    public StreamGenerateContent(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream,
+                                 Admission admission, RequestFingerprint fingerprints, Clock clock,
+                                 GenerationPolicy policy, StreamPolicy streams) {
+        this.pricing = pricing;
+        this.vault = vault;
+        this.upstream = upstream;
+        this.admission = admission;
+        this.fingerprints = fingerprints;
+        this.clock = clock;
+        this.policy = policy;
+        this.streams = streams;
+    }
+
+    /**
+     * Runs the stream to its end on the calling (virtual) thread. Throws only for failures before the first chunk was
+     * sent; every later ending goes to {@code sink}. The ticket is closed exactly once on every path.
+     */
+    public void execute(Command command, ChunkSink sink) {
+        GenerationRequest request = command.request();
+        Optional<ModelPrice> price = pricing.priceAt(request.model(), clock.instant());
+        Ticket ticket = admission.open(command.context(), AuditEventType.STREAM_GENERATE_CONTENT, request.model(),
+                price, Optional.of(fingerprints.of(request)));
+        Forwarder forwarder = null;
+        try {
+            ModelAccess.requireServed(price, request.model());
+            RequestLimits.checkGeneration(request, policy);
+            Usage estimate = RequestLimits.estimate(request, policy);
+            ticket.admitQuota(estimate.totalTokens());
+            ticket.reserveBudget(estimate);
+            forwarder = new Forwarder(sink, estimate.promptTokens());
+            upstream.stream(request, vault.select(request.model()), streams.limits(), command.cancellation(),
+                    forwarder);
+        } catch (RuntimeException | Error e) {
+            if (forwarder == null || forwarder.chunks == 0) {
+                ticket.fail(e);
+                throw e;
+            }
+            // a failure of our own after the response was committed: the stream ends with an error event
+            ticket.fail(e, forwarder.produced());
+            sink.fail(e instanceof RuntimeException r ? r : new IllegalStateException(e));
+            return;
+        }
+        forwarder.close(ticket, command.cancellation());
+    }
+
+    /** Forwards chunks and keeps what is needed to charge the stream however it ends. */
+    private static final class Forwarder implements StreamObserver {
+        private final ChunkSink sink;
+        private final long estimatedPrompt;
+        private int chunks;
+        private Usage lastUsage;
+        private long forwardedTextTokens;
+        private boolean clientGone;
+        private boolean completed;
+        private RuntimeException failure;
+
+        Forwarder(ChunkSink sink, long estimatedPrompt) {
+            this.sink = sink;
+            this.estimatedPrompt = estimatedPrompt;
+        }
+
+        @Override
+        public boolean onChunk(StreamChunk chunk) {
+            chunk.usage().ifPresent(u -> lastUsage = u);
+            forwardedTextTokens += TokenEstimator.countText(chunk.response().text());
+            chunks++;
+            if (!sink.send(chunk)) {
+                clientGone = true;
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public void onComplete() {
+            completed = true;
+        }
+
+        @Override
+        public void onError(RuntimeException failure) {
+            this.failure = failure;
+        }
+
+        /** What the upstream produced as far as the gateway saw it (see the class comment). */
+        Usage produced() {
+            if (chunks == 0 && lastUsage == null) {
+                return Usage.NONE;
+            }
+            Usage seen = lastUsage == null ? new Usage(estimatedPrompt, 0, 0, 0) : lastUsage;
+            long output = Math.max(seen.outputTokens(), forwardedTextTokens);
+            return new Usage(seen.promptTokens(), output - seen.thoughtsTokens(), seen.thoughtsTokens(),
+                    seen.cachedTokens());
+        }
+
+        /** Closes the ticket for how the stream ended, and ends the response. */
+        void close(Ticket ticket, Cancellation cancellation) {
+            if (failure != null) {
+                if (chunks == 0) {
+                    ticket.fail(failure);
+                    throw failure;
+                }
+                ticket.fail(failure, produced());
+                sink.fail(failure);
+            } else if (completed) {
+                ticket.settle(lastUsage != null ? lastUsage : produced(), Outcome.SUCCESS);
+                sink.complete();
+            } else if (clientGone || cancellation.isCancelled()) {
+                ticket.abandon(produced());
+            } else {
+                IllegalStateException broken = new IllegalStateException("the upstream stream ended without an outcome");
+                ticket.fail(broken, produced());
+                if (chunks == 0) {
+                    throw broken;
+                }
+                sink.fail(broken);
+            }
+        }
+    }
+}
