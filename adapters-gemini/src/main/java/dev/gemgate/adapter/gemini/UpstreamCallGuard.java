@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  * own frames to that shared socket. A virtual thread interrupted while it writes (or that enters a socket write with
  * the interrupt flag still set) makes the JDK close the socket, which fails every other call on the connection.
  * {@link Call#cancel()} instead resets only this call's stream (an HTTP/1.1 call has its own socket, which it closes),
- * and wakes the thread whether it waits for response frames or for flow-control credit to write request frames.
+ * and wakes the thread whether it waits for response frames or for flow-control credit to write request frames. A
+ * thread blocked in the socket write itself (the TCP send buffer full) cannot be woken by anything short of closing
+ * the socket: it stops within one frame once that write completes ({@link FrameSizedBody}), so the deadline is late by
+ * the time the connection takes to drain a frame.
  *
  * <p>Why not OkHttp's own call timeout: it needs a throw-away client per call and enters okio's {@code AsyncTimeout}
  * (one global, lock-guarded list, scanned on every cancel), together the largest CPU cost at 64 concurrent calls in
@@ -38,13 +41,17 @@ final class UpstreamCallGuard implements AutoCloseable {
 
     private static final ThreadLocal<UpstreamCallGuard> CURRENT = new ThreadLocal<>();
 
-    /** Attaches the call to the guard open on the calling thread, if any. Install on the shared transport. */
+    /**
+     * Attaches the call to the guard open on the calling thread, if any, and hands its body to OkHttp a frame at a
+     * time ({@link FrameSizedBody}: so that a cancel stops an upload within a frame). Install on the shared transport.
+     */
     static final Interceptor INTERCEPTOR = chain -> {
         UpstreamCallGuard guard = CURRENT.get();
-        if (guard != null) {
-            guard.attach(chain.call());
+        if (guard == null) {
+            return chain.proceed(chain.request());
         }
-        return chain.proceed(chain.request());
+        guard.attach(chain.call());
+        return chain.proceed(FrameSizedBody.of(chain.request()));
     };
 
     private final Watchdog watchdog;
