@@ -38,7 +38,7 @@ public final class TokenEstimator {
         return tokens;
     }
 
-    public static long countText(String text) {
+    public static long countText(CharSequence text) {
         long tokens = 0;
         int run = 0;
         for (int i = 0; i < text.length(); i++) {
