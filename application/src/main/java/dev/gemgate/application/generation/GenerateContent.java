@@ -47,7 +47,7 @@ public final class GenerateContent {
     private final RequestFingerprint fingerprints;
     private final Clock clock;
     private final GenerationPolicy policy;
-    private final TokenEstimator estimator = new TokenEstimator();
+    private final TokenEstimator estimator;
 
     public GenerateContent(PricingCatalog pricing, ResponseCache cache, UpstreamKeyVault vault,
                            GenerationPort upstream, Admission admission, RequestFingerprint fingerprints, Clock clock,
@@ -60,6 +60,7 @@ public final class GenerateContent {
         this.fingerprints = fingerprints;
         this.clock = clock;
         this.policy = policy;
+        this.estimator = new TokenEstimator(policy.mediaBounds());
     }
 
     public Result execute(Command command) {
