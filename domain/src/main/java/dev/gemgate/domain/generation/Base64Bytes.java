@@ -1,6 +1,7 @@
 package dev.gemgate.domain.generation;
 
 import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * The bytes behind a base64 text, read at any offset without decoding the rest: every 4 characters hold 3 bytes, so
@@ -13,6 +14,8 @@ import java.util.Arrays;
  */
 final class Base64Bytes {
     private static final byte[] VALUES = new byte[128];
+    /** Reads of at least this many bytes use the JDK's decoder. */
+    private static final int BULK = 4096;
 
     static {
         Arrays.fill(VALUES, (byte) -1);
@@ -68,6 +71,9 @@ final class Base64Bytes {
         byte[] out = new byte[(int) (end - offset)];
         long group = offset / 3;
         int skip = (int) (offset % 3);
+        if (out.length >= BULK && text instanceof String string) {
+            return bulk(string, group, skip, out);
+        }
         int written = 0;
         while (written < out.length) {
             int chars = (int) Math.min(4, significant - group * 4);
@@ -84,6 +90,32 @@ final class Base64Bytes {
             skip = 0;
             group++;
         }
+        return out;
+    }
+
+    /**
+     * Large reads (a PDF's page count, a text document's check) go through the JDK's decoder, an order of magnitude
+     * faster than the loop above: the characters of the groups that hold the bytes, as Latin-1 bytes (every base64
+     * character is ASCII), decoded with the alphabet they are written in.
+     */
+    private byte[] bulk(String string, long group, int skip, byte[] out) {
+        int from = (int) (group * 4);
+        int to = (int) Math.min(significant, from + ((long) skip + out.length + 2) / 3 * 4);
+        byte[] chars = new byte[to - from];
+        for (int i = 0; i < chars.length; i++) {
+            char c = string.charAt(from + i);
+            if (c >= 128) {
+                throw new IllegalArgumentException("not a base64 character");
+            }
+            chars[i] = (byte) c;
+        }
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(chars);
+        } catch (IllegalArgumentException notStandard) {
+            decoded = Base64.getUrlDecoder().decode(chars);
+        }
+        System.arraycopy(decoded, skip, out, 0, out.length);
         return out;
     }
 

@@ -1,8 +1,6 @@
 package dev.gemgate.domain.generation;
 
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How a model generation counts media tokens, per Google's documentation (checked 2026-11 with the search tool):
@@ -93,8 +91,6 @@ enum MediaCounting {
     static final long AUDIO_TOKENS_PER_SECOND = 32;
     static final long TIMESTAMP_TOKENS_PER_SECOND = 7;
 
-    private static final Pattern GENERATION = Pattern.compile("gemini-(\\d+)(?:[.-].*)?");
-
     abstract long image(Optional<ImageSize> size, Optional<MediaResolution> level);
 
     abstract long pdfPage(Optional<MediaResolution> level);
@@ -118,12 +114,19 @@ enum MediaCounting {
 
     /** Gemini 3 counting for {@code gemini-3*} and every later generation; 2.x counting for the rest. */
     static MediaCounting forModel(ModelId model) {
-        Matcher m = GENERATION.matcher(model.value());
-        if (m.matches()) {
-            String major = m.group(1);
-            return major.length() > 1 || major.charAt(0) >= '3' ? GEMINI_3 : GEMINI_2;
+        String name = model.value(); // no regex: this runs for every request
+        if (!name.startsWith("gemini-")) {
+            return GEMINI_2;
         }
-        return GEMINI_2;
+        int at = "gemini-".length();
+        int end = at;
+        while (end < name.length() && name.charAt(end) >= '0' && name.charAt(end) <= '9') {
+            end++;
+        }
+        if (end == at || end < name.length() && name.charAt(end) != '.' && name.charAt(end) != '-') {
+            return GEMINI_2; // gemini-exp-1206, gemini-2x: not a generation number
+        }
+        return end - at > 1 || name.charAt(at) >= '3' ? GEMINI_3 : GEMINI_2;
     }
 
     private static long ceilDiv(long a, long b) {

@@ -33,7 +33,24 @@ class Base64BytesTest {
     }
 
     @Test
+    void largeReadsThroughTheJdksDecoderAgreeToo() {
+        byte[] original = new byte[20_000];
+        new Random(7).nextBytes(original);
+        for (String text : new String[]{Base64.getEncoder().encodeToString(original),
+                Base64.getUrlEncoder().encodeToString(original),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(original, 19_999))}) {
+            Base64Bytes bytes = new Base64Bytes(text);
+            for (int offset : new int[]{0, 1, 2, 3, 7_001, 15_000, 15_998}) {
+                byte[] expected = Arrays.copyOfRange(original, offset, (int) Math.min(bytes.size(), offset + 5_000));
+                assertThat(bytes.read(offset, 5_000)).as("%d", offset).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void aCharacterOutsideBothAlphabetsFailsRatherThanDecodingToGarbage() {
+        assertThatThrownBy(() -> new Base64Bytes("AAAA".repeat(2000) + "AA*A").read(0, 6003))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Base64Bytes("AA*A").read(0, 3)).isInstanceOf(IllegalArgumentException.class);
     }
 }

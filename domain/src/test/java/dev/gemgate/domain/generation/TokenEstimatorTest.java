@@ -178,6 +178,8 @@ class TokenEstimatorTest {
         assertThat(MediaCounting.forModel(ModelId.parse("gemini-4-argon"))).isEqualTo(MediaCounting.GEMINI_3);
         assertThat(MediaCounting.forModel(ModelId.parse("gemini-12-x"))).isEqualTo(MediaCounting.GEMINI_3);
         assertThat(MediaCounting.forModel(ModelId.parse("gemma-3-27b-it"))).isEqualTo(MediaCounting.GEMINI_2);
+        assertThat(MediaCounting.forModel(ModelId.parse("gemini-exp-1206"))).isEqualTo(MediaCounting.GEMINI_2);
+        assertThat(MediaCounting.forModel(ModelId.parse("gemini-3"))).isEqualTo(MediaCounting.GEMINI_3);
     }
 
     // ------------------------------------------------------------ helpers
