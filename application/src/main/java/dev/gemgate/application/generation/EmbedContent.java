@@ -58,10 +58,11 @@ public final class EmbedContent {
                 Optional.empty());
         try {
             ModelAccess.requireServed(price, request.model());
-            if (request.inlineBytes() > policy.maxInlineBytes()) {
+            long limit = policy.inlineLimits(request.model()).maxInlineBytes();
+            if (request.inlineBytes() > limit) {
                 throw new InvalidRequestException(InvalidRequestException.Reason.PAYLOAD_TOO_LARGE,
                         "Request payload size exceeds the limit: inline data is " + request.inlineBytes()
-                                + " bytes, the limit is " + policy.maxInlineBytes() + " bytes.");
+                                + " bytes, the limit for " + request.model() + " is " + limit + " bytes.");
             }
             long estimate = estimateInput(request);
             ticket.admitQuota(estimate);

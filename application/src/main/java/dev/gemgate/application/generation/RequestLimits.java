@@ -2,18 +2,23 @@ package dev.gemgate.application.generation;
 
 import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.generation.GenerationRequest;
+import dev.gemgate.domain.generation.InlinePart;
+import dev.gemgate.domain.generation.MediaType;
 import dev.gemgate.domain.generation.TokenEstimator;
 import dev.gemgate.domain.generation.Usage;
 
-/** The size limits every use case that sends contents upstream enforces alike (generate, countTokens, ...). */
+/**
+ * What every use case that sends contents upstream checks alike (generate, countTokens, ...), before anything is
+ * sent: the model's inline limits (all inline data, and each inline PDF), then each inline part's bytes against its
+ * declared type ({@link GenerationRequest#inlineMedia()}). Sizes come first: they cost nothing, while a PDF's page
+ * count decodes it.
+ */
 final class RequestLimits {
     private RequestLimits() {
     }
 
-    private static final TokenEstimator ESTIMATOR = new TokenEstimator();
-
     /**
-     * What a generation (streamed or not) must pass before anything is reserved or sent: the size limits, and the
+     * What a generation (streamed or not) must pass before anything is reserved or sent: {@link #check}, and the
      * output ceiling.
      */
     static void checkGeneration(GenerationRequest request, GenerationPolicy policy) {
@@ -25,17 +30,34 @@ final class RequestLimits {
         }
     }
 
-    /** The usage a generation is admitted and reserved for: the input estimate and the output it may produce. */
+    /**
+     * The usage a generation is admitted and reserved for: the input estimate (media counted as Gemini counts it,
+     * within the policy's bounds) and the output it may produce.
+     */
     static Usage estimate(GenerationRequest request, GenerationPolicy policy) {
-        return new Usage(ESTIMATOR.estimateInput(request),
-                ESTIMATOR.estimateOutput(request, policy.defaultMaxOutputTokens()), 0, 0);
+        TokenEstimator estimator = new TokenEstimator(policy.mediaBounds());
+        return new Usage(estimator.estimateInput(request),
+                estimator.estimateOutput(request, policy.defaultMaxOutputTokens()), 0, 0);
     }
 
     static void check(GenerationRequest request, GenerationPolicy policy) {
-        if (request.inlineBytes() > policy.maxInlineBytes()) {
+        InlineLimits limits = policy.inlineLimits(request.model());
+        long inline = request.inlineBytes();
+        if (inline > limits.maxInlineBytes()) {
             throw new InvalidRequestException(InvalidRequestException.Reason.PAYLOAD_TOO_LARGE,
-                    "Request payload size exceeds the limit: inline data is " + request.inlineBytes()
-                            + " bytes, the limit is " + policy.maxInlineBytes() + " bytes.");
+                    "Request payload size exceeds the limit: inline data is " + inline + " bytes, the limit for "
+                            + request.model() + " is " + limits.maxInlineBytes() + " bytes. Send larger files with"
+                            + " the Files API (fileData).");
         }
+        for (InlinePart part : request.inlineParts()) {
+            long bytes = part.data().decodedSize();
+            if (bytes > limits.maxInlinePdfBytes()
+                    && MediaType.forDeclared(part.data().mimeType()).orElse(null) == MediaType.PDF) {
+                throw InvalidRequestException.forField(InvalidRequestException.Reason.PAYLOAD_TOO_LARGE,
+                        part.path() + ".inlineData", "the inline PDF is " + bytes + " bytes, the limit for "
+                                + request.model() + " is " + limits.maxInlinePdfBytes() + " bytes.");
+            }
+        }
+        request.inlineMedia();
     }
 }

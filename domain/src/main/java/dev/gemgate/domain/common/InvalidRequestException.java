@@ -28,10 +28,15 @@ public final class InvalidRequestException extends DomainException {
 
     /** {@code field} of the request is wrong: {@code problem} says why (e.g. "is required"). */
     public static InvalidRequestException forField(String field, String problem) {
+        return forField(Reason.MALFORMED, field, problem);
+    }
+
+    /** {@code field} of the request breaks a rule of kind {@code reason} (a size limit, an unsupported type, ...). */
+    public static InvalidRequestException forField(Reason reason, String field, String problem) {
         if (field == null || field.isBlank()) {
             throw new IllegalArgumentException("a field name is required");
         }
-        return new InvalidRequestException(Reason.MALFORMED, field, problem);
+        return new InvalidRequestException(reason, field, problem);
     }
 
     /** The offending field, when it is one field. */

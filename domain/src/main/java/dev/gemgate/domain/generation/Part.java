@@ -7,16 +7,25 @@ public sealed interface Part {
     record Text(String text) implements Part {
     }
 
-    /** Bytes sent inline, base64-encoded; {@link #decodedSize()} is computed without decoding. */
-    record InlineData(String mimeType, String base64) implements Part {
+    /**
+     * Bytes sent inline, base64-encoded (padded or not); {@link #decodedSize()} is computed without decoding. The
+     * options are what the part says about its processing (mediaResolution, videoMetadata.fps).
+     */
+    record InlineData(String mimeType, String base64, MediaOptions options) implements Part {
+        public InlineData(String mimeType, String base64) {
+            this(mimeType, base64, MediaOptions.NONE);
+        }
+
         public long decodedSize() {
-            int len = base64.length();
-            int padding = len > 0 && base64.charAt(len - 1) == '=' ? (len > 1 && base64.charAt(len - 2) == '=' ? 2 : 1) : 0;
-            return (long) len / 4 * 3 - padding;
+            return Base64Bytes.decodedSize(base64);
         }
     }
 
-    record FileData(String mimeType, String fileUri) implements Part {
+    /** A file the upstream fetches itself (Files API, Cloud Storage, an http(s) URL); passed through untouched. */
+    record FileData(String mimeType, String fileUri, MediaOptions options) implements Part {
+        public FileData(String mimeType, String fileUri) {
+            this(mimeType, fileUri, MediaOptions.NONE);
+        }
     }
 
     /** functionCall, functionResponse, executableCode and any kind Google adds later. */

@@ -1,23 +1,82 @@
 package dev.gemgate.domain.generation;
 
+import java.util.Locale;
+import java.util.Optional;
+
 /**
- * Estimates a request's tokens locally, before the call, for quota admission and budget reservation. Text counts
- * one token per started run of four characters in each word or number, plus one per punctuation mark (close to
- * SentencePiece on English prose, and never far below it); each inline image or file part counts 258 tokens, Gemini's
- * figure for an image up to 384 px. The exact count always comes from the upstream's usageMetadata afterwards.
+ * Estimates a request's tokens locally, before the call, for quota admission and budget reservation. The exact count
+ * always comes from the upstream's usageMetadata afterwards; the estimate errs high, as a reservation must
+ * (ARCHITECTURE.md: reservations are upper bounds), without reserving for the impossible.
+ *
+ * <p><b>Text</b> counts one token per started run of four characters in each word or number, plus one per
+ * punctuation mark (close to SentencePiece on English prose, and never far below it). Parts of kinds the gateway does
+ * not inspect (function calls and responses, ...) count as the text of their JSON.
+ *
+ * <p><b>Inline media</b> is counted the way the model's generation counts it ({@link MediaCounting}: Gemini 2.x tiles
+ * by image size, Gemini 3+ fixed counts per {@code mediaResolution} level, the part's own level first), from what
+ * {@link InlineMedia} read in the bytes' headers:
+ * <ul>
+ *   <li>images by their size (an unreadable size counts as a 4032x3024 photo on 2.x);</li>
+ *   <li>PDFs per page (an uncountable PDF as {@value #UNKNOWN_PDF_PAGES} pages, Google's per-file maximum);</li>
+ *   <li>text documents as text;</li>
+ *   <li>audio at 32 tokens a second; video per second (audio, timestamps) plus one frame per second or per the
+ *       part's {@code videoMetadata.fps}. A duration comes from the header when it is plausible (the implied bit rate
+ *       at most {@value #MAX_AUDIO_BITS_PER_SECOND} bit/s for audio, {@value #MAX_VIDEO_BITS_PER_SECOND} for video);
+ *       otherwise, and for formats without a cheap duration (MPEG streams, FLV, WMV), from the byte size at the
+ *       lowest plausible bit rate, {@value #MIN_AUDIO_BYTES_PER_SECOND} bytes/s for audio (Gemini keeps 16 kbit/s of
+ *       audio) and {@value #MIN_VIDEO_BYTES_PER_SECOND} bytes/s (100 kbit/s) for video. Audio is capped at Gemini's
+ *       9.5 hours per prompt.</li>
+ * </ul>
+ *
+ * <p><b>fileData</b> parts are fetched by the upstream; the gateway never sees their bytes, so they count as the
+ * largest file of their declared type that {@link MediaBounds} allows: an image at the generation's unknown-size
+ * cost, a PDF at {@code filePdfPages} pages, audio at {@code fileAudioSeconds}, video (and YouTube links) at
+ * {@code fileVideoSeconds}, anything else at {@code fileTextTokens}.
+ *
+ * <p>The total is capped at {@link MediaBounds#maxInputTokens()}: a prompt above the model's input limit is refused
+ * unbilled, so no call bills more.
  */
 public final class TokenEstimator {
-    public static final long TOKENS_PER_MEDIA_PART = 258;
+    /** Gemini 2.x's count for an image up to 384x384 px, a 768x768 tile, a PDF page or a video frame. */
+    public static final long TOKENS_PER_MEDIA_PART = MediaCounting.TOKENS_PER_TILE;
+    static final long UNKNOWN_PDF_PAGES = 1_000;
+    static final long MAX_AUDIO_BITS_PER_SECOND = 40_000_000;
+    static final long MAX_VIDEO_BITS_PER_SECOND = 200_000_000;
+    static final long MIN_AUDIO_BYTES_PER_SECOND = 2_000;
+    static final long MIN_VIDEO_BYTES_PER_SECOND = 12_500;
+    static final double MAX_AUDIO_SECONDS = 9.5 * 3600;
 
+    private final MediaBounds bounds;
+
+    public TokenEstimator() {
+        this(MediaBounds.defaults());
+    }
+
+    public TokenEstimator(MediaBounds bounds) {
+        if (bounds == null) {
+            throw new IllegalArgumentException("bounds are required");
+        }
+        this.bounds = bounds;
+    }
+
+    /**
+     * Input tokens of the request for its model. Inspects the inline parts if nothing did yet (and so refuses, as
+     * validation does, a part whose bytes are not what it declares).
+     */
     public long estimateInput(GenerationRequest request) {
+        MediaCounting counting = MediaCounting.forModel(request.model());
+        Optional<MediaResolution> level = request.mediaResolution();
         long tokens = 0;
         for (Content content : request.contents()) {
-            tokens += estimate(content);
+            tokens = add(tokens, estimate(content, counting, level));
         }
         if (request.systemInstruction().isPresent()) {
-            tokens += estimate(request.systemInstruction().get());
+            tokens = add(tokens, estimate(request.systemInstruction().get(), counting, level));
         }
-        return tokens;
+        for (InlineMedia media : request.inlineMedia()) {
+            tokens = add(tokens, inline(media, counting, level));
+        }
+        return Math.min(tokens, bounds.maxInputTokens());
     }
 
     /** Output tokens to reserve for: maxOutputTokens when given (else {@code defaultMaxOutput}) per candidate. */
@@ -25,20 +84,74 @@ public final class TokenEstimator {
         return request.maxOutputTokens().orElse(defaultMaxOutput) * request.candidateCount();
     }
 
-    private static long estimate(Content content) {
+    private long estimate(Content content, MediaCounting counting, Optional<MediaResolution> level) {
         long tokens = 0;
         for (Part part : content.parts()) {
-            tokens += switch (part) {
+            tokens = add(tokens, switch (part) {
                 case Part.Text t -> countText(t.text());
-                case Part.InlineData d -> TOKENS_PER_MEDIA_PART;
-                case Part.FileData f -> TOKENS_PER_MEDIA_PART;
+                case Part.InlineData d -> 0; // counted from its inspection, below
+                case Part.FileData f -> file(f, counting, level);
                 case Part.Other o -> countText(o.json().toString());
-            };
+            });
         }
         return tokens;
     }
 
-    public static long countText(String text) {
+    static long inline(InlineMedia media, MediaCounting counting, Optional<MediaResolution> request) {
+        Optional<MediaResolution> level = counting.level(media.options(), request);
+        return switch (media.type().modality()) {
+            case IMAGE -> counting.image(media.imageSize(), level);
+            case DOCUMENT -> media.pages().orElse(UNKNOWN_PDF_PAGES) * counting.pdfPage(level);
+            case TEXT -> media.textTokens().orElse(media.bytes());
+            case AUDIO -> counting.audio(Math.min(MAX_AUDIO_SECONDS, seconds(media, MAX_AUDIO_BITS_PER_SECOND,
+                    MIN_AUDIO_BYTES_PER_SECOND)));
+            case VIDEO -> counting.video(seconds(media, MAX_VIDEO_BITS_PER_SECOND, MIN_VIDEO_BYTES_PER_SECOND),
+                    media.options(), request);
+        };
+    }
+
+    /** The header's duration when its implied bit rate is plausible, else the size at the lowest plausible rate. */
+    private static double seconds(InlineMedia media, long maxBitsPerSecond, long minBytesPerSecond) {
+        double bySize = (double) media.bytes() / minBytesPerSecond;
+        if (media.seconds().isPresent()) {
+            double declared = media.seconds().getAsDouble();
+            if (media.bytes() * 8.0 / declared <= maxBitsPerSecond) {
+                return declared;
+            }
+        }
+        return bySize;
+    }
+
+    private long file(Part.FileData file, MediaCounting counting, Optional<MediaResolution> request) {
+        Optional<MediaResolution> level = counting.level(file.options(), request);
+        String type = MediaType.essence(file.mimeType());
+        if (type.startsWith("image/")) {
+            return counting.image(Optional.empty(), level);
+        }
+        if (type.equals("application/pdf")) {
+            return bounds.filePdfPages() * counting.pdfPage(level);
+        }
+        if (type.startsWith("audio/")) {
+            return counting.audio(bounds.fileAudioSeconds());
+        }
+        if (type.startsWith("video/") || isYouTube(file.fileUri())) {
+            return counting.video(bounds.fileVideoSeconds(), file.options(), request);
+        }
+        return bounds.fileTextTokens();
+    }
+
+    private static boolean isYouTube(String uri) {
+        String lower = uri.toLowerCase(Locale.ROOT);
+        return lower.startsWith("https://www.youtube.com/") || lower.startsWith("https://youtube.com/")
+                || lower.startsWith("https://youtu.be/") || lower.startsWith("https://m.youtube.com/");
+    }
+
+    private static long add(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum; // both are non-negative: a negative sum overflowed
+    }
+
+    public static long countText(CharSequence text) {
         long tokens = 0;
         int run = 0;
         for (int i = 0; i < text.length(); i++) {

@@ -155,12 +155,33 @@ class GenerationRequestTest {
                 .hasMessageContaining(reason);
     }
 
+    /** As the protobuf JSON mapping reads bytes: standard or URL-safe alphabet, with or without padding. */
     @Test
-    void base64CheckAcceptsBothAlphabetsAndPadding() {
+    void base64CheckAcceptsBothAlphabetsPaddedOrNot() {
         assertThat(GenerationRequest.isBase64("aGVsbG8=")).isTrue();
         assertThat(GenerationRequest.isBase64("-_-_")).isTrue();
-        assertThat(GenerationRequest.isBase64("aGVsbG8")).isFalse();
+        assertThat(GenerationRequest.isBase64("aGVsbG8")).isTrue();
+        assertThat(GenerationRequest.isBase64("aGVsbA")).isTrue();
+        assertThat(GenerationRequest.isBase64("")).isTrue();
         assertThat(GenerationRequest.isBase64("aG=sbG8=")).isFalse();
+        assertThat(GenerationRequest.isBase64("aGVsbG")).isTrue();
+        assertThat(GenerationRequest.isBase64("aGVsb")).isFalse();      // 5 characters cannot be whole bytes
+        assertThat(GenerationRequest.isBase64("aGVsbG8==")).isFalse();  // padding beyond a group
+        assertThat(GenerationRequest.isBase64("a===")).isFalse();
+    }
+
+    @Test
+    void corruptBase64IsRefusedNamingThePartAndWhy() {
+        assertRefused(inlinePng("ab+c-d=="), "contents[0].parts[0].inlineData.data is not valid base64: it mixes the"
+                + " standard (+/) and URL-safe (-_) alphabets");
+        assertRefused(inlinePng("aGVs\nbG8="), "contents[0].parts[0].inlineData.data is not valid base64:"
+                + " character 5 is not in the base64 alphabet");
+        assertRefused(inlinePng("aGVsb"), "its length does not fit whole bytes");
+    }
+
+    private static Map<String, Object> inlinePng(String data) {
+        return Map.of("contents", List.of(Map.of("parts", List.of(Map.of("inlineData",
+                Map.of("mimeType", "image/png", "data", data))))));
     }
 
     @Test

@@ -5,7 +5,9 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Gemgate's own settings (prefix {@code gemgate}); defaults run locally, the prod profile overrides the unsafe ones. */
 @ConfigMapping(prefix = "gemgate")
@@ -82,13 +84,52 @@ public interface GemgateConfig {
         @WithDefault("65536")
         long maxOutputTokens();
 
-        /** Decoded inline-data bytes per request (Gemini's historic 20 MB). */
+        /** Decoded inline-data bytes per request (Gemini's historic 20 MB), for models without their own limit. */
         @WithDefault("20971520")
         long maxInlineBytes();
+
+        /** Decoded bytes of one inline PDF (Google's file-input guide: 50 MB), for models without their own limit. */
+        @WithDefault("52428800")
+        long maxInlinePdfBytes();
+
+        /**
+         * Inline limits of particular models, keyed by an exact name or a prefix ending in {@code *} (quoted:
+         * {@code gemgate.generation.models."gemini-3.*".max-inline-bytes=104857600}); an exact name beats the longest
+         * prefix. A limit left out is the default's. Above about 47 MiB, quarkus.http.limits.max-body-size must grow.
+         */
+        Map<String, ModelInlineLimits> models();
+
+        /** What a token estimate assumes for fileData parts, whose bytes the gateway never sees. */
+        FileData fileData();
+
+        /** The most input tokens any request can bill (the models' input limit): estimates are capped here. */
+        @WithDefault("1048576")
+        long maxInputTokens();
 
         /** Response cache TTL; 0s disables the cache (the default until the cache issue). */
         @WithDefault("0s")
         Duration cacheTtl();
+    }
+
+    interface ModelInlineLimits {
+        OptionalLong maxInlineBytes();
+
+        OptionalLong maxInlinePdfBytes();
+    }
+
+    interface FileData {
+        @WithDefault("600")
+        long videoSeconds();
+
+        @WithDefault("3600")
+        long audioSeconds();
+
+        @WithDefault("300")
+        long pdfPages();
+
+        /** A text file, or a file of a type the estimate does not know. */
+        @WithDefault("100000")
+        long textTokens();
     }
 
     interface Auth {

@@ -9,6 +9,7 @@ import dev.gemgate.application.generation.GenerateContent;
 import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.application.generation.GenerationPolicy;
 import dev.gemgate.application.generation.StreamPolicy;
+import dev.gemgate.application.generation.InlineLimits;
 import dev.gemgate.application.generation.GetModel;
 import dev.gemgate.application.generation.ListModels;
 import dev.gemgate.application.generation.ModelCatalog;
@@ -38,11 +39,13 @@ import dev.gemgate.domain.cache.RequestFingerprint;
 import dev.gemgate.domain.cache.ResponseCache;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.generation.GenerationPort;
+import dev.gemgate.domain.generation.MediaBounds;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.tenant.ApiKeyRepository;
 import dev.gemgate.domain.tenant.KeyGrantLookup;
 import dev.gemgate.domain.tenant.KeyUsageRecorder;
+import dev.gemgate.domain.tenant.ModelPattern;
 import dev.gemgate.domain.tenant.RepositoryKeyGrantLookup;
 import dev.gemgate.domain.tenant.TenantRepository;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
@@ -55,6 +58,8 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The framework-free use cases, wired to the adapters that implement their ports. */
 public class UseCaseProducers {
@@ -62,8 +67,23 @@ public class UseCaseProducers {
     @Singleton
     GenerationPolicy generationPolicy(GemgateConfig config) {
         GemgateConfig.Generation g = config.generation();
+        Map<ModelPattern, InlineLimits> perModel = new HashMap<>();
+        g.models().forEach((name, limits) -> perModel.put(modelPattern(name), new InlineLimits(
+                limits.maxInlineBytes().orElse(g.maxInlineBytes()),
+                limits.maxInlinePdfBytes().orElse(g.maxInlinePdfBytes()))));
+        GemgateConfig.FileData files = g.fileData();
         return new GenerationPolicy(g.defaultMaxOutputTokens(), g.maxOutputTokens(), g.maxInlineBytes(),
-                config.upstream().timeout(), g.cacheTtl());
+                config.upstream().timeout(), g.cacheTtl(), g.maxInlinePdfBytes(), perModel,
+                new MediaBounds(files.videoSeconds(), files.audioSeconds(), files.pdfPages(), files.textTokens(),
+                        g.maxInputTokens()));
+    }
+
+    private static ModelPattern modelPattern(String key) {
+        try {
+            return new ModelPattern(key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("gemgate.generation.models.\"" + key + "\": " + e.getMessage(), e);
+        }
     }
 
     @Produces
@@ -103,8 +123,9 @@ public class UseCaseProducers {
 
     @Produces
     @Singleton
-    TenantRequestLimits tenantRequestLimits(GemgateConfig config) {
-        return TenantRequestLimits.forInlineBytes(config.generation().maxInlineBytes());
+    TenantRequestLimits tenantRequestLimits(GenerationPolicy policy) {
+        // the body must let through the largest inline data any model takes; the use case holds each model to its own
+        return TenantRequestLimits.forInlineBytes(policy.largestInlineBytes());
     }
 
     @Produces

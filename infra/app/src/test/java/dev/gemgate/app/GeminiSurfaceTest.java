@@ -157,7 +157,9 @@ class GeminiSurfaceTest {
     @Test
     void aNineteenMebibyteImageReachesTheUpstreamAndIsAnswered() {
         GatewayTestResources.emulator().clearRecordedRequests();
-        String image = "A".repeat((19 * 1024 * 1024 + 2) / 3 * 4 - 4) + "AA==";
+        // a real PNG header: inline data is checked by its bytes
+        String image = dev.gemgate.domain.fakes.MediaSamples.base64(dev.gemgate.domain.fakes.MediaSamples.concat(
+                dev.gemgate.domain.fakes.MediaSamples.png(1, 1), new byte[19 * 1024 * 1024 - 100]));
         String body = "{\"contents\":[{\"parts\":[{\"text\":\"Describe\"},{\"inlineData\":{\"mimeType\":"
                 + "\"image/png\",\"data\":\"" + image + "\"}}]}]}";
 
