@@ -60,6 +60,12 @@ public interface GemgateConfig {
         @WithDefault("120s")
         Duration timeout();
 
+        /**
+         * A PEM file of CA certificates the upstream's TLS is also trusted with, besides the JDK's (a TLS-inspecting
+         * proxy in front of Google); hostnames are still verified.
+         */
+        Optional<Path> extraTrustedCertificatesFile();
+
         /** Streamed calls: the longest wait for the next chunk (the first one included). */
         @WithDefault("120s")
         Duration streamIdleTimeout();
