@@ -108,7 +108,7 @@ final class Options {
 
     static String usage() {
         StringBuilder b = new StringBuilder("usage: java -jar gemgate-bench.jar --direct-url URL [flags]\n");
-        FLAGS.forEach((k, v) -> b.append(String.format("  --%-20s %s%s%n", k, v[1],
+        FLAGS.forEach((k, v) -> b.append(String.format("  --%-26s %s%s%n", k, v[1],
                 v[0].isEmpty() ? "" : " (default " + v[0] + ")")));
         return b.toString();
     }
