@@ -31,7 +31,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$QUICK" = 1 ]; then # a smoke run of about a minute: same code, small counts
-  DRIVER_ARGS=(--seq-warmup 300 --seq-requests 500 --tp-warmup-s 1 --tp-duration-s 3 --inflight 1000 "${DRIVER_ARGS[@]}")
+  DRIVER_ARGS=(--seq-warmup 300 --seq-requests 500 --tp-warmup-s 1 --tp-duration-s 3 --inflight 1000
+               --stream-warmup 20 --stream-requests 60 --stream-inflight 300 "${DRIVER_ARGS[@]}")
 fi
 
 log() { echo "$(date +%H:%M:%S.%3N) run.sh: $*"; }
@@ -160,7 +161,10 @@ EMU_PORT=$(free_port) NGINX_PORT=$(free_port) GG_PORT=$(free_port) GG_MGMT_PORT=
 # ------------------------------------------------------------------ 1. the emulator
 log "starting the Gemini emulator on 127.0.0.1:$EMU_PORT"
 # shellcheck disable=SC2086
-"$JAVA" ${EMULATOR_JAVA_OPTS:-} -jar "$EMULATOR_JAR" --host 127.0.0.1 --port "$EMU_PORT" >"$TMP/emulator.log" 2>&1 &
+# --stamp-chunks: every streamed chunk carries "emulatorSentAtMicros" (the streaming phases time each chunk by it);
+# unary replies are not stamped. The chunk delays are set per phase by the driver (CHUNK_DELAY faults, streams only).
+"$JAVA" ${EMULATOR_JAVA_OPTS:-} -jar "$EMULATOR_JAR" --host 127.0.0.1 --port "$EMU_PORT" --stamp-chunks \
+  >"$TMP/emulator.log" 2>&1 &
 EMU_PID=$!
 wait_http "http://127.0.0.1:$EMU_PORT/emulator/health" 30 "$EMU_PID" emulator
 
@@ -198,6 +202,15 @@ http {
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_read_timeout 120s;
+    }
+    # streams: each chunk goes to the client as it comes from the upstream (no proxy buffering); the unary location
+    # above is left as it was, so the unary figures stay comparable with earlier runs
+    location ~ :streamGenerateContent\$ {
+      proxy_pass http://emulator;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_read_timeout 120s;
+      proxy_buffering off;
     }
   }
 }

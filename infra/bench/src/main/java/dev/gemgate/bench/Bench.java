@@ -1,6 +1,8 @@
 package dev.gemgate.bench;
 
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Gemgate benchmark: the same upstream (the Gemini emulator) reached directly, through nginx's proxy_pass and
@@ -105,10 +108,22 @@ public final class Bench {
 
         sequential(driver, targets);
         throughput(driver, targets, timeout);
+        if (o.integer("stream-requests") > 0) {
+            streaming(targets, timeout);
+        } else {
+            out("Streaming latency: skipped (--stream-requests 0)");
+            out("");
+        }
         if (gemgate != null && o.integer("inflight") > 0) {
             inFlight(gemgate);
         } else {
             out("In flight: skipped (%s)", gemgate == null ? "no Gemgate" : "--inflight 0");
+            out("");
+        }
+        if (gemgate != null && o.integer("stream-inflight") > 0) {
+            streamsInFlight(gemgate);
+        } else {
+            out("Streams in flight: skipped (%s)", gemgate == null ? "no Gemgate" : "--stream-inflight 0");
             out("");
         }
         startup();
@@ -116,7 +131,6 @@ public final class Bench {
         out("");
         out("Against the targets (ARCHITECTURE.md section 7):");
         verdicts.forEach(v -> out("  %s", v));
-        out("  streaming first-chunk forwarding (<= 1 ms): not measured by this benchmark");
         System.out.println();
         System.out.println("=".repeat(100));
         System.out.print(report);
@@ -234,21 +248,225 @@ public final class Bench {
         }
     }
 
+    // ---------------------------------------------------------------- streaming latency
+
+    private StreamDriver streamDriver(Duration timeout) {
+        return new StreamDriver(o.integer("stream-chunks"), o.integer("stream-chunk-tokens"), timeout);
+    }
+
+    private void streaming(List<Target> targets, Duration timeout) throws Exception {
+        int rounds = o.integer("stream-rounds");
+        int warmup = o.integer("stream-warmup");
+        int n = o.integer("stream-requests");
+        int block = o.integer("stream-block");
+        int delay = o.integer("stream-chunk-delay-ms");
+        StreamDriver driver = streamDriver(timeout);
+        URI emulator = o.base("direct-url");
+        HttpClient control = JavaDriver.client();
+        try {
+            // one stream per path first, without the chunk delay: a path that cannot stream (or an emulator without
+            // --stamp-chunks) skips this phase with the reason instead of ending the run
+            List<String> broken = new ArrayList<>();
+            for (Target t : targets) {
+                StreamStats check = new StreamStats();
+                try (HttpClient c = JavaDriver.client()) {
+                    driver.once(c, t, check, null);
+                }
+                if (check.ok() != 1) {
+                    broken.add(t.name() + ": " + check.errorSummary());
+                }
+            }
+            if (!broken.isEmpty()) {
+                out("Streaming latency: SKIPPED, a path does not stream normally: %s", String.join("; ", broken));
+                out("");
+                verdicts.add("streaming: NOT MEASURED (" + String.join("; ", broken) + ")");
+                return;
+            }
+            if (delay > 0) {
+                InFlight.fault(control, emulator, "POST",
+                        "{\"type\":\"CHUNK_DELAY\",\"times\":-1,\"delayMillis\":" + delay + "}");
+            }
+            for (int round = 1; round <= rounds; round++) {
+                int w = round == 1 ? warmup : warmup / 4;
+                log("streaming latency, round " + round + "/" + rounds + ": " + n + " streams per path after " + w
+                        + " warm-up, " + driver.chunks() + " chunks each, " + delay + " ms apart");
+                Map<String, StreamStats> stats = driver.sequential(targets, w, n, block, Bench::log);
+                out("Streaming latency, round %d of %d: 1 keep-alive connection per path, %,d streams each after %,d "
+                        + "warm-up, the paths taking turns in blocks of %d;", round, rounds, n, w, block);
+                out("  :streamGenerateContent?alt=sse, %d chunks per stream, the emulator writing one every %d ms; per "
+                        + "chunk: its arrival at the driver minus the emulator's emulatorSentAtMicros stamp (ms)",
+                        driver.chunks(), delay);
+                out("  %-8s %7s %6s %7s %8s %8s %8s %8s %8s %8s", "path", "streams", "errors", "chunks", "p50", "p90",
+                        "p99", "p99.9", "max", "mean");
+                stats.forEach((name, st) -> out("  %-8s %7d %6d %7d %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f%s", name,
+                        st.ok(), st.errorCount(), st.chunkCount(), st.ms(50), st.ms(90), st.ms(99), st.ms(99.9),
+                        st.maxMs(), st.meanMs(), st.errorCount() > 0 ? "   errors: " + st.errorSummary() : ""));
+                out("  first chunk of each stream (ms):");
+                out("  %-8s %7s %6s %7s %8s %8s %8s %8s", "path", "streams", "", "", "p50", "p90", "p99", "max");
+                stats.forEach((name, st) -> out("  %-8s %7d %6s %7s %8.3f %8.3f %8.3f %8.3f", name, st.firstCount(), "",
+                        "", st.firstMs(50), st.firstMs(90), st.firstMs(99), st.firstMaxMs()));
+                StreamStats direct = stats.get("direct");
+                out("  added latency over direct:  all chunks p50    p99   first chunk p50    p99");
+                for (String name : List.of("nginx", "gemgate")) {
+                    StreamStats st = stats.get(name);
+                    if (st == null) {
+                        continue;
+                    }
+                    double a50 = st.ms(50) - direct.ms(50);
+                    double a99 = st.ms(99) - direct.ms(99);
+                    double f50 = st.firstMs(50) - direct.firstMs(50);
+                    double f99 = st.firstMs(99) - direct.firstMs(99);
+                    out("    %-8s                  %+8.3f %+8.3f        %+8.3f %+8.3f", name, a50, a99, f50, f99);
+                    if (name.equals("gemgate")) {
+                        verdicts.add(String.format(Locale.ROOT, "streaming (round %d), first chunk forwarded within "
+                                        + "1 ms of its arrival: added over direct p50 %+.3f ms, p99 %+.3f ms (target "
+                                        + "p99 <= %.1f) %s", round, f50, f99, TARGET_ADDED_P99_MS,
+                                pass(f99 <= TARGET_ADDED_P99_MS && st.errorCount() == 0)));
+                        verdicts.add(String.format(Locale.ROOT, "streaming (round %d), every chunk: added over direct "
+                                        + "p50 %+.3f ms, p99 %+.3f ms (target p99 <= %.1f) %s", round, a50, a99,
+                                TARGET_ADDED_P99_MS, pass(a99 <= TARGET_ADDED_P99_MS && st.errorCount() == 0)));
+                    }
+                }
+                if (stats.containsKey("nginx") && stats.containsKey("gemgate")) {
+                    StreamStats ng = stats.get("nginx");
+                    StreamStats gg = stats.get("gemgate");
+                    out("    gemgate minus nginx       %+8.3f %+8.3f        %+8.3f %+8.3f", gg.ms(50) - ng.ms(50),
+                            gg.ms(99) - ng.ms(99), gg.firstMs(50) - ng.firstMs(50), gg.firstMs(99) - ng.firstMs(99));
+                }
+                long negative = stats.values().stream().mapToLong(StreamStats::negative).sum();
+                if (negative > 0) {
+                    out("  (%,d chunks arrived in the microsecond of their stamp or earlier by truncation: counted as 0)",
+                            negative);
+                }
+                out("");
+            }
+        } finally {
+            if (delay > 0) {
+                try {
+                    InFlight.fault(control, emulator, "DELETE", null);
+                } catch (Exception e) {
+                    log("  could not clear the emulator's chunk delay: " + e.getMessage());
+                }
+            }
+            control.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- streams in flight
+
+    private void streamsInFlight(Target gemgate) throws Exception {
+        int n = o.integer("stream-inflight");
+        int delay = o.integer("stream-inflight-delay-ms");
+        int clients = o.integer("stream-inflight-clients");
+        Duration timeout = Duration.ofSeconds(o.integer("inflight-timeout-s"));
+        StreamDriver driver = streamDriver(timeout);
+        long expect = (long) delay * driver.chunks();
+        String fault = "{\"type\":\"CHUNK_DELAY\",\"times\":-1,\"delayMillis\":" + delay + "}";
+        URI emulator = o.base("direct-url");
+        StreamStats baseStats = new StreamStats();
+        InFlight.Result base = null;
+        String baseLog = null;
+        if (o.bool("stream-inflight-baseline")) {
+            log("streams in flight, baseline: " + n + " streams straight to the emulator, chunks " + delay + " ms apart");
+            Target direct = new Target("direct", emulator, o.str("upstream-key"), gemgate.model(),
+                    gemgate.maxOutputTokens());
+            GemgateProbe none = new GemgateProbe(direct.base(), "", o.str("jcmd"));
+            AtomicInteger open = new AtomicInteger();
+            EmulatorStreams.clear(emulator);
+            try {
+                base = InFlight.run(streamCall(driver, direct, baseStats, open), n, emulator, fault, none, clients,
+                        timeout, expect, false, open::get, Bench::log);
+            } finally {
+                none.close();
+            }
+            baseLog = EmulatorStreams.counts(emulator);
+        }
+        log("streams in flight: " + n + " concurrent streams through Gemgate, chunks " + delay + " ms apart");
+        GemgateProbe probe = new GemgateProbe(o.gemgateManagement(), o.str("gemgate-pid"), o.str("jcmd"));
+        StreamStats s = new StreamStats();
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger peakOpen = new AtomicInteger();
+        InFlight.Result r;
+        EmulatorStreams.clear(emulator);
+        try {
+            r = InFlight.run(streamCall(driver, gemgate, s, open, peakOpen), n, emulator, fault, probe, clients,
+                    timeout, expect, o.bool("inflight-full-gc"), open::get, Bench::log);
+        } finally {
+            probe.close();
+        }
+        String gemgateLog = EmulatorStreams.counts(emulator);
+        out("Streams in flight: %,d concurrent :streamGenerateContent?alt=sse streams through Gemgate, %d chunks each, "
+                + "the emulator writing one every %,d ms, %d HttpClients in the driver", n, driver.chunks(), delay, clients);
+        if (base != null) {
+            out("  baseline, straight to the emulator: streams ok %,d, errors %,d%s, chunks %,d; all done in %.2f s; "
+                    + "chunk delivery p50 %.3f ms, p99 %.3f ms, max %.3f ms", baseStats.ok(), baseStats.errorCount(),
+                    baseStats.errorCount() > 0 ? " (" + baseStats.errorSummary() + ")" : "", baseStats.chunkCount(),
+                    base.wallSeconds(), baseStats.ms(50), baseStats.ms(99), baseStats.maxMs());
+            out("    emulator's stream log: %s", baseLog);
+        }
+        out("  through Gemgate: streams ok %,d, errors %,d%s, chunks %,d (%s per stream)", s.ok(), s.errorCount(),
+                s.errorCount() > 0 ? " (" + s.errorSummary() + ")" : "", s.chunkCount(), s.chunksPerStream());
+        out("  all done in %.2f s; chunk delivery p50 %.3f ms, p99 %.3f ms, max %.3f ms; first chunks p50 %.3f ms, "
+                + "p99 %.3f ms", r.wallSeconds(), s.ms(50), s.ms(99), s.maxMs(), s.firstMs(50), s.firstMs(99));
+        out("  driver's peak in flight %,d; peak streams open (first chunk received, not ended) %,d",
+                r.peakDriverInFlight(), peakOpen.get());
+        out("    emulator's stream log: %s", gemgateLog);
+        heapReport(r);
+        out("");
+        verdicts.add(String.format(Locale.ROOT, "%,d streams in flight: %,d errors, %,d streams open at once %s", n,
+                s.errorCount(), peakOpen.get(), pass(s.errorCount() == 0 && s.ok() == n)));
+        verdicts.add(String.format(Locale.ROOT, "%,d streams in flight, heap: live after a full GC with the streams "
+                + "open %s (for information)", n, mb(r.liveAfterGc())));
+    }
+
+    /** A stream for the in-flight harness; {@code open} counts streams between their first chunk and their end. */
+    private static InFlight.Call streamCall(StreamDriver driver, Target target, StreamStats stats, AtomicInteger open,
+                                            AtomicInteger... peak) {
+        return c -> {
+            int chunks = driver.once(c, target, stats, () -> {
+                int now = open.incrementAndGet();
+                for (AtomicInteger p : peak) {
+                    p.accumulateAndGet(now, Math::max);
+                }
+            });
+            if (chunks > 0) {
+                open.decrementAndGet();
+            }
+        };
+    }
+
+    /** Gemgate's heap during an in-flight scenario: the sampled gauges and the jcmd snapshots. */
+    private void heapReport(InFlight.Result r) {
+        if (r.peakActiveRequests() >= 0) {
+            out("  Gemgate's own gauge of active HTTP requests, highest sample: %,d", r.peakActiveRequests());
+        }
+        out("  Gemgate heap (jvm_memory_used_bytes{area=\"heap\"}, sampled every 250 ms): before %s, highest %s "
+                + "(committed then %s)", mb(r.baseline().heapUsed()), mb(r.peak().heapUsed()), mb(r.peak().heapCommitted()));
+        r.snapshot().forEach(l -> out("  %s", l));
+        if (!r.faultCleared()) {
+            out("  WARNING: the emulator's fault could not be cleared");
+        }
+    }
+
     // ---------------------------------------------------------------- in flight
 
     private void inFlight(Target gemgate) throws Exception {
         int n = o.integer("inflight");
         int delay = o.integer("inflight-delay-ms");
+        int clients = o.integer("inflight-clients");
+        Duration timeout = Duration.ofSeconds(o.integer("inflight-timeout-s"));
+        String fault = "{\"type\":\"LATENCY\",\"times\":-1,\"delayMillis\":" + delay + "}";
         log("in flight: upstream latency +" + delay + " ms");
         InFlight.Result base = null;
+        Stats baseStats = new Stats();
         if (o.bool("inflight-baseline")) {
             log("in flight, baseline: the same " + n + " requests straight to the emulator");
             Target direct = new Target("direct", o.base("direct-url"), o.str("upstream-key"), gemgate.model(),
                     gemgate.maxOutputTokens());
             GemgateProbe none = new GemgateProbe(direct.base(), "", o.str("jcmd"));
             try {
-                base = InFlight.run(direct, o.base("direct-url"), none, n, delay, o.integer("inflight-clients"),
-                        Duration.ofSeconds(o.integer("inflight-timeout-s")), false, Bench::log);
+                base = InFlight.run(InFlight.unary(direct, timeout, baseStats), n, o.base("direct-url"), fault, none,
+                        clients, timeout, delay, false, null, Bench::log);
             } finally {
                 none.close();
             }
@@ -256,17 +474,17 @@ public final class Bench {
         log("in flight: " + n + " concurrent requests through Gemgate");
         GemgateProbe probe = new GemgateProbe(o.gemgateManagement(), o.str("gemgate-pid"), o.str("jcmd"));
         InFlight.Result r;
+        Stats s = new Stats();
         try {
-            r = InFlight.run(gemgate, o.base("direct-url"), probe, n, delay, o.integer("inflight-clients"),
-                    Duration.ofSeconds(o.integer("inflight-timeout-s")), o.bool("inflight-full-gc"), Bench::log);
+            r = InFlight.run(InFlight.unary(gemgate, timeout, s), n, o.base("direct-url"), fault, probe, clients,
+                    timeout, delay, o.bool("inflight-full-gc"), null, Bench::log);
         } finally {
             probe.close();
         }
-        Stats s = r.stats();
         out("In flight: %,d concurrent requests through Gemgate, emulator adding %,d ms to every reply, "
                 + "%d HttpClients in the driver", n, delay, o.integer("inflight-clients"));
         if (base != null) {
-            Stats b = base.stats();
+            Stats b = baseStats;
             out("  baseline, straight to the emulator: ok %,d, errors %,d%s; all done in %.2f s; latency p50 %.0f ms, "
                     + "p99 %.0f ms, max %.0f ms", b.ok(), b.errorCount(),
                     b.errorCount() > 0 ? " (" + b.errorSummary() + ")" : "", base.wallSeconds(), b.ms(50), b.ms(99),
@@ -276,16 +494,8 @@ public final class Bench {
                 s.errorCount() > 0 ? " (" + s.errorSummary() + ")" : "");
         out("  all done in %.2f s; latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; driver's peak in flight %,d",
                 r.wallSeconds(), s.ms(50), s.ms(99), s.maxMs(), r.peakDriverInFlight());
-        if (r.peakActiveRequests() >= 0) {
-            out("  Gemgate's own gauge of active HTTP requests, highest sample: %,d", r.peakActiveRequests());
-        }
-        out("  Gemgate heap (jvm_memory_used_bytes{area=\"heap\"}, sampled every 250 ms): before %s, highest %s "
-                + "(committed then %s)", mb(r.baseline().heapUsed()), mb(r.peak().heapUsed()), mb(r.peak().heapCommitted()));
-        r.snapshot().forEach(l -> out("  %s", l));
+        heapReport(r);
         long live = r.liveAfterGc();
-        if (!r.faultCleared()) {
-            out("  WARNING: the emulator's latency fault could not be cleared");
-        }
         out("");
         long used = Math.max(r.peak().heapUsed(), r.usedAtSnapshot());
         verdicts.add(String.format(Locale.ROOT, "%,d in flight: %,d errors %s", n, s.errorCount(),

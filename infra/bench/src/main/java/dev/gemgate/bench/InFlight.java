@@ -17,14 +17,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
- * "5,000 in flight": the emulator answers every call 2 s late, and N requests are sent through Gemgate at once.
- * Counts errors, and reads Gemgate's heap while they are all waiting.
+ * "5,000 in flight" and "streams in flight": the emulator is made slow through its fault API (every reply 2 s late, or
+ * every streamed chunk 500 ms apart), and N calls are sent at once. Counts what the calls record, and reads Gemgate's
+ * heap while they are all waiting.
  */
 final class InFlight {
 
-    record Result(int requests, Stats stats, double wallSeconds, int peakDriverInFlight,
+    /** One call of the scenario: sends its request on the given client, waits for its end and records its outcome. */
+    interface Call {
+        void call(HttpClient client);
+    }
+
+    record Result(int requests, double wallSeconds, int peakDriverInFlight,
                   GemgateProbe.Sample baseline, GemgateProbe.Sample peak, long peakActiveRequests,
                   List<String> snapshot, long usedAtSnapshot, long liveAfterGc, boolean faultCleared) {
     }
@@ -32,8 +39,40 @@ final class InFlight {
     private InFlight() {
     }
 
-    static Result run(Target gemgate, URI emulatorBase, GemgateProbe probe, int requests, int delayMillis,
-                      int clientCount, Duration timeout, boolean fullGc, Consumer<String> log) throws Exception {
+    /** A unary generateContent call, its latency and outcome recorded into {@code stats}. */
+    static Call unary(Target target, Duration timeout, Stats stats) {
+        return c -> {
+            HttpRequest request = target.request(timeout);
+            long t0 = System.nanoTime();
+            HttpResponse<byte[]> response = null;
+            Throwable failure = null;
+            try {
+                response = c.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = e;
+            } catch (Exception e) {
+                failure = e;
+            }
+            long t1 = System.nanoTime();
+            synchronized (stats) {
+                stats.record(t1 - t0, response, failure);
+            }
+        };
+    }
+
+    /**
+     * Sends {@code requests} calls at once, on virtual threads sharing {@code clientCount} HttpClients, with the emulator
+     * fault {@code faultJson} in place (cleared at the end).
+     *
+     * @param expectMillis how long a call should take: the heap snapshot waits at most that plus 30 s for the peak
+     * @param open         calls the driver knows are open (e.g. streams that delivered their first chunk), or null:
+     *                     the peak is reached when 95% of {@code requests} are open; without it, when Gemgate's gauge of
+     *                     active requests shows 95% (which, for streams, it does before any chunk has come)
+     */
+    static Result run(Call call, int requests, URI emulatorBase, String faultJson, GemgateProbe probe,
+                      int clientCount, Duration limit, long expectMillis, boolean fullGc, IntSupplier open,
+                      Consumer<String> log) throws Exception {
         HttpClient control = JavaDriver.client();
         GemgateProbe.Sample baseline = probe.sample();
         AtomicReference<GemgateProbe.Sample> peak = new AtomicReference<>(baseline);
@@ -47,13 +86,11 @@ final class InFlight {
         AtomicInteger peakInFlight = new AtomicInteger();
         CountDownLatch firstDone = new CountDownLatch(1);
         CountDownLatch allDone = new CountDownLatch(1);
-        Stats stats = new Stats();
         List<HttpClient> clients = new ArrayList<>();
         boolean cleared = false;
         long start;
         long end;
-        fault(control, emulatorBase, "POST",
-                "{\"type\":\"LATENCY\",\"times\":-1,\"delayMillis\":" + delayMillis + "}");
+        fault(control, emulatorBase, "POST", faultJson);
         try {
             // sampler: /q/metrics every 250 ms while the scenario runs
             Thread sampler = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
@@ -62,7 +99,7 @@ final class InFlight {
                         GemgateProbe.Sample s = probe.sample();
                         peak.accumulateAndGet(s, (a, b) -> b.heapUsed() > a.heapUsed() ? b : a);
                         peakActive.accumulateAndGet(s.activeRequests(), Math::max);
-                        if (s.activeRequests() >= requests * 0.95) {
+                        if (open == null ? s.activeRequests() >= requests * 0.95 : open.getAsInt() >= requests * 0.95) {
                             peakReached.countDown();
                         }
                     }
@@ -70,27 +107,29 @@ final class InFlight {
                     Thread.currentThread().interrupt();
                 }
             });
-            // jcmd snapshot at the peak: when Gemgate's gauge shows (nearly) all requests active, or at the first
-            // reply if there is no gauge; then a full GC, and the heap again: what the waiting requests really hold
+            // jcmd snapshot at the peak: when (nearly) all calls are open by the driver's count, else by Gemgate's gauge,
+            // or at the first reply if there is neither; then a full GC, and the heap again: what the waiting requests really hold
             Thread snapshot = Thread.ofPlatform().daemon().name("jcmd-snapshot").start(() -> {
                 try {
                     if (!probe.canJcmd()) {
                         snapshotLines.add("no --gemgate-pid: no jcmd snapshot");
                         return;
                     }
-                    long limit = delayMillis + 30_000L;
-                    while (limit > 0 && firstDone.getCount() > 0 && peakReached.getCount() > 0) {
+                    long waitLeft = expectMillis + 30_000L;
+                    while (waitLeft > 0 && firstDone.getCount() > 0 && peakReached.getCount() > 0
+                            && (open == null || open.getAsInt() < requests * 0.95)) {
                         peakReached.await(50, TimeUnit.MILLISECONDS);
-                        limit -= 50;
+                        waitLeft -= 50;
                     }
                     long t = System.nanoTime();
                     long gauge = probe.sample().activeRequests();
                     List<String> heap = probe.heapInfo();
                     usedAtSnapshot.set(GemgateProbe.usedBytes(heap));
                     snapshotLines.add(String.format(Locale.ROOT,
-                            "jcmd GC.heap_info at +%.2f s (%s; driver %,d in flight, Gemgate's gauge %,d just before):",
+                            "jcmd GC.heap_info at +%.2f s (%s; driver %,d in flight%s, Gemgate's gauge %,d just before):",
                             (t - startNanos.get()) / 1e9, firstDone.getCount() == 0 ? "first reply" : "peak reached",
-                            inFlight.get(), gauge));
+                            inFlight.get(), open == null ? "" : String.format(Locale.ROOT, ", %,d streams open",
+                                    open.getAsInt()), gauge));
                     heap.forEach(l -> snapshotLines.add("  " + l));
                     if (fullGc) {
                         long t2 = System.nanoTime();
@@ -117,26 +156,17 @@ final class InFlight {
                 for (int i = 0; i < requests; i++) {
                     HttpClient c = clients.get(i % clientCount);
                     threads.submit(() -> {
-                        HttpRequest request = gemgate.request(timeout);
                         peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                        long t0 = System.nanoTime();
-                        HttpResponse<byte[]> response = null;
-                        Throwable failure = null;
                         try {
-                            response = c.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                        } catch (Exception e) {
-                            failure = e;
-                        }
-                        long t1 = System.nanoTime();
-                        inFlight.decrementAndGet();
-                        firstDone.countDown();
-                        synchronized (stats) {
-                            stats.record(t1 - t0, response, failure);
+                            call.call(c);
+                        } finally {
+                            inFlight.decrementAndGet();
+                            firstDone.countDown();
                         }
                     });
                 }
                 threads.shutdown();
-                if (!threads.awaitTermination(timeout.toSeconds() + 60, TimeUnit.SECONDS)) {
+                if (!threads.awaitTermination(limit.toSeconds() + 60, TimeUnit.SECONDS)) {
                     log.accept("  in-flight: requests still running after the time limit; abandoning them");
                     threads.shutdownNow();
                 }
@@ -156,7 +186,7 @@ final class InFlight {
             clients.forEach(HttpClient::shutdownNow);
             control.shutdownNow();
         }
-        return new Result(requests, stats, (end - start) / 1e9, peakInFlight.get(), baseline, peak.get(),
+        return new Result(requests, (end - start) / 1e9, peakInFlight.get(), baseline, peak.get(),
                 peakActive.get(), List.copyOf(snapshotLines), usedAtSnapshot.get(), liveAfterGc.get(), cleared);
     }
 

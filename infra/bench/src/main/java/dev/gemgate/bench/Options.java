@@ -45,6 +45,21 @@ final class Options {
                 + "to show what the emulator and the driver account for");
         flag("inflight-full-gc", "true", "in-flight scenario: after the jcmd heap snapshot, run jcmd GC.run and "
                 + "read the heap again (the live heap with all requests waiting)");
+        flag("stream-requests", "300", "streaming latency: measured streams per path (0 = skip the phase)");
+        flag("stream-warmup", "60", "streaming latency: warm-up streams per path (not measured)");
+        flag("stream-block", "20", "streaming latency: the paths take turns in blocks of this many streams");
+        flag("stream-rounds", "1", "streaming latency: how many times to run the whole streaming measurement");
+        flag("stream-chunks", "10", "streams: chunks per stream (the reply is cut at stream-chunks * "
+                + "stream-chunk-tokens tokens)");
+        flag("stream-chunk-tokens", "8", "streams: the emulator's tokens per chunk (its --chunk-tokens)");
+        flag("stream-chunk-delay-ms", "5", "streaming latency: the emulator waits this long before each chunk "
+                + "(a CHUNK_DELAY fault for the phase), so chunks come one by one, not in one burst");
+        flag("stream-inflight", "2000", "streams in flight: concurrent streams through Gemgate (0 = skip)");
+        flag("stream-inflight-delay-ms", "500", "streams in flight: the emulator waits this long before each chunk, "
+                + "so that all streams are open at once");
+        flag("stream-inflight-clients", "50", "streams in flight: HttpClient instances sharing the streams");
+        flag("stream-inflight-baseline", "true", "streams in flight: first open the same streams straight to the "
+                + "emulator");
         flag("startup-fresh-ms", "", "Gemgate start-up on a fresh data directory, as measured by run.sh");
         flag("startup-restart-ms", "", "Gemgate start-up on an existing data directory, as measured by run.sh");
         flag("note", "", "a line printed in the report's header (run.sh: the servers' settings)");
@@ -93,7 +108,7 @@ final class Options {
 
     static String usage() {
         StringBuilder b = new StringBuilder("usage: java -jar gemgate-bench.jar --direct-url URL [flags]\n");
-        FLAGS.forEach((k, v) -> b.append(String.format("  --%-20s %s%s%n", k, v[1],
+        FLAGS.forEach((k, v) -> b.append(String.format("  --%-26s %s%s%n", k, v[1],
                 v[0].isEmpty() ? "" : " (default " + v[0] + ")")));
         return b.toString();
     }

@@ -7,7 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One way to reach the same upstream (direct, nginx, Gemgate): the generateContent URL and the key to send.
+ * One way to reach the same upstream (direct, nginx, Gemgate): the generateContent and streamGenerateContent URLs and
+ * the key to send.
  * Every request carries a different prompt, so no response cache anywhere on the path can answer it.
  */
 record Target(String name, URI base, String apiKey, String model, int maxOutputTokens) {
@@ -35,6 +36,32 @@ record Target(String name, URI base, String apiKey, String model, int maxOutputT
                 .header("Content-Type", "application/json")
                 .header("x-goog-api-key", apiKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body()))
+                .build();
+    }
+
+    URI streamUri() {
+        return URI.create(base + "/v1beta/models/" + model + ":streamGenerateContent?alt=sse");
+    }
+
+    /**
+     * A unique streamed request whose reply comes in exactly {@code chunks} chunks of {@code chunkTokens} tokens: the
+     * emulator echoes the prompt, which is longer than {@code maxOutputTokens = chunks * chunkTokens}, so the reply is
+     * cut at that many tokens (finishReason MAX_TOKENS) and split into pieces of the emulator's chunk size.
+     */
+    HttpRequest streamRequest(Duration timeout, int chunks, int chunkTokens) {
+        int tokens = chunks * chunkTokens;
+        StringBuilder text = new StringBuilder("Benchmark stream ").append(name).append(' ').append(RUN_ID).append(' ')
+                .append(SEQUENCE.incrementAndGet()).append(':');
+        for (int i = 0; i < tokens + 8; i++) {
+            text.append(" word"); // one token each
+        }
+        String body = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"" + text
+                + "\"}]}],\"generationConfig\":{\"maxOutputTokens\":" + tokens + "}}";
+        return HttpRequest.newBuilder(streamUri())
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("x-goog-api-key", apiKey)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
     }
 
