@@ -199,16 +199,25 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
             }
         }
 
-        /** One event: a chunk for the observer, or Google's error event; false when the stream is over. */
+        /**
+         * One event: a chunk for the observer, or Google's error event; false when the stream is over. A chunk is
+         * handed over unparsed (it is parsed when the observer first reads it, after forwarding it); an error event
+         * is told apart by its first field, {@code error}, as Google writes it.
+         */
         private boolean deliver(String text) {
-            Map<String, Object> tree = json.parseObject(text);
-            if (JsonTree.isObject(tree.get("error"))) {
-                observer.onError(errorEvent(JsonTree.asObject(tree.get("error"))));
-                return false;
+            if (isErrorEvent(text)) {
+                Map<String, Object> tree = json.parseObject(text);
+                if (JsonTree.isObject(tree.get("error"))) {
+                    observer.onError(errorEvent(JsonTree.asObject(tree.get("error"))));
+                    return false;
+                }
             }
-            Optional<Usage> usage = JsonBodies.hasUsage(tree) ? Optional.of(JsonBodies.usage(tree)) : Optional.empty();
-            StreamChunk chunk = new StreamChunk(text, new GenerationResponse(model, tree, usage.orElse(Usage.NONE)),
-                    usage, System.nanoTime());
+            StreamChunk chunk = new StreamChunk(text, System.nanoTime(), () -> {
+                Map<String, Object> tree = json.parseObject(text);
+                Optional<Usage> usage = JsonBodies.hasUsage(tree) ? Optional.of(JsonBodies.usage(tree))
+                        : Optional.empty();
+                return new StreamChunk.Parsed(new GenerationResponse(model, tree, usage.orElse(Usage.NONE)), usage);
+            });
             boolean more;
             try {
                 more = observer.onChunk(chunk);
@@ -247,6 +256,24 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
             return cancellation.isCancelled()
                     || guard.fired().filter(r -> r == UpstreamCallGuard.Reason.CANCELLED).isPresent();
         }
+    }
+
+    /** Whether an event's JSON starts with the field {@code "error"} (whitespace allowed), as Google's error events do. */
+    static boolean isErrorEvent(String text) {
+        int i = skipSpace(text, 0);
+        if (i >= text.length() || text.charAt(i) != '{') {
+            return false;
+        }
+        i = skipSpace(text, i + 1);
+        return text.startsWith("\"error\"", i);
+    }
+
+    private static int skipSpace(String text, int from) {
+        int i = from;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     /** Carries an observer's own exception out of the read loop untouched. */

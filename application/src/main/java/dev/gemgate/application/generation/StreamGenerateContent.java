@@ -131,16 +131,17 @@ public final class StreamGenerateContent {
             this.estimatedPrompt = estimatedPrompt;
         }
 
+        /** Forwards first, then reads the chunk for accounting: the parse is off the chunk's way to the client. */
         @Override
         public boolean onChunk(StreamChunk chunk) {
+            chunks++;
+            boolean open = sink.send(chunk);
             chunk.usage().ifPresent(u -> lastUsage = u);
             forwardedTextTokens += TokenEstimator.countText(chunk.response().text());
-            chunks++;
-            if (!sink.send(chunk)) {
+            if (!open) {
                 clientGone = true;
-                return false;
             }
-            return true;
+            return open;
         }
 
         @Override
