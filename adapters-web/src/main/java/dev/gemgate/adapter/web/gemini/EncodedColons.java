@@ -1,5 +1,6 @@
 package dev.gemgate.adapter.web.gemini;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -16,10 +17,14 @@ public class EncodedColons {
     private static final Pattern ENCODED_COLON = Pattern.compile("%3[aA]");
 
     @ServerRequestFilter(preMatching = true)
-    public void decode(ContainerRequestContext request) {
+    public void decode(ContainerRequestContext request, HttpServerRequest http) {
+        String raw = http.path();
+        if (raw == null || raw.indexOf('%') < 0) {
+            return; // the common case, decided on the raw path without building a URI
+        }
         URI uri = request.getUriInfo().getRequestUri();
         String path = uri.getRawPath();
-        if (path == null || path.indexOf('%') < 0 || !path.contains("/models/")) {
+        if (path == null || !path.contains("/models/")) {
             return;
         }
         String decoded = ENCODED_COLON.matcher(path).replaceAll(":");
