@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One SDK {@link Client} per upstream credential, built on first use and shared (a Client is thread-safe and owns an
@@ -39,8 +41,19 @@ final class GenAiClients implements AutoCloseable {
      * {@code raw} is the same SDK transport (auth, base URL, API version, the Vertex project path, error mapping)
      * without the typed model: generation in both modes goes through it, bodies as JSON text.
      */
-    private record Entry(UpstreamCredential credential, Client client, HttpApiClient raw) {
+    private record Entry(UpstreamCredential credential, Client client, List<HttpApiClient> raws) {
+        /** A shard picked at random: calls spread evenly without any shared counter. */
+        HttpApiClient raw() {
+            return raws.size() == 1 ? raws.getFirst() : raws.get(ThreadLocalRandom.current().nextInt(raws.size()));
+        }
     }
+
+    /*
+     * Connection pools the raw calls are spread over (GenAiSettings.poolShards, 8 by default). OkHttp scans every
+     * connection of a pool, busy ones included, to find one for a new call: with thousands of calls in flight (long
+     * streams, a slow upstream) that scan was the hottest frame of the benchmark. Eight pools cut each scan eightfold;
+     * each keeps its share of idle connections.
+     */
 
     /**
      * Idle upstream connections kept for reuse. OkHttp's default of 5 makes a gateway with dozens of concurrent calls
@@ -49,8 +62,11 @@ final class GenAiClients implements AutoCloseable {
     static final int MAX_IDLE_CONNECTIONS = 512;
 
     private final GenAiSettings settings;
-    /** One transport (connection pool, dispatcher) shared by every credential's client. */
-    private final OkHttpClient transport;
+    /**
+     * The transports (one dispatcher, {@code settings.poolShards()} connection pools) shared by every credential's clients;
+     * the first also carries the SDK's typed calls.
+     */
+    private final List<OkHttpClient> transports;
     private final Map<UpstreamCredentialId, Entry> clients = new ConcurrentHashMap<>();
     private final List<AutoCloseable> retired = new ArrayList<>();
     private volatile boolean closed;
@@ -65,7 +81,6 @@ final class GenAiClients implements AutoCloseable {
         // calls). A call's deadline is its UpstreamCallGuard (attached by the interceptor, which the SDK keeps: it
         // builds its client with newBuilder() on this one), or else OkHttp's call timeout, set per call.
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
-                .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
                 .dispatcher(dispatcher)
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ZERO)
@@ -75,11 +90,22 @@ final class GenAiClients implements AutoCloseable {
             UpstreamTrust trust = UpstreamTrust.jdkDefaultPlus(settings.extraTrustedCertificates());
             builder.sslSocketFactory(trust.socketFactory(), trust.trustManager());
         }
-        this.transport = builder.build();
+        int count = settings.poolShards();
+        List<OkHttpClient> shards = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            shards.add(builder.connectionPool(new ConnectionPool(Math.max(1, MAX_IDLE_CONNECTIONS / count), 5,
+                    TimeUnit.MINUTES)).build());
+        }
+        this.transports = List.copyOf(shards);
     }
 
+    /** The transport of the SDK's typed calls (every shard is configured alike). */
     OkHttpClient transport() {
-        return transport;
+        return transports.getFirst();
+    }
+
+    int poolShards() {
+        return transports.size();
     }
 
     Client clientFor(UpstreamCredential credential) {
@@ -102,7 +128,7 @@ final class GenAiClients implements AutoCloseable {
             if (existing != null) {
                 synchronized (retired) {
                     retired.add(existing.client());
-                    retired.add(existing.raw());
+                    retired.addAll(existing.raws());
                 }
             }
             return build(credential);
@@ -115,15 +141,15 @@ final class GenAiClients implements AutoCloseable {
         HttpOptions.Builder http = HttpOptions.builder()
                 .retryOptions(HttpRetryOptions.builder().attempts(1).initialDelay(0.0).build());
         credential.baseUrl().ifPresent(http::baseUrl);
-        ClientOptions options = ClientOptions.builder().customHttpClient(transport).build();
+        ClientOptions options = ClientOptions.builder().customHttpClient(transport()).build();
         Client.Builder builder = Client.builder().clientOptions(options);
         return switch (credential.mode()) {
             case GEMINI_API_KEY -> {
                 HttpOptions httpOptions = http.apiVersion(settings.geminiApiVersion()).build();
                 yield new Entry(credential,
                         builder.vertexAI(false).apiKey(credential.secret()).httpOptions(httpOptions).build(),
-                        new HttpApiClient(Optional.of(credential.secret()), Optional.of(httpOptions),
-                                Optional.of(options)));
+                        rawClients(shard -> new HttpApiClient(Optional.of(credential.secret()),
+                                Optional.of(httpOptions), Optional.of(shard))));
             }
             case VERTEX_AI -> {
                 HttpOptions httpOptions = http.apiVersion(settings.vertexApiVersion()).build();
@@ -132,10 +158,18 @@ final class GenAiClients implements AutoCloseable {
                 String location = credential.vertexLocation().orElseThrow();
                 yield new Entry(credential, builder.vertexAI(true).project(project).location(location)
                         .credentials(google).httpOptions(httpOptions).build(),
-                        new HttpApiClient(Optional.empty(), Optional.of(project), Optional.of(location),
-                                Optional.of(google), Optional.of(httpOptions), Optional.of(options)));
+                        rawClients(shard -> new HttpApiClient(Optional.empty(), Optional.of(project),
+                                Optional.of(location), Optional.of(google), Optional.of(httpOptions),
+                                Optional.of(shard))));
             }
         };
+    }
+
+    /** One raw client per pool shard. */
+    private List<HttpApiClient> rawClients(Function<ClientOptions, HttpApiClient> factory) {
+        return transports.stream()
+                .map(t -> factory.apply(ClientOptions.builder().customHttpClient(t).build()))
+                .toList();
     }
 
     /**
@@ -167,9 +201,7 @@ final class GenAiClients implements AutoCloseable {
         List<AutoCloseable> all = new ArrayList<>();
         clients.values().forEach(e -> {
             all.add(e.client());
-            if (e.raw() != null) {
-                all.add(e.raw());
-            }
+            all.addAll(e.raws());
         });
         clients.clear();
         synchronized (retired) {
@@ -183,7 +215,7 @@ final class GenAiClients implements AutoCloseable {
                 // closing the others matters more
             }
         }
-        transport.dispatcher().executorService().shutdown();
-        transport.connectionPool().evictAll();
+        transport().dispatcher().executorService().shutdown();
+        transports.forEach(t -> t.connectionPool().evictAll());
     }
 }

@@ -22,7 +22,10 @@ import java.util.Objects;
  *                                 still verified; nothing is ever "trust all".
  */
 public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
-                            List<X509Certificate> extraTrustedCertificates) {
+                            List<X509Certificate> extraTrustedCertificates, int poolShards) {
+    /** Connection pools raw calls are spread over by default (see {@code GenAiClients.POOL_SHARDS}). */
+    public static final int DEFAULT_POOL_SHARDS = 8;
+
     public static final String DEFAULT_GEMINI_API_VERSION = "v1beta";
     public static final String DEFAULT_VERTEX_API_VERSION = "v1beta1";
 
@@ -35,10 +38,26 @@ public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
         }
         extraTrustedCertificates = List.copyOf(Objects.requireNonNull(extraTrustedCertificates,
                 "extraTrustedCertificates"));
+        if (poolShards < 1 || poolShards > 64) {
+            throw new IllegalArgumentException("poolShards must be from 1 to 64: " + poolShards);
+        }
+    }
+
+    public GenAiSettings(String geminiApiVersion, String vertexApiVersion,
+                         List<X509Certificate> extraTrustedCertificates) {
+        this(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, DEFAULT_POOL_SHARDS);
     }
 
     public GenAiSettings(String geminiApiVersion, String vertexApiVersion) {
         this(geminiApiVersion, vertexApiVersion, List.of());
+    }
+
+    /**
+     * These settings with raw calls spread over {@code shards} connection pools (1: one pool, so that calls to an
+     * HTTP/2 upstream share one connection).
+     */
+    public GenAiSettings withPoolShards(int shards) {
+        return new GenAiSettings(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, shards);
     }
 
     public static GenAiSettings defaults() {
@@ -46,12 +65,12 @@ public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
     }
 
     public GenAiSettings withGeminiApiVersion(String version) {
-        return new GenAiSettings(version, vertexApiVersion, extraTrustedCertificates);
+        return new GenAiSettings(version, vertexApiVersion, extraTrustedCertificates, poolShards);
     }
 
     /** These settings, trusting {@code certificates} for upstream TLS besides the JDK's own authorities. */
     public GenAiSettings withExtraTrustedCertificates(List<X509Certificate> certificates) {
-        return new GenAiSettings(geminiApiVersion, vertexApiVersion, certificates);
+        return new GenAiSettings(geminiApiVersion, vertexApiVersion, certificates, poolShards);
     }
 
     /**

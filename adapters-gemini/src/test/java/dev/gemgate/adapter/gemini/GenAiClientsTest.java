@@ -24,6 +24,7 @@ class GenAiClientsTest {
             assertThat(transport.connectTimeoutMillis()).isEqualTo(10_000);
             assertThat(transport.dispatcher().getMaxRequestsPerHost()).isGreaterThanOrEqualTo(1_000);
             assertThat(transport.interceptors()).contains(UpstreamCallGuard.INTERCEPTOR);
+            assertThat(clients.poolShards()).isEqualTo(GenAiSettings.DEFAULT_POOL_SHARDS);
         }
     }
 
@@ -51,6 +52,25 @@ class GenAiClientsTest {
             assertThatThrownBy(() -> clients.transport().x509TrustManager().checkServerTrusted(
                     new X509Certificate[]{stranger.certificate()}, "ECDHE_ECDSA"))
                     .isInstanceOf(CertificateException.class);
+        }
+    }
+
+    @Test
+    void rawCallsAreSpreadOverSeparateConnectionPools() {
+        dev.gemgate.domain.upstream.UpstreamCredential credential = dev.gemgate.domain.upstream.UpstreamCredential
+                .apiKey(new dev.gemgate.domain.upstream.UpstreamCredentialId("spread"), "k",
+                        java.util.Optional.of("http://127.0.0.1:9"));
+        try (GenAiClients clients = new GenAiClients(GenAiSettings.defaults())) {
+            java.util.Set<okhttp3.ConnectionPool> pools = new java.util.HashSet<>();
+            for (int i = 0; i < 500; i++) {
+                pools.add(clients.rawClientFor(credential).httpClient().connectionPool());
+            }
+            // OkHttp scans a whole pool for each new call: eight pools, each scanned by an eighth of the calls
+            assertThat(pools).hasSize(GenAiSettings.DEFAULT_POOL_SHARDS);
+        }
+        try (GenAiClients one = new GenAiClients(GenAiSettings.defaults().withPoolShards(1))) {
+            assertThat(one.rawClientFor(credential).httpClient().connectionPool())
+                    .isSameAs(one.rawClientFor(credential).httpClient().connectionPool());
         }
     }
 }

@@ -135,8 +135,9 @@ class SharedHttp2DeadlineTest {
             relay = new PausableTcpRelay(port);
             port = relay.port();
         }
+        // one pool: every call goes to the one HTTP/2 connection these tests are about
         adapter = new GenAiGenerationAdapter(GenAiSettings.defaults()
-                .withExtraTrustedCertificates(List.of(certificate.certificate())));
+                .withExtraTrustedCertificates(List.of(certificate.certificate())).withPoolShards(1));
         credential = UpstreamCredential.apiKey(new UpstreamCredentialId("h2"), "h2-test-key",
                 Optional.of("https://localhost:" + port));
         threads = Executors.newVirtualThreadPerTaskExecutor();
