@@ -100,6 +100,22 @@ class SchemaConstraintsTest {
                 .formatted(tenant, tenant, UUID.randomUUID()), "api_keys_revoked_has_time");
     }
 
+    @Test
+    void a_quota_bucket_holds_nothing_negative_and_nothing_over_its_limit_and_has_a_known_shape() {
+        String insert = """
+                INSERT INTO quota_buckets (bucket_key, shape, bucket_limit, held_ticks, granted_units, refilled_at)
+                VALUES ('schema:%s', '%s', %d, %d, %d, now())""";
+        assertRefused(insert.formatted(UUID.randomUUID(), "PER_HOUR", 10, 0, 0), "quota_buckets_shape_known");
+        assertRefused(insert.formatted(UUID.randomUUID(), "PER_MINUTE", 10, -1, 0), "quota_buckets_held_within_limit");
+        assertRefused(insert.formatted(UUID.randomUUID(), "PER_MINUTE", 10, 10 * 60_000_000L + 1, 0),
+                "quota_buckets_held_within_limit");
+        assertRefused(insert.formatted(UUID.randomUUID(), "PER_DAY_UTC", 0, 0, 0), "quota_buckets_limit_range");
+        assertRefused(insert.formatted(UUID.randomUUID(), "PER_DAY_UTC", 100_000_000_001L, 0, 0),
+                "quota_buckets_limit_range");
+        assertRefused(insert.formatted(UUID.randomUUID(), "PER_MINUTE", 10, 0, -1),
+                "quota_buckets_granted_not_negative");
+    }
+
     private void assertRefused(String sql, String constraint) {
         assertThatThrownBy(() -> {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
