@@ -4,13 +4,16 @@ import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.budget.BudgetLedger;
+import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.PermissionDeniedException;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.pricing.ModelPrice;
+import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaLimiter;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -61,5 +64,26 @@ public final class Admission {
     public static PermissionDeniedException outOfScope(Caller caller, ModelId model) {
         return new PermissionDeniedException("This API key may not use models/" + model + "; its scope allows "
                 + String.join(", ", caller.scopes().modelTexts()) + ".");
+    }
+
+    /**
+     * The admission, or the refusal as a 429 QUOTA {@link LimitExceededException} naming the limit: with the time until
+     * the request would fit, or none for a request that exceeds a limit by itself (waiting would not help).
+     */
+    static QuotaDecision.Admitted admitted(QuotaDecision decision) {
+        return switch (decision) {
+            case QuotaDecision.Admitted a -> a;
+            case QuotaDecision.Refused r -> throw new LimitExceededException(LimitExceededException.Kind.QUOTA,
+                    r.limit(), r.retryAfter(), "Quota exceeded for " + r.limit() + "; retry in "
+                    + wholeSeconds(r.retryAfter()) + "s.");
+            case QuotaDecision.TooLarge t -> throw new LimitExceededException(LimitExceededException.Kind.QUOTA,
+                    t.limit(), null, "This request costs " + t.cost() + " against " + t.limit() + ", which allows "
+                    + t.limitValue() + ": it can never be admitted. Ask for fewer output tokens (maxOutputTokens) or "
+                    + "send a shorter prompt.");
+        };
+    }
+
+    private static long wholeSeconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 }
