@@ -11,6 +11,8 @@ import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaLimiter;
+import dev.gemgate.domain.quota.QuotaRequest;
+import dev.gemgate.domain.quota.RateLimitStatus;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +57,16 @@ public final class Admission {
             throw refused;
         }
         return ticket;
+    }
+
+    /**
+     * A read of the model list or of one model: one request against the caller's tenant and key request limits (it
+     * names no model to use and costs no tokens), as model reads count at Google. Refused as 429 QUOTA naming the limit;
+     * returns the standing for the response's headers. Not audited, like the read itself.
+     */
+    public RateLimitStatus admitModelRead(Caller caller) {
+        return admitted(quota.admit(QuotaRequest.modelRead(caller.tenant(), caller.apiKey()), clock.instant()))
+                .status();
     }
 
     /**

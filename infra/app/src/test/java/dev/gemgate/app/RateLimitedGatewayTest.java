@@ -157,4 +157,18 @@ class RateLimitedGatewayTest {
                 .header("x-ratelimit-remaining-requests", "0")
                 .header("x-ratelimit-limit-tokens", "1000000");
     }
+
+    @Test
+    void modelReadsCountAgainstTheRequestLimitsAsAtGoogle() {
+        given().header("x-goog-api-key", key).get("/v1beta/models").then().statusCode(200)
+                .header("x-ratelimit-limit-requests", "3")
+                .header("x-ratelimit-remaining-requests", "2");
+        given().header("x-goog-api-key", key).get("/v1beta/models/gemini-2.5-flash").then().statusCode(200)
+                .header("x-ratelimit-remaining-requests", "1");
+        generate().then().statusCode(200).header("x-ratelimit-remaining-requests", "0");
+        given().header("x-goog-api-key", key).get("/v1beta/models").then().statusCode(429)
+                .header("Retry-After", matchesPattern("[0-9]+"))
+                .body("error.details.find { it.'@type'.endsWith('QuotaFailure') }.violations[0].quotaId",
+                        equalTo("RequestsPerMinutePerApiKey"));
+    }
 }

@@ -202,7 +202,9 @@ public class GeminiResource {
     public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken,
                          @Context ContainerRequestContext context) {
         int size = parsePageSize(pageSize);
-        List<ModelInfo> models = listModels.execute(new ListModels.Query(TenantAuthenticationFilter.callerOf(context)));
+        ListModels.Result result = listModels.execute(new ListModels.Query(
+                TenantAuthenticationFilter.callerOf(context)));
+        List<ModelInfo> models = result.models();
         int offset = parsePageToken(pageToken, models.size());
         List<ModelInfo> page = models.subList(offset, Math.min(models.size(), offset + size));
         Map<String, Object> reply = new LinkedHashMap<>();
@@ -210,7 +212,7 @@ public class GeminiResource {
         if (offset + page.size() < models.size()) {
             reply.put("nextPageToken", Integer.toString(offset + page.size()));
         }
-        return json(reply).build();
+        return withRateLimits(json(reply), result.rateLimits()).build();
     }
 
     @GET
@@ -221,8 +223,9 @@ public class GeminiResource {
         if (colon > 0 && POST_METHODS.contains(model.substring(colon + 1))) {
             throw new NotAllowedException(model.substring(colon + 1) + " takes POST, not GET.", "POST", new String[0]);
         }
-        return json(modelJson(getModel.execute(new GetModel.Query(TenantAuthenticationFilter.callerOf(context),
-                parseModel(model))))).build();
+        GetModel.Result result = getModel.execute(new GetModel.Query(TenantAuthenticationFilter.callerOf(context),
+                parseModel(model)));
+        return withRateLimits(json(modelJson(result.model())), result.rateLimits()).build();
     }
 
     private static RequestContext requestContext(ContainerRequestContext context, Caller caller, String endUser) {
