@@ -9,17 +9,23 @@ import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.PricingCatalog;
+import dev.gemgate.domain.quota.RateLimitStatus;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Counts a request's tokens with the upstream. Free at Google, so nothing is charged or rate-limited, but it is held
- * to the same size limits as generate and recorded like every other request.
+ * Counts a request's tokens with the upstream. Free at Google, so nothing is charged and no tokens count against the
+ * tokens-per-minute limits, but it is one request against the request limits (as at Google), is held to the same size
+ * limits as generate and is recorded like every other request.
  */
 public final class CountTokens {
     public record Command(RequestContext context, GenerationRequest request) {
+    }
+
+    /** The upstream's count, and where the caller stands on its rate limits (for the response's headers). */
+    public record Result(long totalTokens, RateLimitStatus rateLimits) {
     }
 
     private final PricingCatalog pricing;
@@ -39,16 +45,17 @@ public final class CountTokens {
         this.policy = policy;
     }
 
-    public long execute(Command command) {
+    public Result execute(Command command) {
         GenerationRequest request = command.request();
         Ticket ticket = admission.open(command.context(), AuditEventType.COUNT_TOKENS, request.model(),
                 Optional.empty(), Optional.empty());
         try {
             ModelAccess.requireServed(pricing, request.model(), clock.instant());
             RequestLimits.check(request, policy);
+            ticket.admitQuotaWithoutTokens();
             long total = upstream.countTokens(request, vault.select(request.model()), policy.upstreamTimeout());
             ticket.settle(new Usage(total, 0, 0, 0), Outcome.SUCCESS);
-            return total;
+            return new Result(total, ticket.rateLimits());
         } catch (RuntimeException | Error e) {
             ticket.fail(e);
             throw e;

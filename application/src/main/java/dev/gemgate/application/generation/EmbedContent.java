@@ -15,6 +15,7 @@ import dev.gemgate.domain.generation.TokenEstimator;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
+import dev.gemgate.domain.quota.RateLimitStatus;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
@@ -34,6 +35,10 @@ public final class EmbedContent {
         }
     }
 
+    /** The upstream's embeddings, and where the caller stands on its rate limits (for the response's headers). */
+    public record Result(EmbeddingResponse response, RateLimitStatus rateLimits) {
+    }
+
     private final PricingCatalog pricing;
     private final UpstreamKeyVault vault;
     private final GenerationPort upstream;
@@ -51,7 +56,7 @@ public final class EmbedContent {
         this.policy = policy;
     }
 
-    public EmbeddingResponse execute(Command command) {
+    public Result execute(Command command) {
         EmbeddingRequest request = command.request();
         Optional<ModelPrice> price = pricing.priceAt(request.model(), clock.instant());
         Ticket ticket = admission.open(command.context(), AuditEventType.EMBED_CONTENT, request.model(), price,
@@ -70,7 +75,7 @@ public final class EmbedContent {
             EmbeddingResponse response = upstream.embed(request, vault.select(request.model()),
                     policy.upstreamTimeout());
             ticket.settle(new Usage(response.reportedTokens().orElse(estimate), 0, 0, 0), Outcome.SUCCESS);
-            return response;
+            return new Result(response, ticket.rateLimits());
         } catch (RuntimeException | Error e) {
             ticket.fail(e);
             throw e;

@@ -15,6 +15,7 @@ import dev.gemgate.domain.generation.GenerationResponse;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
+import dev.gemgate.domain.quota.RateLimitStatus;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
@@ -34,7 +35,8 @@ public final class GenerateContent {
         }
     }
 
-    public record Result(GenerationResponse response, Money cost, CacheStatus cacheStatus) {
+    /** {@code rateLimits}: where the caller stands on its rate limits, for the response's headers. */
+    public record Result(GenerationResponse response, Money cost, CacheStatus cacheStatus, RateLimitStatus rateLimits) {
     }
 
     private final PricingCatalog pricing;
@@ -78,7 +80,7 @@ public final class GenerateContent {
                 Optional<GenerationResponse> hit = cache.get(cacheKey, now);
                 if (hit.isPresent()) {
                     ticket.settle(hit.get().usage(), Outcome.CACHE_HIT);
-                    return new Result(hit.get(), Money.ZERO, CacheStatus.HIT);
+                    return new Result(hit.get(), Money.ZERO, CacheStatus.HIT, ticket.rateLimits());
                 }
             }
             ticket.reserveBudget(estimate);
@@ -88,7 +90,8 @@ public final class GenerateContent {
             if (cacheOn) {
                 cache.put(cacheKey, response, policy.cacheTtl(), clock.instant());
             }
-            return new Result(response, cost, cacheOn ? CacheStatus.MISS : CacheStatus.BYPASS);
+            return new Result(response, cost, cacheOn ? CacheStatus.MISS : CacheStatus.BYPASS,
+                    ticket.rateLimits());
         } catch (RuntimeException | Error e) {
             ticket.fail(e);
             throw e;

@@ -4,11 +4,13 @@ import dev.gemgate.application.request.Admission;
 import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.ModelInfo;
+import dev.gemgate.domain.quota.RateLimitStatus;
 
 /**
  * One model a caller may call. A model outside the key's scope is refused first (403 PERMISSION_DENIED, as
  * generateContent refuses it: {@link Admission#outOfScope}), so a scoped key learns nothing of other models; a model
- * the gateway does not serve (unpriced, or not listed by the upstream) is 404.
+ * the gateway does not serve (unpriced, or not listed by the upstream) is 404. A read in scope is one request against
+ * the caller's request limits ({@link Admission#admitModelRead}), found or not.
  */
 public final class GetModel {
     public record Query(Caller caller, ModelId model) {
@@ -19,17 +21,24 @@ public final class GetModel {
         }
     }
 
-    private final ModelCatalog catalog;
-
-    public GetModel(ModelCatalog catalog) {
-        this.catalog = catalog;
+    /** The model, and where the caller stands on its rate limits (for the response's headers). */
+    public record Result(ModelInfo model, RateLimitStatus rateLimits) {
     }
 
-    public ModelInfo execute(Query query) {
+    private final ModelCatalog catalog;
+    private final Admission admission;
+
+    public GetModel(ModelCatalog catalog, Admission admission) {
+        this.catalog = catalog;
+        this.admission = admission;
+    }
+
+    public Result execute(Query query) {
         ModelId model = query.model();
         if (!query.caller().scopes().permitsModel(model)) {
             throw Admission.outOfScope(query.caller(), model);
         }
-        return catalog.find(model).orElseThrow(() -> ModelAccess.notServed(model));
+        RateLimitStatus rateLimits = admission.admitModelRead(query.caller());
+        return new Result(catalog.find(model).orElseThrow(() -> ModelAccess.notServed(model)), rateLimits);
     }
 }

@@ -15,6 +15,7 @@ import dev.gemgate.domain.generation.TokenEstimator;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
+import dev.gemgate.domain.quota.RateLimitStatus;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
@@ -46,6 +47,13 @@ public final class StreamGenerateContent {
 
     /** Where the chunks go: the surface's writer for one response. */
     public interface ChunkSink {
+        /**
+         * The request was admitted: where the caller stands on its rate limits, for the response's headers. Called once,
+         * before the first {@link #send}.
+         */
+        default void admitted(RateLimitStatus rateLimits) {
+        }
+
         /**
          * Forwards one chunk as it arrived. The first call commits the response (its status and headers); before it,
          * a failure is thrown from {@link #execute} and the surface answers with an ordinary error.
@@ -99,6 +107,7 @@ public final class StreamGenerateContent {
             Usage estimate = RequestLimits.estimate(request, policy);
             ticket.admitQuota(estimate.totalTokens());
             ticket.reserveBudget(estimate);
+            sink.admitted(ticket.rateLimits());
             forwarder = new Forwarder(sink, estimate.promptTokens());
             upstream.stream(request, vault.select(request.model()), streams.limits(), command.cancellation(),
                     forwarder);

@@ -4,13 +4,18 @@ import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.budget.BudgetLedger;
+import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.PermissionDeniedException;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.pricing.ModelPrice;
+import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaLimiter;
+import dev.gemgate.domain.quota.QuotaRequest;
+import dev.gemgate.domain.quota.RateLimitStatus;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -55,11 +60,42 @@ public final class Admission {
     }
 
     /**
+     * A read of the model list or of one model: one request against the caller's tenant and key request limits (it
+     * names no model to use and costs no tokens), as model reads count at Google. Refused as 429 QUOTA naming the limit;
+     * returns the standing for the response's headers. Not audited, like the read itself.
+     */
+    public RateLimitStatus admitModelRead(Caller caller) {
+        return admitted(quota.admit(QuotaRequest.modelRead(caller.tenant(), caller.apiKey()), clock.instant()))
+                .status();
+    }
+
+    /**
      * The refusal of a model outside the caller's key scope (403 PERMISSION_DENIED, naming the allowed patterns): the
      * same wherever a request names a model, whether it opens a ticket or only reads the model.
      */
     public static PermissionDeniedException outOfScope(Caller caller, ModelId model) {
         return new PermissionDeniedException("This API key may not use models/" + model + "; its scope allows "
                 + String.join(", ", caller.scopes().modelTexts()) + ".");
+    }
+
+    /**
+     * The admission, or the refusal as a 429 QUOTA {@link LimitExceededException} naming the limit: with the time until
+     * the request would fit, or none for a request that exceeds a limit by itself (waiting would not help).
+     */
+    static QuotaDecision.Admitted admitted(QuotaDecision decision) {
+        return switch (decision) {
+            case QuotaDecision.Admitted a -> a;
+            case QuotaDecision.Refused r -> throw new LimitExceededException(LimitExceededException.Kind.QUOTA,
+                    r.limit(), r.retryAfter(), "Quota exceeded for " + r.limit() + "; retry in "
+                    + wholeSeconds(r.retryAfter()) + "s.");
+            case QuotaDecision.TooLarge t -> throw new LimitExceededException(LimitExceededException.Kind.QUOTA,
+                    t.limit(), null, "This request costs " + t.cost() + " against " + t.limit() + ", which allows "
+                    + t.limitValue() + ": it can never be admitted. Ask for fewer output tokens (maxOutputTokens) or "
+                    + "send a shorter prompt.");
+        };
+    }
+
+    private static long wholeSeconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 }

@@ -17,6 +17,7 @@ import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaRequest;
 import dev.gemgate.domain.quota.QuotaTicket;
+import dev.gemgate.domain.quota.RateLimitStatus;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,8 @@ public final class Ticket {
     private final long startNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile QuotaTicket quotaTicket;
+    private volatile RateLimitStatus rateLimits = RateLimitStatus.NONE;
+    private volatile boolean tokensCounted = true;
     private volatile ReservationId reservation;
 
     Ticket(Admission policy, RequestContext context, AuditEventType type, ModelId model, Optional<ModelPrice> price,
@@ -62,19 +65,41 @@ public final class Ticket {
         return context;
     }
 
-    /** Step c: the request's rate-limit cost (one request, {@code estimatedTokens}); refused as 429 QUOTA. */
+    /**
+     * Step c: the request's rate-limit cost (one request, {@code estimatedTokens}); refused as 429 QUOTA naming the
+     * limit, with the time until it would fit. Settlement corrects the tokens with the real usage.
+     */
     public void admitQuota(long estimatedTokens) {
+        admit(estimatedTokens);
+    }
+
+    /**
+     * Step c for a call that is free of tokens at Google (countTokens): one request against the request limits, no
+     * tokens, and no token correction at settlement whatever its usage reports.
+     */
+    public void admitQuotaWithoutTokens() {
+        tokensCounted = false;
+        admit(0);
+    }
+
+    private void admit(long estimatedTokens) {
         requireOpen();
         if (quotaTicket != null) {
             throw new IllegalStateException("quota was already admitted for this request");
         }
-        QuotaRequest request = new QuotaRequest(context.caller().tenant(), model, 1, estimatedTokens);
-        quotaTicket = switch (policy.quota.admit(request, policy.clock.instant())) {
-            case QuotaDecision.Admitted a -> a.ticket();
-            case QuotaDecision.Refused r -> throw new LimitExceededException(LimitExceededException.Kind.QUOTA,
-                    r.limit(), r.retryAfter(), "Quota exceeded for " + r.limit() + "; retry in "
-                    + Math.max(1, r.retryAfter().toSeconds()) + "s.");
-        };
+        QuotaRequest request = QuotaRequest.call(context.caller().tenant(), context.caller().apiKey(), model,
+                estimatedTokens);
+        QuotaDecision.Admitted admitted = Admission.admitted(policy.quota.admit(request, policy.clock.instant()));
+        rateLimits = admitted.status();
+        quotaTicket = admitted.ticket();
+    }
+
+    /**
+     * Where the caller stands on its rate limits after {@link #admitQuota}, for the response's {@code x-ratelimit-*}
+     * headers ({@link RateLimitStatus#NONE} before, or when no limit applies).
+     */
+    public RateLimitStatus rateLimits() {
+        return rateLimits;
     }
 
     /**
@@ -188,7 +213,7 @@ public final class Ticket {
             return;
         }
         try {
-            policy.quota.correct(quotaTicket, actualTokens, now);
+            policy.quota.correct(quotaTicket, tokensCounted ? actualTokens : quotaTicket.charged().tokens(), now);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "quota correction failed for request {0}: {1}",
                     context.requestId(), e.getClass().getName());

@@ -79,7 +79,7 @@ class EmbedContentTest {
                         Map.of("model", "models/gemini-embedding-001", "content", content("General Kenobi")))),
                 Optional.empty());
 
-        EmbeddingResponse response = useCase().execute(command(request));
+        EmbeddingResponse response = useCase().execute(command(request)).response();
 
         assertThat(response.json()).isEqualTo("{\"embeddings\":[{\"values\":[11,1]},{\"values\":[14,1]}]}");
         // "Hello there" 4 + "General Kenobi" 2 + 2 tokens, at 0.15 per million: 1.2 micro-dollars, rounded up

@@ -1,13 +1,22 @@
 package dev.gemgate.application.generation;
 
+import dev.gemgate.application.port.RequestMetrics;
+import dev.gemgate.application.port.RequestRecorder;
+import dev.gemgate.application.request.Admission;
 import dev.gemgate.application.tenant.Caller;
+import dev.gemgate.domain.audit.AuditEvent;
+import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.common.PermissionDeniedException;
 import dev.gemgate.domain.common.ServiceUnavailableException;
 import dev.gemgate.domain.common.UpstreamException;
+import dev.gemgate.domain.fakes.CountingQuotaLimiter;
 import dev.gemgate.domain.fakes.FixedUpstreamKeyVault;
+import dev.gemgate.domain.fakes.InMemoryAuditLog;
+import dev.gemgate.domain.fakes.InMemoryBudgetLedger;
 import dev.gemgate.domain.fakes.InMemoryPricingCatalog;
 import dev.gemgate.domain.fakes.MutableClock;
+import dev.gemgate.domain.fakes.SequentialIdGenerator;
 import dev.gemgate.domain.generation.EmbeddingRequest;
 import dev.gemgate.domain.generation.EmbeddingResponse;
 import dev.gemgate.domain.generation.GenerationPort;
@@ -58,6 +67,22 @@ class ModelCatalogTest {
     private final Deque<Runnable> backgroundWork = new ArrayDeque<>();
     private final ModelCatalog catalog = new ModelCatalog(pricing, FixedUpstreamKeyVault.withTestKey(), upstream, clock,
             Duration.ofSeconds(30), PERIOD, RETRY_AFTER, backgroundWork::add);
+
+    private final CountingQuotaLimiter quota = CountingQuotaLimiter.unlimited();
+    private final Admission admission = admission(quota);
+
+    private Admission admission(CountingQuotaLimiter limiter) {
+        return new Admission(limiter, InMemoryBudgetLedger.noBudgets(),
+                new RequestRecorder(new InMemoryAuditLog(), new RequestMetrics() {
+                    @Override
+                    public void record(AuditEvent event) {
+                    }
+
+                    @Override
+                    public void authenticationFailed(String reason) {
+                    }
+                }), new SequentialIdGenerator(), clock);
+    }
 
     private static List<String> names(List<ModelInfo> models) {
         return models.stream().map(m -> m.id().value()).toList();
@@ -234,19 +259,19 @@ class ModelCatalogTest {
     @Test
     void listModelsShowsAScopedKeyOnlyItsModels() {
         Caller scoped = scopedTo("gemini-2.5-pro");
-        assertThat(names(new ListModels(catalog).execute(new ListModels.Query(scoped))))
+        assertThat(names(new ListModels(catalog, admission).execute(new ListModels.Query(scoped)).models()))
                 .containsExactly("gemini-2.5-pro");
-        assertThat(names(new ListModels(catalog).execute(new ListModels.Query(scopedTo("gemini-2.*")))))
+        assertThat(names(new ListModels(catalog, admission).execute(new ListModels.Query(scopedTo("gemini-2.*"))).models()))
                 .containsExactly("gemini-2.5-flash", "gemini-2.5-pro");
-        assertThat(names(new ListModels(catalog).execute(new ListModels.Query(UNRESTRICTED))))
+        assertThat(names(new ListModels(catalog, admission).execute(new ListModels.Query(UNRESTRICTED)).models()))
                 .containsExactly("gemini-2.5-flash", "gemini-2.5-pro");
     }
 
     @Test
     void getModelRefusesAModelOutsideTheScopeAsGenerateDoesAndBeforeAnythingElse() {
-        GetModel getModel = new GetModel(catalog);
+        GetModel getModel = new GetModel(catalog, admission);
         Caller scoped = scopedTo("gemini-2.5-pro");
-        assertThat(getModel.execute(new GetModel.Query(scoped, ModelId.parse("gemini-2.5-pro"))).id().value())
+        assertThat(getModel.execute(new GetModel.Query(scoped, ModelId.parse("gemini-2.5-pro"))).model().id().value())
                 .isEqualTo("gemini-2.5-pro");
         assertThatThrownBy(() -> getModel.execute(new GetModel.Query(scoped, ModelId.parse("gemini-2.5-flash"))))
                 .isInstanceOf(PermissionDeniedException.class)
@@ -257,8 +282,38 @@ class ModelCatalogTest {
     }
 
     @Test
+    void everyModelReadInScopeIsOneRequestOfTheCallerWithoutModelOrTokens() {
+        new ListModels(catalog, admission).execute(new ListModels.Query(UNRESTRICTED));
+        GetModel getModel = new GetModel(catalog, admission);
+        getModel.execute(new GetModel.Query(UNRESTRICTED, ModelId.parse("gemini-2.5-pro")));
+        assertThatThrownBy(() -> getModel.execute(new GetModel.Query(UNRESTRICTED, ModelId.parse("gemini-4-none"))))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> getModel.execute(new GetModel.Query(scopedTo("gemini-2.5-pro"),
+                ModelId.parse("gemini-2.5-flash")))).isInstanceOf(PermissionDeniedException.class);
+
+        assertThat(quota.admitted).hasSize(3).allSatisfy(q -> {
+            assertThat(q.apiKey()).isEqualTo(UNRESTRICTED.apiKey());
+            assertThat(q.model()).isEmpty();
+            assertThat(q.requests()).isEqualTo(1);
+            assertThat(q.tokens()).isZero();
+        });
+    }
+
+    @Test
+    void aModelReadOverTheCallersRequestLimitIsRefused() {
+        Admission exhausted = admission(new CountingQuotaLimiter(0, Duration.ofSeconds(7)));
+
+        assertThatThrownBy(() -> new ListModels(catalog, exhausted).execute(new ListModels.Query(UNRESTRICTED)))
+                .isInstanceOfSatisfying(LimitExceededException.class, e ->
+                        assertThat(e.retryAfter()).contains(Duration.ofSeconds(7)));
+        assertThatThrownBy(() -> new GetModel(catalog, exhausted).execute(new GetModel.Query(UNRESTRICTED,
+                ModelId.parse("gemini-2.5-pro")))).isInstanceOf(LimitExceededException.class);
+        assertThat(upstream.lists.get()).isZero();
+    }
+
+    @Test
     void getModelIs404ForAnUnpricedOrUnlistedModel() {
-        GetModel getModel = new GetModel(catalog);
+        GetModel getModel = new GetModel(catalog, admission);
         pricing.add("gemini-4-argon", "2.00", "10.00", "0.10");
         assertThatThrownBy(() -> getModel.execute(new GetModel.Query(UNRESTRICTED, ModelId.parse("gemini-9-unpriced"))))
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("models/gemini-9-unpriced");

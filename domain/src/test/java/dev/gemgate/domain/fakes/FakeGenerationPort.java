@@ -159,9 +159,13 @@ public final class FakeGenerationPort implements GenerationPort {
         return new TokenEstimator().estimateInput(request);
     }
 
+    /** Every embedding request that reached this upstream. */
+    public final List<EmbeddingRequest> embedded = new CopyOnWriteArrayList<>();
+
     /** One two-number vector per content ({@code [characters, 1]}), in the method's own answer form. */
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, UpstreamCredential credential, Duration timeout) {
+        embedded.add(request);
         maybeFail();
         List<String> vectors = new ArrayList<>();
         for (Content content : request.contents()) {

@@ -34,6 +34,8 @@ public interface GemgateConfig {
 
     Models models();
 
+    Quota quota();
+
     interface Upstream {
         /** emulator (an in-process Gemini emulator), gemini (Gemini Developer API key) or vertex (Vertex AI). */
         @WithDefault("emulator")
@@ -229,6 +231,42 @@ public interface GemgateConfig {
          */
         @WithDefault("10s")
         Duration retryAfter();
+    }
+
+    /**
+     * Rate limits (the default of every tenant, tenant x model and API key; none set = nothing is counted) and how
+     * instances lease them from the shared store ({@code LeasedQuotaLimiter}, whose javadoc states the accuracy bound).
+     */
+    interface Quota {
+        /** Each tenant's limits, all its keys and models together. */
+        RateLimitSettings tenant();
+
+        /** Each tenant's limits on each model ({@code gemgate.quota.tenant-model.*}). */
+        RateLimitSettings tenantModel();
+
+        /** Each API key's limits. */
+        RateLimitSettings key();
+
+        /**
+         * The slice of a limit an instance takes from the shared store at a time, as a fraction of the limit (above 0,
+         * at most 1): larger means fewer store round-trips and a looser bound (N instances hold at most N slices).
+         */
+        @WithDefault("0.05")
+        double sliceFraction();
+
+        /** A slice unused this long goes back to the shared store (checked every half of it). */
+        @WithDefault("10s")
+        Duration idleSliceTimeout();
+    }
+
+    /** One scope's limits; each absent = no limit; each from 1 to 10^12 (anything else stops the start). */
+    interface RateLimitSettings {
+        OptionalLong requestsPerMinute();
+
+        OptionalLong tokensPerMinute();
+
+        /** Per UTC day (back to the full limit at 00:00 UTC). */
+        OptionalLong requestsPerDay();
     }
 
     interface Seed {

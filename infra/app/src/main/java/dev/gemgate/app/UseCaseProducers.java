@@ -289,13 +289,13 @@ public class UseCaseProducers {
 
     @Produces
     @Singleton
-    ListModels listModels(ModelCatalog catalog) {
-        return new ListModels(catalog);
+    ListModels listModels(ModelCatalog catalog, Admission admission) {
+        return new ListModels(catalog, admission);
     }
 
     @Produces
     @Singleton
-    GetModel getModel(ModelCatalog catalog) {
-        return new GetModel(catalog);
+    GetModel getModel(ModelCatalog catalog, Admission admission) {
+        return new GetModel(catalog, admission);
     }
 }

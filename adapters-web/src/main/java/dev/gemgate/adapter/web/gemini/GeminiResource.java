@@ -1,5 +1,6 @@
 package dev.gemgate.adapter.web.gemini;
 
+import dev.gemgate.adapter.web.RateLimitHeaders;
 import dev.gemgate.adapter.web.RequestIdFilter;
 import dev.gemgate.adapter.web.TenantAuthenticationFilter;
 import dev.gemgate.adapter.web.TenantSurface;
@@ -18,16 +19,15 @@ import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.generation.Cancellation;
 import dev.gemgate.domain.generation.EmbeddingRequest;
-import dev.gemgate.domain.generation.EmbeddingResponse;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.ModelInfo;
+import dev.gemgate.domain.quota.RateLimitStatus;
 import io.quarkus.virtual.threads.VirtualThreads;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
-import org.jboss.resteasy.reactive.RestMulti;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotAllowedException;
@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Gemini-native tenant surface, under both {@code /v1beta} and {@code /v1} (the Java SDK 2.x calls {@code /v1}).
@@ -118,22 +119,23 @@ public class GeminiResource {
             case "generateContent" -> {
                 GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(context,
                         GeminiJson.readGenerationRequest(model, body), cacheDirective(cacheControl)));
-                yield json(result.response().body())
+                yield withRateLimits(json(result.response().body()), result.rateLimits())
                         .header("x-gemgate-cache", result.cacheStatus().name().toLowerCase())
                         .header("x-gemgate-served-model", result.response().servedModel().value())
                         .build();
             }
             case "countTokens" -> {
-                long total = countTokens.execute(new CountTokens.Command(context,
+                CountTokens.Result result = countTokens.execute(new CountTokens.Command(context,
                         new GenerationRequest(model, countTokensBody(GeminiJson.readObject(body)))));
-                yield json(Map.of("totalTokens", total)).build();
+                yield withRateLimits(json(Map.of("totalTokens", result.totalTokens())), result.rateLimits()).build();
             }
             case "embedContent", "batchEmbedContents" -> {
                 EmbeddingRequest.Method method = action.equals("embedContent")
                         ? EmbeddingRequest.Method.EMBED_CONTENT : EmbeddingRequest.Method.BATCH_EMBED_CONTENTS;
-                EmbeddingResponse response = embedContent.execute(new EmbedContent.Command(context,
+                EmbedContent.Result result = embedContent.execute(new EmbedContent.Command(context,
                         GeminiJson.readEmbeddingRequest(model, method, body)));
-                yield Response.ok(response.json(), MediaType.APPLICATION_JSON_TYPE).build();
+                yield withRateLimits(Response.ok(result.response().json(), MediaType.APPLICATION_JSON_TYPE),
+                        result.rateLimits()).build();
             }
             case "streamGenerateContent" -> throw new NotFoundException(
                     "Use POST models/{model}:streamGenerateContent with an unencoded colon.");
@@ -161,8 +163,9 @@ public class GeminiResource {
             throw new InvalidRequestException("alt must be sse or json.");
         }
         Cancellation cancellation = new Cancellation();
+        AtomicReference<RateLimitStatus> rateLimits = new AtomicReference<>(RateLimitStatus.NONE);
         Multi<byte[]> chunks = Multi.createFrom().emitter(emitter -> {
-            GeminiStream sink = new GeminiStream(emitter, sse, requestId);
+            GeminiStream sink = new GeminiStream(emitter, sse, requestId, rateLimits);
             emitter.onRequest(n -> sink.wake());
             emitter.onTermination(() -> {
                 if (emitter.isCancelled()) {
@@ -186,12 +189,12 @@ public class GeminiResource {
                 }
             });
         }, BackPressureStrategy.BUFFER);
-        return RestMulti.fromMultiData(chunks)
-                .header("Content-Type", sse ? "text/event-stream" : "application/json; charset=UTF-8")
-                .header("Cache-Control", "no-cache")
-                .header(RequestIds.SERVER_HEADER, requestId.value())
-                .header(RequestIds.HEADER, RequestIdFilter.correlationOf(context).orElse(requestId.value()))
-                .build();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", sse ? "text/event-stream" : "application/json; charset=UTF-8");
+        headers.put("Cache-Control", "no-cache");
+        headers.put(RequestIds.SERVER_HEADER, requestId.value());
+        headers.put(RequestIds.HEADER, RequestIdFilter.correlationOf(context).orElse(requestId.value()));
+        return new StreamedResponse(chunks, headers, rateLimits);
     }
 
     @GET
@@ -199,7 +202,9 @@ public class GeminiResource {
     public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken,
                          @Context ContainerRequestContext context) {
         int size = parsePageSize(pageSize);
-        List<ModelInfo> models = listModels.execute(new ListModels.Query(TenantAuthenticationFilter.callerOf(context)));
+        ListModels.Result result = listModels.execute(new ListModels.Query(
+                TenantAuthenticationFilter.callerOf(context)));
+        List<ModelInfo> models = result.models();
         int offset = parsePageToken(pageToken, models.size());
         List<ModelInfo> page = models.subList(offset, Math.min(models.size(), offset + size));
         Map<String, Object> reply = new LinkedHashMap<>();
@@ -207,7 +212,7 @@ public class GeminiResource {
         if (offset + page.size() < models.size()) {
             reply.put("nextPageToken", Integer.toString(offset + page.size()));
         }
-        return json(reply).build();
+        return withRateLimits(json(reply), result.rateLimits()).build();
     }
 
     @GET
@@ -218,8 +223,9 @@ public class GeminiResource {
         if (colon > 0 && POST_METHODS.contains(model.substring(colon + 1))) {
             throw new NotAllowedException(model.substring(colon + 1) + " takes POST, not GET.", "POST", new String[0]);
         }
-        return json(modelJson(getModel.execute(new GetModel.Query(TenantAuthenticationFilter.callerOf(context),
-                parseModel(model))))).build();
+        GetModel.Result result = getModel.execute(new GetModel.Query(TenantAuthenticationFilter.callerOf(context),
+                parseModel(model)));
+        return withRateLimits(json(modelJson(result.model())), result.rateLimits()).build();
     }
 
     private static RequestContext requestContext(ContainerRequestContext context, Caller caller, String endUser) {
@@ -313,6 +319,12 @@ public class GeminiResource {
         json.put("outputTokenLimit", m.outputTokenLimit());
         json.put("supportedGenerationMethods", m.supportedGenerationMethods());
         return json;
+    }
+
+    /** The {@code x-ratelimit-*} headers of an admitted request ({@link RateLimitHeaders}). */
+    private static Response.ResponseBuilder withRateLimits(Response.ResponseBuilder response, RateLimitStatus status) {
+        RateLimitHeaders.of(status).forEach(response::header);
+        return response;
     }
 
     private static Response.ResponseBuilder json(Object tree) {

@@ -4,11 +4,13 @@ import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.generation.StreamChunk;
+import dev.gemgate.domain.quota.RateLimitStatus;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -33,14 +35,18 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
     private final MultiEmitter<? super byte[]> emitter;
     private final boolean sse;
     private final RequestId requestId;
+    private final AtomicReference<RateLimitStatus> rateLimits;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition demand = lock.newCondition();
     private boolean started;
 
-    GeminiStream(MultiEmitter<? super byte[]> emitter, boolean sse, RequestId requestId) {
+    /** {@code rateLimits} receives the admission's standing, which the response's headers read at the first chunk. */
+    GeminiStream(MultiEmitter<? super byte[]> emitter, boolean sse, RequestId requestId,
+                 AtomicReference<RateLimitStatus> rateLimits) {
         this.emitter = emitter;
         this.sse = sse;
         this.requestId = requestId;
+        this.rateLimits = rateLimits;
     }
 
     /** Wakes a waiting producer: the writer asked for more, or the client went away. */
@@ -51,6 +57,11 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public void admitted(RateLimitStatus status) {
+        rateLimits.set(status);
     }
 
     @Override

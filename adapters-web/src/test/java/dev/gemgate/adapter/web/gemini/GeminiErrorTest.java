@@ -31,6 +31,28 @@ class GeminiErrorTest {
     }
 
     @Test
+    void theQuotaFailureNamesTheLimitThatRefusedAndALimitThatCanNeverFitHasNoRetry() {
+        GeminiError error = GeminiError.of(new LimitExceededException(LimitExceededException.Kind.QUOTA,
+                "TokensPerMinutePerTenantPerModel", null, "This request costs 40000 against ..."));
+
+        assertThat(error.httpStatus()).isEqualTo(429);
+        assertThat(error.retryAfterSeconds()).isEmpty();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = (Map<String, Object>) error.envelope(new RequestId("req-12345678")).get("error");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> details = (List<Map<String, Object>>) body.get("details");
+        assertThat(details).noneSatisfy(d -> assertThat(d).containsEntry("@type",
+                "type.googleapis.com/google.rpc.RetryInfo"));
+        assertThat(details).anySatisfy(d -> {
+            assertThat(d).containsEntry("@type", "type.googleapis.com/google.rpc.QuotaFailure");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> violations = (List<Map<String, Object>>) d.get("violations");
+            assertThat(violations).singleElement().satisfies(v -> assertThat(v)
+                    .containsEntry("subject", "quota").containsEntry("quotaId", "TokensPerMinutePerTenantPerModel"));
+        });
+    }
+
+    @Test
     void upstreamFailuresMapToGeminiStatusesWithoutLeakingTheCredentialProblem() {
         assertThat(GeminiError.of(new UpstreamException(UpstreamException.Kind.TIMEOUT, 0, "x")).status())
                 .isEqualTo("DEADLINE_EXCEEDED");

@@ -4,15 +4,13 @@ import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.quota.QuotaRequest;
 import dev.gemgate.domain.quota.QuotaTicket;
-import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 
 /**
- * The quota seam before rate limits exist: admits everything. Replaced by the PostgreSQL-leased limiter of the quota
- * issue; the use case already calls it at the right step and corrects it after the call.
+ * Admits everything: the limiter {@link dev.gemgate.app.QuotaWiring} falls back to when no {@code AllowanceStore} is
+ * available to lease rate limits from (it warns at start-up if limits are configured then).
  */
-@ApplicationScoped
 public class AdmitAllQuotaLimiter implements QuotaLimiter {
     @Override
     public QuotaDecision admit(QuotaRequest request, Instant now) {

@@ -1,0 +1,139 @@
+package dev.gemgate.app;
+
+import dev.gemgate.app.passthrough.AdmitAllQuotaLimiter;
+import dev.gemgate.domain.quota.AllowanceStore;
+import dev.gemgate.domain.quota.LeasedQuotaLimiter;
+import dev.gemgate.domain.quota.QuotaLimiter;
+import dev.gemgate.domain.quota.RateLimitPolicy;
+import dev.gemgate.domain.quota.RateLimitSource;
+import dev.gemgate.domain.quota.RateLimits;
+import io.quarkus.arc.DefaultBean;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The rate limiter: {@link LeasedQuotaLimiter} over the {@link AllowanceStore} bean, with the limits of
+ * {@code gemgate.quota.*} (checked at start-up: a limit outside 1 to 10^12 stops the start, naming the setting).
+ *
+ * <p>Without an {@code AllowanceStore} bean (the PostgreSQL store arrives with its own branch) the limiter is
+ * {@link AdmitAllQuotaLimiter}, and a start with limits configured logs a warning that they are not enforced. With one,
+ * idle slices are given back every half {@code gemgate.quota.idle-slice-timeout} (a virtual thread), and every slice
+ * on a clean shutdown, once the requests in flight are done ({@link GracefulShutdown}) and before the database closes.
+ */
+@Singleton
+public class QuotaWiring {
+    private static final Logger LOG = Logger.getLogger(QuotaWiring.class);
+
+    private volatile LeasedQuotaLimiter leased;
+    private volatile ScheduledExecutorService flusher;
+
+    /** The configured defaults for every tenant, tenant x model and key; the admin-override issue replaces this bean. */
+    @Produces
+    @Singleton
+    @DefaultBean
+    RateLimitSource rateLimitSource(GemgateConfig config) {
+        GemgateConfig.Quota quota = config.quota();
+        return RateLimitSource.defaults(limits("tenant", quota.tenant()), limits("tenant-model", quota.tenantModel()),
+                limits("key", quota.key()));
+    }
+
+    @Produces
+    @Singleton
+    QuotaLimiter quotaLimiter(RateLimitSource limits, Instance<AllowanceStore> stores, GemgateConfig config) {
+        GemgateConfig.Quota quota = config.quota();
+        LeasedQuotaLimiter.Settings settings = settings(quota);
+        if (!stores.isResolvable()) {
+            if (anyLimit(quota)) {
+                LOG.warn("gemgate.quota.* sets rate limits but no AllowanceStore is available: they are NOT enforced");
+            }
+            return new AdmitAllQuotaLimiter();
+        }
+        leased = new LeasedQuotaLimiter(new RateLimitPolicy(limits), stores.get(), settings);
+        return leased;
+    }
+
+    /** Builds the limiter at start-up (so a bad setting stops the start) and starts giving idle slices back. */
+    void onStart(@Observes StartupEvent event, QuotaLimiter limiter, Clock clock, GemgateConfig config) {
+        if (leased == null) {
+            return;
+        }
+        Duration period = config.quota().idleSliceTimeout().dividedBy(2);
+        flusher = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("gemgate-quota-flush").factory());
+        flusher.scheduleWithFixedDelay(() -> flush(clock), period.toMillis(), Math.max(1, period.toMillis()),
+                TimeUnit.MILLISECONDS);
+    }
+
+    void onShutdown(@Observes @Priority(2) ShutdownEvent event, Clock clock) {
+        ScheduledExecutorService timer = flusher;
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        LeasedQuotaLimiter limiter = leased;
+        if (limiter != null) {
+            try {
+                limiter.releaseAll(clock.instant());
+            } catch (RuntimeException e) {
+                LOG.warnf("giving rate-limit slices back at shutdown failed (%s); they are lost until their buckets "
+                        + "refill", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private void flush(Clock clock) {
+        try {
+            leased.flush(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warnf("giving idle rate-limit slices back failed (%s); retried at the next flush",
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    static LeasedQuotaLimiter.Settings settings(GemgateConfig.Quota quota) {
+        try {
+            return new LeasedQuotaLimiter.Settings(quota.sliceFraction(), quota.idleSliceTimeout());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gemgate.quota.slice-fraction and gemgate.quota.idle-slice-timeout: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    static RateLimits limits(String scope, GemgateConfig.RateLimitSettings settings) {
+        RateLimits limits = RateLimits.UNLIMITED;
+        limits = with(limits, scope, "requests-per-minute", settings.requestsPerMinute());
+        limits = with(limits, scope, "tokens-per-minute", settings.tokensPerMinute());
+        return with(limits, scope, "requests-per-day", settings.requestsPerDay());
+    }
+
+    private static RateLimits with(RateLimits limits, String scope, String name, OptionalLong value) {
+        if (value.isEmpty()) {
+            return limits;
+        }
+        try {
+            return switch (name) {
+                case "requests-per-minute" -> limits.withRequestsPerMinute(value.getAsLong());
+                case "tokens-per-minute" -> limits.withTokensPerMinute(value.getAsLong());
+                default -> limits.withRequestsPerDay(value.getAsLong());
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gemgate.quota." + scope + "." + e.getMessage(), e);
+        }
+    }
+
+    private static boolean anyLimit(GemgateConfig.Quota quota) {
+        return !limits("tenant", quota.tenant()).isUnlimited() || !limits("tenant-model", quota.tenantModel())
+                .isUnlimited() || !limits("key", quota.key()).isUnlimited();
+    }
+}
