@@ -12,10 +12,10 @@ import java.util.OptionalLong;
  */
 public record RateLimits(OptionalLong requestsPerMinute, OptionalLong tokensPerMinute, OptionalLong requestsPerDay) {
     /**
-     * The largest limit accepted: 10^12 a minute or a day is beyond any real deployment, and keeps every product of a
+     * The largest limit accepted: 10^11 a minute or a day is beyond any real deployment, fits the PostgreSQL store's bigint ticks, and keeps every product of a
      * limit with a slice fraction or a time far from overflowing.
      */
-    public static final long MAX = 1_000_000_000_000L;
+    public static final long MAX = 100_000_000_000L;
 
     public static final RateLimits UNLIMITED = new RateLimits(OptionalLong.empty(), OptionalLong.empty(),
             OptionalLong.empty());

@@ -259,7 +259,7 @@ public interface GemgateConfig {
         Duration idleSliceTimeout();
     }
 
-    /** One scope's limits; each absent = no limit; each from 1 to 10^12 (anything else stops the start). */
+    /** One scope's limits; each absent = no limit; each from 1 to 10^11 (anything else stops the start). */
     interface RateLimitSettings {
         OptionalLong requestsPerMinute();
 

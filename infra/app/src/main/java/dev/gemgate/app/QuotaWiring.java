@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The rate limiter: {@link LeasedQuotaLimiter} over the {@link AllowanceStore} bean, with the limits of
- * {@code gemgate.quota.*} (checked at start-up: a limit outside 1 to 10^12 stops the start, naming the setting).
+ * {@code gemgate.quota.*} (checked at start-up: a limit outside 1 to 10^11 stops the start, naming the setting).
  *
  * <p>Without an {@code AllowanceStore} bean (the PostgreSQL store arrives with its own branch) the limiter is
  * {@link AdmitAllQuotaLimiter}, and a start with limits configured logs a warning that they are not enforced. With one,

@@ -73,7 +73,7 @@ class QuotaConfigTest {
     void aNegativeZeroOrAbsurdLimitStopsTheStartNamingTheSetting(String value) {
         assertThatThrownBy(() -> source(Map.of("gemgate.quota.tenant-model.tokens-per-minute", value)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("gemgate.quota.tenant-model.tokens-per-minute must be from 1 to 1000000000000")
+                .hasMessageStartingWith("gemgate.quota.tenant-model.tokens-per-minute must be from 1 to 100000000000")
                 .hasMessageEndingWith("not " + value);
     }
 
