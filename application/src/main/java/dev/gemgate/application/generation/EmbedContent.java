@@ -5,7 +5,6 @@ import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.request.Ticket;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
-import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.generation.Content;
 import dev.gemgate.domain.generation.EmbeddingRequest;
 import dev.gemgate.domain.generation.EmbeddingResponse;
@@ -63,12 +62,7 @@ public final class EmbedContent {
                 Optional.empty());
         try {
             ModelAccess.requireServed(price, request.model());
-            long limit = policy.inlineLimits(request.model()).maxInlineBytes();
-            if (request.inlineBytes() > limit) {
-                throw new InvalidRequestException(InvalidRequestException.Reason.PAYLOAD_TOO_LARGE,
-                        "Request payload size exceeds the limit: inline data is " + request.inlineBytes()
-                                + " bytes, the limit for " + request.model() + " is " + limit + " bytes.");
-            }
+            RequestLimits.checkInlineBytes(request.inlineBytes(), request.model(), policy);
             long estimate = estimateInput(request);
             ticket.admitQuota(estimate);
             ticket.reserveBudget(new Usage(estimate, 0, 0, 0));

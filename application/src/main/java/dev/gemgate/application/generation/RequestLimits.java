@@ -4,6 +4,7 @@ import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.InlinePart;
 import dev.gemgate.domain.generation.MediaType;
+import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.TokenEstimator;
 import dev.gemgate.domain.generation.Usage;
 
@@ -40,15 +41,19 @@ final class RequestLimits {
                 estimator.estimateOutput(request, policy.defaultMaxOutputTokens()), 0, 0);
     }
 
-    static void check(GenerationRequest request, GenerationPolicy policy) {
-        InlineLimits limits = policy.inlineLimits(request.model());
-        long inline = request.inlineBytes();
-        if (inline > limits.maxInlineBytes()) {
+    /** The model's limit on all inline data of one request (generation or embedding). */
+    static void checkInlineBytes(long inline, ModelId model, GenerationPolicy policy) {
+        long limit = policy.inlineLimits(model).maxInlineBytes();
+        if (inline > limit) {
             throw new InvalidRequestException(InvalidRequestException.Reason.PAYLOAD_TOO_LARGE,
                     "Request payload size exceeds the limit: inline data is " + inline + " bytes, the limit for "
-                            + request.model() + " is " + limits.maxInlineBytes() + " bytes. Send larger files with"
-                            + " the Files API (fileData).");
+                            + model + " is " + limit + " bytes. Send larger files with the Files API (fileData).");
         }
+    }
+
+    static void check(GenerationRequest request, GenerationPolicy policy) {
+        InlineLimits limits = policy.inlineLimits(request.model());
+        checkInlineBytes(request.inlineBytes(), request.model(), policy);
         for (InlinePart part : request.inlineParts()) {
             long bytes = part.data().decodedSize();
             if (bytes > limits.maxInlinePdfBytes()
