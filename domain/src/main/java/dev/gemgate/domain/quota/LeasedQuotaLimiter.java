@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * A {@link QuotaLimiter} correct across replicas that keeps the hot path off the shared store: each instance serves a
@@ -189,6 +190,35 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
         if (cost == 0) {
             return Take.admitted(standingWithoutTaking(bucket, now));
         }
+        return onLiveSlice(bucket, now, slice -> {
+            if (slice.held >= cost) {
+                slice.held -= cost;
+                return Take.admitted(slice.standing(now));
+            }
+            long missing = cost - slice.held;
+            long minimum = Math.min(missing, bucket.limit());
+            long wanted = Math.max(minimum, settings.sliceOf(bucket.limit()));
+            AllowanceStore.Grant grant = store.take(bucket, minimum, wanted, now);
+            slice.granted(grant, now);
+            if (grant.units() == 0) {
+                return Take.refused(grant.untilMinimum());
+            }
+            slice.held += grant.units();
+            if (slice.held >= cost) {
+                slice.held -= cost;
+                return Take.admitted(slice.standing(now));
+            }
+            // a debt beyond a whole bucket: the full bucket just taken repaid part of it, the rest refills at the
+            // bucket's rate
+            return Take.refused(refillTime(bucket, cost - slice.held));
+        });
+    }
+
+    /**
+     * Runs {@code work} on the live local slice of {@code bucket} (created if absent), under its lock, after touching
+     * it; a slice retired meanwhile (flushed away) is replaced and the work runs on the new one.
+     */
+    private <T> T onLiveSlice(Bucket bucket, Instant now, Function<Slice, T> work) {
         while (true) {
             Slice slice = slices.computeIfAbsent(bucket.key(), key -> new Slice(bucket));
             slice.lock.lock();
@@ -197,26 +227,7 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
                     continue;
                 }
                 slice.touch(bucket, now);
-                if (slice.held >= cost) {
-                    slice.held -= cost;
-                    return Take.admitted(slice.standing(now));
-                }
-                long missing = cost - slice.held;
-                long minimum = Math.min(missing, bucket.limit());
-                long wanted = Math.max(minimum, settings.sliceOf(bucket.limit()));
-                AllowanceStore.Grant grant = store.take(bucket, minimum, wanted, now);
-                slice.granted(grant, now);
-                if (grant.units() == 0) {
-                    return Take.refused(grant.untilMinimum());
-                }
-                slice.held += grant.units();
-                if (slice.held >= cost) {
-                    slice.held -= cost;
-                    return Take.admitted(slice.standing(now));
-                }
-                // a debt beyond a whole bucket: the full bucket just taken repaid part of it, the rest refills at the
-                // bucket's rate
-                return Take.refused(refillTime(bucket, cost - slice.held));
+                return work.apply(slice);
             } finally {
                 slice.lock.unlock();
             }
@@ -253,21 +264,11 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
         if (units == 0) {
             return;
         }
-        while (true) {
-            Slice slice = slices.computeIfAbsent(bucket.key(), key -> new Slice(bucket));
-            slice.lock.lock();
-            try {
-                if (slice.retired) {
-                    continue;
-                }
-                slice.touch(bucket, now);
-                slice.held += units;
-                trim(slice, now);
-                return;
-            } finally {
-                slice.lock.unlock();
-            }
-        }
+        onLiveSlice(bucket, now, slice -> {
+            slice.held += units;
+            trim(slice, now);
+            return null;
+        });
     }
 
     /** Gives back what a slice holds beyond the slice size; on a store failure it keeps it for the next flush. */
