@@ -5,11 +5,9 @@ import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.request.Ticket;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
-import dev.gemgate.domain.generation.Content;
 import dev.gemgate.domain.generation.EmbeddingRequest;
 import dev.gemgate.domain.generation.EmbeddingResponse;
 import dev.gemgate.domain.generation.GenerationPort;
-import dev.gemgate.domain.generation.Part;
 import dev.gemgate.domain.generation.TokenEstimator;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
@@ -63,7 +61,7 @@ public final class EmbedContent {
         try {
             ModelAccess.requireServed(price, request.model());
             RequestLimits.checkInlineBytes(request.inlineBytes(), request.model(), policy);
-            long estimate = estimateInput(request);
+            long estimate = TokenEstimator.estimateEmbedding(request);
             ticket.admitQuota(estimate);
             ticket.reserveBudget(new Usage(estimate, 0, 0, 0));
             EmbeddingResponse response = upstream.embed(request, vault.select(request.model()),
@@ -74,16 +72,5 @@ public final class EmbedContent {
             ticket.fail(e);
             throw e;
         }
-    }
-
-    private static long estimateInput(EmbeddingRequest request) {
-        long tokens = 0;
-        for (Content content : request.contents()) {
-            for (Part part : content.parts()) {
-                tokens += part instanceof Part.Text t ? TokenEstimator.countText(t.text())
-                        : TokenEstimator.TOKENS_PER_MEDIA_PART;
-            }
-        }
-        return tokens;
     }
 }

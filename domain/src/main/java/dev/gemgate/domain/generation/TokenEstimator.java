@@ -79,6 +79,20 @@ public final class TokenEstimator {
         return Math.min(tokens, bounds.maxInputTokens());
     }
 
+    /**
+     * Input tokens of an embedding request: its text, and {@link #TOKENS_PER_MEDIA_PART} for every other part
+     * (embedding models are priced by input tokens; Google documents no media counts for them).
+     */
+    public static long estimateEmbedding(EmbeddingRequest request) {
+        long tokens = 0;
+        for (Content content : request.contents()) {
+            for (Part part : content.parts()) {
+                tokens = add(tokens, part instanceof Part.Text t ? countText(t.text()) : TOKENS_PER_MEDIA_PART);
+            }
+        }
+        return tokens;
+    }
+
     /** Output tokens to reserve for: maxOutputTokens when given (else {@code defaultMaxOutput}) per candidate. */
     public long estimateOutput(GenerationRequest request, long defaultMaxOutput) {
         return request.maxOutputTokens().orElse(defaultMaxOutput) * request.candidateCount();
