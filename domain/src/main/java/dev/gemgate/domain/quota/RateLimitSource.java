@@ -16,6 +16,11 @@ public interface RateLimitSource {
 
     RateLimits apiKey(TenantId tenant, ApiKeyId key);
 
+    /** The tenant's priority class when requests wait for admission; {@link PriorityClass#NORMAL} unless set. */
+    default PriorityClass priority(TenantId tenant) {
+        return PriorityClass.NORMAL;
+    }
+
     /** The same limits for every tenant, every tenant x model and every key. */
     static RateLimitSource defaults(RateLimits tenant, RateLimits tenantModel, RateLimits apiKey) {
         if (tenant == null || tenantModel == null || apiKey == null) {

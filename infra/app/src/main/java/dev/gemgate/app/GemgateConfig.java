@@ -267,6 +267,9 @@ public interface GemgateConfig {
 
         /** Per UTC day (back to the full limit at 00:00 UTC). */
         OptionalLong requestsPerDay();
+
+        /** Requests in flight at once (admitted, not yet finished: a stream until its end). */
+        OptionalLong concurrentRequests();
     }
 
     interface Seed {

@@ -114,7 +114,8 @@ public class QuotaWiring {
         RateLimits limits = RateLimits.UNLIMITED;
         limits = with(limits, scope, "requests-per-minute", settings.requestsPerMinute());
         limits = with(limits, scope, "tokens-per-minute", settings.tokensPerMinute());
-        return with(limits, scope, "requests-per-day", settings.requestsPerDay());
+        limits = with(limits, scope, "requests-per-day", settings.requestsPerDay());
+        return with(limits, scope, "concurrent-requests", settings.concurrentRequests());
     }
 
     private static RateLimits with(RateLimits limits, String scope, String name, OptionalLong value) {
@@ -125,6 +126,7 @@ public class QuotaWiring {
             return switch (name) {
                 case "requests-per-minute" -> limits.withRequestsPerMinute(value.getAsLong());
                 case "tokens-per-minute" -> limits.withTokensPerMinute(value.getAsLong());
+                case "concurrent-requests" -> limits.withConcurrentRequests(value.getAsLong());
                 default -> limits.withRequestsPerDay(value.getAsLong());
             };
         } catch (IllegalArgumentException e) {
