@@ -208,14 +208,15 @@ public final class Ticket {
         return closed.get();
     }
 
+    /** Corrects the tokens and returns the concurrency permits in one call (the ticket closes once, so this runs once). */
     private void correctQuota(long actualTokens, Instant now) {
         if (quotaTicket == null) {
             return;
         }
         try {
-            policy.quota.correct(quotaTicket, tokensCounted ? actualTokens : quotaTicket.charged().tokens(), now);
+            policy.quota.finish(quotaTicket, tokensCounted ? actualTokens : quotaTicket.charged().tokens(), now);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "quota correction failed for request {0}: {1}",
+            LOG.log(System.Logger.Level.WARNING, "quota correction or permit return failed for request {0}: {1}",
                     context.requestId(), e.getClass().getName());
         }
     }

@@ -3,12 +3,26 @@ package dev.gemgate.domain.quota;
 import java.time.Instant;
 
 /**
- * Port: admits or refuses a request's requests-per-minute, tokens-per-minute and requests-per-day cost for a tenant
- * and a tenant x model, correctly across replicas.
+ * Port: admits or refuses a request's requests-per-minute, tokens-per-minute and requests-per-day cost, and its
+ * requests in flight, for a tenant, a tenant x model and an API key, correctly across replicas.
  */
 public interface QuotaLimiter {
     QuotaDecision admit(QuotaRequest request, Instant now);
 
     /** Replaces the estimated tokens of an admitted request with the actual ones. */
     void correct(QuotaTicket ticket, long actualTokens, Instant now);
+
+    /**
+     * The admitted request is over (settled, failed or abandoned; a stream at its end): corrects its tokens
+     * ({@link #correct}) and returns the concurrency permits it holds. Called once per admitted request, by its
+     * ticket's single close; the permits are returned once even if it were called again. A failure to correct the
+     * tokens does not keep the permits.
+     */
+    default void finish(QuotaTicket ticket, long actualTokens, Instant now) {
+        try {
+            correct(ticket, actualTokens, now);
+        } finally {
+            ticket.permits().giveBack(now);
+        }
+    }
 }
