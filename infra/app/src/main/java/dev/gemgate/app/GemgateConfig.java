@@ -257,6 +257,24 @@ public interface GemgateConfig {
         /** A slice unused this long goes back to the shared store (checked every half of it). */
         @WithDefault("10s")
         Duration idleSliceTimeout();
+
+        /**
+         * How long an instance's lease of concurrency permits lives without a heartbeat: a crashed instance's permits
+         * are free again this long after its last heartbeat. Must exceed {@code concurrency-heartbeat}.
+         */
+        @WithDefault("30s")
+        Duration concurrencyLeaseTtl();
+
+        /** How often an instance renews its concurrency leases (and gives back idle permits); well below the ttl. */
+        @WithDefault("5s")
+        Duration concurrencyHeartbeat();
+
+        /**
+         * The Retry-After of a refusal by a concurrency limit: a fixed hint, since no one knows when a request in
+         * flight will end.
+         */
+        @WithDefault("1s")
+        Duration concurrencyRetryAfter();
     }
 
     /** One scope's limits; each absent = no limit; each from 1 to 10^11 (anything else stops the start). */

@@ -2,7 +2,9 @@ package dev.gemgate.app;
 
 import dev.gemgate.app.passthrough.AdmitAllQuotaLimiter;
 import dev.gemgate.domain.quota.AllowanceStore;
+import dev.gemgate.domain.quota.ConcurrencyLimitedQuotaLimiter;
 import dev.gemgate.domain.quota.LeasedQuotaLimiter;
+import dev.gemgate.domain.quota.PermitStore;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.quota.RateLimitPolicy;
 import dev.gemgate.domain.quota.RateLimitSource;
@@ -20,6 +22,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,13 +35,22 @@ import java.util.concurrent.TimeUnit;
  * {@link AdmitAllQuotaLimiter}, and a start with limits configured logs a warning that they are not enforced. With one,
  * idle slices are given back every half {@code gemgate.quota.idle-slice-timeout} (a virtual thread), and every slice
  * on a clean shutdown, once the requests in flight are done ({@link GracefulShutdown}) and before the database closes.
+ *
+ * <p>With a {@link PermitStore} bean too, the concurrency limits ({@code gemgate.quota.*.concurrent-requests}) are
+ * enforced by {@link ConcurrencyLimitedQuotaLimiter} around the rate limiter, leasing permits under a random holder id
+ * per start; its leases are renewed every {@code gemgate.quota.concurrency-heartbeat} (a virtual thread of their own, so
+ * a slow flush never delays a renewal) and given back on a clean shutdown.
  */
 @Singleton
 public class QuotaWiring {
     private static final Logger LOG = Logger.getLogger(QuotaWiring.class);
 
     private volatile LeasedQuotaLimiter leased;
+    private volatile ConcurrencyLimitedQuotaLimiter concurrency;
     private volatile ScheduledExecutorService flusher;
+    private volatile ScheduledExecutorService heartbeat;
+    /** This instance's id in the permit store: new at every start, so a restarted instance never renews a dead lease. */
+    private final String holder = UUID.randomUUID().toString();
 
     /** The configured defaults for every tenant, tenant x model and key; the admin-override issue replaces this bean. */
     @Produces
@@ -52,7 +64,8 @@ public class QuotaWiring {
 
     @Produces
     @Singleton
-    QuotaLimiter quotaLimiter(RateLimitSource limits, Instance<AllowanceStore> stores, GemgateConfig config) {
+    QuotaLimiter quotaLimiter(RateLimitSource limits, Instance<AllowanceStore> stores,
+                              Instance<PermitStore> permitStores, GemgateConfig config) {
         GemgateConfig.Quota quota = config.quota();
         LeasedQuotaLimiter.Settings settings = settings(quota);
         if (!stores.isResolvable()) {
@@ -62,7 +75,12 @@ public class QuotaWiring {
             return new AdmitAllQuotaLimiter();
         }
         leased = new LeasedQuotaLimiter(new RateLimitPolicy(limits), stores.get(), settings);
-        return leased;
+        if (!permitStores.isResolvable()) {
+            return leased;
+        }
+        concurrency = new ConcurrencyLimitedQuotaLimiter(leased, limits, permitStores.get(), holder,
+                concurrencySettings(quota));
+        return concurrency;
     }
 
     /** Builds the limiter at start-up (so a bad setting stops the start) and starts giving idle slices back. */
@@ -74,12 +92,31 @@ public class QuotaWiring {
         flusher = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("gemgate-quota-flush").factory());
         flusher.scheduleWithFixedDelay(() -> flush(clock), period.toMillis(), Math.max(1, period.toMillis()),
                 TimeUnit.MILLISECONDS);
+        if (concurrency != null) {
+            long beat = Math.max(1, config.quota().concurrencyHeartbeat().toMillis());
+            heartbeat = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofVirtual().name("gemgate-concurrency-heartbeat").factory());
+            heartbeat.scheduleWithFixedDelay(() -> heartbeat(clock), beat, beat, TimeUnit.MILLISECONDS);
+        }
     }
 
     void onShutdown(@Observes @Priority(2) ShutdownEvent event, Clock clock) {
         ScheduledExecutorService timer = flusher;
         if (timer != null) {
             timer.shutdownNow();
+        }
+        ScheduledExecutorService beat = heartbeat;
+        if (beat != null) {
+            beat.shutdownNow();
+        }
+        ConcurrencyLimitedQuotaLimiter permits = concurrency;
+        if (permits != null) {
+            try {
+                permits.releaseAll(clock.instant());
+            } catch (RuntimeException e) {
+                LOG.warnf("giving concurrency permits back at shutdown failed (%s); they are free again when the "
+                        + "leases expire", e.getClass().getSimpleName());
+            }
         }
         LeasedQuotaLimiter limiter = leased;
         if (limiter != null) {
@@ -98,6 +135,30 @@ public class QuotaWiring {
         } catch (RuntimeException e) {
             LOG.warnf("giving idle rate-limit slices back failed (%s); retried at the next flush",
                     e.getClass().getSimpleName());
+        }
+    }
+
+    private void heartbeat(Clock clock) {
+        try {
+            concurrency.heartbeat(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warnf("renewing the concurrency leases failed (%s); retried at the next heartbeat",
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    static ConcurrencyLimitedQuotaLimiter.Settings concurrencySettings(GemgateConfig.Quota quota) {
+        if (quota.concurrencyHeartbeat().isNegative() || quota.concurrencyHeartbeat().isZero()
+                || quota.concurrencyHeartbeat().compareTo(quota.concurrencyLeaseTtl()) >= 0) {
+            throw new IllegalStateException("gemgate.quota.concurrency-heartbeat (" + quota.concurrencyHeartbeat()
+                    + ") must be positive and below gemgate.quota.concurrency-lease-ttl ("
+                    + quota.concurrencyLeaseTtl() + ")");
+        }
+        try {
+            return new ConcurrencyLimitedQuotaLimiter.Settings(quota.sliceFraction(), quota.concurrencyLeaseTtl(),
+                    quota.idleSliceTimeout(), quota.concurrencyRetryAfter());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gemgate.quota.concurrency-*: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.gemgate.app;
 
 import dev.gemgate.domain.generation.ModelId;
+import dev.gemgate.domain.quota.ConcurrencyLimitedQuotaLimiter;
 import dev.gemgate.domain.quota.LeasedQuotaLimiter;
 import dev.gemgate.domain.quota.RateLimitSource;
 import dev.gemgate.domain.quota.RateLimits;
@@ -84,5 +85,26 @@ class QuotaConfigTest {
 
         assertThatThrownBy(() -> QuotaWiring.settings(config.quota())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("gemgate.quota.slice-fraction");
+    }
+
+    @Test
+    void concurrencyLeasesDefaultToA30sTtlAndA1sRetryAfterAndTakeTheirSettings() {
+        assertThat(QuotaWiring.concurrencySettings(config(Map.of()).quota())).isEqualTo(
+                new ConcurrencyLimitedQuotaLimiter.Settings(0.05, Duration.ofSeconds(30), Duration.ofSeconds(10),
+                        Duration.ofSeconds(1)));
+        assertThat(QuotaWiring.concurrencySettings(config(Map.of("gemgate.quota.concurrency-lease-ttl", "12s",
+                "gemgate.quota.concurrency-heartbeat", "3s", "gemgate.quota.concurrency-retry-after", "250ms"))
+                .quota())).isEqualTo(new ConcurrencyLimitedQuotaLimiter.Settings(0.05, Duration.ofSeconds(12),
+                Duration.ofSeconds(10), Duration.ofMillis(250)));
+    }
+
+    @Test
+    void aHeartbeatNotBelowTheLeaseTtlStopsTheStart() {
+        GemgateConfig config = config(Map.of("gemgate.quota.concurrency-lease-ttl", "10s",
+                "gemgate.quota.concurrency-heartbeat", "10s"));
+
+        assertThatThrownBy(() -> QuotaWiring.concurrencySettings(config.quota()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("gemgate.quota.concurrency-heartbeat");
     }
 }

@@ -5,7 +5,7 @@ import dev.gemgate.application.tenant.IssueApiKey;
 import dev.gemgate.domain.fakes.InMemoryAllowanceStore;
 import dev.gemgate.domain.quota.AllowanceStore;
 import dev.gemgate.domain.quota.Bucket;
-import dev.gemgate.domain.quota.LeasedQuotaLimiter;
+import dev.gemgate.domain.quota.ConcurrencyLimitedQuotaLimiter;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.tenant.Tenant;
 import io.quarkus.test.common.WithTestResource;
@@ -107,7 +107,7 @@ class RateLimitedGatewayTest {
 
     @Test
     void theLeasedLimiterIsWiredOverTheStore() {
-        assertThat(limiter).isInstanceOf(LeasedQuotaLimiter.class);
+        assertThat(limiter).isInstanceOf(ConcurrencyLimitedQuotaLimiter.class);
     }
 
     @Test
