@@ -40,7 +40,11 @@ public class QuotaWiring {
     private volatile LeasedQuotaLimiter leased;
     private volatile ScheduledExecutorService flusher;
 
-    /** The configured defaults for every tenant, tenant x model and key; the admin-override issue replaces this bean. */
+    /**
+     * The configured defaults for every tenant, tenant x model and key, used only when no other {@code RateLimitSource}
+     * bean exists: {@link RateLimitOverridesWiring}'s {@code OverridingRateLimitSource} (defaults plus admin overrides)
+     * replaces it.
+     */
     @Produces
     @Singleton
     @DefaultBean
