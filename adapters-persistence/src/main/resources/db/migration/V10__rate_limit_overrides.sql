@@ -6,8 +6,8 @@
 -- optional: NULL inherits the configured default of that field. A row overrides at least one field (clearing an
 -- override deletes its row). Values are 1 to 10^11 (RateLimits.MAX, as quota_buckets' limit).
 --
--- Tenants and keys are soft-deleted (V5), so their overrides stay with them; a hard delete of either takes its overrides
--- with it (ON DELETE CASCADE), and a key override can only name a key of the same tenant (the composite foreign key).
+-- Tenants and keys are soft-deleted (V5), so their overrides stay with them; a hard delete of either takes its
+-- overrides with it (ON DELETE CASCADE), and a key override can only name a key of the same tenant (the composite foreign key).
 
 ALTER TABLE api_keys ADD CONSTRAINT api_keys_id_tenant_unique UNIQUE (id, tenant_id);
 

@@ -26,8 +26,8 @@ import java.util.UUID;
  * {@link RateLimitOverrideStore} on the {@code rate_limit_overrides} table (V10): one row per tenant override
  * ({@code api_key_id} NULL) and per key override, NULL columns inheriting the defaults. Each call is one statement
  * through {@link DatabaseGuard} (an outage is a 503, never a 500). A save is one
- * {@code INSERT ... ON CONFLICT (tenant_id, api_key_id) DO UPDATE} (the unique constraint treats NULLs as equal, so
- * a tenant has one row); a tenant or key that does not exist, or a key of another tenant, breaks a foreign key and is an
+ * {@code INSERT ... ON CONFLICT (tenant_id, api_key_id) DO UPDATE} (the unique constraint treats NULLs as equal,
+ * so a tenant has one row); a tenant or key that does not exist, or a key of another tenant, breaks a foreign key and is an
  * {@link IllegalArgumentException}. {@link #loadAll()} is one {@code SELECT} of every row of a tenant not deleted.
  */
 @ApplicationScoped

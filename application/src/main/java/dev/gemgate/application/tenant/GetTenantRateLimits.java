@@ -27,7 +27,8 @@ public final class GetTenantRateLimits {
 
     public TenantRateLimits execute(Query query) {
         TenantId tenant = AdminLookups.liveTenant(tenants, query.tenant()).id();
-        TenantRateLimitOverride override = store.findTenant(tenant).orElseGet(() -> TenantRateLimitOverride.none(tenant));
+        TenantRateLimitOverride override = store.findTenant(tenant)
+                .orElseGet(() -> TenantRateLimitOverride.none(tenant));
         return new TenantRateLimits(override, limits.effective(override));
     }
 }

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OverridingRateLimitSourceTest {
-    private static final RateLimits TENANT = RateLimits.UNLIMITED.withRequestsPerMinute(100).withTokensPerMinute(10_000);
+    private static final RateLimits TENANT = RateLimits.UNLIMITED.withRequestsPerMinute(100)
+            .withTokensPerMinute(10_000);
     private static final RateLimits TENANT_MODEL = RateLimits.UNLIMITED.withTokensPerMinute(5_000);
     private static final RateLimits KEY = RateLimits.UNLIMITED.withRequestsPerMinute(10);
     private static final ModelId MODEL = new ModelId("gemini-2.5-flash");

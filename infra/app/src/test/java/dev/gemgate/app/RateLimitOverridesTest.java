@@ -5,7 +5,10 @@ import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.AuditLog;
 import dev.gemgate.domain.audit.AuditQuery;
+import dev.gemgate.domain.quota.LimitOverrides;
 import dev.gemgate.domain.quota.OverridingRateLimitSource;
+import dev.gemgate.domain.quota.RateLimitOverrideStore;
+import dev.gemgate.domain.quota.TenantRateLimitOverride;
 import dev.gemgate.domain.quota.RateLimitSource;
 import dev.gemgate.domain.tenant.TenantId;
 import io.quarkus.test.common.WithTestResource;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -54,6 +58,9 @@ class RateLimitOverridesTest {
 
     @Inject
     RateLimitSource rateLimitSource;
+
+    @Inject
+    RateLimitOverrideStore store;
 
     @AfterEach
     void resetClock() {
@@ -148,6 +155,33 @@ class RateLimitOverridesTest {
             assertThat(e.admin().orElseThrow().before().orElseThrow()).contains("\"requestsPerMinute\":2");
             assertThat(e.admin().orElseThrow().after().orElseThrow()).doesNotContain("HIGH");
         });
+    }
+
+    @Test
+    void aChangeWrittenByAnotherReplicaIsInForceHereWithinTheRefreshPeriod() throws InterruptedException {
+        String tenant = createTenant();
+        String[] key = issueKey(tenant);
+        TenantId id = new TenantId(UUID.fromString(tenant));
+        // another replica's change: in the shared database, not through this instance's admin API
+        store.save(new TenantRateLimitOverride(id, new LimitOverrides(OptionalLong.of(1), OptionalLong.empty(),
+                OptionalLong.empty(), OptionalLong.empty()), LimitOverrides.NONE, Optional.empty()));
+
+        long changedAt = System.nanoTime();
+        while (rateLimitSource.tenant(id).requestsPerMinute().isEmpty()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - changedAt))
+                    .as("in force within the refresh period (250 ms here) and a margin")
+                    .isLessThan(Duration.ofSeconds(5));
+            Thread.sleep(20);
+        }
+        generate(key[1]).then().statusCode(200).header("x-ratelimit-limit-requests", "1");
+        generate(key[1]).then().statusCode(429).body(QUOTA_ID, equalTo("RequestsPerMinutePerTenant"));
+
+        store.clearTenant(id);
+        changedAt = System.nanoTime();
+        while (rateLimitSource.tenant(id).requestsPerMinute().isPresent()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - changedAt)).isLessThan(Duration.ofSeconds(5));
+            Thread.sleep(20);
+        }
     }
 
     @Test
