@@ -8,6 +8,9 @@ import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.Usage;
+import dev.gemgate.domain.quota.ApiKeyRateLimitOverride;
+import dev.gemgate.domain.quota.LimitOverrides;
+import dev.gemgate.domain.quota.TenantRateLimitOverride;
 import dev.gemgate.domain.tenant.ApiKey;
 import dev.gemgate.domain.tenant.ApiKeyId;
 import dev.gemgate.domain.tenant.Tenant;
@@ -49,6 +52,22 @@ public final class AdminAudit {
                 before.map(AdminAudit::snapshot), Optional.of(snapshot(after)), Outcome.SUCCESS, detail);
     }
 
+    /** A tenant's rate-limit override set, replaced or cleared (an empty override: nothing overridden). */
+    public void tenantRateLimitsChanged(AdminActor actor, TenantRateLimitOverride before,
+                                        TenantRateLimitOverride after, String detail) {
+        record(actor, AuditEventType.TENANT_RATE_LIMITS_CHANGED, Optional.of(after.tenant()), Optional.empty(),
+                "tenant:" + after.tenant(), Optional.of(snapshot(before)), Optional.of(snapshot(after)),
+                Outcome.SUCCESS, detail);
+    }
+
+    /** A key's rate-limit override set, replaced or cleared (an empty override: nothing overridden). */
+    public void keyRateLimitsChanged(AdminActor actor, ApiKeyRateLimitOverride before, ApiKeyRateLimitOverride after,
+                                     String detail) {
+        record(actor, AuditEventType.API_KEY_RATE_LIMITS_CHANGED, Optional.of(after.tenant()), Optional.of(after.key()),
+                "api-key:" + after.key(), Optional.of(snapshot(before)), Optional.of(snapshot(after)), Outcome.SUCCESS,
+                detail);
+    }
+
     /** A refused admin request (the web layer's call, through {@link RecordAdminDenial}). */
     void denied(AdminActor actor, String action, Outcome outcome, String reason) {
         record(actor, AuditEventType.ADMIN_ACCESS_DENIED, Optional.empty(), Optional.empty(), action,
@@ -76,6 +95,32 @@ public final class AdminAudit {
         m.put("status", t.status());
         m.put("deletedAt", t.deletedAt());
         return m;
+    }
+
+    /** The override as the admin API shows it: each field its value, or null where the default is inherited. */
+    static Map<String, Object> snapshot(TenantRateLimitOverride o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tenant", snapshot(o.tenantLimits()));
+        m.put("tenantModel", snapshot(o.tenantModelLimits()));
+        m.put("priority", o.priority());
+        return m;
+    }
+
+    static Map<String, Object> snapshot(ApiKeyRateLimitOverride o) {
+        return snapshot(o.limits());
+    }
+
+    private static Map<String, Object> snapshot(LimitOverrides l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(LimitOverrides.REQUESTS_PER_MINUTE, valueOrNull(l.requestsPerMinute()));
+        m.put(LimitOverrides.TOKENS_PER_MINUTE, valueOrNull(l.tokensPerMinute()));
+        m.put(LimitOverrides.REQUESTS_PER_DAY, valueOrNull(l.requestsPerDay()));
+        m.put(LimitOverrides.CONCURRENT_REQUESTS, valueOrNull(l.concurrentRequests()));
+        return m;
+    }
+
+    private static Long valueOrNull(java.util.OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
     }
 
     static Map<String, Object> snapshot(ApiKey k) {

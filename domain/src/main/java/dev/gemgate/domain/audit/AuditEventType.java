@@ -7,6 +7,8 @@ public enum AuditEventType {
     /** Admin actions (with {@link AdminDetails}: who, from where, on what, before and after). */
     TENANT_CREATED, TENANT_UPDATED, TENANT_SUSPENDED, TENANT_RESUMED, TENANT_DELETED,
     API_KEY_ISSUED, API_KEY_ROTATED, API_KEY_REVOKED, API_KEY_SCOPES_CHANGED,
+    /** A tenant's or a key's rate-limit override set, replaced or cleared (before and after in the details). */
+    TENANT_RATE_LIMITS_CHANGED, API_KEY_RATE_LIMITS_CHANGED,
     /** An admin API request refused for its credentials or roles (recorded by the web layer). */
     ADMIN_ACCESS_DENIED
 }

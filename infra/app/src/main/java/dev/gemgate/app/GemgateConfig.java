@@ -275,6 +275,13 @@ public interface GemgateConfig {
          */
         @WithDefault("1s")
         Duration concurrencyRetryAfter();
+
+        /**
+         * How often each instance rereads the per-tenant and per-key overrides set through the admin API: a change is
+         * in force at once on the instance that made it, and on every other replica within this period.
+         */
+        @WithDefault("5s")
+        Duration overridesRefresh();
     }
 
     /** One scope's limits; each absent = no limit; each from 1 to 10^11 (anything else stops the start). */

@@ -52,7 +52,11 @@ public class QuotaWiring {
     /** This instance's id in the permit store: new at every start, so a restarted instance never renews a dead lease. */
     private final String holder = UUID.randomUUID().toString();
 
-    /** The configured defaults for every tenant, tenant x model and key; the admin-override issue replaces this bean. */
+    /**
+     * The configured defaults for every tenant, tenant x model and key, used only when no other {@code RateLimitSource}
+     * bean exists: {@link RateLimitOverridesWiring}'s {@code OverridingRateLimitSource} (defaults plus admin overrides)
+     * replaces it.
+     */
     @Produces
     @Singleton
     @DefaultBean

@@ -47,13 +47,17 @@ class RateLimitedGatewayTest {
     private static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
     private static final String DURATION = "([0-9]+h)?([0-9]+m)?[0-9]+(\\.[0-9]+)?s|[0-9]+ms";
 
-    /** Each key: 3 requests a minute; each tenant: a million tokens a minute and 1,000 requests a day. */
+    /**
+     * Each key: 3 requests a minute; each tenant: a million tokens a minute and 1,000 requests a day. Overrides are
+     * reread every 250 ms (for {@code RateLimitOverridesTest}).
+     */
     public static class Limits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gemgate.quota.key.requests-per-minute", "3",
                     "gemgate.quota.tenant.tokens-per-minute", "1000000",
-                    "gemgate.quota.tenant.requests-per-day", "1000");
+                    "gemgate.quota.tenant.requests-per-day", "1000",
+                    "gemgate.quota.overrides-refresh", "250ms");
         }
 
         @Override

@@ -242,7 +242,7 @@ public class AdminKeysResource {
         return AdminTenantsResource.tenantId(id);
     }
 
-    private static ApiKeyId key(String id) {
+    static ApiKeyId key(String id) {
         try {
             return new ApiKeyId(UUID.fromString(id));
         } catch (IllegalArgumentException e) {

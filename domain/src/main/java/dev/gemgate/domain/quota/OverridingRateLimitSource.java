@@ -1,0 +1,137 @@
+package dev.gemgate.domain.quota;
+
+import dev.gemgate.domain.generation.ModelId;
+import dev.gemgate.domain.tenant.ApiKeyId;
+import dev.gemgate.domain.tenant.TenantId;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@link RateLimitSource} of production: the configured defaults, overridden field by field by the overrides
+ * stored through {@link RateLimitOverrideStore}, answered from memory (every admission asks; no store read per
+ * request).
+ *
+ * <p>The overrides are an immutable snapshot of {@link RateLimitOverrideStore#loadAll()}, replaced by {@link #reload}
+ * (at start-up and then periodically: the application schedules it, the domain runs no threads) and amended at once
+ * by {@link #put}/{@link #remove} after a change made on this instance. So a change is in force on the instance that
+ * made it at once, and on every other replica within one reload period. Until the first successful reload the
+ * snapshot is empty: the defaults apply. A failed reload changes nothing (the caller logs it).
+ *
+ * <p>{@code reload}, {@code put} and {@code remove} are serialised by one lock held across the store read, so a reload
+ * that read the store before a change was written cannot replace the snapshot after the change was put into it.
+ */
+public final class OverridingRateLimitSource implements RateLimitSource {
+    private final RateLimits tenantDefaults;
+    private final RateLimits tenantModelDefaults;
+    private final RateLimits keyDefaults;
+    private final RateLimitOverrideStore store;
+    private final ReentrantLock writes = new ReentrantLock();
+    private volatile RateLimitOverrideStore.All snapshot = RateLimitOverrideStore.All.NONE;
+
+    public OverridingRateLimitSource(RateLimits tenantDefaults, RateLimits tenantModelDefaults, RateLimits keyDefaults,
+                                     RateLimitOverrideStore store) {
+        this.tenantDefaults = Objects.requireNonNull(tenantDefaults, "tenantDefaults");
+        this.tenantModelDefaults = Objects.requireNonNull(tenantModelDefaults, "tenantModelDefaults");
+        this.keyDefaults = Objects.requireNonNull(keyDefaults, "keyDefaults");
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    @Override
+    public RateLimits tenant(TenantId tenant) {
+        TenantRateLimitOverride override = snapshot.tenants().get(tenant);
+        return override == null ? tenantDefaults : override.tenantLimits().over(tenantDefaults);
+    }
+
+    @Override
+    public RateLimits tenantModel(TenantId tenant, ModelId model) {
+        TenantRateLimitOverride override = snapshot.tenants().get(tenant);
+        return override == null ? tenantModelDefaults : override.tenantModelLimits().over(tenantModelDefaults);
+    }
+
+    @Override
+    public RateLimits apiKey(TenantId tenant, ApiKeyId key) {
+        ApiKeyRateLimitOverride override = snapshot.keys().get(key);
+        return override == null || !override.tenant().equals(tenant) ? keyDefaults
+                : override.limits().over(keyDefaults);
+    }
+
+    @Override
+    public PriorityClass priority(TenantId tenant) {
+        TenantRateLimitOverride override = snapshot.tenants().get(tenant);
+        return override == null ? PriorityClass.NORMAL : override.priority().orElse(PriorityClass.NORMAL);
+    }
+
+    /** What a tenant with {@code override} is held to: its limits, its limits per model, its priority class. */
+    public Effective effective(TenantRateLimitOverride override) {
+        return new Effective(override.tenantLimits().over(tenantDefaults),
+                override.tenantModelLimits().over(tenantModelDefaults),
+                override.priority().orElse(PriorityClass.NORMAL));
+    }
+
+    /** What a key with {@code override} is held to. */
+    public RateLimits effective(ApiKeyRateLimitOverride override) {
+        return override.limits().over(keyDefaults);
+    }
+
+    /** Replaces the snapshot with what the store holds now; on a store failure it throws and keeps the old one. */
+    public void reload() {
+        writes.lock();
+        try {
+            snapshot = Objects.requireNonNull(store.loadAll(), "loadAll");
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /** Puts a tenant's override just stored into the snapshot (an empty one removes it). */
+    public void put(TenantRateLimitOverride override) {
+        amend(tenants -> {
+            if (override.isEmpty()) {
+                tenants.remove(override.tenant());
+            } else {
+                tenants.put(override.tenant(), override);
+            }
+        }, keys -> {
+        });
+    }
+
+    /** Puts a key's override just stored into the snapshot (an empty one removes it). */
+    public void put(ApiKeyRateLimitOverride override) {
+        amend(tenants -> {
+        }, keys -> {
+            if (override.isEmpty()) {
+                keys.remove(override.key());
+            } else {
+                keys.put(override.key(), override);
+            }
+        });
+    }
+
+    /** How many tenant and key overrides the snapshot holds (for tests and metrics). */
+    public int size() {
+        RateLimitOverrideStore.All all = snapshot;
+        return all.tenants().size() + all.keys().size();
+    }
+
+    private void amend(java.util.function.Consumer<Map<TenantId, TenantRateLimitOverride>> tenantChange,
+                       java.util.function.Consumer<Map<ApiKeyId, ApiKeyRateLimitOverride>> keyChange) {
+        writes.lock();
+        try {
+            RateLimitOverrideStore.All current = snapshot;
+            Map<TenantId, TenantRateLimitOverride> tenants = new HashMap<>(current.tenants());
+            Map<ApiKeyId, ApiKeyRateLimitOverride> keys = new HashMap<>(current.keys());
+            tenantChange.accept(tenants);
+            keyChange.accept(keys);
+            snapshot = new RateLimitOverrideStore.All(tenants, keys);
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /** A tenant's limits in force: each field its override's, or else the configured default's. */
+    public record Effective(RateLimits tenant, RateLimits tenantModel, PriorityClass priority) {
+    }
+}
