@@ -226,8 +226,8 @@ public final class WaitingRoom {
         }
     }
 
-    /** Makes every waiter look at the clock again (for tests that move a clock by hand). */
-    void wakeAllForTest() {
+    /** Makes every waiter look at the clock again: for a clock moved by hand (tests), or one that jumped. */
+    public void wakeAll() {
         lock.lock();
         try {
             for (Condition condition : conditions) {

@@ -133,7 +133,7 @@ class WaitingRoomTest {
 
         room.set(2);
         clock.advance(Duration.ofSeconds(1));
-        waiting.wakeAllForTest();
+        waiting.wakeAll();
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
         assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("second");
@@ -152,7 +152,7 @@ class WaitingRoomTest {
 
         for (int second = 1; second <= 3; second++) { // tries at 1, 2, 3 s; each says "1 s more"
             clock.advance(Duration.ofSeconds(1));
-            waiting.wakeAllForTest();
+            waiting.wakeAll();
             awaitTries(result, waiting);
         }
 
@@ -216,7 +216,7 @@ class WaitingRoomTest {
         awaitWaiting(waiting, 1);
 
         clock.advance(Duration.ofSeconds(1));
-        waiting.wakeAllForTest();
+        waiting.wakeAll();
 
         assertThat(result).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
                 .havingCause().isInstanceOf(IllegalStateException.class).withMessage("store down");
