@@ -12,10 +12,16 @@ import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.quota.QuotaRequest;
+import dev.gemgate.domain.quota.RateLimitSource;
+import dev.gemgate.domain.quota.RateLimits;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import dev.gemgate.domain.waiting.Attempt;
+import dev.gemgate.domain.waiting.Lane;
+import dev.gemgate.domain.waiting.WaitingRoom;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -28,6 +34,12 @@ import java.util.Optional;
  * <p>Opening a ticket is also where the key's model scope is enforced, before any quota, budget or upstream work: a
  * model outside the caller's scope fails the ticket at once (audited as PERMISSION_DENIED, like any failure) and
  * {@link #open} throws, so no use case can forget the check.
+ *
+ * <p>A request its rate limits refuse for now ({@link QuotaDecision.Refused}) waits in the {@link WaitingRoom}, in the
+ * lane of the refusing limit's bucket and in its tenant's {@link RateLimitSource#priority priority class}, at most the
+ * room's maximum wait and never past the caller's deadline ({@link RequestContext#deadline}); only when it cannot be
+ * admitted in that time is it refused (429 with the real time until it would fit). A request larger than a limit
+ * ({@link QuotaDecision.TooLarge}) never waits.
  */
 public final class Admission {
     final QuotaLimiter quota;
@@ -35,13 +47,25 @@ public final class Admission {
     final RequestRecorder recorder;
     final IdGenerator ids;
     final Clock clock;
+    private final WaitingRoom waiting;
+    private final RateLimitSource priorities;
 
+    /** Without waiting: every refusal is answered at once. */
     public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock) {
+        this(quota, ledger, recorder, ids, clock, WaitingRoom.neverWaiting(clock),
+                RateLimitSource.defaults(RateLimits.UNLIMITED, RateLimits.UNLIMITED, RateLimits.UNLIMITED));
+    }
+
+    /** Refused requests wait in {@code waiting}, in the priority class {@code priorities} gives their tenant. */
+    public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock,
+                     WaitingRoom waiting, RateLimitSource priorities) {
         this.quota = quota;
         this.ledger = ledger;
         this.recorder = recorder;
         this.ids = ids;
         this.clock = clock;
+        this.waiting = waiting;
+        this.priorities = priorities;
     }
 
     /**
@@ -61,12 +85,30 @@ public final class Admission {
 
     /**
      * A read of the model list or of one model: one request against the caller's tenant and key request limits (it
-     * names no model to use and costs no tokens), as model reads count at Google. Refused as 429 QUOTA naming the limit;
-     * returns the standing for the response's headers. Not audited, like the read itself.
+     * names no model to use and costs no tokens), as model reads count at Google. Waits like any request (bounded by
+     * the maximum wait only: a model read carries no deadline), else refused as 429 QUOTA naming the limit; returns
+     * the standing for the response's headers. Not audited, like the read itself.
      */
     public RateLimitStatus admitModelRead(Caller caller) {
-        return admitted(quota.admit(QuotaRequest.modelRead(caller.tenant(), caller.apiKey()), clock.instant()))
-                .status();
+        return admitWaiting(QuotaRequest.modelRead(caller.tenant(), caller.apiKey()), Optional.empty()).status();
+    }
+
+    /**
+     * Admits {@code request}, waiting in the refusing limit's lane while it would fit within the maximum wait and
+     * before {@code deadline}; otherwise throws the 429 QUOTA refusal with the time until it would fit.
+     */
+    QuotaDecision.Admitted admitWaiting(QuotaRequest request, Optional<Instant> deadline) {
+        return waiting.await(request.tenant().toString(), priorities.priority(request.tenant()), deadline,
+                () -> attempt(request));
+    }
+
+    private Attempt<QuotaDecision.Admitted> attempt(QuotaRequest request) {
+        return switch (quota.admit(request, clock.instant())) {
+            case QuotaDecision.Admitted a -> Attempt.admitted(a);
+            case QuotaDecision.Refused r -> Attempt.notYet(new Lane(r.limit(), r.bucketKey()), r.retryAfter(),
+                    retryAfter -> refused(r.limit(), retryAfter));
+            case QuotaDecision.TooLarge t -> throw tooLarge(t);
+        };
     }
 
     /**
@@ -78,21 +120,15 @@ public final class Admission {
                 + String.join(", ", caller.scopes().modelTexts()) + ".");
     }
 
-    /**
-     * The admission, or the refusal as a 429 QUOTA {@link LimitExceededException} naming the limit: with the time until
-     * the request would fit, or none for a request that exceeds a limit by itself (waiting would not help).
-     */
-    static QuotaDecision.Admitted admitted(QuotaDecision decision) {
-        return switch (decision) {
-            case QuotaDecision.Admitted a -> a;
-            case QuotaDecision.Refused r -> throw new LimitExceededException(LimitExceededException.Kind.QUOTA,
-                    r.limit(), r.retryAfter(), "Quota exceeded for " + r.limit() + "; retry in "
-                    + wholeSeconds(r.retryAfter()) + "s.");
-            case QuotaDecision.TooLarge t -> throw new LimitExceededException(LimitExceededException.Kind.QUOTA,
-                    t.limit(), null, "This request costs " + t.cost() + " against " + t.limit() + ", which allows "
-                    + t.limitValue() + ": it can never be admitted. Ask for fewer output tokens (maxOutputTokens) or "
-                    + "send a shorter prompt.");
-        };
+    private static LimitExceededException refused(String limit, Duration retryAfter) {
+        return new LimitExceededException(LimitExceededException.Kind.QUOTA, limit, retryAfter,
+                "Quota exceeded for " + limit + "; retry in " + wholeSeconds(retryAfter) + "s.");
+    }
+
+    private static LimitExceededException tooLarge(QuotaDecision.TooLarge t) {
+        return new LimitExceededException(LimitExceededException.Kind.QUOTA, t.limit(), null, "This request costs "
+                + t.cost() + " against " + t.limit() + ", which allows " + t.limitValue() + ": it can never be "
+                + "admitted. Ask for fewer output tokens (maxOutputTokens) or send a shorter prompt.");
     }
 
     private static long wholeSeconds(Duration d) {

@@ -66,8 +66,10 @@ public final class Ticket {
     }
 
     /**
-     * Step c: the request's rate-limit cost (one request, {@code estimatedTokens}); refused as 429 QUOTA naming the
-     * limit, with the time until it would fit. Settlement corrects the tokens with the real usage.
+     * Step c: the request's rate-limit cost (one request, {@code estimatedTokens}); when a limit refuses it for now it
+     * waits for room (bounded by the maximum wait and the caller's deadline, see {@link Admission}), else it is refused
+     * as 429 QUOTA naming the limit, with the time until it would fit. Settlement corrects the tokens with the real
+     * usage.
      */
     public void admitQuota(long estimatedTokens) {
         admit(estimatedTokens);
@@ -89,7 +91,7 @@ public final class Ticket {
         }
         QuotaRequest request = QuotaRequest.call(context.caller().tenant(), context.caller().apiKey(), model,
                 estimatedTokens);
-        QuotaDecision.Admitted admitted = Admission.admitted(policy.quota.admit(request, policy.clock.instant()));
+        QuotaDecision.Admitted admitted = policy.admitWaiting(request, context.deadline());
         rateLimits = admitted.status();
         quotaTicket = admitted.ticket();
     }

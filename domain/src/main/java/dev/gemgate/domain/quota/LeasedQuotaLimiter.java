@@ -122,7 +122,7 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
                 Take take = take(limit.bucket(), limit.cost(request), now);
                 if (take.retryAfter() != null) {
                     undo(limits, request, taken, now);
-                    return new QuotaDecision.Refused(limit.name(), take.retryAfter());
+                    return new QuotaDecision.Refused(limit.name(), take.retryAfter(), limit.bucket().key());
                 }
                 standings[taken] = take.standing();
             }

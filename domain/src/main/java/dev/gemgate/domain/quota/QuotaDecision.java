@@ -23,9 +23,14 @@ public sealed interface QuotaDecision {
 
     /**
      * Refused by {@code limit} (a {@link RateLimit#name()}, e.g. {@code RequestsPerMinutePerTenant}); it would fit after
-     * {@code retryAfter} if nothing else took the allowance meanwhile.
+     * {@code retryAfter} if nothing else took the allowance meanwhile. {@code bucketKey} is the refusing limit's
+     * {@link Bucket#key()} (which limit of whom): the lane a request waits in for it.
      */
-    record Refused(String limit, Duration retryAfter) implements QuotaDecision {
+    record Refused(String limit, Duration retryAfter, String bucketKey) implements QuotaDecision {
+        /** A refusal whose bucket is not known apart from the limit's name (the name is then the lane). */
+        public Refused(String limit, Duration retryAfter) {
+            this(limit, retryAfter, limit);
+        }
     }
 
     /**

@@ -80,6 +80,7 @@ class LeasedQuotaLimiterTest {
         }
         QuotaDecision.Refused refusal = refused(admit(limiter, 10));
         assertThat(refusal.limit()).isEqualTo("RequestsPerMinutePerTenant");
+        assertThat(refusal.bucketKey()).endsWith(":rpm").startsWith("tenant:"); // the lane it may wait in
         assertThat(refusal.retryAfter()).isEqualTo(Duration.ofSeconds(1));
 
         clock.advance(Duration.ofSeconds(1).minusNanos(1));

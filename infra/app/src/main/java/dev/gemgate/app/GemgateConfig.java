@@ -282,6 +282,19 @@ public interface GemgateConfig {
          */
         @WithDefault("5s")
         Duration overridesRefresh();
+
+        /**
+         * How long a request a rate limit refuses for now may wait for room before it is refused (never past the
+         * caller's {@code X-Server-Timeout}); 0 = never wait. 10 s: at any per-minute limit of 6 or more the next
+         * request fits within it, while a client without a deadline of its own is not held much longer than common
+         * HTTP read timeouts (OkHttp's 10 s), after which it would give up and retry on its own.
+         */
+        @WithDefault("10s")
+        Duration maxWait();
+
+        /** How many requests may wait in one lane (one limit of one tenant, key or tenant x model); more: 429 at once. */
+        @WithDefault("100")
+        int maxWaiters();
     }
 
     /** One scope's limits; each absent = no limit; each from 1 to 10^11 (anything else stops the start). */

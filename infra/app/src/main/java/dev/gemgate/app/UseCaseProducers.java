@@ -42,6 +42,7 @@ import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.MediaBounds;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.QuotaLimiter;
+import dev.gemgate.domain.quota.RateLimitSource;
 import dev.gemgate.domain.tenant.ApiKeyRepository;
 import dev.gemgate.domain.tenant.KeyGrantLookup;
 import dev.gemgate.domain.tenant.KeyUsageRecorder;
@@ -49,6 +50,7 @@ import dev.gemgate.domain.tenant.ModelPattern;
 import dev.gemgate.domain.tenant.RepositoryKeyGrantLookup;
 import dev.gemgate.domain.tenant.TenantRepository;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
+import dev.gemgate.domain.waiting.WaitingRoom;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.virtual.threads.VirtualThreads;
 import jakarta.enterprise.event.Observes;
@@ -139,8 +141,8 @@ public class UseCaseProducers {
     @Produces
     @Singleton
     Admission admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids,
-                        Clock clock) {
-        return new Admission(quota, ledger, recorder, ids, clock);
+                        Clock clock, WaitingRoom waiting, RateLimitSource priorities) {
+        return new Admission(quota, ledger, recorder, ids, clock, waiting, priorities);
     }
 
     @Produces

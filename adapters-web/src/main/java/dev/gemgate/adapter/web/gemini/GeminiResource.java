@@ -41,6 +41,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.MDC;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +62,9 @@ import java.util.concurrent.atomic.AtomicReference;
 @TenantSurface
 public class GeminiResource {
     public static final String END_USER_HEADER = "x-gemgate-user";
+    /** The caller's timeout in seconds, sent by Google's SDKs when one is set: how long it waits for the answer. */
+    public static final String SERVER_TIMEOUT_HEADER = "X-Server-Timeout";
+    private static final BigDecimal MAX_SERVER_TIMEOUT_SECONDS = BigDecimal.valueOf(86_400);
     private static final int MAX_PAGE_SIZE = 1000;
     private static final Set<String> POST_METHODS = Set.of("generateContent", "streamGenerateContent", "countTokens",
             "embedContent", "batchEmbedContents", "batchGenerateContent");
@@ -69,11 +76,13 @@ public class GeminiResource {
     private final ListModels listModels;
     private final GetModel getModel;
     private final ExecutorService virtualThreads;
+    private final Clock clock;
 
     public GeminiResource(GenerateContent generateContent, StreamGenerateContent streamGenerateContent,
                           EmbedContent embedContent, CountTokens countTokens, ListModels listModels,
-                          GetModel getModel, @VirtualThreads ExecutorService virtualThreads) {
+                          GetModel getModel, @VirtualThreads ExecutorService virtualThreads, Clock clock) {
         this.virtualThreads = virtualThreads;
+        this.clock = clock;
         this.generateContent = generateContent;
         this.streamGenerateContent = streamGenerateContent;
         this.embedContent = embedContent;
@@ -228,9 +237,30 @@ public class GeminiResource {
         return withRateLimits(json(modelJson(result.model())), result.rateLimits()).build();
     }
 
-    private static RequestContext requestContext(ContainerRequestContext context, Caller caller, String endUser) {
+    private RequestContext requestContext(ContainerRequestContext context, Caller caller, String endUser) {
         return new RequestContext(caller, RequestIdFilter.of(context), RequestIdFilter.correlationOf(context),
-                endUser(endUser));
+                endUser(endUser), deadline(context.getHeaderString(SERVER_TIMEOUT_HEADER)));
+    }
+
+    /**
+     * {@code X-Server-Timeout: <seconds>} (whole or decimal, as Google's SDKs send it) as a deadline from now: a request
+     * that would have to wait for admission longer than that is refused at once instead. Absent: no deadline.
+     */
+    private Optional<Instant> deadline(String header) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            BigDecimal seconds = new BigDecimal(header.strip());
+            if (seconds.signum() > 0 && seconds.compareTo(MAX_SERVER_TIMEOUT_SECONDS) <= 0) {
+                long nanos = seconds.movePointRight(9).setScale(0, RoundingMode.CEILING).longValueExact();
+                return Optional.of(clock.instant().plusNanos(nanos));
+            }
+        } catch (NumberFormatException | ArithmeticException ignored) {
+            // fall through to the refusal
+        }
+        throw new InvalidRequestException(SERVER_TIMEOUT_HEADER + " must be a number of seconds above 0 and at most "
+                + MAX_SERVER_TIMEOUT_SECONDS + ".");
     }
 
     /** Gemini's pageSize: absent or 0 means the default; at most 1000; anything else is the caller's mistake. */
