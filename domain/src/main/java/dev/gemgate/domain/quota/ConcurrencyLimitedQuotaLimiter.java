@@ -129,7 +129,7 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
                 Permit permit = take(limit.pool(), now);
                 if (permit == null) {
                     giveBack(taken, now);
-                    return new QuotaDecision.Refused(limit.name(), settings.retryAfter());
+                    return new QuotaDecision.Refused(limit.name(), settings.retryAfter(), limit.pool().key());
                 }
                 taken.add(permit);
             }

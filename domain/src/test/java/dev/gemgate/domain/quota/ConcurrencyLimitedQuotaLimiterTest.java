@@ -85,6 +85,8 @@ class ConcurrencyLimitedQuotaLimiterTest {
 
         assertThat(refusal.limit()).isEqualTo("ConcurrentRequestsPerTenant");
         assertThat(refusal.retryAfter()).isEqualTo(RETRY_AFTER);
+        // the lane a refused request waits in is this tenant's pool, not every tenant's limit of that name
+        assertThat(refusal.bucketKey()).isEqualTo(TENANT_POOL);
         assertThat(inFlight.getFirst().permits().count()).isEqualTo(1);
 
         finish(limiter, inFlight.getFirst());
