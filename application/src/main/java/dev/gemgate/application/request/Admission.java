@@ -13,6 +13,8 @@ import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.quota.QuotaRequest;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import dev.gemgate.domain.upstream.UpstreamGate;
+import dev.gemgate.domain.upstream.UpstreamLimits;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +26,9 @@ import java.util.Optional;
  * ticket (in that order), calls the upstream, and closes the ticket exactly once: {@link Ticket#settle} with the real
  * usage, or {@link Ticket#fail} on any other exit. The ticket releases what it took and emits the one audit event and
  * metric observation. A use case is then: validate, admit, call, settle; it writes no policy code of its own.
+ * Right before the upstream call it takes the upstream's admission through the ticket
+ * ({@link Ticket#admitUpstream}: the {@link UpstreamGate} and Google's configured limits for the credential x model),
+ * and the ticket's close tells the gate how the call went.
  *
  * <p>Opening a ticket is also where the key's model scope is enforced, before any quota, budget or upstream work: a
  * model outside the caller's scope fails the ticket at once (audited as PERMISSION_DENIED, like any failure) and
@@ -35,13 +40,31 @@ public final class Admission {
     final RequestRecorder recorder;
     final IdGenerator ids;
     final Clock clock;
+    final UpstreamGate upstreamGate;
+    final UpstreamLimits upstreamLimits;
 
+    /** With the default upstream gate and no configured upstream limits. */
     public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock) {
+        this(quota, ledger, recorder, ids, clock, new UpstreamGate(UpstreamGate.Settings.DEFAULT), UpstreamLimits.NONE);
+    }
+
+    /**
+     * @param upstreamGate   adapts admission to each upstream credential x model to Google's 429s
+     *                       ({@link Ticket#admitUpstream})
+     * @param upstreamLimits Google's configured limits, counted fleet-wide through {@code quota}
+     */
+    public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock,
+                     UpstreamGate upstreamGate, UpstreamLimits upstreamLimits) {
+        if (upstreamGate == null || upstreamLimits == null) {
+            throw new IllegalArgumentException("the upstream gate and limits are required");
+        }
         this.quota = quota;
         this.ledger = ledger;
         this.recorder = recorder;
         this.ids = ids;
         this.clock = clock;
+        this.upstreamGate = upstreamGate;
+        this.upstreamLimits = upstreamLimits;
     }
 
     /**
@@ -95,7 +118,7 @@ public final class Admission {
         };
     }
 
-    private static long wholeSeconds(Duration d) {
+    static long wholeSeconds(Duration d) {
         return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 }
