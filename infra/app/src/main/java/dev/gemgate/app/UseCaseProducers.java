@@ -48,7 +48,9 @@ import dev.gemgate.domain.tenant.KeyUsageRecorder;
 import dev.gemgate.domain.tenant.ModelPattern;
 import dev.gemgate.domain.tenant.RepositoryKeyGrantLookup;
 import dev.gemgate.domain.tenant.TenantRepository;
+import dev.gemgate.domain.upstream.UpstreamGate;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
+import dev.gemgate.domain.upstream.UpstreamLimits;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.virtual.threads.VirtualThreads;
 import jakarta.enterprise.event.Observes;
@@ -139,8 +141,8 @@ public class UseCaseProducers {
     @Produces
     @Singleton
     Admission admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids,
-                        Clock clock) {
-        return new Admission(quota, ledger, recorder, ids, clock);
+                        Clock clock, UpstreamGate upstreamGate, UpstreamLimits upstreamLimits) {
+        return new Admission(quota, ledger, recorder, ids, clock, upstreamGate, upstreamLimits);
     }
 
     @Produces
