@@ -11,6 +11,8 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -19,8 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * The one place where SDK and transport failures become {@link UpstreamException}s. Decisions are made on the HTTP
- * status and exception types only; the single exception is a 429's {@code RetryInfo.retryDelay}, which the SDK only
- * exposes inside the message (it appends the error's {@code details} JSON). Messages never carry the credential's
+ * status and exception types only; the single exception is a 429's {@code RetryInfo.retryDelay} and QuotaFailure
+ * {@code quotaId}s, which the SDK only exposes inside the message (it appends the error's {@code details} JSON). Messages never carry the credential's
  * secret.
  */
 final class UpstreamErrors {
@@ -28,6 +30,14 @@ final class UpstreamErrors {
 
     /** {@code "retryDelay": "37s"} or {@code "1.500s"} (a protobuf Duration in JSON) inside the appended details. */
     private static final Pattern RETRY_DELAY = Pattern.compile("\"retryDelay\"\\s*:\\s*\"(\\d+(?:\\.\\d{1,9})?)s\"");
+    /**
+     * {@code "quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier"} in a QuotaFailure violation. Only the
+     * characters of Google's quota ids are taken (letters, digits, {@code _ . -}), at most 128 of them, so nothing else
+     * of the message (a quoted key, say) can ride along.
+     */
+    private static final Pattern QUOTA_ID = Pattern.compile("\"quotaId\"\\s*:\\s*\"([A-Za-z0-9_.-]{1,128})\"");
+    /** More violations than this are not read: Google names one or two. */
+    private static final int MAX_QUOTA_IDS = 8;
     private static final String REDACTED = "[redacted]";
 
     private UpstreamErrors() {
@@ -107,7 +117,7 @@ final class UpstreamErrors {
         return switch (code) {
             case 429 -> new UpstreamException(Kind.RATE_LIMITED, code,
                     scrub("the upstream is rate limited: " + upstreamMessage, secret),
-                    retryDelay(api.message()).orElse(null), cause(api, secret));
+                    retryDelay(api.message()).orElse(null), quotaIds(api.message(), secret), cause(api, secret));
             case 500, 502, 503 -> build(Kind.UNAVAILABLE, code,
                     "the upstream is unavailable (" + code + " " + api.status() + ")", api, secret);
             case 504, 408 -> build(Kind.TIMEOUT, code, "the upstream timed out (" + code + " " + api.status() + ")",
@@ -150,6 +160,27 @@ final class UpstreamErrors {
             return Optional.of(MAX_RETRY_DELAY);
         }
         return Optional.of(Duration.ofNanos(seconds.movePointRight(9).longValueExact()));
+    }
+
+    /**
+     * The {@code quotaId}s of a 429's QuotaFailure violations, in order, without repeats (Google names per-minute and
+     * per-day quotas apart, e.g. {@code GenerateRequestsPerMinutePerProjectPerModel} and
+     * {@code GenerateRequestsPerDayPerProjectPerModel-FreeTier}). An id that contains the secret is dropped.
+     */
+    static List<String> quotaIds(String message, String secret) {
+        if (message == null) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>(2);
+        Matcher m = QUOTA_ID.matcher(message);
+        while (m.find() && ids.size() < MAX_QUOTA_IDS) {
+            String id = m.group(1);
+            boolean quotesSecret = secret != null && !secret.isBlank() && id.contains(secret.strip());
+            if (!quotesSecret && !ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        return List.copyOf(ids);
     }
 
     /** The longest retry delay passed on: a day, Gemini's longest quota window (requests per day). */

@@ -278,6 +278,20 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
     }
 
     @Test
+    void aRateLimitNamesTheExhaustedQuotaOnEveryCallShape() {
+        emulator.faults().rateLimit(1, Duration.ofSeconds(3), "GenerateRequestsPerDayPerProjectPerModel-FreeTier")
+                .rateLimit(1, Duration.ofSeconds(3));
+        Recorder recorder = new Recorder(true);
+
+        UpstreamException perDay = failure(() -> adapter.generate(request("hi"), credential, TIMEOUT));
+        adapter.stream(request("hi"), credential, LIMITS, new Cancellation(), recorder);
+
+        assertThat(perDay.quotaIds()).containsExactly("GenerateRequestsPerDayPerProjectPerModel-FreeTier");
+        assertThat(recorder.errors).singleElement().satisfies(e -> assertThat(((UpstreamException) e).quotaIds())
+                .containsExactly("GenerateRequestsPerMinutePerProjectPerModel"));
+    }
+
+    @Test
     void fractionalRetryDelaysAreKept() {
         emulator.faults().rateLimit(1, Duration.ofMillis(1500));
 

@@ -85,6 +85,39 @@ class UpstreamErrorsTest {
     }
 
     @Test
+    void rateLimitsCarryTheQuotaFailuresQuotaIdsToTellPerMinuteFromPerDay() {
+        ClientException sdk = new ClientException(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota.\n"
+                + "Details: [{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\",\"violations\":["
+                + "{\"quotaMetric\":\"generativelanguage.googleapis.com/generate_content_free_tier_requests\","
+                + "\"quotaId\":\"GenerateRequestsPerDayPerProjectPerModel-FreeTier\","
+                + "\"quotaDimensions\":{\"location\":\"global\",\"model\":\"gemini-2.5-flash\"},\"quotaValue\":\"250\"},"
+                + "{\"quotaMetric\":\"generativelanguage.googleapis.com/generate_content_free_tier_requests\","
+                + "\"quotaId\": \"GenerateRequestsPerMinutePerProjectPerModel-FreeTier\"},"
+                + "{\"quotaId\":\"GenerateRequestsPerDayPerProjectPerModel-FreeTier\"}]},"
+                + "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"12s\"}]");
+
+        UpstreamException e = UpstreamErrors.translate(sdk, SECRET, false);
+
+        assertThat(e.kind()).isEqualTo(Kind.RATE_LIMITED);
+        assertThat(e.quotaIds()).containsExactly("GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+                "GenerateRequestsPerMinutePerProjectPerModel-FreeTier");
+        assertThat(e.retryDelay()).contains(Duration.ofSeconds(12));
+    }
+
+    @Test
+    void quotaIdsAreOnlyQuotaIdsAndNeverTheSecret() {
+        assertThat(UpstreamErrors.quotaIds("\"quotaId\":\"" + SECRET + "\", \"quotaId\":\"x\\\" injected\"", SECRET))
+                .isEmpty();
+        assertThat(UpstreamErrors.quotaIds("no details", SECRET)).isEmpty();
+        assertThat(UpstreamErrors.quotaIds(null, SECRET)).isEmpty();
+        assertThat(UpstreamErrors.translate(new ClientException(429, "RESOURCE_EXHAUSTED", "slow down"), SECRET, false)
+                .quotaIds()).isEmpty();
+        assertThat(UpstreamErrors.translate(new ClientException(400, "INVALID_ARGUMENT",
+                "bad\nDetails: [{\"quotaId\":\"GenerateRequestsPerMinutePerProjectPerModel\"}]"), SECRET, false)
+                .quotaIds()).as("only a 429 is read for quotas").isEmpty();
+    }
+
+    @Test
     void retryDelaysInEveryProtobufDurationForm() {
         assertThat(UpstreamErrors.retryDelay("\"retryDelay\": \"1.5s\"")).contains(Duration.ofMillis(1500));
         assertThat(UpstreamErrors.retryDelay("\"retryDelay\":\"0.000250s\"")).contains(Duration.ofNanos(250_000));

@@ -19,7 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * {@link AllowanceStore} on the {@code quota_buckets} table (V9): every call is one SQL statement, one round trip, in
+ * {@link AllowanceStore} on the {@code quota_buckets} table (V9; V12 adds the Pacific-day shape): every call is one SQL statement, one round trip, in
  * its own implicit transaction. A take is one {@code INSERT ... ON CONFLICT DO UPDATE ... RETURNING}: it creates the
  * bucket full on first use (two replicas creating it at once meet in {@code ON CONFLICT}, and the second one takes from
  * the row the first one wrote), or else refills it for the time since {@code refilled_at}, caps it at the bucket's
@@ -46,7 +46,9 @@ public class PostgresAllowanceStore implements AllowanceStore {
 
     /*
      * Parameters: 1 key, 2 shape, 3 limit, 4 held ticks and 5 granted units of a bucket created by this take, 6 now;
-     * then 7 the minimum in ticks, 8 the wanted units. "excluded" is the row this take proposed (its shape, limit and
+     * then 7 for a per-day shape the start of now's day in the shape's zone (computed in Java, so the database needs no
+     * time-zone rules: a bucket last refilled before it belongs to an earlier day and is full again; unused for a
+     * per-minute bucket), 8 the minimum in ticks, 9 the wanted units. "excluded" is the row this take proposed (its shape, limit and
      * now), "b" the stored one. r.held is what the bucket holds after the refill and the cap, g.units what it grants.
      * The refill is computed in numeric (exact: the epoch difference has six decimals) and capped before the cast.
      */
@@ -61,9 +63,8 @@ public class PostgresAllowanceStore implements AllowanceStore {
                               WHEN 'PER_MINUTE' THEN b.held_ticks + excluded.bucket_limit
                                   * greatest(0, (extract(epoch FROM excluded.refilled_at)
                                                  - extract(epoch FROM b.refilled_at)) * 1000000)
-                              WHEN 'PER_DAY_UTC' THEN CASE
-                                  WHEN (excluded.refilled_at AT TIME ZONE 'UTC')::date
-                                       > (b.refilled_at AT TIME ZONE 'UTC')::date
+                              ELSE CASE
+                                  WHEN b.refilled_at < ?
                                   THEN excluded.bucket_limit * 60000000::numeric
                                   ELSE b.held_ticks END
                               END)::bigint AS held) r
@@ -78,8 +79,11 @@ public class PostgresAllowanceStore implements AllowanceStore {
             UPDATE quota_buckets SET held_ticks = least(least(bucket_limit, ?) * 60000000, held_ticks + ?::numeric)
             WHERE bucket_key = ?""";
 
-    /** As {@link #GIVE_BACK}, and 4 the UTC day the units were taken on: nothing once a take has reset the bucket. */
-    static final String GIVE_BACK_SAME_DAY = GIVE_BACK + " AND (refilled_at AT TIME ZONE 'UTC')::date = ?";
+    /**
+     * As {@link #GIVE_BACK}, and 4 and 5 the start and end of the day (of the bucket's zone) the units were taken on:
+     * nothing once a take has reset the bucket into a later day.
+     */
+    static final String GIVE_BACK_SAME_DAY = GIVE_BACK + " AND refilled_at >= ? AND refilled_at < ?";
 
     private final DataSource dataSource;
     private final DatabaseGuard guard;
@@ -122,8 +126,10 @@ public class PostgresAllowanceStore implements AllowanceStore {
             statement.setLong(4, (bucket.limit() - createdGrant) * TICKS_PER_UNIT);
             statement.setLong(5, createdGrant);
             statement.setObject(6, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-            statement.setLong(7, minimum * TICKS_PER_UNIT);
-            statement.setLong(8, wanted);
+            Instant dayStart = bucket.shape().perDay() ? bucket.shape().startOf(bucket.shape().day(at)) : at;
+            statement.setObject(7, OffsetDateTime.ofInstant(dayStart, ZoneOffset.UTC));
+            statement.setLong(8, minimum * TICKS_PER_UNIT);
+            statement.setLong(9, wanted);
             try (ResultSet result = statement.executeQuery()) {
                 result.next();
                 return new long[] {result.getLong(1), result.getLong(2)};
@@ -142,9 +148,9 @@ public class PostgresAllowanceStore implements AllowanceStore {
         if (units < 0) {
             throw new IllegalArgumentException("units given back cannot be negative: " + units);
         }
-        LocalDate takenOn = utcDate(takenAt);
-        boolean perDay = bucket.shape() == Bucket.Shape.PER_DAY_UTC;
-        if (units == 0 || perDay && !takenOn.equals(utcDate(now))) {
+        boolean perDay = bucket.shape().perDay();
+        LocalDate takenOn = perDay ? bucket.shape().day(takenAt) : null;
+        if (units == 0 || perDay && !takenOn.equals(bucket.shape().day(now))) {
             return;
         }
         // more than the limit would be capped away anyway; bounding it first keeps the ticks inside a long
@@ -156,7 +162,9 @@ public class PostgresAllowanceStore implements AllowanceStore {
                 statement.setLong(2, ticks);
                 statement.setString(3, bucket.key());
                 if (perDay) {
-                    statement.setObject(4, takenOn);
+                    statement.setObject(4, OffsetDateTime.ofInstant(bucket.shape().startOf(takenOn), ZoneOffset.UTC));
+                    statement.setObject(5, OffsetDateTime.ofInstant(bucket.shape().startOf(takenOn.plusDays(1)),
+                            ZoneOffset.UTC));
                 }
                 return statement.executeUpdate();
             } catch (SQLException e) {
@@ -167,28 +175,17 @@ public class PostgresAllowanceStore implements AllowanceStore {
 
     private static Grant grant(Bucket bucket, long minimum, long heldTicks, long units, Instant now) {
         long fullTicks = bucket.limit() * TICKS_PER_UNIT;
-        Duration untilMinimum = units > 0 ? Duration.ZERO : switch (bucket.shape()) {
-            case PER_MINUTE -> refillTime(minimum * TICKS_PER_UNIT - heldTicks, bucket.limit());
-            case PER_DAY_UTC -> untilNextUtcDay(now);
-        };
-        Duration resetIn = heldTicks >= fullTicks ? Duration.ZERO : switch (bucket.shape()) {
-            case PER_MINUTE -> refillTime(fullTicks - heldTicks, bucket.limit());
-            case PER_DAY_UTC -> untilNextUtcDay(now);
-        };
+        boolean perDay = bucket.shape().perDay();
+        Duration untilMinimum = units > 0 ? Duration.ZERO : perDay ? bucket.shape().untilNextDay(now)
+                : refillTime(minimum * TICKS_PER_UNIT - heldTicks, bucket.limit());
+        Duration resetIn = heldTicks >= fullTicks ? Duration.ZERO : perDay ? bucket.shape().untilNextDay(now)
+                : refillTime(fullTicks - heldTicks, bucket.limit());
         return new Grant(units, untilMinimum, heldTicks / TICKS_PER_UNIT, resetIn);
     }
 
     /** How long a per-minute bucket of {@code limit} (L ticks per microsecond) takes to gain {@code ticks}, rounded up. */
     static Duration refillTime(long ticks, long limit) {
         return ticks <= 0 ? Duration.ZERO : Duration.of(Math.ceilDiv(ticks, limit), ChronoUnit.MICROS);
-    }
-
-    private static Duration untilNextUtcDay(Instant now) {
-        return Duration.between(now, utcDate(now).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
-    }
-
-    private static LocalDate utcDate(Instant instant) {
-        return LocalDate.ofInstant(instant, ZoneOffset.UTC);
     }
 
     private static void checkLimit(Bucket bucket) {

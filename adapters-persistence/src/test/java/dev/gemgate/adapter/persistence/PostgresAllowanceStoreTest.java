@@ -225,6 +225,37 @@ class PostgresAllowanceStoreTest {
     }
 
     @Test
+    void a_pacific_day_bucket_resets_at_midnight_in_los_angeles_across_the_spring_change_not_at_midnight_utc() {
+        Bucket bucket = new Bucket("upstream:default:" + UUID.randomUUID() + ":rpd", Shape.PER_DAY_PACIFIC, 5);
+        // 2031-03-09 is the spring change: that day in Los Angeles runs from 08:00Z (PST) to 07:00Z next day (PDT)
+        assertThat(store.take(bucket, 5, 5, Instant.parse("2031-03-09T20:00:00Z")).units()).isEqualTo(5);
+
+        Grant afterUtcMidnight = store.take(bucket, 1, 1, Instant.parse("2031-03-10T00:30:00Z"));
+        assertThat(afterUtcMidnight.units()).isZero();
+        assertThat(afterUtcMidnight.untilMinimum()).isEqualTo(Duration.ofMinutes(390));
+        assertThat(store.take(bucket, 1, 1, Instant.parse("2031-03-10T06:59:59.999999Z")).units()).isZero();
+
+        Grant nextDay = store.take(bucket, 1, 2, Instant.parse("2031-03-10T07:00:00Z"));
+        assertThat(nextDay.units()).isEqualTo(2);
+        assertThat(nextDay.resetIn()).isEqualTo(Duration.ofHours(24)); // a day of PDT: 07:00Z to 07:00Z
+        assertThat(row(bucket.key()).shape()).isEqualTo("PER_DAY_PACIFIC");
+    }
+
+    @Test
+    void units_of_a_pacific_day_given_back_return_the_same_day_and_are_ignored_after_its_midnight() {
+        Bucket bucket = new Bucket("upstream:default:" + UUID.randomUUID() + ":rpd", Shape.PER_DAY_PACIFIC, 10);
+        Instant lateEvening = Instant.parse("2031-11-03T07:30:00Z"); // 23:30 PST on November 2nd
+        assertThat(store.take(bucket, 1, 10, lateEvening).units()).isEqualTo(10);
+
+        store.giveBack(bucket, 4, lateEvening, lateEvening.plusSeconds(60));
+        assertThat(store.take(bucket, 1, 10, lateEvening.plusSeconds(120)).units()).isEqualTo(4);
+
+        Instant midnightPacific = Instant.parse("2031-11-03T08:00:00Z");
+        store.giveBack(bucket, 4, lateEvening, midnightPacific);
+        assertThat(store.take(bucket, 1, 100, midnightPacific).units()).isEqualTo(10);
+    }
+
+    @Test
     void give_back_never_fills_a_bucket_above_its_limit() {
         Bucket bucket = perMinute(newKey(), 10);
         assertThat(store.take(bucket, 1, 4, T0).units()).isEqualTo(4);

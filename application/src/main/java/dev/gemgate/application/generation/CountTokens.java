@@ -10,6 +10,7 @@ import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
@@ -53,7 +54,9 @@ public final class CountTokens {
             ModelAccess.requireServed(pricing, request.model(), clock.instant());
             RequestLimits.check(request, policy);
             ticket.admitQuotaWithoutTokens();
-            long total = upstream.countTokens(request, vault.select(request.model()), policy.upstreamTimeout());
+            UpstreamCredential credential = vault.select(request.model());
+            ticket.admitUpstream(credential);
+            long total = upstream.countTokens(request, credential, policy.upstreamTimeout());
             ticket.settle(new Usage(total, 0, 0, 0), Outcome.SUCCESS);
             return new Result(total, ticket.rateLimits());
         } catch (RuntimeException | Error e) {

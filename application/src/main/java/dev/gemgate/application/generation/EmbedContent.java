@@ -13,6 +13,7 @@ import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
@@ -64,8 +65,9 @@ public final class EmbedContent {
             long estimate = TokenEstimator.estimateEmbedding(request);
             ticket.admitQuota(estimate);
             ticket.reserveBudget(new Usage(estimate, 0, 0, 0));
-            EmbeddingResponse response = upstream.embed(request, vault.select(request.model()),
-                    policy.upstreamTimeout());
+            UpstreamCredential credential = vault.select(request.model());
+            ticket.admitUpstream(credential);
+            EmbeddingResponse response = upstream.embed(request, credential, policy.upstreamTimeout());
             ticket.settle(new Usage(response.reportedTokens().orElse(estimate), 0, 0, 0), Outcome.SUCCESS);
             return new Result(response, ticket.rateLimits());
         } catch (RuntimeException | Error e) {

@@ -16,6 +16,7 @@ import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
@@ -84,8 +85,9 @@ public final class GenerateContent {
                 }
             }
             ticket.reserveBudget(estimate);
-            GenerationResponse response = upstream.generate(request, vault.select(request.model()),
-                    policy.upstreamTimeout());
+            UpstreamCredential credential = vault.select(request.model());
+            ticket.admitUpstream(credential);
+            GenerationResponse response = upstream.generate(request, credential, policy.upstreamTimeout());
             Money cost = ticket.settle(response.usage(), Outcome.SUCCESS);
             if (cacheOn) {
                 cache.put(cacheKey, response, policy.cacheTtl(), clock.instant());

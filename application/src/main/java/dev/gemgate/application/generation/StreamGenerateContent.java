@@ -16,6 +16,7 @@ import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
@@ -107,10 +108,11 @@ public final class StreamGenerateContent {
             Usage estimate = RequestLimits.estimate(request, policy);
             ticket.admitQuota(estimate.totalTokens());
             ticket.reserveBudget(estimate);
+            UpstreamCredential credential = vault.select(request.model());
+            ticket.admitUpstream(credential);
             sink.admitted(ticket.rateLimits());
             forwarder = new Forwarder(sink, estimate.promptTokens());
-            upstream.stream(request, vault.select(request.model()), streams.limits(), command.cancellation(),
-                    forwarder);
+            upstream.stream(request, credential, streams.limits(), command.cancellation(), forwarder);
         } catch (RuntimeException | Error e) {
             if (forwarder == null || forwarder.chunks == 0) {
                 ticket.fail(e);

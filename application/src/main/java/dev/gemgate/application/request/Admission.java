@@ -12,9 +12,14 @@ import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.quota.QuotaRequest;
+import dev.gemgate.domain.quota.QuotaTicket;
+import dev.gemgate.domain.quota.RateLimit;
 import dev.gemgate.domain.quota.RateLimitSource;
 import dev.gemgate.domain.quota.RateLimits;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import dev.gemgate.domain.upstream.UpstreamCredentialId;
+import dev.gemgate.domain.upstream.UpstreamGate;
+import dev.gemgate.domain.upstream.UpstreamLimits;
 import dev.gemgate.domain.waiting.Attempt;
 import dev.gemgate.domain.waiting.Lane;
 import dev.gemgate.domain.waiting.WaitingRoom;
@@ -22,6 +27,7 @@ import dev.gemgate.domain.waiting.WaitingRoom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,6 +36,9 @@ import java.util.Optional;
  * ticket (in that order), calls the upstream, and closes the ticket exactly once: {@link Ticket#settle} with the real
  * usage, or {@link Ticket#fail} on any other exit. The ticket releases what it took and emits the one audit event and
  * metric observation. A use case is then: validate, admit, call, settle; it writes no policy code of its own.
+ * Right before the upstream call it takes the upstream's admission through the ticket
+ * ({@link Ticket#admitUpstream}: the {@link UpstreamGate} and Google's configured limits for the credential x model),
+ * and the ticket's close tells the gate how the call went.
  *
  * <p>Opening a ticket is also where the key's model scope is enforced, before any quota, budget or upstream work: a
  * model outside the caller's scope fails the ticket at once (audited as PERMISSION_DENIED, like any failure) and
@@ -49,16 +58,28 @@ public final class Admission {
     final Clock clock;
     private final WaitingRoom waiting;
     private final RateLimitSource priorities;
+    private final UpstreamGate upstreamGate;
+    private final UpstreamLimits upstreamLimits;
 
-    /** Without waiting: every refusal is answered at once. */
+    /** Without waiting (every refusal is answered at once), with the default upstream gate and no upstream limits. */
     public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock) {
         this(quota, ledger, recorder, ids, clock, WaitingRoom.neverWaiting(clock),
-                RateLimitSource.defaults(RateLimits.UNLIMITED, RateLimits.UNLIMITED, RateLimits.UNLIMITED));
+                RateLimitSource.defaults(RateLimits.UNLIMITED, RateLimits.UNLIMITED, RateLimits.UNLIMITED),
+                new UpstreamGate(UpstreamGate.Settings.DEFAULT), UpstreamLimits.NONE);
     }
 
-    /** Refused requests wait in {@code waiting}, in the priority class {@code priorities} gives their tenant. */
+    /**
+     * @param waiting        where refused requests wait, in the priority class {@code priorities} gives their tenant
+     * @param upstreamGate   adapts admission to each upstream credential x model to Google's 429s
+     *                       ({@link Ticket#admitUpstream})
+     * @param upstreamLimits Google's configured limits, counted fleet-wide through {@code quota}
+     */
     public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock,
-                     WaitingRoom waiting, RateLimitSource priorities) {
+                     WaitingRoom waiting, RateLimitSource priorities, UpstreamGate upstreamGate,
+                     UpstreamLimits upstreamLimits) {
+        if (waiting == null || priorities == null || upstreamGate == null || upstreamLimits == null) {
+            throw new IllegalArgumentException("the waiting room, priorities, upstream gate and limits are required");
+        }
         this.quota = quota;
         this.ledger = ledger;
         this.recorder = recorder;
@@ -66,6 +87,8 @@ public final class Admission {
         this.clock = clock;
         this.waiting = waiting;
         this.priorities = priorities;
+        this.upstreamGate = upstreamGate;
+        this.upstreamLimits = upstreamLimits;
     }
 
     /**
@@ -102,6 +125,57 @@ public final class Admission {
                 () -> attempt(request));
     }
 
+    /** What {@link #admitUpstream} took: the gate's permit, and the upstream buckets' ticket (null without limits). */
+    record UpstreamAdmission(UpstreamGate.Permit permit, QuotaTicket quotaTicket) {
+    }
+
+    /**
+     * Step f's admission, right before the upstream call: the gate's permission for {@code credential} x {@code model}
+     * (closed during a cooldown after Google's 429, one probe after it, an AIMD window of calls in flight), then
+     * Google's configured limits for them, charged {@code cost}. A request refused for now waits like any other, in
+     * the lane of what refused it ({@code upstream:<credential>:<model>} for the gate: every tenant of that model
+     * waits there, in priority order, tenants taking turns), within the maximum wait and {@code deadline}; otherwise
+     * 429 naming the limit (e.g. {@code UpstreamRequestsPerMinute}) with the time until it would be let through.
+     */
+    UpstreamAdmission admitUpstream(QuotaRequest cost, UpstreamCredentialId credential, ModelId model,
+                                    Optional<Instant> deadline) {
+        Lane gateLane = new Lane("Upstream", "upstream:" + credential + ":" + model);
+        return waiting.await(cost.tenant().toString(), priorities.priority(cost.tenant()), deadline,
+                () -> attemptUpstream(cost, credential, model, gateLane));
+    }
+
+    private Attempt<UpstreamAdmission> attemptUpstream(QuotaRequest cost, UpstreamCredentialId credential,
+                                                       ModelId model, Lane gateLane) {
+        Instant now = clock.instant();
+        UpstreamGate.Decision decision = upstreamGate.tryAcquire(credential, model, now);
+        if (decision instanceof UpstreamGate.Decision.NotBefore wait) {
+            return Attempt.notYet(gateLane, wait.retryAfter(), retryAfter -> new LimitExceededException(
+                    LimitExceededException.Kind.QUOTA, wait.limit(), retryAfter, "The upstream quota " + wait.limit()
+                    + " of models/" + model + " is exhausted; retry in " + wholeSeconds(retryAfter) + "s."));
+        }
+        UpstreamGate.Permit permit = ((UpstreamGate.Decision.Go) decision).permit();
+        List<RateLimit> limits = upstreamLimits.limitsFor(credential, model);
+        if (limits.isEmpty()) {
+            return Attempt.admitted(new UpstreamAdmission(permit, null));
+        }
+        QuotaDecision charged;
+        try {
+            charged = quota.admit(cost, limits, now);
+        } catch (RuntimeException | Error e) {
+            permit.released(now);
+            throw e;
+        }
+        if (!(charged instanceof QuotaDecision.Admitted)) {
+            permit.released(now);
+        }
+        return switch (charged) {
+            case QuotaDecision.Admitted a -> Attempt.admitted(new UpstreamAdmission(permit, a.ticket()));
+            case QuotaDecision.Refused r -> Attempt.notYet(new Lane(r.limit(), r.bucketKey()), r.retryAfter(),
+                    retryAfter -> refused(r.limit(), retryAfter));
+            case QuotaDecision.TooLarge t -> throw tooLarge(t);
+        };
+    }
+
     private Attempt<QuotaDecision.Admitted> attempt(QuotaRequest request) {
         return switch (quota.admit(request, clock.instant())) {
             case QuotaDecision.Admitted a -> Attempt.admitted(a);
@@ -131,7 +205,7 @@ public final class Admission {
                 + "admitted. Ask for fewer output tokens (maxOutputTokens) or send a shorter prompt.");
     }
 
-    private static long wholeSeconds(Duration d) {
+    static long wholeSeconds(Duration d) {
         return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 }

@@ -10,6 +10,7 @@ import dev.gemgate.domain.budget.ReservationRequest;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.common.UpstreamException;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.CostCalculator;
@@ -17,10 +18,14 @@ import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaRequest;
 import dev.gemgate.domain.quota.QuotaTicket;
+import dev.gemgate.domain.quota.RateLimit;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import dev.gemgate.domain.upstream.UpstreamCredential;
+import dev.gemgate.domain.upstream.UpstreamGate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -48,6 +53,8 @@ public final class Ticket {
     private volatile RateLimitStatus rateLimits = RateLimitStatus.NONE;
     private volatile boolean tokensCounted = true;
     private volatile ReservationId reservation;
+    private volatile UpstreamGate.Permit upstreamPermit;
+    private volatile QuotaTicket upstreamQuotaTicket;
 
     Ticket(Admission policy, RequestContext context, AuditEventType type, ModelId model, Optional<ModelPrice> price,
            Optional<String> promptHash) {
@@ -127,6 +134,27 @@ public final class Ticket {
         };
     }
 
+    /**
+     * Step f's admission, right before the upstream call with {@code credential}: the {@link UpstreamGate}'s permission
+     * for this credential x model (refused during a cooldown after Google's 429, or while the single probe after it is
+     * in flight), then Google's configured limits for it ({@code UpstreamRequestsPerMinute}, ...), counted fleet-wide
+     * with this request's cost (one request and the estimated tokens admitted by {@link #admitQuota}). A request
+     * refused for now waits in the waiting room within the maximum wait and its deadline
+     * ({@link Admission#admitUpstream}); otherwise 429 QUOTA naming the limit, with the time until a call may go. Closing the ticket reports the call's outcome to
+     * the gate (success, a 429 with its RetryInfo and quotaIds, anything else) and corrects the upstream's tokens.
+     */
+    public void admitUpstream(UpstreamCredential credential) {
+        requireOpen();
+        if (upstreamPermit != null) {
+            throw new IllegalStateException("the upstream was already admitted for this request");
+        }
+        QuotaRequest cost = quotaTicket != null ? quotaTicket.charged()
+                : QuotaRequest.call(context.caller().tenant(), context.caller().apiKey(), model, 0);
+        Admission.UpstreamAdmission admitted = policy.admitUpstream(cost, credential.id(), model, context.deadline());
+        upstreamQuotaTicket = admitted.quotaTicket();
+        upstreamPermit = admitted.permit();
+    }
+
     /** What {@code usage} costs at this request's price (zero for free operations). */
     public Money cost(Usage usage) {
         return price.map(p -> CALCULATOR.cost(p, usage)).orElse(Money.ZERO);
@@ -156,6 +184,7 @@ public final class Ticket {
                     context.requestId(), e.getClass().getName());
         }
         correctQuota(outcome == Outcome.CACHE_HIT ? 0 : usage.totalTokens(), now);
+        reportUpstream(null, now);
         record(outcome, usage, cost, detail);
         return cost;
     }
@@ -172,19 +201,20 @@ public final class Ticket {
      */
     public void fail(Throwable failure, Usage produced) {
         if (failure instanceof DomainException d) {
-            close(Outcomes.of(d), produced, Outcomes.detail(d));
+            close(Outcomes.of(d), produced, Outcomes.detail(d), failure);
         } else {
             // not logged here: the surface that answers the caller logs it once, with its stack trace and request id
-            close(Outcome.INTERNAL_ERROR, produced, "internal error (" + failure.getClass().getSimpleName() + ")");
+            close(Outcome.INTERNAL_ERROR, produced, "internal error (" + failure.getClass().getSimpleName() + ")",
+                    failure);
         }
     }
 
     /** The client went away before the end: what the upstream produced until its call was stopped is charged. */
     public void abandon(Usage produced) {
-        close(Outcome.CLIENT_CLOSED, produced, "the client closed the connection before the end of the answer");
+        close(Outcome.CLIENT_CLOSED, produced, "the client closed the connection before the end of the answer", null);
     }
 
-    private void close(Outcome outcome, Usage produced, String detail) {
+    private void close(Outcome outcome, Usage produced, String detail, Throwable failure) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -203,6 +233,7 @@ public final class Ticket {
                     context.requestId(), e.getClass().getName());
         }
         correctQuota(produced.totalTokens(), now);
+        reportUpstream(failure == null ? new IllegalStateException("abandoned") : failure, now);
         record(outcome, produced, cost, detail);
     }
 
@@ -212,14 +243,37 @@ public final class Ticket {
 
     /** Corrects the tokens and returns the concurrency permits in one call (the ticket closes once, so this runs once). */
     private void correctQuota(long actualTokens, Instant now) {
-        if (quotaTicket == null) {
+        correct(quotaTicket, actualTokens, now);
+        correct(upstreamQuotaTicket, actualTokens, now);
+    }
+
+    private void correct(QuotaTicket ticket, long actualTokens, Instant now) {
+        if (ticket == null) {
             return;
         }
         try {
-            policy.quota.finish(quotaTicket, tokensCounted ? actualTokens : quotaTicket.charged().tokens(), now);
+            policy.quota.finish(ticket, tokensCounted ? actualTokens : ticket.charged().tokens(), now);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "quota correction or permit return failed for request {0}: {1}",
                     context.requestId(), e.getClass().getName());
+        }
+    }
+
+    /**
+     * Tells the upstream gate how the admitted call went: {@code failure} null is a success, an upstream 429 carries
+     * its RetryInfo delay and quotaIds, anything else only frees the call's place.
+     */
+    private void reportUpstream(Throwable failure, Instant now) {
+        UpstreamGate.Permit permit = upstreamPermit;
+        if (permit == null) {
+            return;
+        }
+        if (failure == null) {
+            permit.succeeded(now);
+        } else if (failure instanceof UpstreamException u && u.kind() == UpstreamException.Kind.RATE_LIMITED) {
+            permit.rateLimited(u.retryDelay(), u.quotaIds(), now);
+        } else {
+            permit.released(now);
         }
     }
 

@@ -42,6 +42,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import dev.gemgate.domain.quota.RateLimits;
+import dev.gemgate.domain.upstream.UpstreamGate;
+import dev.gemgate.domain.upstream.UpstreamLimits;
+import dev.gemgate.domain.waiting.WaitingRoom;
+import dev.gemgate.domain.quota.RateLimitSource;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -73,9 +78,14 @@ class GenerateContentTest {
     private final InMemoryResponseCache cache = new InMemoryResponseCache();
     private GenerationPolicy policy = GenerationPolicy.defaults();
 
+    private final UpstreamGate gate = new UpstreamGate(UpstreamGate.Settings.DEFAULT);
+    private UpstreamLimits upstreamLimits = UpstreamLimits.NONE;
+
     private GenerateContent useCase() {
         Admission admission = new Admission(quota, ledger, new RequestRecorder(audit, metrics),
-                new SequentialIdGenerator(), clock);
+                new SequentialIdGenerator(), clock, WaitingRoom.neverWaiting(clock),
+                RateLimitSource.defaults(RateLimits.UNLIMITED, RateLimits.UNLIMITED, RateLimits.UNLIMITED), gate,
+                upstreamLimits);
         return new GenerateContent(pricing, cache, FixedUpstreamKeyVault.withTestKey(), upstream, admission,
                 new RequestFingerprint("a-test-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8)),
                 clock, policy);
@@ -213,6 +223,42 @@ class GenerateContentTest {
         assertThat(quota.corrections).containsExactly(0L);
         assertThat(audit.all()).singleElement().extracting(AuditEvent::outcome)
                 .isEqualTo(Outcome.UPSTREAM_RATE_LIMITED);
+    }
+
+    @Test
+    void anUpstream429ClosesTheGateForItsRetryDelaySoRetriesDoNotReachTheUpstream() {
+        upstream.failNext(new UpstreamException(UpstreamException.Kind.RATE_LIMITED, 429, "slow down",
+                Duration.ofSeconds(3), List.of("GenerateRequestsPerMinutePerProjectPerModel"), null));
+        assertThatThrownBy(() -> useCase().execute(command("gemini-2.5-flash", hello())))
+                .isInstanceOf(UpstreamException.class);
+        int calls = upstream.received.size();
+
+        assertThatThrownBy(() -> useCase().execute(command("gemini-2.5-flash", hello())))
+                .isInstanceOfSatisfying(LimitExceededException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(LimitExceededException.Kind.QUOTA);
+                    assertThat(e.limitName()).isEqualTo("UpstreamRequestsPerMinute");
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(3));
+                });
+        assertThat(upstream.received).hasSize(calls);
+        assertThat(ledger.openReservations()).isZero();
+        assertThat(audit.all()).extracting(AuditEvent::outcome)
+                .containsExactly(Outcome.UPSTREAM_RATE_LIMITED, Outcome.QUOTA_REFUSED);
+
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(useCase().execute(command("gemini-2.5-flash", hello())).response()).isNotNull();
+        assertThat(upstream.received).hasSize(calls + 1);
+        assertThat(useCase().execute(command("gemini-2.5-flash", hello())).response()).isNotNull(); // reopened
+    }
+
+    @Test
+    void googlesConfiguredLimitsAreAdmittedRightBeforeTheCallWithTheRequestsCostAndCorrected() {
+        upstreamLimits = new UpstreamLimits(Map.of("gemini-2.5-*", RateLimits.UNLIMITED.withRequestsPerMinute(100)));
+
+        useCase().execute(command("gemini-2.5-flash", hello()));
+
+        assertThat(quota.admittedAgainst).singleElement().satisfies(limits -> assertThat(limits)
+                .extracting(l -> l.bucket().key()).containsExactly("upstream:test:gemini-2.5-flash:rpm"));
+        assertThat(quota.corrections).hasSize(2); // the tenant's admission and the upstream's
     }
 
     @Test

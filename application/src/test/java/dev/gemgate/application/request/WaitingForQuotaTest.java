@@ -19,11 +19,14 @@ import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.quota.QuotaRequest;
 import dev.gemgate.domain.quota.QuotaTicket;
+import dev.gemgate.domain.quota.RateLimit;
 import dev.gemgate.domain.quota.RateLimitPolicy;
 import dev.gemgate.domain.quota.RateLimitSource;
 import dev.gemgate.domain.quota.RateLimits;
 import dev.gemgate.domain.tenant.ApiKeyId;
 import dev.gemgate.domain.tenant.TenantId;
+import dev.gemgate.domain.upstream.UpstreamGate;
+import dev.gemgate.domain.upstream.UpstreamLimits;
 import dev.gemgate.domain.waiting.WaitingRoom;
 import org.junit.jupiter.api.Test;
 
@@ -93,7 +96,8 @@ class WaitingForQuotaTest {
             }
         };
         return new Admission(limiter, InMemoryBudgetLedger.noBudgets(), new RequestRecorder(audit, metrics),
-                new SequentialIdGenerator(), clock, room, source);
+                new SequentialIdGenerator(), clock, room, source, new UpstreamGate(UpstreamGate.Settings.DEFAULT),
+                UpstreamLimits.NONE);
     }
 
     private Admission leased() {
@@ -210,6 +214,11 @@ class WaitingForQuotaTest {
             }
             admitted.add(request.tenant());
             return new QuotaDecision.Admitted(new QuotaTicket(request));
+        }
+
+        @Override
+        public QuotaDecision admit(QuotaRequest request, List<RateLimit> limits, Instant now) {
+            throw new UnsupportedOperationException("no upstream limits in these tests");
         }
 
         @Override

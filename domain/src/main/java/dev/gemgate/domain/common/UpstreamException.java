@@ -2,6 +2,7 @@ package dev.gemgate.domain.common;
 
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** A failure reported by (or on the way to) the upstream, typed by what the gateway should do about it. */
@@ -36,12 +37,24 @@ public final class UpstreamException extends DomainException {
     private final Kind kind;
     private final int upstreamStatus;
     private final Duration retryDelay;
+    private final List<String> quotaIds;
 
     public UpstreamException(Kind kind, int upstreamStatus, String message, Duration retryDelay, Throwable cause) {
+        this(kind, upstreamStatus, message, retryDelay, List.of(), cause);
+    }
+
+    /**
+     * @param quotaIds the {@code quotaId}s of a 429's QuotaFailure violations (e.g.
+     *                 {@code GenerateRequestsPerDayPerProjectPerModel-FreeTier}), which tell per-minute from per-day
+     *                 exhaustion; empty when the upstream named none
+     */
+    public UpstreamException(Kind kind, int upstreamStatus, String message, Duration retryDelay, List<String> quotaIds,
+                             Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.upstreamStatus = upstreamStatus;
         this.retryDelay = retryDelay;
+        this.quotaIds = quotaIds == null ? List.of() : List.copyOf(quotaIds);
     }
 
     public UpstreamException(Kind kind, int upstreamStatus, String message) {
@@ -59,5 +72,10 @@ public final class UpstreamException extends DomainException {
 
     public Optional<Duration> retryDelay() {
         return Optional.ofNullable(retryDelay);
+    }
+
+    /** The exhausted quotas a 429 named (QuotaFailure {@code quotaId}s), in the upstream's order; empty if none. */
+    public List<String> quotaIds() {
+        return quotaIds;
     }
 }

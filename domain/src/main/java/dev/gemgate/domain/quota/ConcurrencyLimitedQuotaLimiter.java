@@ -116,6 +116,12 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
         this.settings = settings;
     }
 
+    /** Caller-given limits (the upstream's) are rates only: they take no permit. */
+    @Override
+    public QuotaDecision admit(QuotaRequest request, List<RateLimit> limits, Instant now) {
+        return rates.admit(request, limits, now);
+    }
+
     @Override
     public QuotaDecision admit(QuotaRequest request, Instant now) {
         List<Limit> limits = limitsFor(request);

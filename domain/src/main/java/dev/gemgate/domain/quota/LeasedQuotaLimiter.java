@@ -3,7 +3,6 @@ package dev.gemgate.domain.quota;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,14 +34,14 @@ import java.util.function.Function;
  * A slice holds at most the slice size: a correction or refusal that would leave more gives the excess back to the
  * store at once. A slice unused for {@code idleTimeout} is given back by {@link #flush}, which the application calls
  * periodically (the domain runs no threads), so an instance that stops getting traffic does not sit on allowance.
- * {@link #releaseAll} gives everything back on a clean shutdown. A per-day slice is only ever used on the UTC day it
- * was taken: at the day's end what it holds is dropped (the store refuses give-backs into an ended day).
+ * {@link #releaseAll} gives everything back on a clean shutdown. A per-day slice is only ever used on the day (UTC, or
+ * Pacific for the upstream's limits: {@link Bucket.Shape}) it was taken: at the day's end what it holds is dropped (the store refuses give-backs into an ended day).
  *
  * <h2>Accuracy bound</h2>
  * <ul>
  *   <li><b>The fleet never admits more than the buckets allow.</b> Every unit admitted was first taken from the store
  *   by one atomic step, and no two instances are ever given the same unit. For a per-day limit {@code L} the fleet
- *   admits at most {@code L} requests per UTC day. For a per-minute limit {@code L} (a token bucket of capacity
+ *   admits at most {@code L} requests per day (of its shape's zone). For a per-minute limit {@code L} (a token bucket of capacity
  *   {@code L}), over any interval of length {@code t} the fleet admits at most {@code L x (1 + t / 1 min)} (the
  *   bucket's own bound) plus what the instances held in slices when the interval began: at most
  *   {@code N x slice} for {@code N} instances, since a slice may be spent later than it was taken.</li>
@@ -103,7 +102,15 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
 
     @Override
     public QuotaDecision admit(QuotaRequest request, Instant now) {
-        List<RateLimit> limits = policy.limitsFor(request);
+        return admit(request, policy.limitsFor(request), now);
+    }
+
+    /**
+     * Admits {@code request}'s cost against {@code limits} given by the caller instead of the policy's (the upstream's
+     * limits per credential x model), from the same slices, with the same refusal, undo and correction rules.
+     */
+    @Override
+    public QuotaDecision admit(QuotaRequest request, List<RateLimit> limits, Instant now) {
         if (limits.isEmpty()) {
             return new QuotaDecision.Admitted(new QuotaTicket(request));
         }
@@ -356,7 +363,7 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
         if (units <= 0) {
             return Duration.ZERO;
         }
-        if (bucket.shape() == Bucket.Shape.PER_DAY_UTC) {
+        if (bucket.shape().perDay()) {
             throw new IllegalStateException("a per-day bucket does not refill by the minute");
         }
         long limit = bucket.limit();
@@ -364,14 +371,6 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
             return Duration.ofNanos(Math.ceilDiv(units * MINUTE_NANOS, limit));
         }
         return Duration.ofNanos((long) Math.ceil((double) units * MINUTE_NANOS / limit));
-    }
-
-    private static LocalDate utcDay(Instant instant) {
-        return LocalDate.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    private static Duration untilNextUtcDay(Instant now) {
-        return Duration.between(now, utcDay(now).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
     /** An admission's outcome on one bucket: its standing (null if unknown), or the time until it would fit. */
@@ -394,7 +393,7 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
         long held;
         /** When the store last gave units (what a give-back reports). */
         Instant takenAt;
-        /** For a per-day bucket: the UTC day the held units belong to. */
+        /** For a per-day bucket: the day (of the bucket's zone) the held units belong to. */
         LocalDate day;
         Instant lastUsed = Instant.MIN;
         /** The store's last answer, for the headers' figures. */
@@ -416,12 +415,12 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
             }
         }
 
-        /** A per-day slice held into a later UTC day is dropped: its units counted against the day they were taken. */
+        /** A per-day slice held into a later day is dropped: its units counted against the day they were taken. */
         void rollDay(Instant now) {
-            if (bucket.shape() != Bucket.Shape.PER_DAY_UTC) {
+            if (!bucket.shape().perDay()) {
                 return;
             }
-            LocalDate today = utcDay(now);
+            LocalDate today = bucket.shape().day(now);
             if (day == null || today.isAfter(day)) {
                 if (day != null) {
                     held = 0;
@@ -463,7 +462,7 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
                 reset = Duration.ZERO;
             } else {
                 reset = bucket.shape() == Bucket.Shape.PER_MINUTE ? refillTime(bucket, limit - remaining)
-                        : untilNextUtcDay(now);
+                        : bucket.shape().untilNextDay(now);
             }
             return new RateLimitStatus.Standing(limit, remaining, reset);
         }

@@ -44,14 +44,22 @@ public record RateLimit(Kind kind, Scope scope, Bucket bucket) {
     }
 
     public enum Scope {
-        TENANT("PerTenant", "tenant"),
-        TENANT_MODEL("PerTenantPerModel", "tenant-model"),
-        API_KEY("PerApiKey", "key");
+        TENANT("", "PerTenant", "tenant"),
+        TENANT_MODEL("", "PerTenantPerModel", "tenant-model"),
+        API_KEY("", "PerApiKey", "key"),
+        /**
+         * Google's limit of one upstream credential x model, as Gemgate tracks its own use against it (names
+         * {@code UpstreamRequestsPerMinute}, {@code UpstreamTokensPerMinute}, {@code UpstreamRequestsPerDay}; keys
+         * {@code upstream:<credential>:<model>:rpm}).
+         */
+        UPSTREAM("Upstream", "", "upstream");
 
+        private final String namePrefix;
         private final String quotaName;
         private final String keyPrefix;
 
-        Scope(String quotaName, String keyPrefix) {
+        Scope(String namePrefix, String quotaName, String keyPrefix) {
+            this.namePrefix = namePrefix;
             this.quotaName = quotaName;
             this.keyPrefix = keyPrefix;
         }
@@ -66,14 +74,14 @@ public record RateLimit(Kind kind, Scope scope, Bucket bucket) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(bucket, "bucket");
-        if (bucket.shape() != kind.shape()) {
+        if (bucket.shape() != kind.shape() && !(bucket.shape().perDay() && kind.shape().perDay())) {
             throw new IllegalArgumentException("a " + kind + " limit needs a " + kind.shape() + " bucket");
         }
     }
 
-    /** E.g. {@code TokensPerMinutePerTenantPerModel}. */
+    /** E.g. {@code TokensPerMinutePerTenantPerModel}, {@code UpstreamRequestsPerDay}. */
     public String name() {
-        return kind.quotaName + scope.quotaName;
+        return scope.namePrefix + kind.quotaName + scope.quotaName;
     }
 
     public long limit() {

@@ -4,6 +4,7 @@ import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.quota.QuotaRequest;
 import dev.gemgate.domain.quota.QuotaTicket;
+import dev.gemgate.domain.quota.RateLimit;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,8 @@ public final class CountingQuotaLimiter implements QuotaLimiter {
     private final Duration retryAfter;
     public final List<QuotaRequest> admitted = new CopyOnWriteArrayList<>();
     public final List<Long> corrections = new CopyOnWriteArrayList<>();
+    /** Admissions against limits the caller gave (the upstream's), admitted without counting. */
+    public final List<List<RateLimit>> admittedAgainst = new CopyOnWriteArrayList<>();
 
     public CountingQuotaLimiter(long allowance, Duration retryAfter) {
         this.remainingRequests = new AtomicLong(allowance);
@@ -36,6 +39,12 @@ public final class CountingQuotaLimiter implements QuotaLimiter {
             return new QuotaDecision.Refused("requests-per-minute", retryAfter);
         }
         admitted.add(request);
+        return new QuotaDecision.Admitted(new QuotaTicket(request));
+    }
+
+    @Override
+    public QuotaDecision admit(QuotaRequest request, List<RateLimit> limits, Instant now) {
+        admittedAgainst.add(List.copyOf(limits));
         return new QuotaDecision.Admitted(new QuotaTicket(request));
     }
 

@@ -7,7 +7,6 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,7 +14,7 @@ import java.util.Map;
  * The fleet-wide allowance in one process, as the PostgreSQL store keeps it, exactly: a per-minute bucket is a token
  * bucket of capacity {@code limit} refilled continuously at {@code limit} units a minute (kept in unit-nanoseconds, so
  * that no refill is lost to rounding and {@code untilMinimum} is exact to the nanosecond); a per-day bucket counts
- * units per UTC day. Time is whatever the caller passes (tests move a {@link MutableClock}); a call with an earlier time
+ * units per day of its shape's zone (UTC, or Pacific time with its daylight saving). Time is whatever the caller passes (tests move a {@link MutableClock}); a call with an earlier time
  * than the bucket's last refills nothing. Every call is atomic (one monitor), so several limiters may share one store
  * as replicas share one database. Counts its calls, so tests can check the hot path stays off it.
  */
@@ -85,7 +84,7 @@ public final class InMemoryAllowanceStore implements AllowanceStore {
 
     private State state(Bucket bucket, Instant now) {
         State state = buckets.computeIfAbsent(bucket.key(), k -> bucket.shape() == Bucket.Shape.PER_MINUTE
-                ? new PerMinute(bucket.limit(), now) : new PerDay(bucket.limit(), now));
+                ? new PerMinute(bucket.limit(), now) : new PerDay(bucket.shape(), bucket.limit(), now));
         if (state.shape() != bucket.shape()) {
             throw new IllegalArgumentException("bucket " + bucket.key() + " changed shape");
         }
@@ -187,25 +186,27 @@ public final class InMemoryAllowanceStore implements AllowanceStore {
         }
     }
 
-    /** A counter of units per UTC day, full again at 00:00 UTC. */
+    /** A counter of units per day of its shape's zone, full again at that zone's midnight. */
     private static final class PerDay implements State {
+        private final Bucket.Shape shape;
         private long limit;
         private LocalDate day;
         private long used;
 
-        PerDay(long limit, Instant now) {
+        PerDay(Bucket.Shape shape, long limit, Instant now) {
+            this.shape = shape;
             this.limit = limit;
-            this.day = utcDay(now);
+            this.day = shape.day(now);
         }
 
         @Override
         public Bucket.Shape shape() {
-            return Bucket.Shape.PER_DAY_UTC;
+            return shape;
         }
 
         @Override
         public void advance(Instant now) {
-            LocalDate today = utcDay(now);
+            LocalDate today = shape.day(now);
             if (today.isAfter(day)) {
                 day = today;
                 used = 0;
@@ -231,7 +232,7 @@ public final class InMemoryAllowanceStore implements AllowanceStore {
 
         @Override
         public boolean add(long units, Instant takenAt) {
-            if (!utcDay(takenAt).equals(day)) {
+            if (!shape.day(takenAt).equals(day)) {
                 return false;
             }
             used = Math.max(0, used - units);
@@ -249,11 +250,7 @@ public final class InMemoryAllowanceStore implements AllowanceStore {
         }
 
         private Duration untilTomorrow(Instant now) {
-            return Duration.between(now, day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+            return Duration.between(now, shape.startOf(day.plusDays(1)));
         }
-    }
-
-    private static LocalDate utcDay(Instant instant) {
-        return LocalDate.ofInstant(instant, ZoneOffset.UTC);
     }
 }

@@ -279,6 +279,11 @@ class ConcurrencyLimitedQuotaLimiterTest {
             }
 
             @Override
+            public QuotaDecision admit(QuotaRequest request, List<RateLimit> limits, Instant now) {
+                throw new IllegalStateException("store down");
+            }
+
+            @Override
             public void correct(QuotaTicket ticket, long actualTokens, Instant now) {
             }
         };

@@ -76,7 +76,37 @@ public interface GemgateConfig {
         @WithDefault("30m")
         Duration streamTotalTimeout();
 
+        /**
+         * Google's limits per model, for each upstream credential ({@code UpstreamLimits}), counted fleet-wide:
+         * {@code gemgate.upstream.limits."gemini-2.5-flash".requests-per-minute=1000}; a key is a model, a prefix
+         * ending in {@code *} ({@code "gemini-3.*"}) or {@code "*"} (every model); the most specific wins.
+         */
+        Map<String, UpstreamLimitSettings> limits();
+
+        /** How Gemgate backs off a credential x model that Google answers 429 ({@code UpstreamGate}). */
+        Gate gate();
+
         enum Mode { EMULATOR, GEMINI, VERTEX }
+
+        /** One model pattern's upstream limits; each absent = not counted; each from 1 to 10^11. */
+        interface UpstreamLimitSettings {
+            OptionalLong requestsPerMinute();
+
+            OptionalLong tokensPerMinute();
+
+            /** Per day in Pacific time (Google's reset: midnight America/Los_Angeles). */
+            OptionalLong requestsPerDay();
+        }
+
+        interface Gate {
+            /** Calls in flight at once per credential x model when Google has not refused any (the AIMD ceiling). */
+            @WithDefault("10000")
+            int maxInFlight();
+
+            /** The cooldown after a 429 with no RetryInfo that names no per-day quota. */
+            @WithDefault("10s")
+            Duration defaultCooldown();
+        }
     }
 
     interface Emulator {

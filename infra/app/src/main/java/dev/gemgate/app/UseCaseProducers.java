@@ -49,7 +49,9 @@ import dev.gemgate.domain.tenant.KeyUsageRecorder;
 import dev.gemgate.domain.tenant.ModelPattern;
 import dev.gemgate.domain.tenant.RepositoryKeyGrantLookup;
 import dev.gemgate.domain.tenant.TenantRepository;
+import dev.gemgate.domain.upstream.UpstreamGate;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
+import dev.gemgate.domain.upstream.UpstreamLimits;
 import dev.gemgate.domain.waiting.WaitingRoom;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.virtual.threads.VirtualThreads;
@@ -141,8 +143,9 @@ public class UseCaseProducers {
     @Produces
     @Singleton
     Admission admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids,
-                        Clock clock, WaitingRoom waiting, RateLimitSource priorities) {
-        return new Admission(quota, ledger, recorder, ids, clock, waiting, priorities);
+                        Clock clock, WaitingRoom waiting, RateLimitSource priorities, UpstreamGate upstreamGate,
+                        UpstreamLimits upstreamLimits) {
+        return new Admission(quota, ledger, recorder, ids, clock, waiting, priorities, upstreamGate, upstreamLimits);
     }
 
     @Produces

@@ -10,6 +10,7 @@ import com.google.genai.types.HttpRetryOptions;
 import dev.gemgate.application.tenant.CreateTenant;
 import dev.gemgate.application.tenant.IssueApiKey;
 import dev.gemgate.domain.audit.AuditEvent;
+import dev.gemgate.domain.upstream.UpstreamGate;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.AuditLog;
 import dev.gemgate.domain.audit.AuditQuery;
@@ -77,9 +78,13 @@ class GeminiStreamingTest {
         GatewayTestResources.emulator().faults().clear();
     }
 
+    @Inject
+    UpstreamGate upstreamGate;
+
     @AfterEach
     void clearFaults() {
         GatewayTestResources.emulator().faults().clear();
+        upstreamGate.clear(); // a 429 test leaves the model cooling down for the tests after it
     }
 
     private Client sdk() {

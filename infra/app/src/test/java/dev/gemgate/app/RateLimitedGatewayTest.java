@@ -57,7 +57,8 @@ class RateLimitedGatewayTest {
             return Map.of("gemgate.quota.key.requests-per-minute", "3",
                     "gemgate.quota.tenant.tokens-per-minute", "1000000",
                     "gemgate.quota.tenant.requests-per-day", "1000",
-                    "gemgate.quota.overrides-refresh", "250ms");
+                    "gemgate.quota.overrides-refresh", "250ms",
+                    "gemgate.upstream.limits.\"gemini-2.5-pro\".requests-per-minute", "2");
         }
 
         @Override
@@ -160,6 +161,33 @@ class RateLimitedGatewayTest {
                 .then().statusCode(200)
                 .header("x-ratelimit-remaining-requests", "0")
                 .header("x-ratelimit-limit-tokens", "1000000");
+    }
+
+    @Test
+    void googlesConfiguredLimitIsCountedForEveryTenantAndRefusesBeforeTheUpstreamIsCalled() {
+        Tenant other = createTenant.execute(new CreateTenant.Command("limited-" + UUID.randomUUID()));
+        String otherKey = issueApiKey.execute(new IssueApiKey.Command(other.id(), "second tenant")).secret().reveal();
+        String pro = "/v1beta/models/gemini-2.5-pro:generateContent";
+        long before = proCalls();
+
+        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(pro)
+                .then().statusCode(200);
+        given().header("x-goog-api-key", otherKey).contentType(ContentType.JSON).body(HELLO).post(pro)
+                .then().statusCode(200);
+        Response refused = given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(pro);
+
+        refused.then().statusCode(429)
+                .body("error.status", equalTo("RESOURCE_EXHAUSTED"))
+                .body("error.details.find { it.'@type'.endsWith('QuotaFailure') }.violations[0].quotaId",
+                        equalTo("UpstreamRequestsPerMinute"));
+        // 2 a minute: one every 30 s, less what has refilled since the first call
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 30L);
+        assertThat(proCalls() - before).isEqualTo(2);
+    }
+
+    private static long proCalls() {
+        return GatewayTestResources.emulator().recordedRequests().stream()
+                .filter(r -> r.path().contains("gemini-2.5-pro:generateContent")).count();
     }
 
     @Test

@@ -88,14 +88,19 @@ final class ApiError extends RuntimeException {
         return new ApiError(httpStatus, statusFor(httpStatus), message);
     }
 
-    /** 429 RESOURCE_EXHAUSTED as Google sends it: QuotaFailure, Help and RetryInfo details, Retry-After. */
-    static ApiError rateLimited(String model, Duration retryDelay) {
+    /**
+     * 429 RESOURCE_EXHAUSTED as Google sends it: QuotaFailure (naming {@code quotaId}), Help and RetryInfo details,
+     * Retry-After.
+     */
+    static ApiError rateLimited(String model, Duration retryDelay, String quotaId) {
         ArrayNode details = NODES.arrayNode();
         ObjectNode quota = details.addObject();
         quota.put("@type", "type.googleapis.com/google.rpc.QuotaFailure");
         ObjectNode violation = quota.putArray("violations").addObject();
-        violation.put("quotaMetric", "generativelanguage.googleapis.com/generate_content_paid_tier_input_token_count");
-        violation.put("quotaId", "GenerateRequestsPerMinutePerProjectPerModel");
+        violation.put("quotaMetric", quotaId.contains("PerDay")
+                ? "generativelanguage.googleapis.com/generate_content_free_tier_requests"
+                : "generativelanguage.googleapis.com/generate_content_paid_tier_input_token_count");
+        violation.put("quotaId", quotaId);
         ObjectNode dimensions = violation.putObject("quotaDimensions");
         dimensions.put("location", "global");
         dimensions.put("model", model);

@@ -144,7 +144,10 @@ final class ControlApi {
         return out;
     }
 
-    /** Parses {"type":"RATE_LIMIT","times":2,"retryDelayMillis":3000,"model":"gemini-2.5-flash"} and friends. */
+    /**
+     * Parses {"type":"RATE_LIMIT","times":2,"retryDelayMillis":3000,"model":"gemini-2.5-flash","quotaId":"..."} and
+     * friends.
+     */
     static FaultPlan.Fault parseFault(JsonNode spec) {
         if (!spec.isObject()) {
             throw ApiError.invalidArgument("A fault must be a JSON object.");
@@ -163,7 +166,8 @@ final class ControlApi {
         try {
             return switch (type) {
                 case RATE_LIMIT -> new FaultPlan.Fault(type, times, model,
-                        Duration.ofMillis(spec.path("retryDelayMillis").asLong(1000)), 429, 0);
+                        Duration.ofMillis(spec.path("retryDelayMillis").asLong(1000)), 429, 0,
+                        spec.hasNonNull("quotaId") ? spec.get("quotaId").asText() : null);
                 case SERVER_ERROR -> new FaultPlan.Fault(type, times, model, null, spec.path("status").asInt(503), 0);
                 case LATENCY, CHUNK_DELAY -> {
                     if (!spec.hasNonNull("delayMillis")) {
@@ -192,7 +196,8 @@ final class ControlApi {
                 node.put("model", f.model());
             }
             switch (f.type()) {
-                case RATE_LIMIT -> node.put("retryDelayMillis", f.delay().toMillis());
+                case RATE_LIMIT -> node.put("retryDelayMillis", f.delay().toMillis()).put("quotaId",
+                        f.effectiveQuotaId());
                 case LATENCY, CHUNK_DELAY -> node.put("delayMillis", f.delay().toMillis());
                 case SERVER_ERROR -> node.put("status", f.httpStatus());
                 case CUT_STREAM, STALL_STREAM -> node.put("afterChunks", f.afterChunks());

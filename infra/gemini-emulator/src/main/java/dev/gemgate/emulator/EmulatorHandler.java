@@ -185,7 +185,7 @@ final class EmulatorHandler implements HttpHandler {
         FaultPlan.Fault fault = decision.fault();
         if (fault != null) {
             switch (fault.type()) {
-                case RATE_LIMIT -> throw ApiError.rateLimited(model.id(), fault.delay());
+                case RATE_LIMIT -> throw ApiError.rateLimited(model.id(), fault.delay(), fault.effectiveQuotaId());
                 case SERVER_ERROR -> throw ApiError.serverFault(fault.httpStatus());
                 case HANG -> {
                     emulator.pause(null);

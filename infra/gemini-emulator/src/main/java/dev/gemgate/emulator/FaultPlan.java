@@ -68,8 +68,21 @@ public final class FaultPlan {
      *                    chunk; otherwise null
      * @param httpStatus  SERVER_ERROR / STREAM_ERROR: the HTTP status; RATE_LIMIT: 429; otherwise 0
      * @param afterChunks CUT_STREAM / STREAM_ERROR / STALL_STREAM: the chunks sent before the fault; otherwise 0
+     * @param quotaId     RATE_LIMIT: the QuotaFailure violation's {@code quotaId} (null:
+     *                    {@link #PER_MINUTE_QUOTA_ID}; e.g. {@link #PER_DAY_QUOTA_ID}); otherwise null
      */
-    public record Fault(Type type, int times, String model, Duration delay, int httpStatus, int afterChunks) {
+    public record Fault(Type type, int times, String model, Duration delay, int httpStatus, int afterChunks,
+                        String quotaId) {
+        /** The quota a 429 names unless told otherwise: Google's per-minute request quota. */
+        public static final String PER_MINUTE_QUOTA_ID = "GenerateRequestsPerMinutePerProjectPerModel";
+        /** Google's free-tier per-day request quota, which resets at midnight Pacific time. */
+        public static final String PER_DAY_QUOTA_ID = "GenerateRequestsPerDayPerProjectPerModel-FreeTier";
+
+        /** A fault without a quota id of its own (a RATE_LIMIT names the per-minute quota). */
+        public Fault(Type type, int times, String model, Duration delay, int httpStatus, int afterChunks) {
+            this(type, times, model, delay, httpStatus, afterChunks, null);
+        }
+
         public Fault {
             Objects.requireNonNull(type, "type");
             if (times < -1) {
@@ -88,6 +101,17 @@ public final class FaultPlan {
             if ((type == Type.CUT_STREAM || type == Type.STREAM_ERROR || type == Type.STALL_STREAM) && afterChunks < 0) {
                 throw new IllegalArgumentException("afterChunks must be >= 0: " + afterChunks);
             }
+            if (quotaId != null && type != Type.RATE_LIMIT) {
+                throw new IllegalArgumentException("only a RATE_LIMIT fault names a quotaId");
+            }
+            if (quotaId != null && !quotaId.matches("[A-Za-z0-9_.-]{1,128}")) {
+                throw new IllegalArgumentException("a quotaId is 1 to 128 letters, digits, '_', '.' or '-': " + quotaId);
+            }
+        }
+
+        /** The quotaId a RATE_LIMIT fault's QuotaFailure names. */
+        public String effectiveQuotaId() {
+            return quotaId == null ? PER_MINUTE_QUOTA_ID : quotaId;
         }
 
         boolean appliesTo(String requestModel, boolean streaming) {
@@ -145,9 +169,21 @@ public final class FaultPlan {
         return scope;
     }
 
-    /** The next {@code times} calls get 429 RESOURCE_EXHAUSTED with RetryInfo {@code retryDelay} and Retry-After. */
+    /**
+     * The next {@code times} calls get 429 RESOURCE_EXHAUSTED with RetryInfo {@code retryDelay} and Retry-After, and a
+     * QuotaFailure naming the per-minute quota ({@link Fault#PER_MINUTE_QUOTA_ID}).
+     */
     public FaultPlan rateLimit(int times, Duration retryDelay) {
-        return add(new Fault(Type.RATE_LIMIT, times, scope, Objects.requireNonNull(retryDelay, "retryDelay"), 429, 0));
+        return rateLimit(times, retryDelay, null);
+    }
+
+    /**
+     * As {@link #rateLimit(int, Duration)}, the QuotaFailure naming {@code quotaId} (e.g. {@link Fault#PER_DAY_QUOTA_ID}
+     * for an exhausted daily quota; null for the per-minute default).
+     */
+    public FaultPlan rateLimit(int times, Duration retryDelay, String quotaId) {
+        return add(new Fault(Type.RATE_LIMIT, times, scope, Objects.requireNonNull(retryDelay, "retryDelay"), 429, 0,
+                quotaId));
     }
 
     /** The next {@code times} calls get {@code httpStatus} (500, 502, 503, 504, ...) with the matching google status. */
@@ -203,7 +239,8 @@ public final class FaultPlan {
     public FaultPlan add(Fault fault) {
         Objects.requireNonNull(fault, "fault");
         if (fault.model() == null && scope != null) {
-            fault = new Fault(fault.type(), fault.times(), scope, fault.delay(), fault.httpStatus(), fault.afterChunks());
+            fault = new Fault(fault.type(), fault.times(), scope, fault.delay(), fault.httpStatus(), fault.afterChunks(),
+                    fault.quotaId());
         }
         if (fault.times() == 0) {
             return this;
@@ -222,7 +259,8 @@ public final class FaultPlan {
             for (Entry e : queue.entries) {
                 if (scope == null || scope.equals(e.fault.model())) {
                     Fault f = e.fault;
-                    out.add(new Fault(f.type(), e.remaining, f.model(), f.delay(), f.httpStatus(), f.afterChunks()));
+                    out.add(new Fault(f.type(), e.remaining, f.model(), f.delay(), f.httpStatus(), f.afterChunks(),
+                            f.quotaId()));
                 }
             }
             return List.copyOf(out);

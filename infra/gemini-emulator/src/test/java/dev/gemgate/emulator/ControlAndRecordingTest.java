@@ -110,6 +110,24 @@ class ControlAndRecordingTest extends EmulatorTestBase {
     }
 
     @Test
+    void aRateLimitFaultOverHttpMayNameItsQuotaId() {
+        JsonNode added = control("POST", "/emulator/faults", "[{\"type\":\"RATE_LIMIT\",\"retryDelayMillis\":1000,"
+                + "\"quotaId\":\"GenerateRequestsPerDayPerProjectPerModel-FreeTier\"},"
+                + "{\"type\":\"RATE_LIMIT\",\"retryDelayMillis\":1000}]").json();
+        assertThat(added.get(0).path("quotaId").asText()).isEqualTo("GenerateRequestsPerDayPerProjectPerModel-FreeTier");
+        assertThat(added.get(1).path("quotaId").asText()).isEqualTo("GenerateRequestsPerMinutePerProjectPerModel");
+
+        EmulatorClient.Reply limited = client.post(GENERATE, EmulatorClient.userText("x"));
+        assertThat(FaultsTest.find(limited.json().at("/error/details"), "type.googleapis.com/google.rpc.QuotaFailure")
+                .path("violations").get(0).path("quotaId").asText())
+                .isEqualTo("GenerateRequestsPerDayPerProjectPerModel-FreeTier");
+        EmulatorClient.Reply bad = control("POST", "/emulator/faults",
+                "{\"type\":\"RATE_LIMIT\",\"quotaId\":\"not a quota\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        emulator.faults().clear();
+    }
+
+    @Test
     void faultsCanBeAddedListedAndClearedOverHttp() {
         EmulatorClient.Reply added = control("POST", "/emulator/faults",
                 "{\"type\":\"RATE_LIMIT\",\"times\":2,\"retryDelayMillis\":3000}");

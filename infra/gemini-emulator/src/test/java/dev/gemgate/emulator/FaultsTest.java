@@ -68,6 +68,25 @@ class FaultsTest {
     }
 
     @Test
+    void aRateLimitNamesThePerMinuteQuotaByDefaultOrTheQuotaItIsGiven() {
+        emulator.faults().rateLimit(1, Duration.ofSeconds(1))
+                .rateLimit(1, Duration.ofSeconds(2), FaultPlan.Fault.PER_DAY_QUOTA_ID);
+
+        JsonNode perMinute = find(client.post(GENERATE, EmulatorClient.userText("x")).json().at("/error/details"),
+                "type.googleapis.com/google.rpc.QuotaFailure").path("violations").get(0);
+        EmulatorClient.Reply perDayReply = client.post(GENERATE, EmulatorClient.userText("x"));
+        JsonNode perDay = find(perDayReply.json().at("/error/details"), "type.googleapis.com/google.rpc.QuotaFailure")
+                .path("violations").get(0);
+
+        assertThat(perMinute.path("quotaId").asText()).isEqualTo("GenerateRequestsPerMinutePerProjectPerModel");
+        assertThat(perDay.path("quotaId").asText()).isEqualTo("GenerateRequestsPerDayPerProjectPerModel-FreeTier");
+        assertThat(perDay.path("quotaMetric").asText()).endsWith("generate_content_free_tier_requests");
+        assertThat(perDayReply.header("retry-after")).isEqualTo("2");
+        assertThatThrownBy(() -> emulator.faults().rateLimit(1, Duration.ofSeconds(1), "no spaces allowed"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void fractionalRetryDelayUsesProtobufDurationForm() {
         emulator.faults().rateLimit(1, Duration.ofMillis(1500));
         EmulatorClient.Reply reply = client.post(GENERATE, EmulatorClient.userText("x"));

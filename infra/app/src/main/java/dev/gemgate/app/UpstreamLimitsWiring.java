@@ -1,0 +1,65 @@
+package dev.gemgate.app;
+
+import dev.gemgate.domain.quota.RateLimits;
+import dev.gemgate.domain.upstream.UpstreamGate;
+import dev.gemgate.domain.upstream.UpstreamLimits;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Upstream awareness: Google's configured limits per credential x model ({@code gemgate.upstream.limits.*}, counted
+ * fleet-wide by the one {@code QuotaLimiter}) and the {@link UpstreamGate} that backs off a credential x model Google
+ * answers 429 ({@code gemgate.upstream.gate.*}). Both are checked at start-up: a bad model pattern or a limit outside 1
+ * to 10^11 stops the start naming the setting. The {@code Admission} producer hands them to every ticket.
+ */
+@Singleton
+public class UpstreamLimitsWiring {
+    @Produces
+    @Singleton
+    UpstreamLimits upstreamLimits(GemgateConfig config) {
+        Map<String, RateLimits> byPattern = new LinkedHashMap<>();
+        config.upstream().limits().forEach((pattern, settings) -> byPattern.put(pattern, limits(pattern, settings)));
+        try {
+            return new UpstreamLimits(byPattern);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gemgate.upstream.limits: " + e.getMessage(), e);
+        }
+    }
+
+    @Produces
+    @Singleton
+    UpstreamGate upstreamGate(GemgateConfig config) {
+        GemgateConfig.Upstream.Gate gate = config.upstream().gate();
+        try {
+            return new UpstreamGate(new UpstreamGate.Settings(gate.maxInFlight(), gate.defaultCooldown()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gemgate.upstream.gate: " + e.getMessage(), e);
+        }
+    }
+
+    static RateLimits limits(String pattern, GemgateConfig.Upstream.UpstreamLimitSettings settings) {
+        RateLimits limits = RateLimits.UNLIMITED;
+        limits = with(limits, pattern, "requests-per-minute", settings.requestsPerMinute());
+        limits = with(limits, pattern, "tokens-per-minute", settings.tokensPerMinute());
+        return with(limits, pattern, "requests-per-day", settings.requestsPerDay());
+    }
+
+    private static RateLimits with(RateLimits limits, String pattern, String name, OptionalLong value) {
+        if (value.isEmpty()) {
+            return limits;
+        }
+        try {
+            return switch (name) {
+                case "requests-per-minute" -> limits.withRequestsPerMinute(value.getAsLong());
+                case "tokens-per-minute" -> limits.withTokensPerMinute(value.getAsLong());
+                default -> limits.withRequestsPerDay(value.getAsLong());
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gemgate.upstream.limits.\"" + pattern + "\"." + e.getMessage(), e);
+        }
+    }
+}
