@@ -94,6 +94,15 @@ class ConcurrencyLimitedGatewayTest {
         return given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(GENERATE);
     }
 
+    /**
+     * A call whose deadline ({@code X-Server-Timeout: 1}) ends before the concurrency limit's retry hint (3 s): it is
+     * refused at once rather than waiting for room.
+     */
+    private Response generateInAHurry() {
+        return given().header("x-goog-api-key", key).header("X-Server-Timeout", "1").contentType(ContentType.JSON)
+                .body(HELLO).post(GENERATE);
+    }
+
     private CompletableFuture<HttpResponse<String>> send(String path) {
         return http.sendAsync(HttpRequest.newBuilder(root.resolve(path)).header("x-goog-api-key", key)
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
@@ -123,7 +132,7 @@ class ConcurrencyLimitedGatewayTest {
         }
         emulator.awaitStalledStreams(LIMIT, Duration.ofSeconds(20));
 
-        assertRefusedByTheConcurrencyLimit(generate());
+        assertRefusedByTheConcurrencyLimit(generateInAHurry());
         // a model read takes no permit
         given().header("x-goog-api-key", key).get("/v1beta/models").then().statusCode(200);
 
@@ -144,11 +153,14 @@ class ConcurrencyLimitedGatewayTest {
         }
         awaitGenerateCalls(before + LIMIT);
 
-        assertRefusedByTheConcurrencyLimit(generate());
+        assertRefusedByTheConcurrencyLimit(generateInAHurry());
+        // without a deadline a call waits for room (up to gemgate.quota.max-wait) and goes through once one ends
+        CompletableFuture<HttpResponse<String>> patient = send(GENERATE);
 
         for (CompletableFuture<HttpResponse<String>> call : slow) {
             assertThat(call.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
+        assertThat(patient.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         generate().then().statusCode(200);
         generate().then().statusCode(200);
     }

@@ -30,23 +30,25 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 14's "done when" for the upstream: the emulator answers 429 with RetryInfo for a while, many clients keep
  * calling through Gemgate, and Gemgate's calls to the upstream stay bounded (the emulator's request log counts them):
- * the first burst, then nothing during the cooldown, then one probe per cooldown; every client gets a clean 429 with
- * Retry-After or a success; once the upstream recovers and the cooldown has passed, admission recovers. Time passes on
- * the app's {@link ShiftableClock}, not by sleeping. A model no other test of this boot uses, so its cooldowns
- * disturb nobody, and the gate is cleared afterwards.
+ * after the first burst (when nothing is known yet), at most one probe per RetryInfo delay, however many clients
+ * wait. Each client gets either a clean 429 with Retry-After (when its deadline, {@code X-Server-Timeout}, ends before
+ * the upstream lets it through) or, if the upstream recovers while it waits, a success after waiting; once the
+ * upstream recovers, admission opens up again. Real time with a one-second delay (the waiting room parks on real
+ * time); a model no other test of this boot uses, so its cooldowns disturb nobody, and the gate is cleared afterwards.
  */
 @QuarkusTest
 @WithTestResource(GatewayTestResources.class)
 class UpstreamRateLimitStormTest {
     private static final String MODEL = "gemini-2.5-flash-lite";
-    private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
-    private static final int CLIENTS = 40;
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    private static final int CLIENTS = 20;
     private static final String BODY = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello\"}]}],"
             + "\"generationConfig\":{\"maxOutputTokens\":50}}";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,7 +73,7 @@ class UpstreamRateLimitStormTest {
     private final GeminiEmulator emulator = GatewayTestResources.emulator();
     private String key;
 
-    private record Answer(int status, String retryAfter, String quotaId, String googleStatus) {
+    private record Answer(int status, String retryAfter, String quotaId, String googleStatus, long millis) {
     }
 
     @BeforeEach
@@ -86,18 +88,19 @@ class UpstreamRateLimitStormTest {
     void restore() {
         emulator.faults().forModel(MODEL).clear();
         gate.clear();
-        ShiftableClock.reset();
     }
 
     private long upstreamCalls() {
         return emulator.recordedRequests().stream().filter(r -> r.path().contains(MODEL + ":generateContent")).count();
     }
 
-    private Answer call() {
+    private Answer call(String serverTimeout) {
+        long start = System.nanoTime();
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                             URI.create(gateway + "v1beta/models/" + MODEL + ":generateContent"))
                     .header("x-goog-api-key", key).header("Content-Type", "application/json")
+                    .header("X-Server-Timeout", serverTimeout)
                     .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(response.body());
             String quotaId = null;
@@ -107,24 +110,25 @@ class UpstreamRateLimitStormTest {
                 }
             }
             return new Answer(response.statusCode(), response.headers().firstValue("retry-after").orElse(null),
-                    quotaId, body.path("error").path("status").asText(null));
+                    quotaId, body.path("error").path("status").asText(null), (System.nanoTime() - start) / 1_000_000);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** {@code count} clients calling at once. */
-    private List<Answer> wave(int count) throws Exception {
+    /** {@code count} clients calling at once, each with {@code serverTimeout} seconds as its deadline. */
+    private List<Answer> wave(int count, String serverTimeout, Runnable whileWaiting) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Answer>> answers = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 answers.add(clients.submit(() -> {
                     start.await();
-                    return call();
+                    return call(serverTimeout);
                 }));
             }
             start.countDown();
+            whileWaiting.run();
             List<Answer> out = new ArrayList<>();
             for (Future<Answer> answer : answers) {
                 out.add(answer.get());
@@ -147,39 +151,48 @@ class UpstreamRateLimitStormTest {
         long before = upstreamCalls();
 
         // the first burst reaches the upstream (nothing is known yet), and each client gets Google's 429 and delay
-        List<Answer> first = wave(CLIENTS);
+        List<Answer> first = wave(CLIENTS, "2", () -> { });
         long firstBurst = upstreamCalls() - before;
         assertThat(first).allSatisfy(UpstreamRateLimitStormTest::assertCleanRefusal);
         assertThat(firstBurst).isBetween(1L, (long) CLIENTS);
-        assertThat(first).filteredOn(a -> a.quotaId() == null).allSatisfy(a ->
-                assertThat(a.retryAfter()).as("an upstream 429 passes Google's RetryInfo on").isEqualTo("5"));
 
-        // during the cooldown the clients' retries never reach the upstream
-        List<Answer> duringCooldown = wave(CLIENTS);
-        assertThat(upstreamCalls() - before).isEqualTo(firstBurst);
-        assertThat(duringCooldown).allSatisfy(a -> {
-            assertCleanRefusal(a);
-            assertThat(a.quotaId()).isEqualTo(UpstreamGate.REQUESTS_PER_MINUTE);
+        // the storm goes on: clients wait behind the cooldown, one probe goes up per RetryInfo delay, and each client
+        // gets a clean 429 once the upstream has not let it through before its deadline (3 s)
+        long stormStart = System.nanoTime();
+        long beforeStorm = upstreamCalls();
+        List<Answer> storm = wave(CLIENTS, "3", () -> { });
+        double stormSeconds = (System.nanoTime() - stormStart) / 1e9;
+        long stormCalls = upstreamCalls() - beforeStorm;
+        assertThat(storm).allSatisfy(UpstreamRateLimitStormTest::assertCleanRefusal);
+        assertThat(storm).allSatisfy(a -> assertThat(a.millis()).as("answered by its deadline").isLessThan(3_900));
+        assertThat(stormCalls).as("upstream calls in %.1f s of storm for %d clients", stormSeconds, CLIENTS)
+                .isLessThanOrEqualTo((long) Math.ceil(stormSeconds / RETRY_DELAY.toSeconds()) + 1);
+        assertThat(storm).filteredOn(a -> UpstreamGate.REQUESTS_PER_MINUTE.equals(a.quotaId())).isNotEmpty();
+
+        // the upstream recovers while the next clients wait behind the cooldown: they succeed after waiting
+        AtomicBoolean cleared = new AtomicBoolean();
+        long beforeRecovery = upstreamCalls();
+        List<Answer> recovery = wave(CLIENTS, "10", () -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            emulator.faults().forModel(MODEL).clear();
+            cleared.set(true);
         });
+        assertThat(cleared).isTrue();
+        assertThat(recovery).allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
+        assertThat(recovery).filteredOn(a -> a.millis() >= 250).as("some waited for the cooldown").isNotEmpty();
+        assertThat(upstreamCalls() - beforeRecovery).as("one call per client, at most one probe more")
+                .isBetween((long) CLIENTS, (long) CLIENTS + 1);
 
-        // after the cooldown, one probe goes for all of them; Google still says 429, so the next cooldown starts
-        ShiftableClock.advance(RETRY_DELAY.plusSeconds(1));
-        List<Answer> afterCooldown = wave(CLIENTS);
-        assertThat(upstreamCalls() - before).isEqualTo(firstBurst + 1);
-        assertThat(afterCooldown).allSatisfy(UpstreamRateLimitStormTest::assertCleanRefusal);
-        wave(CLIENTS);
-        assertThat(upstreamCalls() - before).isEqualTo(firstBurst + 1);
-
-        // the upstream recovers: after the cooldown the probe succeeds and admission opens up again
-        emulator.faults().forModel(MODEL).clear();
-        ShiftableClock.advance(RETRY_DELAY.plusSeconds(1));
-        assertThat(call().status()).isEqualTo(200);
-        assertThat(upstreamCalls() - before).isEqualTo(firstBurst + 2);
-        for (int i = 0; i < 20; i++) {
-            assertThat(call().status()).isEqualTo(200);
+        // admission is open again: sequential and concurrent calls all go through at once
+        for (int i = 0; i < 10; i++) {
+            assertThat(call("5").status()).isEqualTo(200);
         }
-        assertThat(wave(10)).allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
+        assertThat(wave(10, "5", () -> { })).allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
         ModelId model = ModelId.parse(MODEL);
-        assertThat(gate.standing(vault.select(model).id(), model).orElseThrow().window()).isGreaterThanOrEqualTo(20);
+        assertThat(gate.standing(vault.select(model).id(), model).orElseThrow().window()).isGreaterThanOrEqualTo(10);
     }
 }
