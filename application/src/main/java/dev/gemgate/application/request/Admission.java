@@ -134,13 +134,14 @@ public final class Admission {
      * (closed during a cooldown after Google's 429, one probe after it, an AIMD window of calls in flight), then
      * Google's configured limits for them, charged {@code cost}. A request refused for now waits like any other, in
      * the lane of what refused it ({@code upstream:<credential>:<model>} for the gate: every tenant of that model
-     * waits there, in priority order, tenants taking turns), within the maximum wait and {@code deadline}; otherwise
+     * waits there, in priority order, tenants taking turns, and a newcomer queues behind them rather than trying
+     * first), within the maximum wait and {@code deadline}; otherwise
      * 429 naming the limit (e.g. {@code UpstreamRequestsPerMinute}) with the time until it would be let through.
      */
     UpstreamAdmission admitUpstream(QuotaRequest cost, UpstreamCredentialId credential, ModelId model,
                                     Optional<Instant> deadline) {
         Lane gateLane = new Lane("Upstream", "upstream:" + credential + ":" + model);
-        return waiting.await(cost.tenant().toString(), priorities.priority(cost.tenant()), deadline,
+        return waiting.await(cost.tenant().toString(), priorities.priority(cost.tenant()), deadline, gateLane,
                 () -> attemptUpstream(cost, credential, model, gateLane));
     }
 

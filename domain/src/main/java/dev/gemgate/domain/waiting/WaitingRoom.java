@@ -97,7 +97,10 @@ public final class WaitingRoom {
     }
 
     private final Set<Condition> conditions = Collections.newSetFromMap(new IdentityHashMap<>());
-    private int waiting;
+    /** Written under {@link #lock}; read without it by a request that may need to queue behind a shared lane. */
+    private volatile int waiting;
+    /** Under {@link #lock}: for each lane with waiters, the refusal of its latest try (what a newcomer queues on). */
+    private final Map<Lane, Attempt.NotYet<?>> latest = new HashMap<>();
 
     public WaitingRoom(Settings settings, Clock clock, Observer observer) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -126,7 +129,22 @@ public final class WaitingRoom {
      */
     public <T> T await(String tenant, PriorityClass priority, Optional<Instant> deadline,
                        Supplier<Attempt<T>> attempt) {
-        Attempt<T> first = attempt.get();
+        return await(tenant, priority, deadline, null, attempt);
+    }
+
+    /**
+     * As {@link #await(String, PriorityClass, Optional, Supplier)} for a request known to need {@code shared}, a lane
+     * several tenants wait in (the upstream gate's credential x model): if anyone waits there already, the request
+     * joins the line behind them without a first try, so a newcomer never takes what comes back before the waiters'
+     * turn (no barging past waiting tenants of a higher class or an earlier turn). With nobody waiting in the room it
+     * costs one volatile read.
+     */
+    public <T> T await(String tenant, PriorityClass priority, Optional<Instant> deadline, Lane shared,
+                       Supplier<Attempt<T>> attempt) {
+        Attempt<T> first = shared != null && waiting > 0 ? behind(shared) : null;
+        if (first == null) {
+            first = attempt.get();
+        }
         if (first instanceof Attempt.Admitted<T> admitted) {
             return admitted.value();
         }
@@ -148,6 +166,7 @@ public final class WaitingRoom {
                 throw refuse(kind, notYet, notYet.retryAfter(), Duration.ZERO);
             }
             signal(lines.join(waiter, notYet.lane(), start.plus(notYet.retryAfter())));
+            latest.put(notYet.lane(), notYet);
             counted(notYet.lane().kind(), +1);
             conditions.add(wake);
             while (true) {
@@ -183,15 +202,20 @@ public final class WaitingRoom {
                         lock.lock();
                         Instant after = clock.instant();
                         if (answer instanceof Attempt.Admitted<T> admitted) {
-                            String laneKind = waiter.lane().kind();
+                            Lane lane = waiter.lane();
                             signal(lines.admitted(waiter, after));
+                            forgetIfEmpty(lane);
+                            String laneKind = lane.kind();
                             counted(laneKind, -1);
                             observer.waited(laneKind, Duration.between(start, after), true);
                             return admitted.value();
                         }
                         Attempt.NotYet<T> again = (Attempt.NotYet<T>) answer;
-                        String from = waiter.lane().kind();
+                        Lane fromLane = waiter.lane();
+                        String from = fromLane.kind();
                         signal(lines.notYet(waiter, again.lane(), after.plus(again.retryAfter())));
+                        latest.put(again.lane(), again);
+                        forgetIfEmpty(fromLane);
                         counted(from, -1);
                         counted(again.lane().kind(), +1);
                         notYet = again;
@@ -244,7 +268,33 @@ public final class WaitingRoom {
             return;
         }
         signal(lines.leave(waiter, wasTrying));
+        forgetIfEmpty(lane);
         counted(lane.kind(), -1);
+    }
+
+    private void forgetIfEmpty(Lane lane) {
+        if (lines.size(lane) == 0) {
+            latest.remove(lane);
+        }
+    }
+
+    /**
+     * A refusal that queues a newcomer behind the waiters of {@code lane}, at the head's retry time, refused (if it
+     * must be) as the lane's latest try was; null when nobody waits there.
+     */
+    private <T> Attempt.NotYet<T> behind(Lane lane) {
+        lock.lock();
+        try {
+            Attempt.NotYet<?> last = latest.get(lane);
+            WaitingLines.Waiter head = lines.size(lane) == 0 ? null : lines.head(lane);
+            if (last == null || head == null) {
+                return null;
+            }
+            Duration untilHead = Duration.between(clock.instant(), head.retryAt());
+            return new Attempt.NotYet<>(lane, untilHead.isNegative() ? Duration.ZERO : untilHead, last.refusal());
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void counted(String kind, int change) {

@@ -222,4 +222,49 @@ class WaitingRoomTest {
                 .havingCause().isInstanceOf(IllegalStateException.class).withMessage("store down");
         assertThat(waiting.waiting()).isZero();
     }
+
+    @Test
+    void aNewcomerToASharedLaneWithWaitersQueuesBehindThemWithoutTryingFirst() throws Exception {
+        WaitingRoom waiting = room(Duration.ofSeconds(10), 10);
+        CompletableFuture<String> first = waitIn(waiting, "a", PriorityClass.NORMAL, unitOrWait("a1",
+                Duration.ofSeconds(1)));
+        awaitWaiting(waiting, 1);
+
+        // a unit comes back before the waiter's turn: a newcomer of another tenant must not take it
+        room.set(1);
+        AtomicInteger newcomerTries = new AtomicInteger();
+        Supplier<Attempt<String>> newcomer = () -> {
+            newcomerTries.incrementAndGet();
+            return unitOrWait("b1", Duration.ofSeconds(1)).get();
+        };
+        CompletableFuture<String> second = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                second.complete(waiting.await("b", PriorityClass.NORMAL, Optional.empty(), LANE, newcomer));
+            } catch (Throwable t) {
+                second.completeExceptionally(t);
+            }
+        });
+        awaitWaiting(waiting, 2);
+        assertThat(newcomerTries).as("queued without a first try").hasValue(0);
+
+        clock.advance(Duration.ofSeconds(1));
+        waiting.wakeAll();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("a1");
+        room.set(1);
+        clock.advance(Duration.ofSeconds(1));
+        waiting.wakeAll();
+        assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("b1");
+        assertThat(waiting.waiting()).isZero();
+    }
+
+    @Test
+    void aNewcomerToAnEmptySharedLaneTriesAtOnce() {
+        room.set(1);
+        WaitingRoom waiting = room(Duration.ofSeconds(10), 10);
+
+        assertThat(waiting.await("a", PriorityClass.NORMAL, Optional.empty(), LANE,
+                unitOrWait("x", Duration.ofSeconds(1)))).isEqualTo("x");
+        assertThat(observer.events).isEmpty();
+    }
 }

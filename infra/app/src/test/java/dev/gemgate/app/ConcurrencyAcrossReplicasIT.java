@@ -39,10 +39,13 @@ class ConcurrencyAcrossReplicasIT {
              PackagedGemgate first = PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory("concurrency-a"))
                      .upstream(upstream.baseUrl())
                      .systemProperty("gemgate.quota.tenant.concurrent-requests", Integer.toString(LIMIT))
+                     // refused at once rather than waiting for a permit: what is admitted is then what is in flight
+                     .systemProperty("gemgate.quota.max-wait", "0s")
                      .start();
              PackagedGemgate second = PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory("concurrency-b"))
                      .upstream(upstream.baseUrl())
                      .systemProperty("gemgate.quota.tenant.concurrent-requests", Integer.toString(LIMIT))
+                     .systemProperty("gemgate.quota.max-wait", "0s")
                      .externalDatabase(first.embeddedJdbcUrl().orElseThrow(), EmbeddedPostgresServer.USERNAME,
                              EmbeddedPostgresServer.PASSWORD)
                      .demoKey(first.demoKey())
