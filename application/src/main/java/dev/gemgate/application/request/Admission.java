@@ -9,6 +9,7 @@ import dev.gemgate.domain.common.PermissionDeniedException;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.pricing.ModelPrice;
+import dev.gemgate.domain.quota.HeldPermits;
 import dev.gemgate.domain.quota.QuotaDecision;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.quota.QuotaRequest;
@@ -123,6 +124,13 @@ public final class Admission {
     QuotaDecision.Admitted admitWaiting(QuotaRequest request, Optional<Instant> deadline) {
         return waiting.await(request.tenant().toString(), priorities.priority(request.tenant()), deadline,
                 () -> attempt(request));
+    }
+
+    /** Concurrency permits of these pools came back: a request waiting for one of them tries now. */
+    void permitsReturned(List<HeldPermits.Pool> pools) {
+        for (HeldPermits.Pool pool : pools) {
+            waiting.freed(new Lane(pool.limit(), pool.key()));
+        }
     }
 
     /** What {@link #admitUpstream} took: the gate's permit, and the upstream buckets' ticket (null without limits). */

@@ -245,6 +245,9 @@ public final class Ticket {
     private void correctQuota(long actualTokens, Instant now) {
         correct(quotaTicket, actualTokens, now);
         correct(upstreamQuotaTicket, actualTokens, now);
+        if (quotaTicket != null) {
+            policy.permitsReturned(quotaTicket.permits().pools());
+        }
     }
 
     private void correct(QuotaTicket ticket, long actualTokens, Instant now) {

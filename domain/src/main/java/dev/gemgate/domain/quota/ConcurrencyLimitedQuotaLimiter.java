@@ -145,7 +145,11 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
             throw e;
         }
         if (decision instanceof QuotaDecision.Admitted admitted) {
-            HeldPermits held = new HeldPermits(taken.size(), at -> giveBack(taken, at));
+            List<HeldPermits.Pool> pools = new ArrayList<>(limits.size());
+            for (Limit limit : limits) {
+                pools.add(new HeldPermits.Pool(limit.name(), limit.pool().key()));
+            }
+            HeldPermits held = new HeldPermits(pools, at -> giveBack(taken, at));
             return new QuotaDecision.Admitted(admitted.ticket().withPermits(held), admitted.status());
         }
         giveBack(taken, now);

@@ -197,6 +197,20 @@ public final class WaitingLines {
         return wakes(line, null);
     }
 
+    /**
+     * What {@code lane}'s limit waits for came back (a concurrency permit, whose return no retry time foresees): its
+     * head, unless already trying, tries now. Returns the waiters to wake.
+     */
+    public List<Waiter> freed(Lane lane, Instant now) {
+        Line line = lines.get(lane);
+        Waiter head = line == null ? null : line.head();
+        if (head == null || line.trying || !head.retryAt.isAfter(now)) {
+            return List.of();
+        }
+        head.retryAt = now;
+        return List.of(head);
+    }
+
     /** The waiter leaves without admission (given up, interrupted, its try failed). Returns the waiters to wake. */
     public List<Waiter> leave(Waiter waiter, boolean wasTrying) {
         if (waiter.lane == null) {

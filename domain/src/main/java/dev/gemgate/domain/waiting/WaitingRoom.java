@@ -230,6 +230,22 @@ public final class WaitingRoom {
         }
     }
 
+    /**
+     * What {@code lane}'s limit waits for came back (e.g. a concurrency permit returned): the lane's head tries now
+     * instead of at its retry time. One volatile read when nobody waits.
+     */
+    public void freed(Lane lane) {
+        if (waiting == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            signal(lines.freed(lane, clock.instant()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Requests waiting now, in every lane. */
     public int waiting() {
         lock.lock();

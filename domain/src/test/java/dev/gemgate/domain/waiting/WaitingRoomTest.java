@@ -267,4 +267,26 @@ class WaitingRoomTest {
                 unitOrWait("x", Duration.ofSeconds(1)))).isEqualTo("x");
         assertThat(observer.events).isEmpty();
     }
+
+    @Test
+    void aFreedLanesHeadTriesAtOnceRatherThanAtItsRetryTime() throws Exception {
+        WaitingRoom waiting = room(Duration.ofSeconds(10), 10);
+        CompletableFuture<String> first = waitIn(waiting, "a", PriorityClass.NORMAL, unitOrWait("a1",
+                Duration.ofSeconds(5)));
+        CompletableFuture<String> second = waitIn(waiting, "a", PriorityClass.NORMAL, unitOrWait("a2",
+                Duration.ofSeconds(5)));
+        awaitWaiting(waiting, 2);
+
+        // a permit comes back long before the 5 s hint: the clock does not move, the head is admitted anyway
+        room.set(1);
+        waiting.freed(new Lane("Other", "elsewhere"));
+        waiting.freed(LANE);
+        assertThat(CompletableFuture.anyOf(first, second).get(10, TimeUnit.SECONDS)).isIn("a1", "a2");
+        awaitWaiting(waiting, 1);
+        assertThat(first.isDone() && second.isDone()).as("only the one the permit fits").isFalse();
+        room.set(1);
+        waiting.freed(LANE);
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("a1");
+        assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("a2");
+    }
 }

@@ -182,10 +182,18 @@ class UpstreamRateLimitStormTest {
             cleared.set(true);
         });
         assertThat(cleared).isTrue();
-        assertThat(recovery).allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
+        // the one call the gate let through before the fault was cleared (the probe) may still meet Google's 429
+        assertThat(recovery).filteredOn(a -> a.status() != 200).hasSizeLessThanOrEqualTo(1)
+                .allSatisfy(UpstreamRateLimitStormTest::assertCleanRefusal);
         assertThat(recovery).filteredOn(a -> a.millis() >= 250).as("some waited for the cooldown").isNotEmpty();
         assertThat(upstreamCalls() - beforeRecovery).as("one call per client, at most one probe more")
                 .isBetween((long) CLIENTS, (long) CLIENTS + 1);
+
+        System.out.printf("STORM first burst: %d upstream calls for %d clients; storm: %d upstream calls in %.1f s for %d "
+                + "waiting clients, all 429 with Retry-After; recovery: %d calls for %d clients, %d of them 200, slowest "
+                + "%d ms%n", firstBurst, CLIENTS, stormCalls, stormSeconds, CLIENTS, upstreamCalls() - beforeRecovery,
+                CLIENTS, recovery.stream().filter(a -> a.status() == 200).count(),
+                recovery.stream().mapToLong(Answer::millis).max().orElse(0));
 
         // admission is open again: sequential and concurrent calls all go through at once
         for (int i = 0; i < 10; i++) {
