@@ -133,39 +133,59 @@ public final class Admission {
         }
     }
 
-    /** What {@link #admitUpstream} took: the gate's permit, and the upstream buckets' ticket (null without limits). */
-    record UpstreamAdmission(UpstreamGate.Permit permit, QuotaTicket quotaTicket) {
+    /**
+     * What {@link #admitUpstream} took: the gate's permit, the upstream buckets' ticket (null without limits), and the
+     * lane the requests held back for this credential x model wait in.
+     */
+    record UpstreamAdmission(UpstreamGate.Permit permit, QuotaTicket quotaTicket, Lane lane) {
+    }
+
+    /**
+     * The deadline of a later wait of a request opened at {@code openedAt}: its caller's deadline, and no later than
+     * the maximum wait after the opening, so that the waits of one request (its own limits, then the upstream's)
+     * together stay within the maximum wait.
+     */
+    Optional<Instant> waitDeadline(Instant openedAt, Optional<Instant> deadline) {
+        Instant bound = openedAt.plus(waiting.settings().maxWait());
+        return Optional.of(deadline.filter(d -> d.isBefore(bound)).orElse(bound));
+    }
+
+    /** A call through the gate of {@code lane} ended (not with Google's 429): a request waiting for it tries now. */
+    void upstreamFreed(Lane lane) {
+        if (lane != null) {
+            waiting.freed(lane);
+        }
     }
 
     /**
      * Step f's admission, right before the upstream call: the gate's permission for {@code credential} x {@code model}
      * (closed during a cooldown after Google's 429, one probe after it, an AIMD window of calls in flight), then
-     * Google's configured limits for them, charged {@code cost}. A request refused for now waits like any other, in
-     * the lane of what refused it ({@code upstream:<credential>:<model>} for the gate: every tenant of that model
-     * waits there, in priority order, tenants taking turns, and a newcomer queues behind them rather than trying
-     * first), within the maximum wait and {@code deadline}; otherwise
-     * 429 naming the limit (e.g. {@code UpstreamRequestsPerMinute}) with the time until it would be let through.
+     * Google's configured limits for them, charged {@code cost}. A request refused for now by either waits like any
+     * other, in one lane per credential x model ({@code upstream:<credential>:<model>}: every tenant of that model waits
+     * there, in priority order, tenants taking turns, and a newcomer queues behind them rather than trying first),
+     * within the maximum wait and {@code deadline}; otherwise 429 naming the limit (e.g.
+     * {@code UpstreamRequestsPerMinute}) with the time until it would be let through.
      */
     UpstreamAdmission admitUpstream(QuotaRequest cost, UpstreamCredentialId credential, ModelId model,
                                     Optional<Instant> deadline) {
-        Lane gateLane = new Lane("Upstream", "upstream:" + credential + ":" + model);
-        return waiting.await(cost.tenant().toString(), priorities.priority(cost.tenant()), deadline, gateLane,
-                () -> attemptUpstream(cost, credential, model, gateLane));
+        Lane lane = new Lane("Upstream", "upstream:" + credential + ":" + model);
+        List<RateLimit> limits = upstreamLimits.limitsFor(credential, model);
+        return waiting.await(cost.tenant().toString(), priorities.priority(cost.tenant()), deadline, lane,
+                () -> attemptUpstream(cost, credential, model, limits, lane));
     }
 
     private Attempt<UpstreamAdmission> attemptUpstream(QuotaRequest cost, UpstreamCredentialId credential,
-                                                       ModelId model, Lane gateLane) {
+                                                       ModelId model, List<RateLimit> limits, Lane lane) {
         Instant now = clock.instant();
         UpstreamGate.Decision decision = upstreamGate.tryAcquire(credential, model, now);
         if (decision instanceof UpstreamGate.Decision.NotBefore wait) {
-            return Attempt.notYet(gateLane, wait.retryAfter(), retryAfter -> new LimitExceededException(
+            return Attempt.notYet(lane, wait.retryAfter(), retryAfter -> new LimitExceededException(
                     LimitExceededException.Kind.QUOTA, wait.limit(), retryAfter, "The upstream quota " + wait.limit()
                     + " of models/" + model + " is exhausted; retry in " + wholeSeconds(retryAfter) + "s."));
         }
         UpstreamGate.Permit permit = ((UpstreamGate.Decision.Go) decision).permit();
-        List<RateLimit> limits = upstreamLimits.limitsFor(credential, model);
         if (limits.isEmpty()) {
-            return Attempt.admitted(new UpstreamAdmission(permit, null));
+            return Attempt.admitted(new UpstreamAdmission(permit, null, lane));
         }
         QuotaDecision charged;
         try {
@@ -178,8 +198,8 @@ public final class Admission {
             permit.released(now);
         }
         return switch (charged) {
-            case QuotaDecision.Admitted a -> Attempt.admitted(new UpstreamAdmission(permit, a.ticket()));
-            case QuotaDecision.Refused r -> Attempt.notYet(new Lane(r.limit(), r.bucketKey()), r.retryAfter(),
+            case QuotaDecision.Admitted a -> Attempt.admitted(new UpstreamAdmission(permit, a.ticket(), lane));
+            case QuotaDecision.Refused r -> Attempt.notYet(lane, r.retryAfter(),
                     retryAfter -> refused(r.limit(), retryAfter));
             case QuotaDecision.TooLarge t -> throw tooLarge(t);
         };

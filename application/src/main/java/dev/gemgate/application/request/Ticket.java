@@ -22,6 +22,7 @@ import dev.gemgate.domain.quota.RateLimit;
 import dev.gemgate.domain.quota.RateLimitStatus;
 import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamGate;
+import dev.gemgate.domain.waiting.Lane;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,7 @@ public final class Ticket {
     private volatile boolean tokensCounted = true;
     private volatile ReservationId reservation;
     private volatile UpstreamGate.Permit upstreamPermit;
+    private volatile Lane upstreamLane;
     private volatile QuotaTicket upstreamQuotaTicket;
 
     Ticket(Admission policy, RequestContext context, AuditEventType type, ModelId model, Optional<ModelPrice> price,
@@ -150,8 +152,10 @@ public final class Ticket {
         }
         QuotaRequest cost = quotaTicket != null ? quotaTicket.charged()
                 : QuotaRequest.call(context.caller().tenant(), context.caller().apiKey(), model, 0);
-        Admission.UpstreamAdmission admitted = policy.admitUpstream(cost, credential.id(), model, context.deadline());
+        Admission.UpstreamAdmission admitted = policy.admitUpstream(cost, credential.id(), model,
+                policy.waitDeadline(openedAt, context.deadline()));
         upstreamQuotaTicket = admitted.quotaTicket();
+        upstreamLane = admitted.lane();
         upstreamPermit = admitted.permit();
     }
 
@@ -184,7 +188,7 @@ public final class Ticket {
                     context.requestId(), e.getClass().getName());
         }
         correctQuota(outcome == Outcome.CACHE_HIT ? 0 : usage.totalTokens(), now);
-        reportUpstream(null, now);
+        reportUpstream(true, null, now);
         record(outcome, usage, cost, detail);
         return cost;
     }
@@ -233,7 +237,7 @@ public final class Ticket {
                     context.requestId(), e.getClass().getName());
         }
         correctQuota(produced.totalTokens(), now);
-        reportUpstream(failure == null ? new IllegalStateException("abandoned") : failure, now);
+        reportUpstream(false, failure, now);
         record(outcome, produced, cost, detail);
     }
 
@@ -263,21 +267,24 @@ public final class Ticket {
     }
 
     /**
-     * Tells the upstream gate how the admitted call went: {@code failure} null is a success, an upstream 429 carries
-     * its RetryInfo delay and quotaIds, anything else only frees the call's place.
+     * Tells the upstream gate how the admitted call went: a success ({@code succeeded}), an upstream 429 with its
+     * RetryInfo delay and quotaIds, or anything else (a failure, an abandoned stream: {@code succeeded} false and no
+     * 429), which only frees the call's place. A success or a freed place wakes the requests waiting for the gate.
      */
-    private void reportUpstream(Throwable failure, Instant now) {
+    private void reportUpstream(boolean succeeded, Throwable failure, Instant now) {
         UpstreamGate.Permit permit = upstreamPermit;
         if (permit == null) {
             return;
         }
-        if (failure == null) {
+        if (succeeded) {
             permit.succeeded(now);
         } else if (failure instanceof UpstreamException u && u.kind() == UpstreamException.Kind.RATE_LIMITED) {
             permit.rateLimited(u.retryDelay(), u.quotaIds(), now);
+            return;
         } else {
             permit.released(now);
         }
+        policy.upstreamFreed(upstreamLane);
     }
 
     private void record(Outcome outcome, Usage usage, Money cost, String detail) {

@@ -248,4 +248,16 @@ class WaitingForQuotaTest {
 
         assertThat(limiter.admitted).containsExactly(VIP.tenant(), NORMAL.tenant());
     }
+
+    @Test
+    void theUpstreamWaitOfARequestEndsWithinTheMaximumWaitFromItsOpeningAndNeverPastItsDeadline() {
+        Admission admission = leased();
+        Instant opened = clock.instant();
+
+        // a request that already waited for its own limits has only the rest of the 10 s for the upstream's
+        assertThat(admission.waitDeadline(opened, Optional.empty())).contains(opened.plusSeconds(10));
+        assertThat(admission.waitDeadline(opened, Optional.of(opened.plusSeconds(3)))).contains(opened.plusSeconds(3));
+        assertThat(admission.waitDeadline(opened, Optional.of(opened.plusSeconds(30))))
+                .contains(opened.plusSeconds(10));
+    }
 }

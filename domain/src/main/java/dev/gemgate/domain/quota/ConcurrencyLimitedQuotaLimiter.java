@@ -74,14 +74,18 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
      * @param retryAfter    the Retry-After of a concurrency refusal: a hint, as the end of a request is unknown
      */
     public record Settings(double sliceFraction, Duration leaseTtl, Duration idleTimeout, Duration retryAfter) {
+        /** The shortest retry hint: a request waiting for a permit tries at most this often (a returned one wakes it). */
+        public static final Duration MIN_RETRY_AFTER = Duration.ofMillis(100);
+
         public Settings {
             if (!(sliceFraction > 0 && sliceFraction <= 1)) {
                 throw new IllegalArgumentException("the slice fraction must be above 0 and at most 1: " + sliceFraction);
             }
             if (leaseTtl == null || !leaseTtl.isPositive() || idleTimeout == null || !idleTimeout.isPositive()
-                    || retryAfter == null || retryAfter.isNegative()) {
+                    || retryAfter == null || retryAfter.compareTo(MIN_RETRY_AFTER) < 0) {
                 throw new IllegalArgumentException("the lease ttl and idle timeout must be positive, the retry-after "
-                        + "not negative: " + leaseTtl + ", " + idleTimeout + ", " + retryAfter);
+                        + "at least " + MIN_RETRY_AFTER.toMillis() + " ms (a waiting request retries that often): "
+                        + leaseTtl + ", " + idleTimeout + ", " + retryAfter);
             }
         }
 

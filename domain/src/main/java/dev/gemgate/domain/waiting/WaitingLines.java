@@ -162,6 +162,7 @@ public final class WaitingLines {
     public List<Waiter> admitted(Waiter waiter, Instant now) {
         Line line = lineOf(waiter);
         line.trying = false;
+        line.freedAt = null;
         line.remove(waiter, true);
         Waiter next = line.head();
         closeIfEmpty(line);
@@ -182,6 +183,7 @@ public final class WaitingLines {
         Line line = lineOf(waiter);
         line.trying = false;
         if (!line.lane.equals(lane)) {
+            line.freedAt = null;
             Waiter before = line.head();
             line.remove(waiter, false);
             List<Waiter> wake = new ArrayList<>(wakes(line, before));
@@ -193,7 +195,8 @@ public final class WaitingLines {
             wake.addAll(wakes(into, intoBefore));
             return wake;
         }
-        waiter.retryAt = retryAt;
+        waiter.retryAt = line.freedAt != null && line.freedAt.isBefore(retryAt) ? line.freedAt : retryAt;
+        line.freedAt = null;
         return wakes(line, null);
     }
 
@@ -204,7 +207,15 @@ public final class WaitingLines {
     public List<Waiter> freed(Lane lane, Instant now) {
         Line line = lines.get(lane);
         Waiter head = line == null ? null : line.head();
-        if (head == null || line.trying || !head.retryAt.isAfter(now)) {
+        if (head == null) {
+            return List.of();
+        }
+        if (line.trying) {
+            // the try in progress may already have been refused: if it is, it fits again from now
+            line.freedAt = now;
+            return List.of();
+        }
+        if (!head.retryAt.isAfter(now)) {
             return List.of();
         }
         head.retryAt = now;
@@ -219,10 +230,12 @@ public final class WaitingLines {
         Line line = lineOf(waiter);
         if (wasTrying) {
             line.trying = false;
+            line.freedAt = null;
         }
         Waiter before = line.head();
         line.remove(waiter, false);
-        List<Waiter> wake = wakes(line, before);
+        // after a failed try the head (new, or one that joined ahead meanwhile and parked behind the try) tries now
+        List<Waiter> wake = wakes(line, wasTrying ? null : before);
         closeIfEmpty(line);
         return wake;
     }
@@ -278,6 +291,8 @@ public final class WaitingLines {
         final EnumMap<PriorityClass, Rotation> classes = new EnumMap<>(PriorityClass.class);
         int size;
         boolean trying;
+        /** When something the lane waits for came back during the try in progress (null: nothing did). */
+        Instant freedAt;
 
         Line(Lane lane) {
             this.lane = lane;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -99,8 +100,11 @@ public final class WaitingRoom {
     private final Set<Condition> conditions = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Written under {@link #lock}; read without it by a request that may need to queue behind a shared lane. */
     private volatile int waiting;
-    /** Under {@link #lock}: for each lane with waiters, the refusal of its latest try (what a newcomer queues on). */
-    private final Map<Lane, Attempt.NotYet<?>> latest = new HashMap<>();
+    /**
+     * For each lane with waiters, the refusal of its latest try (what a newcomer queues on). Written under
+     * {@link #lock}; read without it to learn cheaply that nobody waits in a lane.
+     */
+    private final Map<Lane, Attempt.NotYet<?>> latest = new ConcurrentHashMap<>();
 
     public WaitingRoom(Settings settings, Clock clock, Observer observer) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -136,8 +140,8 @@ public final class WaitingRoom {
      * As {@link #await(String, PriorityClass, Optional, Supplier)} for a request known to need {@code shared}, a lane
      * several tenants wait in (the upstream gate's credential x model): if anyone waits there already, the request
      * joins the line behind them without a first try, so a newcomer never takes what comes back before the waiters'
-     * turn (no barging past waiting tenants of a higher class or an earlier turn). With nobody waiting in the room it
-     * costs one volatile read.
+     * turn (no barging past waiting tenants of a higher class or an earlier turn). With nobody waiting in that lane it
+     * costs a lock-free look-up.
      */
     public <T> T await(String tenant, PriorityClass priority, Optional<Instant> deadline, Lane shared,
                        Supplier<Attempt<T>> attempt) {
@@ -232,10 +236,11 @@ public final class WaitingRoom {
 
     /**
      * What {@code lane}'s limit waits for came back (e.g. a concurrency permit returned): the lane's head tries now
-     * instead of at its retry time. One volatile read when nobody waits.
+     * instead of at its retry time (or, if it is trying now and that try is refused, fits again from now). A lock-free
+     * look-up when nobody waits there.
      */
     public void freed(Lane lane) {
-        if (waiting == 0) {
+        if (waiting == 0 || !latest.containsKey(lane)) {
             return;
         }
         lock.lock();
@@ -299,6 +304,9 @@ public final class WaitingRoom {
      * must be) as the lane's latest try was; null when nobody waits there.
      */
     private <T> Attempt.NotYet<T> behind(Lane lane) {
+        if (!latest.containsKey(lane)) {
+            return null;
+        }
         lock.lock();
         try {
             Attempt.NotYet<?> last = latest.get(lane);

@@ -200,4 +200,33 @@ class WaitingLinesTest {
         assertThat(lines.head(OTHER)).isSameAs(first); // it arrived before inOther
         assertThat(lines.size(OTHER)).isEqualTo(2);
     }
+
+    @Test
+    void aFreedLanesHeadTriesNowAndAReturnDuringItsTryIsNotLost() {
+        Waiter head = joined("a", NORMAL, 5_000);
+
+        assertThat(lines.freed(LANE, at(1_000))).containsExactly(head);
+        assertThat(lines.next(head, at(1_000))).isInstanceOf(Step.Try.class);
+
+        // a permit comes back while that try is under way; the try (which looked before it) is refused for 5 s more
+        assertThat(lines.freed(LANE, at(1_200))).isEmpty();
+        lines.notYet(head, LANE, at(6_300));
+        assertThat(lines.next(head, at(1_300))).as("fits again from the return").isInstanceOf(Step.Try.class);
+
+        // without a return during the try, a refusal keeps its retry time
+        lines.notYet(head, LANE, at(6_300));
+        assertThat(lines.next(head, at(1_400))).isEqualTo(new Step.Park(at(6_300)));
+    }
+
+    @Test
+    void aFailedTryWakesTheHeadEvenWhenItDidNotChange() {
+        Waiter first = joined("a", NORMAL, 1_000);
+        assertThat(lines.next(first, at(1_000))).isInstanceOf(Step.Try.class);
+        // a HIGH request joins during the try: it is the head now, but parks while the try is under way
+        Waiter high = joined("b", HIGH, 1_000);
+        assertThat(lines.next(high, at(1_000))).isInstanceOf(Step.Park.class);
+
+        assertThat(lines.leave(first, true)).contains(high);
+        assertThat(lines.next(high, at(1_000))).isInstanceOf(Step.Try.class);
+    }
 }
