@@ -168,7 +168,7 @@ public final class Admission {
      */
     UpstreamAdmission admitUpstream(QuotaRequest cost, UpstreamCredentialId credential, ModelId model,
                                     Optional<Instant> deadline) {
-        Lane lane = new Lane("Upstream", "upstream:" + credential + ":" + model);
+        Lane lane = new Lane("Upstream", RateLimit.Scope.UPSTREAM.keyPrefix() + ":" + credential + ":" + model);
         List<RateLimit> limits = upstreamLimits.limitsFor(credential, model);
         return waiting.await(cost.tenant().toString(), priorities.priority(cost.tenant()), deadline, lane,
                 () -> attemptUpstream(cost, credential, model, limits, lane));

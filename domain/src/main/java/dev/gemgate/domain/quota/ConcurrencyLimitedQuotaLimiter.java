@@ -276,19 +276,20 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
             return List.of();
         }
         List<Limit> limits = new ArrayList<>(3);
-        add(limits, "ConcurrentRequestsPerTenant", "tenant:" + request.tenant() + ":concurrent",
+        add(limits, RateLimit.Scope.TENANT, request.tenant().toString(),
                 source.tenant(request.tenant()).concurrentRequests());
-        add(limits, "ConcurrentRequestsPerTenantPerModel",
-                "tenant-model:" + request.tenant() + ":" + request.model().get() + ":concurrent",
+        add(limits, RateLimit.Scope.TENANT_MODEL, request.tenant() + ":" + request.model().get(),
                 source.tenantModel(request.tenant(), request.model().get()).concurrentRequests());
-        add(limits, "ConcurrentRequestsPerApiKey", "key:" + request.apiKey() + ":concurrent",
+        add(limits, RateLimit.Scope.API_KEY, request.apiKey().toString(),
                 source.apiKey(request.tenant(), request.apiKey()).concurrentRequests());
         return limits;
     }
 
-    private static void add(List<Limit> limits, String name, String key, OptionalLong limit) {
+    /** A pool named like the rate limits' buckets: {@code <scope prefix>:<whose>:concurrent}. */
+    private static void add(List<Limit> limits, RateLimit.Scope scope, String whose, OptionalLong limit) {
         if (limit.isPresent()) {
-            limits.add(new Limit(name, new PermitPool(key, limit.getAsLong())));
+            limits.add(new Limit(scope.nameOf("ConcurrentRequests"),
+                    new PermitPool(scope.keyPrefix() + ":" + whose + ":concurrent", limit.getAsLong())));
         }
     }
 

@@ -27,9 +27,10 @@ public sealed interface QuotaDecision {
      * {@link Bucket#key()} (which limit of whom): the lane a request waits in for it.
      */
     record Refused(String limit, Duration retryAfter, String bucketKey) implements QuotaDecision {
-        /** A refusal whose bucket is not known apart from the limit's name (the name is then the lane). */
-        public Refused(String limit, Duration retryAfter) {
-            this(limit, retryAfter, limit);
+        public Refused {
+            if (limit == null || retryAfter == null || retryAfter.isNegative() || bucketKey == null) {
+                throw new IllegalArgumentException("a refusal names its limit and bucket, with a retry-after >= 0");
+            }
         }
     }
 

@@ -68,6 +68,11 @@ public record RateLimit(Kind kind, Scope scope, Bucket bucket) {
         public String keyPrefix() {
             return keyPrefix;
         }
+
+        /** The name of a limit of {@code kind} (e.g. {@code RequestsPerMinute}) over this scope. */
+        public String nameOf(String kind) {
+            return namePrefix + kind + quotaName;
+        }
     }
 
     public RateLimit {
@@ -81,7 +86,7 @@ public record RateLimit(Kind kind, Scope scope, Bucket bucket) {
 
     /** E.g. {@code TokensPerMinutePerTenantPerModel}, {@code UpstreamRequestsPerDay}. */
     public String name() {
-        return scope.namePrefix + kind.quotaName + scope.quotaName;
+        return scope.nameOf(kind.quotaName);
     }
 
     public long limit() {

@@ -36,7 +36,8 @@ public final class CountingQuotaLimiter implements QuotaLimiter {
     @Override
     public QuotaDecision admit(QuotaRequest request, Instant now) {
         if (remainingRequests.getAndUpdate(r -> r >= request.requests() ? r - request.requests() : r) < request.requests()) {
-            return new QuotaDecision.Refused("requests-per-minute", retryAfter);
+            return new QuotaDecision.Refused("RequestsPerMinutePerTenant", retryAfter,
+                    "tenant:" + request.tenant() + ":rpm");
         }
         admitted.add(request);
         return new QuotaDecision.Admitted(new QuotaTicket(request));

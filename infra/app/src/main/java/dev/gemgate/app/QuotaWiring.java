@@ -176,14 +176,19 @@ public class QuotaWiring {
     }
 
     static RateLimits limits(String scope, GemgateConfig.RateLimitSettings settings) {
+        String prefix = "gemgate.quota." + scope + ".";
         RateLimits limits = RateLimits.UNLIMITED;
-        limits = with(limits, scope, "requests-per-minute", settings.requestsPerMinute());
-        limits = with(limits, scope, "tokens-per-minute", settings.tokensPerMinute());
-        limits = with(limits, scope, "requests-per-day", settings.requestsPerDay());
-        return with(limits, scope, "concurrent-requests", settings.concurrentRequests());
+        limits = with(limits, prefix, "requests-per-minute", settings.requestsPerMinute());
+        limits = with(limits, prefix, "tokens-per-minute", settings.tokensPerMinute());
+        limits = with(limits, prefix, "requests-per-day", settings.requestsPerDay());
+        return with(limits, prefix, "concurrent-requests", settings.concurrentRequests());
     }
 
-    private static RateLimits with(RateLimits limits, String scope, String name, OptionalLong value) {
+    /**
+     * {@code limits} with the limit {@code name} set to {@code value} when present; a value out of range stops the
+     * start naming the setting ({@code prefix} + the message, e.g. {@code gemgate.quota.key.requests-per-minute ...}).
+     */
+    static RateLimits with(RateLimits limits, String prefix, String name, OptionalLong value) {
         if (value.isEmpty()) {
             return limits;
         }
@@ -195,7 +200,7 @@ public class QuotaWiring {
                 default -> limits.withRequestsPerDay(value.getAsLong());
             };
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("gemgate.quota." + scope + "." + e.getMessage(), e);
+            throw new IllegalStateException(prefix + e.getMessage(), e);
         }
     }
 

@@ -8,7 +8,6 @@ import jakarta.inject.Singleton;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * Upstream awareness: Google's configured limits per credential x model ({@code gemgate.upstream.limits.*}, counted
@@ -42,24 +41,10 @@ public class UpstreamLimitsWiring {
     }
 
     static RateLimits limits(String pattern, GemgateConfig.Upstream.UpstreamLimitSettings settings) {
+        String prefix = "gemgate.upstream.limits.\"" + pattern + "\".";
         RateLimits limits = RateLimits.UNLIMITED;
-        limits = with(limits, pattern, "requests-per-minute", settings.requestsPerMinute());
-        limits = with(limits, pattern, "tokens-per-minute", settings.tokensPerMinute());
-        return with(limits, pattern, "requests-per-day", settings.requestsPerDay());
-    }
-
-    private static RateLimits with(RateLimits limits, String pattern, String name, OptionalLong value) {
-        if (value.isEmpty()) {
-            return limits;
-        }
-        try {
-            return switch (name) {
-                case "requests-per-minute" -> limits.withRequestsPerMinute(value.getAsLong());
-                case "tokens-per-minute" -> limits.withTokensPerMinute(value.getAsLong());
-                default -> limits.withRequestsPerDay(value.getAsLong());
-            };
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("gemgate.upstream.limits.\"" + pattern + "\"." + e.getMessage(), e);
-        }
+        limits = QuotaWiring.with(limits, prefix, "requests-per-minute", settings.requestsPerMinute());
+        limits = QuotaWiring.with(limits, prefix, "tokens-per-minute", settings.tokensPerMinute());
+        return QuotaWiring.with(limits, prefix, "requests-per-day", settings.requestsPerDay());
     }
 }
