@@ -32,10 +32,14 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class PostgresPermitStore implements PermitStore {
-    /** Parameters: 1 key, 2 limit. Locks the pool's row for the rest of the transaction. */
+    /**
+     * Parameters: 1 key, 2 limit. Locks the pool's row for the rest of the transaction: PostgreSQL locks the
+     * conflicting row even when the {@code WHERE} leaves it unchanged, so an unchanged limit costs no row version.
+     */
     static final String LOCK_POOL = """
             INSERT INTO concurrency_pools AS p (pool_key, pool_limit) VALUES (?, ?)
-            ON CONFLICT (pool_key) DO UPDATE SET pool_limit = excluded.pool_limit""";
+            ON CONFLICT (pool_key) DO UPDATE SET pool_limit = excluded.pool_limit
+            WHERE p.pool_limit <> excluded.pool_limit""";
 
     /** Parameters: 1 key, 2 now, 3 holder: leases that no longer count, of holders other than the caller. */
     static final String DROP_EXPIRED = """
@@ -134,6 +138,9 @@ public class PostgresPermitStore implements PermitStore {
         }
         long free = pool.limit() - others - own;
         long granted = free >= minimum ? Math.min(wanted, free) : 0;
+        if (granted == 0) {
+            return 0;
+        }
         try (PreparedStatement write = connection.prepareStatement(WRITE_LEASE)) {
             write.setString(1, pool.key());
             write.setString(2, holder);

@@ -30,6 +30,8 @@ public final class OverridingRateLimitSource implements RateLimitSource {
     private final RateLimitOverrideStore store;
     private final ReentrantLock writes = new ReentrantLock();
     private volatile RateLimitOverrideStore.All snapshot = RateLimitOverrideStore.All.NONE;
+    /** The snapshot merged with the defaults once per change, so an admission only looks limits up. */
+    private volatile Resolved resolved = Resolved.NONE;
 
     public OverridingRateLimitSource(RateLimits tenantDefaults, RateLimits tenantModelDefaults, RateLimits keyDefaults,
                                      RateLimitOverrideStore store) {
@@ -41,27 +43,26 @@ public final class OverridingRateLimitSource implements RateLimitSource {
 
     @Override
     public RateLimits tenant(TenantId tenant) {
-        TenantRateLimitOverride override = snapshot.tenants().get(tenant);
-        return override == null ? tenantDefaults : override.tenantLimits().over(tenantDefaults);
+        Effective effective = resolved.tenants().get(tenant);
+        return effective == null ? tenantDefaults : effective.tenant();
     }
 
     @Override
     public RateLimits tenantModel(TenantId tenant, ModelId model) {
-        TenantRateLimitOverride override = snapshot.tenants().get(tenant);
-        return override == null ? tenantModelDefaults : override.tenantModelLimits().over(tenantModelDefaults);
+        Effective effective = resolved.tenants().get(tenant);
+        return effective == null ? tenantModelDefaults : effective.tenantModel();
     }
 
     @Override
     public RateLimits apiKey(TenantId tenant, ApiKeyId key) {
-        ApiKeyRateLimitOverride override = snapshot.keys().get(key);
-        return override == null || !override.tenant().equals(tenant) ? keyDefaults
-                : override.limits().over(keyDefaults);
+        KeyLimits limits = resolved.keys().get(key);
+        return limits == null || !limits.tenant().equals(tenant) ? keyDefaults : limits.limits();
     }
 
     @Override
     public PriorityClass priority(TenantId tenant) {
-        TenantRateLimitOverride override = snapshot.tenants().get(tenant);
-        return override == null ? PriorityClass.NORMAL : override.priority().orElse(PriorityClass.NORMAL);
+        Effective effective = resolved.tenants().get(tenant);
+        return effective == null ? PriorityClass.NORMAL : effective.priority();
     }
 
     /** What a tenant with {@code override} is held to: its limits, its limits per model, its priority class. */
@@ -80,7 +81,7 @@ public final class OverridingRateLimitSource implements RateLimitSource {
     public void reload() {
         writes.lock();
         try {
-            snapshot = Objects.requireNonNull(store.loadAll(), "loadAll");
+            replace(Objects.requireNonNull(store.loadAll(), "loadAll"));
         } finally {
             writes.unlock();
         }
@@ -125,10 +126,27 @@ public final class OverridingRateLimitSource implements RateLimitSource {
             Map<ApiKeyId, ApiKeyRateLimitOverride> keys = new HashMap<>(current.keys());
             tenantChange.accept(tenants);
             keyChange.accept(keys);
-            snapshot = new RateLimitOverrideStore.All(tenants, keys);
+            replace(new RateLimitOverrideStore.All(tenants, keys));
         } finally {
             writes.unlock();
         }
+    }
+
+    /** Under {@link #writes}: the new snapshot and its merge with the defaults. */
+    private void replace(RateLimitOverrideStore.All all) {
+        Map<TenantId, Effective> tenants = new HashMap<>();
+        all.tenants().forEach((id, override) -> tenants.put(id, effective(override)));
+        Map<ApiKeyId, KeyLimits> keys = new HashMap<>();
+        all.keys().forEach((id, override) -> keys.put(id, new KeyLimits(override.tenant(), effective(override))));
+        resolved = new Resolved(Map.copyOf(tenants), Map.copyOf(keys));
+        snapshot = all;
+    }
+
+    private record KeyLimits(TenantId tenant, RateLimits limits) {
+    }
+
+    private record Resolved(Map<TenantId, Effective> tenants, Map<ApiKeyId, KeyLimits> keys) {
+        static final Resolved NONE = new Resolved(Map.of(), Map.of());
     }
 
     /** A tenant's limits in force: each field its override's, or else the configured default's. */

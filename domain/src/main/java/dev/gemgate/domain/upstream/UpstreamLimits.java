@@ -36,7 +36,10 @@ public final class UpstreamLimits {
     private final Map<String, RateLimits> exact = new LinkedHashMap<>();
     private final List<Map.Entry<ModelPattern, RateLimits>> prefixes = new ArrayList<>();
     private final RateLimits everyModel;
-    private final ConcurrentHashMap<String, List<RateLimit>> resolved = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, List<RateLimit>> resolved = new ConcurrentHashMap<>();
+
+    private record Key(UpstreamCredentialId credential, ModelId model) {
+    }
 
     /**
      * @param byPattern limits per model pattern ({@code RateLimits.concurrentRequests} is not an upstream limit and is
@@ -89,7 +92,7 @@ public final class UpstreamLimits {
      * per day (Pacific days), requests per minute, tokens per minute; empty when none is configured.
      */
     public List<RateLimit> limitsFor(UpstreamCredentialId credential, ModelId model) {
-        return resolved.computeIfAbsent(credential.value() + '\n' + model.value(), k -> resolve(credential, model));
+        return resolved.computeIfAbsent(new Key(credential, model), k -> resolve(credential, model));
     }
 
     private List<RateLimit> resolve(UpstreamCredentialId credential, ModelId model) {
