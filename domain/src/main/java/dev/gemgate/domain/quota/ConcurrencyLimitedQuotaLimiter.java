@@ -173,9 +173,11 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
     public void heartbeat(Instant now) {
         Instant expiresAt = now.plus(settings.leaseTtl());
         Set<String> renewed = Set.of();
+        boolean renewAnswered = false;
         RuntimeException failure = null;
         try {
             renewed = store.renew(holder, now, expiresAt);
+            renewAnswered = true;
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -185,8 +187,14 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
                 if (lease.retired) {
                     continue;
                 }
-                if (renewed.contains(lease.key) && expiresAt.isAfter(lease.expiresAt)) {
-                    lease.expiresAt = expiresAt;
+                if (renewed.contains(lease.key)) {
+                    if (expiresAt.isAfter(lease.expiresAt)) {
+                        lease.expiresAt = expiresAt;
+                    }
+                } else if (renewAnswered && lease.leased > 0 && lease.expiresAt.isBefore(expiresAt)) {
+                    // taken before this renewal, yet the store no longer holds it: another replica whose clock runs
+                    // ahead found it expired and dropped it, so its permits may be someone else's now
+                    lease.forget();
                 }
                 lease.forgetIfLapsed(now);
                 long free = lease.leased - lease.inUse;
@@ -393,10 +401,15 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
         /** A lease whose expiry has passed no longer counts in the store: forget it and everything handed out on it. */
         void forgetIfLapsed(Instant now) {
             if ((leased > 0 || inUse > 0) && !expiresAt.isAfter(now)) {
-                leased = 0;
-                inUse = 0;
-                epoch++;
+                forget();
             }
+        }
+
+        /** Drops the lease: it holds nothing, and permits returned later by requests admitted on it are ignored. */
+        void forget() {
+            leased = 0;
+            inUse = 0;
+            epoch++;
         }
     }
 }

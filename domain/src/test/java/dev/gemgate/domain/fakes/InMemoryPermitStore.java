@@ -31,6 +31,8 @@ public final class InMemoryPermitStore implements PermitStore {
         }
         leaseCalls++;
         Map<String, LeaseRow> rows = pools.computeIfAbsent(pool.key(), k -> new HashMap<>());
+        // like the PostgreSQL store: other holders' leases expired at the caller's now are dropped for good
+        rows.entrySet().removeIf(e -> !e.getKey().equals(holder) && !e.getValue().expiresAt().isAfter(now));
         long used = inUse(pool.key(), now);
         LeaseRow own = rows.get(holder);
         long ownLive = own != null && own.expiresAt().isAfter(now) ? own.permits() : 0;

@@ -196,6 +196,28 @@ class ConcurrencyLimitedQuotaLimiterTest {
     }
 
     @Test
+    void aLeaseTheStoreDroppedIsForgottenAtTheNextHeartbeatEvenIfThisInstancesClockSaysItIsLive() {
+        ConcurrencyLimitedQuotaLimiter slow = tenantLimiter("slow-clock", 4, 1);
+        ConcurrencyLimitedQuotaLimiter fast = tenantLimiter("fast-clock", 4, 1);
+        List<QuotaTicket> inFlight = admitMany(slow, 2);
+
+        // the other replica's clock runs a ttl ahead: to it the lease has expired, so it drops it and takes all 4
+        Instant ahead = clock.instant().plus(TTL).plusSeconds(1);
+        for (int i = 0; i < 4; i++) {
+            assertThat(fast.admit(QuotaRequest.call(TENANT, KEY, MODEL, 10), ahead))
+                    .isInstanceOf(QuotaDecision.Admitted.class);
+        }
+
+        // this instance still believes in its lease (2 free permits) until its heartbeat learns the store dropped it
+        clock.advance(Duration.ofSeconds(1));
+        slow.heartbeat(clock.instant());
+        assertThat(slow.leased(TENANT_POOL)).isZero();
+        refused(admit(slow));
+        inFlight.forEach(ticket -> finish(slow, ticket)); // late returns of the dropped lease change nothing
+        refused(admit(slow));
+    }
+
+    @Test
     void aHeartbeatKeepsALiveLeaseBeyondItsTtl() {
         ConcurrencyLimitedQuotaLimiter live = tenantLimiter("live", 4, 0.05);
         ConcurrencyLimitedQuotaLimiter other = tenantLimiter("other", 4, 0.05);
