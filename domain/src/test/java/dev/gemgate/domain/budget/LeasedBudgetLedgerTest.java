@@ -1,5 +1,8 @@
 package dev.gemgate.domain.budget;
 
+import dev.gemgate.domain.budget.BudgetStore.Account;
+import dev.gemgate.domain.budget.BudgetStore.Lease;
+import dev.gemgate.domain.budget.BudgetStore.Reservation;
 import dev.gemgate.domain.budget.BudgetStore.SettlementKind;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.RequestId;
@@ -25,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Time is the {@code now} each call passes: moved by hand, never slept. */
 class LeasedBudgetLedgerTest {
@@ -313,5 +317,43 @@ class LeasedBudgetLedgerTest {
                     .isLessThanOrEqualTo(0);
         }
         assertThat(replicas.get(0).openReservations() + replicas.get(1).openReservations()).isZero();
+    }
+    @Test
+    void a_reservation_the_store_could_not_record_holds_nothing() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "1", List.of());
+        BudgetStore failing = new BudgetStore() {
+            @Override
+            public Lease lease(Account account, Money minimum, Money wanted, Instant now) {
+                return store.lease(account, minimum, wanted, now);
+            }
+            @Override
+            public void giveBack(String accountKey, Money amount) {
+                store.giveBack(accountKey, amount);
+            }
+            @Override
+            public boolean recordReservation(Reservation reservation) {
+                throw new IllegalStateException("database down");
+            }
+            @Override
+            public Optional<Money> settle(ReservationId r, Money amount, SettlementKind kind, Instant now) {
+                return store.settle(r, amount, kind, now);
+            }
+            @Override
+            public List<ReservationId> settleExpired(Instant from, Instant now) {
+                return store.settleExpired(from, now);
+            }
+            @Override
+            public Money settledSpend(String accountKey) {
+                return store.settledSpend(accountKey);
+            }
+        };
+        LeasedBudgetLedger ledger = new LeasedBudgetLedger(failing, BudgetSource.fixed(List.of(budget)), "a", 1, TTL,
+                T0, alerts::add);
+
+        assertThatThrownBy(() -> ledger.reserve(request("r1", "0.40"), T0))
+                .hasMessage("database down");
+
+        assertThat(ledger.sliceOf(budget.accountKey(T0))).isEqualTo(Money.ofDollars("1"));
+        assertThat(ledger.openReservations()).isZero();
     }
 }
