@@ -318,6 +318,7 @@ class LeasedBudgetLedgerTest {
         }
         assertThat(replicas.get(0).openReservations() + replicas.get(1).openReservations()).isZero();
     }
+
     @Test
     void a_reservation_the_store_could_not_record_holds_nothing() {
         Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "1", List.of());
@@ -326,22 +327,27 @@ class LeasedBudgetLedgerTest {
             public Lease lease(Account account, Money minimum, Money wanted, Instant now) {
                 return store.lease(account, minimum, wanted, now);
             }
+
             @Override
             public void giveBack(String accountKey, Money amount) {
                 store.giveBack(accountKey, amount);
             }
+
             @Override
             public boolean recordReservation(Reservation reservation) {
                 throw new IllegalStateException("database down");
             }
+
             @Override
             public Optional<Money> settle(ReservationId r, Money amount, SettlementKind kind, Instant now) {
                 return store.settle(r, amount, kind, now);
             }
+
             @Override
             public List<ReservationId> settleExpired(Instant from, Instant now) {
                 return store.settleExpired(from, now);
             }
+
             @Override
             public Money settledSpend(String accountKey) {
                 return store.settledSpend(accountKey);
