@@ -1,0 +1,240 @@
+package dev.gemgate.adapter.persistence;
+
+import dev.gemgate.domain.budget.BudgetStore;
+import dev.gemgate.domain.budget.ReservationId;
+import dev.gemgate.domain.common.Money;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@link BudgetStore} on the V14 tables: every call is one SQL statement, one round trip, in its own implicit
+ * transaction, through {@link DatabaseGuard} (an outage is a 503, never a 500).
+ *
+ * <ul>
+ *   <li>A lease is one {@code INSERT ... ON CONFLICT DO UPDATE ... RETURNING} on the account's row: created on first
+ *       use with the grant (two replicas creating it at once meet in {@code ON CONFLICT}, the second one leases from
+ *       the row the first wrote), else it grants {@code least(wanted, limit - leased)} if that is at least the minimum,
+ *       all under the row lock of that one statement, so the leased total never passes the limit. A changed limit is
+ *       taken over; money already leased stays leased.</li>
+ *   <li>A reservation is one {@code INSERT ... ON CONFLICT DO NOTHING}: the request id's unique key makes a retry
+ *       (on any replica) write nothing.</li>
+ *   <li>A settlement is one {@code INSERT ... SELECT} from the reservation (capped at its amount)
+ *       {@code ON CONFLICT DO NOTHING RETURNING}: the settlement's primary key decides between a settlement, a release
+ *       and the expiry sweep of the same reservation; one wins, the others write nothing.</li>
+ *   <li>The expiry sweep is one such insert for every reservation whose expiry falls in {@code (from, now]} and that
+ *       has no settlement, at its reserved amount.</li>
+ * </ul>
+ * Time is always the caller's {@code now} (the application's clock), truncated to the microsecond.
+ */
+@ApplicationScoped
+public class PostgresBudgetStore implements BudgetStore {
+    /*
+     * 1 key, 2 limit, 3 leased and 4 granted for a row created by this lease, 5 alert percents; then 6 the minimum,
+     * 7 the wanted amount. "excluded" is the row this lease proposed, "a" the stored one.
+     */
+    static final String LEASE = """
+            INSERT INTO budget_accounts AS a (account_key, budget_limit_micros, leased_micros, granted_micros,
+                                              alert_percents)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (account_key) DO UPDATE SET
+                (budget_limit_micros, alert_percents, leased_micros, granted_micros) = (
+                    SELECT excluded.budget_limit_micros, excluded.alert_percents, a.leased_micros + g.micros, g.micros
+                    FROM (SELECT CASE WHEN excluded.budget_limit_micros - a.leased_micros >= ?
+                                      THEN least(?, excluded.budget_limit_micros - a.leased_micros)
+                                      ELSE 0 END AS micros) g)
+            RETURNING leased_micros, granted_micros
+            """;
+
+    static final String GIVE_BACK = """
+            UPDATE budget_accounts SET leased_micros = greatest(0, leased_micros - ?) WHERE account_key = ?""";
+
+    static final String RESERVE = """
+            INSERT INTO budget_reservations (reservation_id, request_id, account_keys, amount_micros, holder,
+                                             reserved_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING""";
+
+    /** 1 amount, 2 kind, 3 now, 4 the reservation. */
+    static final String SETTLE = """
+            INSERT INTO budget_settlements (reservation_id, amount_micros, kind, settled_at)
+            SELECT reservation_id, least(?, amount_micros), ?, ? FROM budget_reservations WHERE reservation_id = ?
+            ON CONFLICT (reservation_id) DO NOTHING
+            RETURNING amount_micros""";
+
+    /** 1 now, 2 from, 3 now. */
+    static final String SETTLE_EXPIRED = """
+            INSERT INTO budget_settlements (reservation_id, amount_micros, kind, settled_at)
+            SELECT r.reservation_id, r.amount_micros, 'EXPIRED', ? FROM budget_reservations r
+            WHERE r.expires_at > ? AND r.expires_at <= ?
+              AND NOT EXISTS (SELECT 1 FROM budget_settlements s WHERE s.reservation_id = r.reservation_id)
+            ON CONFLICT (reservation_id) DO NOTHING
+            RETURNING reservation_id""";
+
+    static final String SETTLED_SPEND = """
+            SELECT coalesce(sum(s.amount_micros), 0) FROM budget_reservations r
+            JOIN budget_settlements s ON s.reservation_id = r.reservation_id
+            WHERE r.account_keys @> ARRAY[?]::varchar(400)[]""";
+
+    private final DataSource dataSource;
+    private final DatabaseGuard guard;
+
+    @Inject
+    public PostgresBudgetStore(DataSource dataSource, DatabaseGuard guard) {
+        this.dataSource = dataSource;
+        this.guard = guard;
+    }
+
+    @Override
+    public Lease lease(Account account, Money minimum, Money wanted, Instant now) {
+        Objects.requireNonNull(account, "account");
+        if (minimum.isZero() || minimum.compareTo(wanted) > 0) {
+            throw new IllegalArgumentException("a lease needs 0 < minimum <= wanted: " + minimum + ", " + wanted);
+        }
+        long limit = account.limit().micros();
+        long created = limit >= minimum.micros() ? Math.min(wanted.micros(), limit) : 0;
+        return guard.call(() -> {
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(LEASE)) {
+                statement.setString(1, account.key());
+                statement.setLong(2, limit);
+                statement.setLong(3, created);
+                statement.setLong(4, created);
+                statement.setArray(5, connection.createArrayOf("integer", account.alertPercents().toArray()));
+                statement.setLong(6, minimum.micros());
+                statement.setLong(7, wanted.micros());
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    return new Lease(Money.ofMicros(result.getLong(2)), Money.ofMicros(result.getLong(1)));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("leasing from budget account " + account.key() + " failed", e);
+            }
+        });
+    }
+
+    @Override
+    public void giveBack(String accountKey, Money amount) {
+        Objects.requireNonNull(accountKey, "accountKey");
+        if (amount.isZero()) {
+            return;
+        }
+        guard.call(() -> update(GIVE_BACK, "giving back to budget account " + accountKey, statement -> {
+            statement.setLong(1, amount.micros());
+            statement.setString(2, accountKey);
+        }));
+    }
+
+    @Override
+    public boolean recordReservation(Reservation reservation) {
+        Objects.requireNonNull(reservation, "reservation");
+        return guard.call(() -> {
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(RESERVE)) {
+                Array keys = connection.createArrayOf("varchar", reservation.accountKeys().toArray());
+                statement.setObject(1, reservation.id().value());
+                statement.setString(2, reservation.requestId().value());
+                statement.setArray(3, keys);
+                statement.setLong(4, reservation.amount().micros());
+                statement.setString(5, reservation.holder());
+                statement.setObject(6, at(reservation.reservedAt()));
+                statement.setObject(7, at(reservation.expiresAt()));
+                return statement.executeUpdate() == 1;
+            } catch (SQLException e) {
+                throw new IllegalStateException("recording budget reservation " + reservation.id().value()
+                        + " failed", e);
+            }
+        });
+    }
+
+    @Override
+    public Optional<Money> settle(ReservationId reservation, Money amount, SettlementKind kind, Instant now) {
+        Objects.requireNonNull(reservation, "reservation");
+        if (kind == SettlementKind.EXPIRED) {
+            throw new IllegalArgumentException("only the sweep settles a reservation as expired");
+        }
+        return guard.call(() -> {
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(SETTLE)) {
+                statement.setLong(1, amount.micros());
+                statement.setString(2, kind.name());
+                statement.setObject(3, at(now));
+                statement.setObject(4, reservation.value());
+                try (ResultSet result = statement.executeQuery()) {
+                    return result.next() ? Optional.of(Money.ofMicros(result.getLong(1))) : Optional.empty();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("settling budget reservation " + reservation.value() + " failed", e);
+            }
+        });
+    }
+
+    @Override
+    public List<ReservationId> settleExpired(Instant from, Instant now) {
+        return guard.call(() -> {
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(SETTLE_EXPIRED)) {
+                statement.setObject(1, at(now));
+                statement.setObject(2, at(from));
+                statement.setObject(3, at(now));
+                List<ReservationId> expired = new ArrayList<>();
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        expired.add(new ReservationId(result.getObject(1, UUID.class)));
+                    }
+                }
+                return expired;
+            } catch (SQLException e) {
+                throw new IllegalStateException("settling expired budget reservations failed", e);
+            }
+        });
+    }
+
+    @Override
+    public Money settledSpend(String accountKey) {
+        return guard.call(() -> {
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(SETTLED_SPEND)) {
+                statement.setString(1, accountKey);
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    return Money.ofMicros(result.getLong(1));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading the settled spend of " + accountKey + " failed", e);
+            }
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private int update(String sql, String what, Binder binder) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + " failed", e);
+        }
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return OffsetDateTime.ofInstant(Timestamps.toDatabase(instant), ZoneOffset.UTC);
+    }
+}

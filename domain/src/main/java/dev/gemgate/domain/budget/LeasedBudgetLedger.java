@@ -1,0 +1,270 @@
+package dev.gemgate.domain.budget;
+
+import dev.gemgate.domain.budget.BudgetStore.Account;
+import dev.gemgate.domain.budget.BudgetStore.Lease;
+import dev.gemgate.domain.budget.BudgetStore.Reservation;
+import dev.gemgate.domain.budget.BudgetStore.SettlementKind;
+import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.common.RequestId;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The budget ledger of one replica over the fleet-wide {@link BudgetStore}, shaped like the quota's
+ * {@code LeasedQuotaLimiter}: the replica leases money from each budget's account a slice at a time (one atomic
+ * statement, {@code leased + grant <= limit}), reserves requests from its slices in memory, and writes each
+ * reservation and each settlement as an append-only ledger row (an insert: no two requests ever wait on one row).
+ * Only a slice running short goes to the budget's row.
+ *
+ * <p><b>Reserve.</b> The budgets that apply ({@link BudgetSource}) are taken in the fixed order tenant, API key, end
+ * user: the estimate comes out of each one's slice (topped up by a lease of at least the shortfall, at most
+ * {@code max(shortfall, limit / slicesPerLimit)}); if one cannot afford it, what was taken from the others goes back to
+ * their slices and the request is refused naming that budget and its reset. Then the reservation row is appended; a
+ * request id that already has one (a retry) gets the same reservation ({@link #reservationOf}), nothing held twice.
+ *
+ * <p><b>Settle and release.</b> The settlement row is appended with the actual cost, capped at the reserved amount
+ * (a call that cost more than its upper-bound estimate is charged the estimate, so the invariant holds even then); the
+ * unused part goes back to this replica's slices. A release is a settlement of zero. A reservation already settled
+ * (a second settle, or expiry got there first) is charged nothing more and gives nothing back.
+ *
+ * <p><b>Expiry.</b> A reservation expires {@code reservationTtl} after it was taken. {@link #sweep} (run periodically
+ * by any replica) settles every expired, unsettled reservation at its reserved amount: a crashed replica's calls may
+ * have been billed, so they are never simply released. The money was already leased for them, so nothing is taken
+ * twice. {@code reservationTtl} must exceed the longest call (a longer call is charged its reserved amount).
+ *
+ * <p><b>Accuracy.</b> Invariant: for every account, settled spend &lt;= money leased &lt;= limit, whatever the number
+ * of threads and replicas: a settlement is at most its reservation, a reservation comes out of leased money, and only
+ * money no reservation holds is given back. <em>Overshoot: none.</em> The price is under-use: while replicas hold
+ * slices, a request can be refused although up to {@code (replicas - 1) x slice} sits unused in other replicas'
+ * slices (give it back with {@link #flush}); a crashed replica's slices are lost to the period (under-spend, at most
+ * one slice per budget per crash), never spent twice. Soft alerts ({@link BudgetAlert}) fire on the lease that takes
+ * the fleet-wide leased total across a threshold: early by at most the slices held unused, never late.
+ */
+public final class LeasedBudgetLedger implements BudgetLedger {
+    private final BudgetStore store;
+    private final BudgetSource source;
+    private final String holder;
+    private final long slicesPerLimit;
+    private final Duration reservationTtl;
+    private final Consumer<BudgetAlert> alerts;
+    private final Map<String, Slice> slices = new ConcurrentHashMap<>();
+    private final Map<ReservationId, Open> open = new ConcurrentHashMap<>();
+    private volatile Instant sweptUpTo;
+
+    /**
+     * @param holder         this replica's name on its reservation rows
+     * @param slicesPerLimit a lease takes at most this fraction of a budget's limit (at least the shortfall)
+     * @param reservationTtl how long a reservation lives before {@link #sweep} settles it at its reserved amount
+     * @param sweepFrom      the first sweep looks back to this instant (reservations of replicas that died before)
+     */
+    public LeasedBudgetLedger(BudgetStore store, BudgetSource source, String holder, long slicesPerLimit,
+                              Duration reservationTtl, Instant sweepFrom, Consumer<BudgetAlert> alerts) {
+        if (store == null || source == null || holder == null || reservationTtl == null || sweepFrom == null
+                || alerts == null) {
+            throw new IllegalArgumentException("ledger parts are required");
+        }
+        if (slicesPerLimit < 1 || reservationTtl.isNegative() || reservationTtl.isZero()) {
+            throw new IllegalArgumentException("slicesPerLimit >= 1 and a positive reservation ttl are required");
+        }
+        this.store = store;
+        this.source = source;
+        this.holder = holder;
+        this.slicesPerLimit = slicesPerLimit;
+        this.reservationTtl = reservationTtl;
+        this.alerts = alerts;
+        this.sweptUpTo = sweepFrom;
+    }
+
+    /** The reservation of a request id: derived from it, so every replica names a retry's reservation alike. */
+    public static ReservationId reservationOf(RequestId requestId) {
+        return new ReservationId(UUID.nameUUIDFromBytes(("budget-reservation:" + requestId.value())
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public ReservationOutcome reserve(ReservationRequest request, Instant now) {
+        ReservationId id = reservationOf(request.requestId());
+        if (open.containsKey(id)) {
+            return new ReservationOutcome.Reserved(id);
+        }
+        List<Budget> budgets = new ArrayList<>(source.applicableTo(request.tenant(), request.apiKey(),
+                request.endUser()));
+        budgets.sort(Comparator.comparing(Budget::scope));
+        if (budgets.isEmpty()) {
+            return new ReservationOutcome.Reserved(id);
+        }
+        Money estimate = request.estimate();
+        List<Slice> taken = new ArrayList<>(budgets.size());
+        for (Budget budget : budgets) {
+            Slice slice = slices.computeIfAbsent(budget.accountKey(now), key -> new Slice(budget, key,
+                    budget.period().nextReset(now, budget.zone())));
+            if (!slice.take(estimate, now)) {
+                taken.forEach(t -> t.put(estimate));
+                return new ReservationOutcome.Refused(budget, budget.period().nextReset(now, budget.zone()));
+            }
+            taken.add(slice);
+        }
+        boolean recorded;
+        try {
+            recorded = store.recordReservation(new Reservation(id, request.requestId(),
+                    taken.stream().map(s -> s.key).toList(), estimate, holder, now, now.plus(reservationTtl)));
+        } catch (RuntimeException e) {
+            taken.forEach(t -> t.put(estimate));
+            throw e;
+        }
+        if (!recorded) {
+            taken.forEach(t -> t.put(estimate));
+            return new ReservationOutcome.Reserved(id);
+        }
+        open.put(id, new Open(List.copyOf(taken), estimate));
+        return new ReservationOutcome.Reserved(id);
+    }
+
+    @Override
+    public void settle(ReservationId reservation, Money actualCost, Instant now) {
+        close(reservation, actualCost, SettlementKind.SETTLED, now);
+    }
+
+    @Override
+    public void release(ReservationId reservation, Instant now) {
+        close(reservation, Money.ZERO, SettlementKind.RELEASED, now);
+    }
+
+    private void close(ReservationId reservation, Money amount, SettlementKind kind, Instant now) {
+        Open held = open.get(reservation);
+        if (held == null) {
+            // no budget applied, or already settled here, or swept as expired (then spent at its reserved amount)
+            return;
+        }
+        Money charged = amount.compareTo(held.amount) > 0 ? held.amount : amount;
+        Optional<Money> recorded = store.settle(reservation, charged, kind, now);
+        if (open.remove(reservation, held) && recorded.isPresent()) {
+            Money unused = held.amount.minusOrZero(recorded.get());
+            if (!unused.isZero()) {
+                held.slices.forEach(slice -> slice.putIfCurrent(unused, now));
+            }
+        }
+    }
+
+    /**
+     * Settles at their reserved amount the reservations (of any replica) that expired since the last sweep; this
+     * replica's own among them stop being open (their unused part never comes back: they are spent). Returns them.
+     */
+    public List<ReservationId> sweep(Instant now) {
+        Instant from = sweptUpTo;
+        if (!now.isAfter(from)) {
+            return List.of();
+        }
+        List<ReservationId> expired = store.settleExpired(from, now);
+        sweptUpTo = now;
+        expired.forEach(open::remove);
+        return expired;
+    }
+
+    /** Gives every slice's unused money back to its account (on shutdown, or to end under-use); ended periods' slices are dropped. */
+    public void flush(Instant now) {
+        for (Slice slice : slices.values()) {
+            Money unused = slice.drain();
+            if (!unused.isZero() && now.isBefore(slice.resetsAt)) {
+                store.giveBack(slice.key, unused);
+            }
+            if (!now.isBefore(slice.resetsAt)) {
+                slices.remove(slice.key, slice);
+            }
+        }
+    }
+
+    /** Money this replica holds unused for an account (for tests and metrics). */
+    public Money sliceOf(String accountKey) {
+        Slice slice = slices.get(accountKey);
+        return slice == null ? Money.ZERO : slice.available();
+    }
+
+    public int openReservations() {
+        return open.size();
+    }
+
+    private record Open(List<Slice> slices, Money amount) {
+    }
+
+    /** The money this replica leased from one account and no reservation holds. */
+    private final class Slice {
+        private final Budget budget;
+        private final String key;
+        private final Instant resetsAt;
+        private final Account account;
+        private long available;
+
+        Slice(Budget budget, String key, Instant resetsAt) {
+            this.budget = budget;
+            this.key = key;
+            this.resetsAt = resetsAt;
+            this.account = new Account(key, budget.limit(), budget.alertPercents());
+        }
+
+        /** Takes {@code amount}, leasing the shortfall (and up to a slice more) while holding this slice's lock. */
+        synchronized boolean take(Money amount, Instant now) {
+            long wanted = amount.micros();
+            if (available >= wanted) {
+                available -= wanted;
+                return true;
+            }
+            long shortfall = wanted - available;
+            if (shortfall > budget.limit().micros()) {
+                return false;
+            }
+            long sliceSize = Math.max(shortfall, budget.limit().micros() / slicesPerLimit);
+            Lease lease = store.lease(account, Money.ofMicros(shortfall), Money.ofMicros(sliceSize), now);
+            long granted = lease.granted().micros();
+            report(lease);
+            if (granted < shortfall) {
+                available += granted;
+                return false;
+            }
+            available = available + granted - wanted;
+            return true;
+        }
+
+        private void report(Lease lease) {
+            long after = lease.leasedTotal().micros();
+            long before = after - lease.granted().micros();
+            long limit = budget.limit().micros();
+            for (int percent : budget.alertPercents()) {
+                long threshold = Math.ceilDiv(Math.multiplyExact(limit, (long) percent), 100L);
+                if (before < threshold && after >= threshold) {
+                    alerts.accept(new BudgetAlert(budget, key, percent, lease.leasedTotal()));
+                }
+            }
+        }
+
+        synchronized void put(Money amount) {
+            available += amount.micros();
+        }
+
+        synchronized void putIfCurrent(Money amount, Instant now) {
+            if (now.isBefore(resetsAt)) {
+                available += amount.micros();
+            }
+        }
+
+        synchronized Money drain() {
+            Money unused = Money.ofMicros(available);
+            available = 0;
+            return unused;
+        }
+
+        synchronized Money available() {
+            return Money.ofMicros(available);
+        }
+    }
+}

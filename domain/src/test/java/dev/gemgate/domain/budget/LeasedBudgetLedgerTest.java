@@ -1,0 +1,365 @@
+package dev.gemgate.domain.budget;
+
+import dev.gemgate.domain.budget.BudgetStore.Account;
+import dev.gemgate.domain.budget.BudgetStore.Lease;
+import dev.gemgate.domain.budget.BudgetStore.Reservation;
+import dev.gemgate.domain.budget.BudgetStore.SettlementKind;
+import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.fakes.InMemoryBudgetStore;
+import dev.gemgate.domain.tenant.ApiKeyId;
+import dev.gemgate.domain.tenant.TenantId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Time is the {@code now} each call passes: moved by hand, never slept. */
+class LeasedBudgetLedgerTest {
+    private static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
+    private static final Duration TTL = Duration.ofMinutes(15);
+    private static final TenantId TENANT = new TenantId(UUID.randomUUID());
+    private static final ApiKeyId KEY = new ApiKeyId(UUID.randomUUID());
+
+    private final InMemoryBudgetStore store = new InMemoryBudgetStore();
+    private final List<BudgetAlert> alerts = new ArrayList<>();
+
+    private static Budget tenantBudget(BudgetPeriod period, String dollars, List<Integer> alerts) {
+        return new Budget(TENANT, Optional.empty(), Optional.empty(), period, ZoneOffset.UTC, Money.ofDollars(dollars),
+                alerts);
+    }
+
+    private static Budget endUserBudget(String user, String dollars) {
+        return new Budget(TENANT, Optional.empty(), Optional.of(user), BudgetPeriod.DAILY, ZoneOffset.UTC,
+                Money.ofDollars(dollars), List.of());
+    }
+
+    private LeasedBudgetLedger ledger(String holder, List<Budget> budgets, long slicesPerLimit) {
+        return new LeasedBudgetLedger(store, BudgetSource.fixed(budgets), holder, slicesPerLimit, TTL,
+                T0.minus(Duration.ofDays(1)), alerts::add);
+    }
+
+    private static ReservationRequest request(String id, String dollars) {
+        return new ReservationRequest(new RequestId(id), TENANT, Optional.of(KEY), Optional.empty(),
+                Money.ofDollars(dollars));
+    }
+
+    private static ReservationRequest userRequest(String id, String user, String dollars) {
+        return new ReservationRequest(new RequestId(id), TENANT, Optional.of(KEY), Optional.of(user),
+                Money.ofDollars(dollars));
+    }
+
+    private static ReservationId reserved(ReservationOutcome outcome) {
+        assertThat(outcome).isInstanceOf(ReservationOutcome.Reserved.class);
+        return ((ReservationOutcome.Reserved) outcome).id();
+    }
+
+    @Test
+    void a_reservation_comes_from_a_leased_slice_and_its_settlement_gives_the_unused_part_back() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "10", List.of());
+        LeasedBudgetLedger ledger = ledger("a", List.of(budget), 10);
+        String account = budget.accountKey(T0);
+
+        ReservationId first = reserved(ledger.reserve(request("r1", "0.30"), T0));
+
+        assertThat(store.leased(account)).isEqualTo(Money.ofDollars("1")); // one slice: a tenth of the limit
+        assertThat(ledger.sliceOf(account)).isEqualTo(Money.ofDollars("0.70"));
+
+        ledger.settle(first, Money.ofDollars("0.10"), T0);
+
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.10"));
+        assertThat(ledger.sliceOf(account)).isEqualTo(Money.ofDollars("0.90"));
+        assertThat(ledger.openReservations()).isZero();
+
+        reserved(ledger.reserve(request("r2", "0.50"), T0));
+        assertThat(store.leaseCount()).as("the second reservation stays off the budget row").isEqualTo(1);
+    }
+
+    @Test
+    void a_budget_that_cannot_afford_the_estimate_refuses_it_naming_the_budget_and_its_reset() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        LeasedBudgetLedger ledger = ledger("a", List.of(budget), 1);
+
+        reserved(ledger.reserve(request("r1", "0.60"), T0));
+        ReservationOutcome refused = ledger.reserve(request("r2", "0.60"), T0);
+
+        assertThat(refused).isEqualTo(new ReservationOutcome.Refused(budget, Instant.parse("2026-12-01T00:00:00Z")));
+        assertThat(ledger.reserve(request("r3", "0.40"), T0)).isInstanceOf(ReservationOutcome.Reserved.class);
+    }
+
+    @Test
+    void an_end_user_budget_refusing_puts_back_what_the_tenant_budget_gave_first() {
+        Budget tenant = tenantBudget(BudgetPeriod.DAILY, "10", List.of());
+        Budget user = endUserBudget("alice", "0.50");
+        LeasedBudgetLedger ledger = ledger("a", List.of(user, tenant), 10);
+
+        ReservationOutcome refused = ledger.reserve(userRequest("r1", "alice", "0.80"), T0);
+
+        assertThat(refused).isInstanceOf(ReservationOutcome.Refused.class);
+        assertThat(((ReservationOutcome.Refused) refused).budget()).isEqualTo(user);
+        assertThat(ledger.sliceOf(tenant.accountKey(T0))).isEqualTo(Money.ofDollars("1"));
+        assertThat(store.reservationCount()).isZero();
+    }
+
+    @Test
+    void the_first_requests_of_a_new_end_user_meet_the_default_end_user_budget() {
+        Budget everyUser = endUserBudget(Budget.EVERY_END_USER, "1");
+        LeasedBudgetLedger ledger = ledger("a", List.of(everyUser), 1);
+
+        reserved(ledger.reserve(userRequest("r1", "bob", "0.70"), T0));
+        assertThat(ledger.reserve(userRequest("r2", "bob", "0.70"), T0))
+                .isInstanceOf(ReservationOutcome.Refused.class);
+        reserved(ledger.reserve(userRequest("r3", "carol", "0.70"), T0));
+
+        assertThat(store.settledSpend(everyUser.forEndUser("bob").accountKey(T0))).isEqualTo(Money.ZERO);
+        assertThat(store.leased(everyUser.forEndUser("bob").accountKey(T0))).isEqualTo(Money.ofDollars("1"));
+        assertThat(store.leased(everyUser.forEndUser("carol").accountKey(T0))).isEqualTo(Money.ofDollars("1"));
+    }
+
+    @Test
+    void a_request_id_is_reserved_once_and_settled_once() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "1", List.of());
+        LeasedBudgetLedger a = ledger("a", List.of(budget), 2);
+        LeasedBudgetLedger b = ledger("b", List.of(budget), 2);
+
+        ReservationId id = reserved(a.reserve(request("same", "0.40"), T0));
+        assertThat(a.reserve(request("same", "0.40"), T0)).isEqualTo(new ReservationOutcome.Reserved(id));
+        assertThat(b.reserve(request("same", "0.40"), T0)).isEqualTo(new ReservationOutcome.Reserved(id));
+        assertThat(store.reservationCount()).isEqualTo(1);
+        assertThat(b.sliceOf(budget.accountKey(T0))).as("b's retry holds nothing").isEqualTo(Money.ofDollars("0.50"));
+
+        a.settle(id, Money.ofDollars("0.30"), T0);
+        a.settle(id, Money.ofDollars("0.30"), T0);
+        b.settle(id, Money.ofDollars("0.30"), T0);
+
+        assertThat(store.settledSpend(budget.accountKey(T0))).isEqualTo(Money.ofDollars("0.30"));
+    }
+
+    @Test
+    void a_call_that_cost_more_than_its_reservation_is_charged_the_reservation() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "1", List.of());
+        LeasedBudgetLedger ledger = ledger("a", List.of(budget), 1);
+
+        ReservationId id = reserved(ledger.reserve(request("r1", "0.40"), T0));
+        ledger.settle(id, Money.ofDollars("5"), T0);
+
+        assertThat(store.settledSpend(budget.accountKey(T0))).isEqualTo(Money.ofDollars("0.40"));
+    }
+
+    @Test
+    void a_release_charges_nothing_and_gives_everything_back() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "1", List.of());
+        LeasedBudgetLedger ledger = ledger("a", List.of(budget), 1);
+
+        ReservationId id = reserved(ledger.reserve(request("r1", "0.40"), T0));
+        ledger.release(id, T0);
+
+        assertThat(store.settlementOf(id).orElseThrow().kind()).isEqualTo(SettlementKind.RELEASED);
+        assertThat(store.settledSpend(budget.accountKey(T0))).isEqualTo(Money.ZERO);
+        assertThat(ledger.sliceOf(budget.accountKey(T0))).isEqualTo(Money.ofDollars("1"));
+    }
+
+    @Test
+    void a_crashed_replica_s_reservations_expire_and_are_settled_at_their_reserved_amount() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "1", List.of());
+        LeasedBudgetLedger crashed = ledger("a", List.of(budget), 4);
+        LeasedBudgetLedger survivor = ledger("b", List.of(budget), 4);
+        String account = budget.accountKey(T0);
+
+        ReservationId lost = reserved(crashed.reserve(request("r1", "0.20"), T0));
+        // replica a dies here: its reservation is never settled, its slice (0.05 left) is never given back
+
+        assertThat(survivor.sweep(T0.plus(TTL).minusSeconds(1))).isEmpty();
+        assertThat(survivor.sweep(T0.plus(TTL))).containsExactly(lost);
+        assertThat(survivor.sweep(T0.plus(TTL).plusSeconds(1))).isEmpty();
+
+        assertThat(store.settlementOf(lost).orElseThrow())
+                .isEqualTo(new InMemoryBudgetStore.Settled(Money.ofDollars("0.20"), SettlementKind.EXPIRED,
+                        T0.plus(TTL)));
+        // the survivor can lease only what the dead replica did not: never the lost reservation's money again
+        Instant later = T0.plus(TTL).plusSeconds(2);
+        int granted = 0;
+        for (int i = 0; i < 10; i++) {
+            if (survivor.reserve(request("s" + i, "0.25"), later) instanceof ReservationOutcome.Reserved r) {
+                survivor.settle(r.id(), Money.ofDollars("0.25"), later);
+                granted++;
+            }
+        }
+        assertThat(granted).isEqualTo(3);
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.95"));
+    }
+
+    @Test
+    void a_settlement_after_expiry_charges_nothing_more() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "1", List.of());
+        LeasedBudgetLedger slow = ledger("a", List.of(budget), 1);
+        LeasedBudgetLedger sweeper = ledger("b", List.of(budget), 1);
+
+        ReservationId id = reserved(slow.reserve(request("r1", "0.40"), T0));
+        sweeper.sweep(T0.plus(TTL));
+        slow.settle(id, Money.ofDollars("0.10"), T0.plus(TTL).plusSeconds(1));
+
+        assertThat(store.settledSpend(budget.accountKey(T0))).isEqualTo(Money.ofDollars("0.40"));
+        assertThat(slow.sliceOf(budget.accountKey(T0))).as("a spent reservation gives nothing back")
+                .isEqualTo(Money.ofDollars("0.60"));
+    }
+
+    @Test
+    void a_new_period_is_a_new_account_and_an_ended_period_s_money_is_not_given_back_to_it() {
+        Budget budget = new Budget(TENANT, Optional.empty(), Optional.empty(), BudgetPeriod.DAILY,
+                ZoneId.of("Asia/Tokyo"), Money.ofDollars("1"), List.of());
+        LeasedBudgetLedger ledger = ledger("a", List.of(budget), 1);
+        Instant beforeMidnight = Instant.parse("2026-11-30T14:59:59Z");
+        Instant afterMidnight = Instant.parse("2026-11-30T15:00:00Z");
+
+        ReservationId id = reserved(ledger.reserve(request("r1", "0.90"), beforeMidnight));
+        assertThat(ledger.reserve(request("r2", "0.90"), beforeMidnight))
+                .isEqualTo(new ReservationOutcome.Refused(budget, afterMidnight));
+        reserved(ledger.reserve(request("r3", "0.90"), afterMidnight));
+        ledger.settle(id, Money.ofDollars("0.10"), afterMidnight);
+
+        assertThat(store.settledSpend(budget.accountKey(beforeMidnight))).isEqualTo(Money.ofDollars("0.10"));
+        assertThat(ledger.sliceOf(budget.accountKey(beforeMidnight))).isEqualTo(Money.ofDollars("0.10"));
+        assertThat(ledger.sliceOf(budget.accountKey(afterMidnight))).isEqualTo(Money.ofDollars("0.10"));
+    }
+
+    @Test
+    void flush_gives_unused_slices_back_so_another_replica_can_spend_them() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "1", List.of());
+        LeasedBudgetLedger a = ledger("a", List.of(budget), 2);
+        LeasedBudgetLedger b = ledger("b", List.of(budget), 2);
+
+        reserved(a.reserve(request("r1", "0.10"), T0));
+        reserved(b.reserve(request("r2", "0.10"), T0));
+        assertThat(b.reserve(request("r3", "0.50"), T0)).isInstanceOf(ReservationOutcome.Refused.class);
+
+        a.flush(T0);
+
+        assertThat(store.leased(budget.accountKey(T0))).isEqualTo(Money.ofDollars("0.60"));
+        assertThat(b.reserve(request("r4", "0.40"), T0)).isInstanceOf(ReservationOutcome.Reserved.class);
+    }
+
+    @Test
+    void a_threshold_is_reported_once_by_the_lease_that_crosses_it() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "1", List.of(50, 80, 100));
+        LeasedBudgetLedger ledger = ledger("a", List.of(budget), 10);
+
+        for (int i = 0; i < 10; i++) {
+            ReservationId id = reserved(ledger.reserve(request("r" + i, "0.10"), T0));
+            ledger.settle(id, Money.ofDollars("0.10"), T0);
+        }
+
+        assertThat(alerts).extracting(BudgetAlert::percent).containsExactly(50, 80, 100);
+        assertThat(alerts.get(1).committed()).isEqualTo(Money.ofDollars("0.80"));
+    }
+
+    @Test
+    void replicas_hammering_one_budget_never_settle_more_than_its_limit() throws Exception {
+        Budget tenant = tenantBudget(BudgetPeriod.DAILY, "5", List.of());
+        Budget user = endUserBudget(Budget.EVERY_END_USER, "2");
+        List<LeasedBudgetLedger> replicas = List.of(ledger("a", List.of(tenant, user), 20),
+                ledger("b", List.of(tenant, user), 20));
+        AtomicLong charged = new AtomicLong();
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            LeasedBudgetLedger replica = replicas.get(t % 2);
+            int thread = t;
+            work.add(threads.submit(() -> {
+                start.await();
+                for (int i = 0; i < 500; i++) {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    long estimate = random.nextLong(1, 50_000);
+                    ReservationRequest request = new ReservationRequest(new RequestId(thread + "-" + i), TENANT,
+                            Optional.empty(), Optional.of("user" + random.nextInt(4)), Money.ofMicros(estimate));
+                    if (replica.reserve(request, T0) instanceof ReservationOutcome.Reserved r) {
+                        if (random.nextInt(10) == 0) {
+                            replica.release(r.id(), T0);
+                        } else {
+                            long actual = random.nextLong(0, estimate + 1);
+                            replica.settle(r.id(), Money.ofMicros(actual), T0);
+                            charged.addAndGet(actual);
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : work) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        threads.shutdownNow();
+
+        Money settled = store.settledSpend(tenant.accountKey(T0));
+        assertThat(settled).isEqualTo(Money.ofMicros(charged.get()));
+        assertThat(settled.compareTo(tenant.limit())).isLessThanOrEqualTo(0);
+        assertThat(settled.compareTo(Money.ofDollars("4"))).as("the budget was nearly used up").isGreaterThan(0);
+        for (int u = 0; u < 4; u++) {
+            assertThat(store.settledSpend(user.forEndUser("user" + u).accountKey(T0)).compareTo(user.limit()))
+                    .isLessThanOrEqualTo(0);
+        }
+        assertThat(replicas.get(0).openReservations() + replicas.get(1).openReservations()).isZero();
+    }
+
+    @Test
+    void a_reservation_the_store_could_not_record_holds_nothing() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "1", List.of());
+        BudgetStore failing = new BudgetStore() {
+            @Override
+            public Lease lease(Account account, Money minimum, Money wanted, Instant now) {
+                return store.lease(account, minimum, wanted, now);
+            }
+
+            @Override
+            public void giveBack(String accountKey, Money amount) {
+                store.giveBack(accountKey, amount);
+            }
+
+            @Override
+            public boolean recordReservation(Reservation reservation) {
+                throw new IllegalStateException("database down");
+            }
+
+            @Override
+            public Optional<Money> settle(ReservationId r, Money amount, SettlementKind kind, Instant now) {
+                return store.settle(r, amount, kind, now);
+            }
+
+            @Override
+            public List<ReservationId> settleExpired(Instant from, Instant now) {
+                return store.settleExpired(from, now);
+            }
+
+            @Override
+            public Money settledSpend(String accountKey) {
+                return store.settledSpend(accountKey);
+            }
+        };
+        LeasedBudgetLedger ledger = new LeasedBudgetLedger(failing, BudgetSource.fixed(List.of(budget)), "a", 1, TTL,
+                T0, alerts::add);
+
+        assertThatThrownBy(() -> ledger.reserve(request("r1", "0.40"), T0))
+                .hasMessage("database down");
+
+        assertThat(ledger.sliceOf(budget.accountKey(T0))).isEqualTo(Money.ofDollars("1"));
+        assertThat(ledger.openReservations()).isZero();
+    }
+}
