@@ -125,7 +125,7 @@ public final class Ticket {
         Instant now = policy.clock.instant();
         Money estimate = cost(estimatedUsage);
         reservation = switch (policy.ledger.reserve(new ReservationRequest(context.requestId(),
-                context.caller().tenant(), context.endUser(), estimate), now)) {
+                context.caller().tenant(), Optional.of(context.caller().apiKey()), context.endUser(), estimate), now)) {
             case ReservationOutcome.Reserved r -> r.id();
             case ReservationOutcome.Refused r -> {
                 Duration untilReset = r.resetsAt().equals(Instant.MAX) ? null : Duration.between(now, r.resetsAt());

@@ -33,6 +33,7 @@ public record Budget(TenantId tenant, Optional<ApiKeyId> apiKey, Optional<String
             throw new IllegalArgumentException("a budget limit must be positive");
         }
         alertPercents = List.copyOf(alertPercents);
+        zone = zone.normalized(); // "UTC" and "Z" are one zone, so one account
         int previous = 0;
         for (int percent : alertPercents) {
             if (percent <= previous || percent > 100) {

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -35,6 +36,55 @@ public interface GemgateConfig {
     Models models();
 
     Quota quota();
+
+    /**
+     * Spending budgets in US dollars, the defaults of every tenant, API key and end user (none set = no budget); the
+     * ledger's leased slices and the expiry of a crashed instance's reservations ({@code LeasedBudgetLedger}).
+     */
+    Budget budget();
+
+    interface Budget {
+        /** Each tenant's budget (all its keys and end users together). */
+        BudgetSettings tenant();
+
+        /** Each API key's budget. */
+        BudgetSettings key();
+
+        /** Each end user's budget within its tenant (named by the x-gemgate-user header), each user its own. */
+        BudgetSettings endUser();
+
+        /** An instance leases a budget's money in slices of its limit divided by this. */
+        @WithDefault("20")
+        long slicesPerLimit();
+
+        /**
+         * A reservation not settled this long (its instance died) is settled at its reserved amount: longer than the
+         * longest call or stream.
+         */
+        @WithDefault("40m")
+        Duration reservationTtl();
+
+        /** How often expired reservations are looked for. */
+        @WithDefault("5s")
+        Duration sweepInterval();
+    }
+
+    /** One scope's budget: a limit (absent = none), its period and the zone its periods are counted in. */
+    interface BudgetSettings {
+        /** The hard limit in US dollars, e.g. 25.00; at most 6 decimals. */
+        Optional<String> limitUsd();
+
+        /** daily, weekly (from Monday), monthly or lifetime. */
+        @WithDefault("monthly")
+        String period();
+
+        /** The zone of the period boundaries, e.g. UTC or Europe/Paris. */
+        @WithDefault("UTC")
+        String zone();
+
+        /** Soft alert thresholds in percent of the limit, ascending, e.g. 50,80,100. */
+        Optional<List<Integer>> alertPercents();
+    }
 
     interface Upstream {
         /** emulator (an in-process Gemini emulator), gemini (Gemini Developer API key) or vertex (Vertex AI). */
