@@ -14,9 +14,8 @@ import java.util.Optional;
  * tokens bill at the output rate; cached prompt tokens at the cached-input rate.
  * <ul>
  *   <li>{@code audioInput}: the input rate of audio prompt tokens where it differs from the text rate (gemini-2.5-flash:
- *   1.00 against 0.30). Recorded, not yet applied: {@link dev.gemgate.domain.generation.Usage} does not carry the audio
- *   share of the prompt (usageMetadata.promptTokensDetails), so {@link CostCalculator} bills every prompt token at the
- *   text rate.</li>
+ *   1.00 against 0.30), applied by {@link CostCalculator} to the uncached audio share of the prompt
+ *   ({@link dev.gemgate.domain.generation.Usage#audioPromptTokens}, from usageMetadata.promptTokensDetails).</li>
  *   <li>{@code batchDiscount}: the fraction taken off for the Batch API (0.5: half price), between 0 and 1.</li>
  *   <li>{@code cacheStoragePerHour}: explicit cached-content storage, per 1M tokens per hour, where known.</li>
  * </ul>

@@ -154,13 +154,46 @@ class CostCalculatorTest {
     }
 
     @Test
-    void theAudioRateIsRecordedButEveryPromptTokenBillsAtTheTextRateUntilUsageCarriesTheAudioShare() {
-        // gemini-2.5-flash: 0.30 text, 1.00 audio. Usage has no audio count yet (promptTokensDetails is not parsed).
+    void audioPromptTokensBillAtTheAudioRateWhereThePriceHasOne() {
+        // gemini-2.5-flash: 0.30 text/image/video, 1.00 audio, 0.03 cached, 2.50 output
         ModelPrice flash = new ModelPrice(ModelId.parse("gemini-2.5-flash"), Instant.EPOCH,
                 TokenRate.dollarsPerMillion("0.30"), TokenRate.dollarsPerMillion("2.50"),
                 TokenRate.dollarsPerMillion("0.03"), Optional.empty(), Optional.of(TokenRate.dollarsPerMillion("1.00")),
-                ModelPrice.STANDARD_BATCH_DISCOUNT, Optional.of(TokenRate.dollarsPerMillion("1.00")));
-        assertThat(flash.audioInput()).contains(TokenRate.dollarsPerMillion("1.00"));
-        assertThat(calculator.cost(flash, new Usage(10_000, 0, 0, 0)).micros()).isEqualTo(3_000);
+                ModelPrice.STANDARD_BATCH_DISCOUNT, Optional.empty());
+        // 10,000 prompt of which 4,000 audio, 100 output: 6,000 x 0.30 + 4,000 x 1.00 + 100 x 2.50
+        assertThat(calculator.cost(flash, new Usage(10_000, 100, 0, 0, 4_000)).micros()).isEqualTo(1_800 + 4_000 + 250);
+        // 2,000 of the prompt cached: the cached tokens bill at the cached rate, and as many of the audio tokens as
+        // the uncached part can hold at the audio rate (8,000 uncached: 4,000 audio, 4,000 text)
+        assertThat(calculator.cost(flash, new Usage(10_000, 0, 0, 2_000, 4_000)).micros())
+                .isEqualTo(4_000 * 30 / 100 + 4_000 + 2_000 * 3 / 100);
+        // all 10,000 audio, 8,000 cached: only 2,000 can be uncached audio. 2,000 x 1.00 + 8,000 x 0.03
+        assertThat(calculator.cost(flash, new Usage(10_000, 0, 0, 8_000, 10_000)).micros()).isEqualTo(2_000 + 240);
+        // a price without an audio rate bills audio as text
+        assertThat(calculator.cost(flat("0.30", "2.50", "0.03"), new Usage(10_000, 0, 0, 0, 4_000)).micros())
+                .isEqualTo(3_000);
+    }
+
+    @Test
+    void inTheLongPromptTierAudioBillsAtTheGreaterOfItsRateAndTheTiersInputRate() {
+        ModelPrice.LongPromptTier tier = new ModelPrice.LongPromptTier(200_000, TokenRate.dollarsPerMillion("2.50"),
+                TokenRate.dollarsPerMillion("15.00"), TokenRate.dollarsPerMillion("0.625"));
+        ModelPrice cheapAudio = new ModelPrice(ModelId.parse("m"), Instant.EPOCH, TokenRate.dollarsPerMillion("1.25"),
+                TokenRate.dollarsPerMillion("10"), TokenRate.dollarsPerMillion("0.31"), Optional.of(tier),
+                Optional.of(TokenRate.dollarsPerMillion("2.00")), ModelPrice.STANDARD_BATCH_DISCOUNT, Optional.empty());
+        // standard tier: 100,000 prompt, 50,000 audio: 50,000 x 1.25 + 50,000 x 2.00 = 62,500 + 100,000
+        assertThat(calculator.cost(cheapAudio, new Usage(100_000, 0, 0, 0, 50_000)).micros()).isEqualTo(162_500);
+        // long tier: 300,000 prompt, 100,000 audio: the tier's 2.50 is above the audio 2.00. 300,000 x 2.50
+        assertThat(calculator.cost(cheapAudio, new Usage(300_000, 0, 0, 0, 100_000)).micros()).isEqualTo(750_000);
+        ModelPrice dearAudio = new ModelPrice(ModelId.parse("m"), Instant.EPOCH, TokenRate.dollarsPerMillion("1.25"),
+                TokenRate.dollarsPerMillion("10"), TokenRate.dollarsPerMillion("0.31"), Optional.of(tier),
+                Optional.of(TokenRate.dollarsPerMillion("4.00")), ModelPrice.STANDARD_BATCH_DISCOUNT, Optional.empty());
+        // long tier, audio 4.00 above the tier's 2.50: 200,000 x 2.50 + 100,000 x 4.00
+        assertThat(calculator.cost(dearAudio, new Usage(300_000, 0, 0, 0, 100_000)).micros()).isEqualTo(900_000);
+    }
+
+    @Test
+    void audioCannotExceedThePrompt() {
+        assertThatThrownBy(() -> new Usage(10, 0, 0, 0, 11)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Usage(10, 1, 2, 3)).isEqualTo(new Usage(10, 1, 2, 3, 0));
     }
 }
