@@ -52,8 +52,8 @@ public final class PricesJson {
                         @Schema(enumeration = {"PAST", "IN_FORCE", "SCHEDULED"}) String state,
                         @Schema(example = "4.00") String input, @Schema(example = "20.00") String output,
                         @Schema(example = "0.20") String cachedInput,
-                        @Schema(description = "audio prompt tokens, where the rate differs; recorded, not yet billed "
-                                + "separately") String audioInput,
+                        @Schema(description = "audio prompt tokens (promptTokensDetails AUDIO), where the rate differs "
+                                + "from input") String audioInput,
                         Tier longPromptTier, @Schema(example = "0.5") String batchDiscount,
                         @Schema(description = "cached-content storage per 1M tokens per hour") String cacheStoragePerHour) {
         static Price of(PriceEntry entry) {
