@@ -72,7 +72,23 @@ final class JsonBodies {
         Map<String, Object> meta = JsonTree.object(responseBody, "usageMetadata").orElse(Map.of());
         long prompt = count(meta, "promptTokenCount");
         long cached = Math.min(count(meta, "cachedContentTokenCount"), prompt);
-        return new Usage(prompt, count(meta, "candidatesTokenCount"), count(meta, "thoughtsTokenCount"), cached);
+        return new Usage(prompt, count(meta, "candidatesTokenCount"), count(meta, "thoughtsTokenCount"), cached,
+                Math.min(audioTokens(meta), prompt));
+    }
+
+    /** The AUDIO entries of usageMetadata.promptTokensDetails ([{modality, tokenCount}]); 0 when absent. */
+    private static long audioTokens(Map<String, Object> meta) {
+        if (!(meta.get("promptTokensDetails") instanceof List<?> details)) {
+            return 0;
+        }
+        long audio = 0;
+        for (Object detail : details) {
+            if (detail instanceof Map<?, ?> entry && "AUDIO".equals(entry.get("modality"))
+                    && entry.get("tokenCount") instanceof Number n && n.longValue() > 0) {
+                audio = Math.addExact(audio, n.longValue());
+            }
+        }
+        return audio;
     }
 
     static boolean hasUsage(Map<String, Object> responseBody) {

@@ -83,6 +83,17 @@ class RawUpstreamTest {
     }
 
     @Test
+    void theAudioShareOfThePromptIsReadFromPromptTokensDetails() {
+        reply = """
+                {"candidates":[],"usageMetadata":{"promptTokenCount":1000,"candidatesTokenCount":10,
+                   "promptTokensDetails":[{"modality":"TEXT","tokenCount":200},{"modality":"AUDIO","tokenCount":800},
+                                          {"modality":"FUTURE_MODALITY","tokenCount":5}]}}""";
+
+        assertThat(adapter.generate(request("hi"), credential, TIMEOUT).usage())
+                .isEqualTo(new Usage(1000, 10, 0, 0, 800));
+    }
+
+    @Test
     void missingUsageCountsAreZero() {
         reply = "{\"candidates\":[],\"promptFeedback\":{\"blockReason\":\"SAFETY\"}}";
 

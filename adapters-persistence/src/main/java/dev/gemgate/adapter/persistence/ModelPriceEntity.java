@@ -12,6 +12,7 @@ import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,6 +51,15 @@ class ModelPriceEntity extends PanacheEntityBase {
     @Column(name = "long_prompt_cached_micros_per_million")
     public Long longPromptCachedMicrosPerMillion;
 
+    @Column(name = "audio_input_micros_per_million")
+    public Long audioInputMicrosPerMillion;
+
+    @Column(name = "batch_discount", nullable = false, precision = 5, scale = 4)
+    public BigDecimal batchDiscount;
+
+    @Column(name = "cache_storage_micros_per_million_hour")
+    public Long cacheStorageMicrosPerMillionHour;
+
     ModelPrice toDomain() {
         Optional<ModelPrice.LongPromptTier> tier = longPromptThresholdTokens == null
                 ? Optional.empty()
@@ -57,7 +67,32 @@ class ModelPriceEntity extends PanacheEntityBase {
                         rate(longPromptInputMicrosPerMillion), rate(longPromptOutputMicrosPerMillion),
                         rate(longPromptCachedMicrosPerMillion)));
         return new ModelPrice(new ModelId(model), effectiveFrom, rate(inputMicrosPerMillion),
-                rate(outputMicrosPerMillion), rate(cachedInputMicrosPerMillion), tier);
+                rate(outputMicrosPerMillion), rate(cachedInputMicrosPerMillion), tier,
+                Optional.ofNullable(audioInputMicrosPerMillion).map(ModelPriceEntity::rate), batchDiscount,
+                Optional.ofNullable(cacheStorageMicrosPerMillionHour).map(ModelPriceEntity::rate));
+    }
+
+    static ModelPriceEntity of(ModelPrice price) {
+        ModelPriceEntity e = new ModelPriceEntity();
+        e.model = price.model().value();
+        e.effectiveFrom = price.effectiveFrom();
+        e.inputMicrosPerMillion = micros(price.input());
+        e.outputMicrosPerMillion = micros(price.output());
+        e.cachedInputMicrosPerMillion = micros(price.cachedInput());
+        price.longPromptTier().ifPresent(tier -> {
+            e.longPromptThresholdTokens = tier.thresholdTokens();
+            e.longPromptInputMicrosPerMillion = micros(tier.input());
+            e.longPromptOutputMicrosPerMillion = micros(tier.output());
+            e.longPromptCachedMicrosPerMillion = micros(tier.cachedInput());
+        });
+        e.audioInputMicrosPerMillion = price.audioInput().map(ModelPriceEntity::micros).orElse(null);
+        e.batchDiscount = price.batchDiscount();
+        e.cacheStorageMicrosPerMillionHour = price.cacheStoragePerHour().map(ModelPriceEntity::micros).orElse(null);
+        return e;
+    }
+
+    private static long micros(TokenRate rate) {
+        return rate.perMillion().micros();
     }
 
     private static TokenRate rate(long microsPerMillion) {

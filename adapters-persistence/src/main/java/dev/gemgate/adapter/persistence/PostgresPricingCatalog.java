@@ -2,7 +2,10 @@ package dev.gemgate.adapter.persistence;
 
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.pricing.ModelPrice;
+import dev.gemgate.domain.pricing.PriceBook;
 import dev.gemgate.domain.pricing.PricingCatalog;
+import dev.gemgate.domain.common.ConflictException;
+import org.hibernate.exception.ConstraintViolationException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -31,9 +34,11 @@ import java.util.concurrent.TimeUnit;
  * snapshot, replaced every {@code gemgate.pricing.refresh} (default 30 s) and on {@link #reload()}; a price row
  * inserted in the database is therefore in force on every replica within one refresh interval. A failed refresh
  * keeps the previous snapshot (prices rarely change; refusing all traffic because a read failed would be worse).
+ * As the {@link PriceBook} it only ever inserts a row (never updates or deletes one) and reloads this instance's
+ * snapshot at once; the other replicas see the row within one refresh interval.
  */
 @ApplicationScoped
-public class PostgresPricingCatalog implements PricingCatalog {
+public class PostgresPricingCatalog implements PricingCatalog, PriceBook {
     private static final Logger LOG = Logger.getLogger(PostgresPricingCatalog.class);
 
     private final Duration refreshInterval;
@@ -76,6 +81,41 @@ public class PostgresPricingCatalog implements PricingCatalog {
                 ModelPriceEntity.<ModelPriceEntity>listAll().stream().map(ModelPriceEntity::toDomain).toList());
         snapshot = Snapshot.of(rows);
         return rows.size();
+    }
+
+    @Override
+    public List<ModelPrice> history() {
+        return current().history();
+    }
+
+    @Override
+    public void add(ModelPrice price) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                ModelPriceEntity.Key key = new ModelPriceEntity.Key();
+                key.model = price.model().value();
+                key.effectiveFrom = price.effectiveFrom();
+                if (ModelPriceEntity.findById(key) != null) {
+                    throw duplicate(price);
+                }
+                ModelPriceEntity entity = ModelPriceEntity.of(price);
+                entity.persist();
+                entity.flush();
+            });
+        } catch (ConstraintViolationException e) {
+            throw duplicate(price);
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof ConstraintViolationException) {
+                throw duplicate(price);
+            }
+            throw e;
+        }
+        reload();
+    }
+
+    private static ConflictException duplicate(ModelPrice price) {
+        return new ConflictException("model " + price.model().value() + " already has a price from "
+                + price.effectiveFrom() + "; a price is never replaced, add one from a later date");
     }
 
     /** The refresh interval in force ({@code gemgate.pricing.refresh}). */
@@ -147,6 +187,14 @@ public class PostgresPricingCatalog implements PricingCatalog {
                 }
             }
             return Optional.empty();
+        }
+
+        List<ModelPrice> history() {
+            List<ModelPrice> result = new ArrayList<>();
+            newestFirstByModel.values().forEach(result::addAll);
+            result.sort(Comparator.comparing((ModelPrice p) -> p.model().value())
+                    .thenComparing(ModelPrice::effectiveFrom));
+            return List.copyOf(result);
         }
 
         List<ModelPrice> allAt(Instant at) {

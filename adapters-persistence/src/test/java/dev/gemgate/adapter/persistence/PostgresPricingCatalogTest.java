@@ -16,12 +16,16 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
+import dev.gemgate.domain.common.ConflictException;
+
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @QuarkusTest
 @WithTestResource(value = EmbeddedPostgresTestResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
@@ -199,5 +203,44 @@ class PostgresPricingCatalogTest {
             s.setLong(5, inputMicrosPerMillion / 10);
             s.executeUpdate();
         }
+    }
+
+    @Test
+    void v13_records_the_audio_rate_the_storage_rate_and_the_batch_discount() {
+        ModelPrice flash = catalog.priceAt(new ModelId("gemini-2.5-flash"), NOW).orElseThrow();
+        assertThat(flash.audioInput()).contains(TokenRate.dollarsPerMillion("1.00"));
+        assertThat(flash.batchDiscount()).isEqualByComparingTo("0.5");
+        assertThat(flash.cacheStoragePerHour()).isEmpty();
+        ModelPrice pro = catalog.priceAt(new ModelId("gemini-2.5-pro"), NOW).orElseThrow();
+        assertThat(pro.cacheStoragePerHour()).contains(TokenRate.dollarsPerMillion("4.50"));
+        assertThat(pro.audioInput()).isEmpty();
+        assertThat(catalog.allAt(NOW)).filteredOn(p -> p.model().value().startsWith("gemini-")).isNotEmpty().allSatisfy(p -> assertThat(p.batchDiscount()).isEqualByComparingTo("0.5"));
+    }
+
+    @Test
+    void a_price_added_through_the_price_book_is_served_at_once_and_never_replaced() {
+        ModelId model = new ModelId("test-add-" + UUID.randomUUID().toString().substring(0, 8));
+        ModelPrice first = new ModelPrice(model, Instant.parse("2025-01-01T00:00:00Z"),
+                TokenRate.dollarsPerMillion("1"), TokenRate.dollarsPerMillion("4"),
+                TokenRate.dollarsPerMillion("0.1"), Optional.of(new ModelPrice.LongPromptTier(200_000,
+                TokenRate.dollarsPerMillion("2"), TokenRate.dollarsPerMillion("6"),
+                TokenRate.dollarsPerMillion("0.2"))), Optional.of(TokenRate.dollarsPerMillion("3")),
+                new BigDecimal("0.25"), Optional.of(TokenRate.dollarsPerMillion("1.5")));
+        ModelPrice later = new ModelPrice(model, Instant.parse("2027-01-01T00:00:00Z"),
+                TokenRate.dollarsPerMillion("2"), TokenRate.dollarsPerMillion("8"),
+                TokenRate.dollarsPerMillion("0.2"), Optional.empty());
+
+        catalog.add(first);
+        catalog.add(later);
+
+        assertThat(catalog.priceAt(model, NOW)).contains(first);
+        assertThat(catalog.priceAt(model, Instant.parse("2027-01-01T00:00:00Z"))).contains(later);
+        assertThat(catalog.history()).filteredOn(p -> p.model().equals(model)).containsExactly(first, later);
+        ModelPrice replacement = new ModelPrice(model, first.effectiveFrom(), TokenRate.dollarsPerMillion("9"),
+                TokenRate.dollarsPerMillion("9"), TokenRate.dollarsPerMillion("0.9"), Optional.empty());
+        assertThatThrownBy(() -> catalog.add(replacement)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("already has a price from 2025-01-01T00:00:00Z");
+        catalog.reload();
+        assertThat(catalog.priceAt(model, NOW)).contains(first);
     }
 }

@@ -8,6 +8,8 @@ import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.Usage;
+import dev.gemgate.domain.pricing.ModelPrice;
+import dev.gemgate.domain.pricing.TokenRate;
 import dev.gemgate.domain.quota.ApiKeyRateLimitOverride;
 import dev.gemgate.domain.quota.LimitOverrides;
 import dev.gemgate.domain.quota.TenantRateLimitOverride;
@@ -66,6 +68,39 @@ public final class AdminAudit {
         record(actor, AuditEventType.API_KEY_RATE_LIMITS_CHANGED, Optional.of(after.tenant()), Optional.of(after.key()),
                 "api-key:" + after.key(), Optional.of(snapshot(before)), Optional.of(snapshot(after)), Outcome.SUCCESS,
                 detail);
+    }
+
+    /** A price added to the catalog; {@code superseded} is the price it replaces from its date on, if any. */
+    public void priceAdded(AdminActor actor, Optional<ModelPrice> superseded, ModelPrice added, String detail) {
+        record(actor, AuditEventType.MODEL_PRICE_ADDED, Optional.empty(), Optional.empty(),
+                "model-price:" + added.model().value() + "@" + added.effectiveFrom(),
+                superseded.map(AdminAudit::snapshot), Optional.of(snapshot(added)), Outcome.SUCCESS, detail);
+    }
+
+    /** A price as the admin API shows it: rates in dollars per 1M tokens, as decimal text. */
+    public static Map<String, Object> snapshot(ModelPrice p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", p.model().value());
+        m.put("effectiveFrom", p.effectiveFrom());
+        m.put("input", dollars(p.input()));
+        m.put("output", dollars(p.output()));
+        m.put("cachedInput", dollars(p.cachedInput()));
+        m.put("audioInput", p.audioInput().map(AdminAudit::dollars));
+        m.put("longPromptTier", p.longPromptTier().map(t -> {
+            Map<String, Object> tier = new LinkedHashMap<>();
+            tier.put("thresholdTokens", t.thresholdTokens());
+            tier.put("input", dollars(t.input()));
+            tier.put("output", dollars(t.output()));
+            tier.put("cachedInput", dollars(t.cachedInput()));
+            return tier;
+        }));
+        m.put("batchDiscount", p.batchDiscount().toPlainString());
+        m.put("cacheStoragePerHour", p.cacheStoragePerHour().map(AdminAudit::dollars));
+        return m;
+    }
+
+    private static String dollars(TokenRate rate) {
+        return rate.perMillion().toDollars().stripTrailingZeros().toPlainString();
     }
 
     /** A refused admin request (the web layer's call, through {@link RecordAdminDenial}). */

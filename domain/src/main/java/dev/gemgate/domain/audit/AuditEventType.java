@@ -9,6 +9,7 @@ public enum AuditEventType {
     API_KEY_ISSUED, API_KEY_ROTATED, API_KEY_REVOKED, API_KEY_SCOPES_CHANGED,
     /** A tenant's or a key's rate-limit override set, replaced or cleared (before and after in the details). */
     TENANT_RATE_LIMITS_CHANGED, API_KEY_RATE_LIMITS_CHANGED,
+    MODEL_PRICE_ADDED,
     /** An admin API request refused for its credentials or roles (recorded by the web layer). */
     ADMIN_ACCESS_DENIED
 }

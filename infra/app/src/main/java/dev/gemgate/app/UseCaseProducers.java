@@ -17,6 +17,8 @@ import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.request.Admission;
 import dev.gemgate.application.admin.AdminAudit;
+import dev.gemgate.application.pricing.AddModelPrice;
+import dev.gemgate.application.pricing.ListPrices;
 import dev.gemgate.application.admin.RecordAdminDenial;
 import dev.gemgate.application.tenant.AuthenticateApiKey;
 import dev.gemgate.application.tenant.AuthenticationFailures;
@@ -40,6 +42,7 @@ import dev.gemgate.domain.cache.ResponseCache;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.MediaBounds;
+import dev.gemgate.domain.pricing.PriceBook;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.quota.RateLimitSource;
@@ -176,6 +179,18 @@ public class UseCaseProducers {
     @Singleton
     GetTenant getTenant(TenantRepository tenants) {
         return new GetTenant(tenants);
+    }
+
+    @Produces
+    @Singleton
+    ListPrices listPrices(PriceBook book, Clock clock) {
+        return new ListPrices(book, clock);
+    }
+
+    @Produces
+    @Singleton
+    AddModelPrice addModelPrice(PriceBook book, PricingCatalog catalog, AdminAudit audit, Clock clock) {
+        return new AddModelPrice(book, catalog, audit, clock);
     }
 
     @Produces

@@ -83,6 +83,27 @@ class MultimodalInputTest {
     }
 
     @Test
+    void audioPromptTokensAreChargedAtTheModelsAudioRate() {
+        // gemini-2.5-flash: 0.30 per 1M text/image/video tokens, 1.00 per 1M audio tokens (V13), 2.50 per 1M output
+        io.restassured.response.Response response = given().header("x-goog-api-key", key)
+                .contentType(ContentType.JSON).body(body("audio/wav", MediaSamples.wav(2.0, 16_000, 1, 16)))
+                .post(generate("gemini-2.5-flash"));
+        response.then().statusCode(200);
+        long prompt = response.jsonPath().getLong("usageMetadata.promptTokenCount");
+        long audio = response.jsonPath().getLong(
+                "usageMetadata.promptTokensDetails.find { it.modality == 'AUDIO' }.tokenCount");
+        long output = response.jsonPath().getLong("usageMetadata.candidatesTokenCount");
+        assertThat(audio).isPositive().isLessThan(prompt);
+
+        long expected = Math.ceilDiv((prompt - audio) * 300_000 + audio * 1_000_000 + output * 2_500_000, 1_000_000);
+        assertThat(audited()).singleElement().satisfies(e -> {
+            assertThat(e.usage().promptTokens()).isEqualTo(prompt);
+            assertThat(e.cost().micros()).isEqualTo(expected)
+                    .isGreaterThan(Math.ceilDiv(prompt * 300_000 + output * 2_500_000, 1_000_000));
+        });
+    }
+
+    @Test
     void aRealImageReachesTheUpstreamByteForByte() {
         String data = base64(MediaSamples.png(640, 480));
         given().header("x-goog-api-key", key).contentType(ContentType.JSON)
