@@ -1,5 +1,7 @@
 package dev.gemgate.domain.quota;
 
+import dev.gemgate.domain.common.Failures;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -174,12 +176,12 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
         Instant expiresAt = now.plus(settings.leaseTtl());
         Set<String> renewed = Set.of();
         boolean renewAnswered = false;
-        RuntimeException failure = null;
+        Failures failures = new Failures();
         try {
             renewed = store.renew(holder, now, expiresAt);
             renewAnswered = true;
         } catch (RuntimeException e) {
-            failure = e;
+            failures.add(e);
         }
         for (Lease lease : leases.values()) {
             lease.lock.lock();
@@ -207,18 +209,12 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
                     leases.remove(lease.key, lease);
                 }
             } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failures.add(e);
             } finally {
                 lease.lock.unlock();
             }
         }
-        if (failure != null) {
-            throw failure;
-        }
+        failures.throwIfAny();
     }
 
     /**
@@ -227,7 +223,7 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
      * come back when the lease expires).
      */
     public void releaseAll(Instant now) {
-        RuntimeException failure = null;
+        Failures failures = new Failures();
         for (Lease lease : leases.values()) {
             lease.lock.lock();
             try {
@@ -241,18 +237,12 @@ public final class ConcurrencyLimitedQuotaLimiter implements QuotaLimiter {
                     store.giveBack(lease.pool, holder, lease.leased, now);
                 }
             } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failures.add(e);
             } finally {
                 lease.lock.unlock();
             }
         }
-        if (failure != null) {
-            throw failure;
-        }
+        failures.throwIfAny();
     }
 
     /** Permits this instance leases of {@code poolKey} (in use and free); 0 without a lease. For tests and metrics. */

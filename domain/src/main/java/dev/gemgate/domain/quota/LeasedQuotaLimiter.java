@@ -1,5 +1,7 @@
 package dev.gemgate.domain.quota;
 
+import dev.gemgate.domain.common.Failures;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -294,7 +296,7 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
     }
 
     private void sweep(Instant now, boolean all) {
-        RuntimeException failure = null;
+        Failures failures = new Failures();
         for (Slice slice : slices.values()) {
             slice.lock.lock();
             try {
@@ -320,18 +322,12 @@ public final class LeasedQuotaLimiter implements QuotaLimiter {
                     trim(slice, now);
                 }
             } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failures.add(e);
             } finally {
                 slice.lock.unlock();
             }
         }
-        if (failure != null) {
-            throw failure;
-        }
+        failures.throwIfAny();
     }
 
     private static RateLimitStatus status(List<RateLimit> limits, RateLimitStatus.Standing[] standings) {
