@@ -5,16 +5,10 @@ import dev.gemgate.domain.quota.AllowanceStore.Grant;
 import dev.gemgate.domain.quota.Bucket;
 import dev.gemgate.domain.quota.Bucket.Shape;
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
-import io.agroal.api.security.NamePrincipal;
-import io.agroal.api.security.SimplePassword;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -303,7 +297,7 @@ class PostgresAllowanceStoreTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             deadPort = socket.getLocalPort();
         }
-        try (AgroalDataSource unreachable = pool("jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres",
+        try (AgroalDataSource unreachable = SeparatePools.pool("jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres",
                 Duration.ofMillis(200))) {
             PostgresAllowanceStore cutOff = new PostgresAllowanceStore(unreachable,
                     new DatabaseGuard(Duration.ofSeconds(2)));
@@ -323,8 +317,7 @@ class PostgresAllowanceStoreTest {
         long limit = 5_000;
         int threadsPerReplica = 8;
         Bucket bucket = perMinute(newKey(), limit);
-        try (AgroalDataSource secondPool = pool(configured("quarkus.datasource.jdbc.url"),
-                Duration.ofSeconds(5))) {
+        try (AgroalDataSource secondPool = SeparatePools.onTheTestDatabase(Duration.ofSeconds(5))) {
             PostgresAllowanceStore replicaA = store;
             PostgresAllowanceStore replicaB = new PostgresAllowanceStore(secondPool,
                     new DatabaseGuard(Duration.ofSeconds(2)));
@@ -376,22 +369,7 @@ class PostgresAllowanceStoreTest {
         };
     }
 
-    private static AgroalDataSource pool(String jdbcUrl, Duration acquisitionTimeout) throws SQLException {
-        return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
-                .connectionPoolConfiguration(pool -> pool
-                        .maxSize(8)
-                        .acquisitionTimeout(acquisitionTimeout)
-                        .exceptionSorter(new PostgreSQLExceptionSorter())
-                        .connectionFactoryConfiguration(factory -> factory
-                                .jdbcUrl(jdbcUrl)
-                                .principal(new NamePrincipal(configured("quarkus.datasource.username")))
-                                .credential(new SimplePassword(configured("quarkus.datasource.password"))))));
-    }
 
-    private static String configured(String property) {
-        Config config = ConfigProvider.getConfig();
-        return config.getValue(property, String.class);
-    }
 
     private record Row(String shape, long limit, long heldTicks, long grantedUnits, Instant refilledAt) {
     }

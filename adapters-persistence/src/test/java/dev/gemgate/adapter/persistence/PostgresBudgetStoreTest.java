@@ -16,15 +16,10 @@ import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.common.ServiceUnavailableException;
 import dev.gemgate.domain.tenant.TenantId;
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
-import io.agroal.api.security.NamePrincipal;
-import io.agroal.api.security.SimplePassword;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -167,7 +162,7 @@ class PostgresBudgetStoreTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             deadPort = socket.getLocalPort();
         }
-        try (AgroalDataSource unreachable = pool("jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres",
+        try (AgroalDataSource unreachable = SeparatePools.pool("jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres",
                 Duration.ofMillis(200))) {
             PostgresBudgetStore cutOff = new PostgresBudgetStore(unreachable, new DatabaseGuard(Duration.ofSeconds(2)));
             assertThatThrownBy(() -> cutOff.lease(account("1"), Money.ofMicros(1), Money.ofMicros(1), T0))
@@ -189,7 +184,7 @@ class PostgresBudgetStoreTest {
                 BudgetPeriod.DAILY, ZoneOffset.UTC, Money.ofDollars("0.80"), List.of());
         BudgetSource source = BudgetSource.fixed(List.of(tenant, everyUser));
         int threadsPerReplica = 8;
-        try (AgroalDataSource secondPool = pool(configured("quarkus.datasource.jdbc.url"), Duration.ofSeconds(5))) {
+        try (AgroalDataSource secondPool = SeparatePools.onTheTestDatabase(Duration.ofSeconds(5))) {
             PostgresBudgetStore storeB = new PostgresBudgetStore(secondPool, new DatabaseGuard(Duration.ofSeconds(2)));
             List<LeasedBudgetLedger> replicas = List.of(
                     new LeasedBudgetLedger(store, source, "a", 20, TTL, T0, a -> { }),
@@ -308,19 +303,5 @@ class PostgresBudgetStoreTest {
         }
     }
 
-    private static AgroalDataSource pool(String jdbcUrl, Duration acquisitionTimeout) throws SQLException {
-        return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
-                .connectionPoolConfiguration(pool -> pool
-                        .maxSize(8)
-                        .acquisitionTimeout(acquisitionTimeout)
-                        .exceptionSorter(new PostgreSQLExceptionSorter())
-                        .connectionFactoryConfiguration(factory -> factory
-                                .jdbcUrl(jdbcUrl)
-                                .principal(new NamePrincipal(configured("quarkus.datasource.username")))
-                                .credential(new SimplePassword(configured("quarkus.datasource.password"))))));
-    }
 
-    private static String configured(String property) {
-        return ConfigProvider.getConfig().getValue(property, String.class);
-    }
 }

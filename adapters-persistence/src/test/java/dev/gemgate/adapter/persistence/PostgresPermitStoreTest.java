@@ -3,15 +3,10 @@ package dev.gemgate.adapter.persistence;
 import dev.gemgate.domain.common.ServiceUnavailableException;
 import dev.gemgate.domain.quota.PermitPool;
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
-import io.agroal.api.security.NamePrincipal;
-import io.agroal.api.security.SimplePassword;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -139,7 +134,7 @@ class PostgresPermitStoreTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             deadPort = socket.getLocalPort();
         }
-        try (AgroalDataSource unreachable = pool("jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres",
+        try (AgroalDataSource unreachable = SeparatePools.pool("jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres",
                 Duration.ofMillis(200))) {
             PostgresPermitStore cutOff = new PostgresPermitStore(unreachable, new DatabaseGuard(Duration.ofSeconds(2)));
             PermitPool pool = newPool(3);
@@ -166,7 +161,7 @@ class PostgresPermitStoreTest {
         AtomicLong highest = new AtomicLong();
         AtomicLong granted = new AtomicLong();
         AtomicLong refusals = new AtomicLong();
-        try (AgroalDataSource secondPool = pool(configured("quarkus.datasource.jdbc.url"), Duration.ofSeconds(5))) {
+        try (AgroalDataSource secondPool = SeparatePools.onTheTestDatabase(Duration.ofSeconds(5))) {
             PostgresPermitStore replicaB = new PostgresPermitStore(secondPool, new DatabaseGuard(Duration.ofSeconds(2)));
             ExecutorService threads = Executors.newFixedThreadPool(2 * threadsPerReplica);
             CountDownLatch start = new CountDownLatch(1);
@@ -227,19 +222,5 @@ class PostgresPermitStoreTest {
         }
     }
 
-    private static AgroalDataSource pool(String jdbcUrl, Duration acquisitionTimeout) throws SQLException {
-        return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
-                .connectionPoolConfiguration(pool -> pool
-                        .maxSize(8)
-                        .acquisitionTimeout(acquisitionTimeout)
-                        .exceptionSorter(new PostgreSQLExceptionSorter())
-                        .connectionFactoryConfiguration(factory -> factory
-                                .jdbcUrl(jdbcUrl)
-                                .principal(new NamePrincipal(configured("quarkus.datasource.username")))
-                                .credential(new SimplePassword(configured("quarkus.datasource.password"))))));
-    }
 
-    private static String configured(String property) {
-        return ConfigProvider.getConfig().getValue(property, String.class);
-    }
 }
