@@ -102,10 +102,24 @@ public class DatabaseGuard {
         }
     }
 
+    /**
+     * Agroal's pool exhaustion: no connection came free within the acquisition timeout. It throws a plain
+     * {@link SQLException} without an SQLState ("Sorry, acquisition timeout!", or "Acquisition timeout while waiting for
+     * new connection"), so its message is all there is to tell it by.
+     */
+    private static boolean isPoolAcquisitionTimeout(SQLException failure) {
+        String message = failure.getMessage();
+        return message != null && (message.startsWith("Sorry, acquisition timeout")
+                || message.startsWith("Acquisition timeout while waiting for new connection"));
+    }
+
     /** Connection-level failures anywhere in the cause chain: the database (or the way to it) is down. */
     static boolean isConnectivityFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() == null && isPoolAcquisitionTimeout(sql)) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
