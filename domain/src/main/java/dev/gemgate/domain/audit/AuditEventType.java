@@ -10,6 +10,12 @@ public enum AuditEventType {
     /** A tenant's or a key's rate-limit override set, replaced or cleared (before and after in the details). */
     TENANT_RATE_LIMITS_CHANGED, API_KEY_RATE_LIMITS_CHANGED,
     MODEL_PRICE_ADDED,
+    /** A tenant's, an API key's or an end user's budget set or removed (before and after in the details). */
+    BUDGET_SET, BUDGET_REMOVED,
+    /** A tenant's spending policy changed: how requests without maxOutputTokens and unmeasurable media are bounded. */
+    SPENDING_POLICY_CHANGED,
+    /** A budget's soft alert threshold was crossed (fleet-wide, once per crossing). */
+    BUDGET_THRESHOLD_CROSSED,
     /** An admin API request refused for its credentials or roles (recorded by the web layer). */
     ADMIN_ACCESS_DENIED
 }
