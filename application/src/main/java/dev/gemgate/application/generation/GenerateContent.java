@@ -72,8 +72,8 @@ public final class GenerateContent {
         try {
             ModelAccess.requireServed(price, request.model());
             RequestLimits.checkGeneration(request, policy);
-            Usage estimate = RequestLimits.estimate(request, policy);
-            ticket.admitQuota(estimate.totalTokens());
+            RequestLimits.Admitted admitted = RequestLimits.admitted(request, policy, ticket.spendingPolicy());
+            ticket.admitQuota(admitted.quota());
 
             CacheKey cacheKey = new CacheKey(command.context().caller().tenant(), fingerprint);
             boolean cacheOn = !policy.cacheTtl().isZero() && command.cacheDirective() != CacheDirective.NO_STORE;
@@ -84,10 +84,10 @@ public final class GenerateContent {
                     return new Result(hit.get(), Money.ZERO, CacheStatus.HIT, ticket.rateLimits());
                 }
             }
-            ticket.reserveBudget(estimate);
+            ticket.reserveBudget(admitted.reservation());
             UpstreamCredential credential = vault.select(request.model());
             ticket.admitUpstream(credential);
-            GenerationResponse response = upstream.generate(request, credential, policy.upstreamTimeout());
+            GenerationResponse response = upstream.generate(admitted.forwarded(), credential, policy.upstreamTimeout());
             Money cost = ticket.settle(response.usage(), Outcome.SUCCESS);
             if (cacheOn) {
                 cache.put(cacheKey, response, policy.cacheTtl(), clock.instant());

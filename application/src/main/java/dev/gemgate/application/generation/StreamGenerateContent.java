@@ -105,14 +105,14 @@ public final class StreamGenerateContent {
         try {
             ModelAccess.requireServed(price, request.model());
             RequestLimits.checkGeneration(request, policy);
-            Usage estimate = RequestLimits.estimate(request, policy);
-            ticket.admitQuota(estimate.totalTokens());
-            ticket.reserveBudget(estimate);
+            RequestLimits.Admitted admitted = RequestLimits.admitted(request, policy, ticket.spendingPolicy());
+            ticket.admitQuota(admitted.quota());
+            ticket.reserveBudget(admitted.reservation());
             UpstreamCredential credential = vault.select(request.model());
             ticket.admitUpstream(credential);
             sink.admitted(ticket.rateLimits());
-            forwarder = new Forwarder(sink, estimate.promptTokens());
-            upstream.stream(request, credential, streams.limits(), command.cancellation(), forwarder);
+            forwarder = new Forwarder(sink, admitted.input());
+            upstream.stream(admitted.forwarded(), credential, streams.limits(), command.cancellation(), forwarder);
         } catch (RuntimeException | Error e) {
             if (forwarder == null || forwarder.chunks == 0) {
                 ticket.fail(e);

@@ -4,6 +4,8 @@ import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.budget.BudgetLedger;
+import dev.gemgate.domain.budget.SpendingPolicy;
+import dev.gemgate.domain.budget.SpendingPolicySource;
 import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.PermissionDeniedException;
 import dev.gemgate.domain.common.IdGenerator;
@@ -61,6 +63,7 @@ public final class Admission {
     private final RateLimitSource priorities;
     private final UpstreamGate upstreamGate;
     private final UpstreamLimits upstreamLimits;
+    private final SpendingPolicySource spending;
 
     /** Without waiting (every refusal is answered at once), with the default upstream gate and no upstream limits. */
     public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock) {
@@ -78,9 +81,20 @@ public final class Admission {
     public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock,
                      WaitingRoom waiting, RateLimitSource priorities, UpstreamGate upstreamGate,
                      UpstreamLimits upstreamLimits) {
-        if (waiting == null || priorities == null || upstreamGate == null || upstreamLimits == null) {
-            throw new IllegalArgumentException("the waiting room, priorities, upstream gate and limits are required");
+        this(quota, ledger, recorder, ids, clock, waiting, priorities, upstreamGate, upstreamLimits,
+                SpendingPolicySource.defaults());
+    }
+
+    /** @param spending each tenant's spending policy: how its requests are bounded for the budget reservation */
+    public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock,
+                     WaitingRoom waiting, RateLimitSource priorities, UpstreamGate upstreamGate,
+                     UpstreamLimits upstreamLimits, SpendingPolicySource spending) {
+        if (waiting == null || priorities == null || upstreamGate == null || upstreamLimits == null
+                || spending == null) {
+            throw new IllegalArgumentException("the waiting room, priorities, upstream gate and limits and the "
+                    + "spending policies are required");
         }
+        this.spending = spending;
         this.quota = quota;
         this.ledger = ledger;
         this.recorder = recorder;
@@ -105,6 +119,11 @@ public final class Admission {
             throw refused;
         }
         return ticket;
+    }
+
+    /** The spending policy of {@code caller}'s tenant (how its requests are bounded for the budget reservation). */
+    SpendingPolicy spendingPolicy(Caller caller) {
+        return spending.of(caller.tenant());
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.budget.ReservationId;
 import dev.gemgate.domain.budget.ReservationOutcome;
 import dev.gemgate.domain.budget.ReservationRequest;
+import dev.gemgate.domain.budget.SpendingPolicy;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.Money;
@@ -103,6 +104,11 @@ public final class Ticket {
         QuotaDecision.Admitted admitted = policy.admitWaiting(request, context.deadline());
         rateLimits = admitted.status();
         quotaTicket = admitted.ticket();
+    }
+
+    /** The caller's tenant's spending policy: how this request is bounded for its budget reservation. */
+    public SpendingPolicy spendingPolicy() {
+        return policy.spendingPolicy(context.caller());
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.gemgate.application.generation;
 
+import dev.gemgate.domain.budget.SpendingPolicy;
+import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.request.Admission;
@@ -48,6 +50,7 @@ import dev.gemgate.domain.upstream.UpstreamLimits;
 import dev.gemgate.domain.waiting.WaitingRoom;
 import dev.gemgate.domain.quota.RateLimitSource;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,12 +83,13 @@ class GenerateContentTest {
 
     private final UpstreamGate gate = new UpstreamGate(UpstreamGate.Settings.DEFAULT);
     private UpstreamLimits upstreamLimits = UpstreamLimits.NONE;
+    private SpendingPolicy spending = SpendingPolicy.DEFAULT;
 
     private GenerateContent useCase() {
         Admission admission = new Admission(quota, ledger, new RequestRecorder(audit, metrics),
                 new SequentialIdGenerator(), clock, WaitingRoom.neverWaiting(clock),
                 RateLimitSource.defaults(RateLimits.UNLIMITED, RateLimits.UNLIMITED, RateLimits.UNLIMITED), gate,
-                upstreamLimits);
+                upstreamLimits, tenant -> spending);
         return new GenerateContent(pricing, cache, FixedUpstreamKeyVault.withTestKey(), upstream, admission,
                 new RequestFingerprint("a-test-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8)),
                 clock, policy);
@@ -207,6 +211,56 @@ class GenerateContentTest {
         assertThat(quota.corrections).containsExactly(0L);
         assertThat(ledger.openReservations()).isZero();
         assertThat(audit.all()).singleElement().extracting(AuditEvent::outcome).isEqualTo(Outcome.BUDGET_REFUSED);
+    }
+
+    @Test
+    void withoutMaxOutputTokensTheReservationCoversTheModelsMaximumOutput() {
+        // $0.10 affords 40,000 output tokens at 2.50 per million: not the 65,536 a request without a cap may produce
+        ledger = new InMemoryBudgetLedger(Optional.of(
+                new Budget(CALLER.tenant(), Optional.empty(), BudgetPeriod.LIFETIME, Money.ofDollars("0.10"))));
+        Map<String, Object> uncapped = Map.of("contents", List.of(Map.of("parts", List.of(Map.of("text", "hi")))));
+
+        assertThatThrownBy(() -> useCase().execute(command("gemini-2.5-flash", uncapped)))
+                .isInstanceOfSatisfying(LimitExceededException.class,
+                        e -> assertThat(e.kind()).isEqualTo(LimitExceededException.Kind.BUDGET));
+        assertThat(upstream.received).isEmpty();
+        assertThat(useCase().execute(command("gemini-2.5-flash", hello())).response()).isNotNull();
+        assertThat(upstream.received).singleElement().satisfies(r -> assertThat(r.maxOutputTokens()).hasValue(100));
+    }
+
+    @Test
+    void aTenantsForwardedOutputCapIsWrittenIntoTheRequestAndReserved() {
+        ledger = new InMemoryBudgetLedger(Optional.of(
+                new Budget(CALLER.tenant(), Optional.empty(), BudgetPeriod.LIFETIME, Money.ofDollars("0.10"))));
+        spending = new SpendingPolicy(OptionalLong.of(2_000), false);
+        Map<String, Object> uncapped = Map.of("contents", List.of(Map.of("parts", List.of(Map.of("text", "hi")))),
+                "generationConfig", Map.of("temperature", 0.5));
+
+        useCase().execute(command("gemini-2.5-flash", uncapped));
+
+        GenerationRequest forwarded = upstream.received.getFirst();
+        assertThat(forwarded.maxOutputTokens()).hasValue(2_000);
+        assertThat(forwarded.body().get("generationConfig")).isEqualTo(Map.of("temperature", 0.5,
+                "maxOutputTokens", 2_000L));
+        // a request that sets its own maxOutputTokens is forwarded as sent
+        useCase().execute(command("gemini-2.5-flash", hello()));
+        assertThat(upstream.received.get(1).maxOutputTokens()).hasValue(100);
+    }
+
+    @Test
+    void aTenantThatDemandsExactnessHasUnmeasurableMediaRefusedBeforeAnythingIsSent() {
+        spending = new SpendingPolicy(OptionalLong.empty(), true);
+        Map<String, Object> withFile = Map.of("contents", List.of(Map.of("parts", List.of(Map.of("text", "hi"),
+                Map.of("fileData", Map.of("mimeType", "video/mp4", "fileUri", "files/abc"))))),
+                "generationConfig", Map.of("maxOutputTokens", 10));
+
+        assertThatThrownBy(() -> useCase().execute(command("gemini-2.5-flash", withFile)))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("contents[0].parts[1].fileData").hasMessageContaining("spending policy");
+        assertThat(upstream.received).isEmpty();
+        assertThat(quota.corrections).isEmpty();
+        spending = SpendingPolicy.DEFAULT;
+        assertThat(useCase().execute(command("gemini-2.5-flash", withFile)).response()).isNotNull();
     }
 
     @Test

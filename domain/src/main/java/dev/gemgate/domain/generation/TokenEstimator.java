@@ -1,7 +1,9 @@
 package dev.gemgate.domain.generation;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
  * Estimates a request's tokens locally, before the call, for quota admission and budget reservation. The exact count
@@ -60,23 +62,87 @@ public final class TokenEstimator {
     }
 
     /**
-     * Input tokens of the request for its model. Inspects the inline parts if nothing did yet (and so refuses, as
-     * validation does, a part whose bytes are not what it declares).
+     * Input tokens of the request for its model, as close to Gemini's count as the gateway can tell (for rate limits).
+     * Inspects the inline parts if nothing did yet (and so refuses, as validation does, a part whose bytes are not
+     * what it declares).
      */
     public long estimateInput(GenerationRequest request) {
+        return input(request, TokenEstimator::countText).tokens();
+    }
+
+    /**
+     * An upper bound of the input tokens the request can bill, for the budget reservation (ARCHITECTURE.md:
+     * reservations are upper bounds). It differs from {@link #estimateInput} in text: a SentencePiece token covers at
+     * least one byte of UTF-8 (an unknown character falls back to one token per byte), so text counts its UTF-8 bytes,
+     * which holds for every script (CJK is 3 bytes a character, about one token at Gemini; English about 4 bytes a
+     * token). Media counts as in {@link #estimateInput}: Google's own per-image, per-page and per-second counts, and
+     * the conservative {@link MediaBounds} where the gateway cannot measure. {@code audioTokens} is the part billed at
+     * the audio rate where a model has one: inline and file audio, and the 32 tokens a second of a video's sound.
+     * Capped at the context window, {@link MediaBounds#maxInputTokens()}.
+     */
+    public InputBound boundInput(GenerationRequest request) {
+        return input(request, TokenEstimator::utf8Bytes);
+    }
+
+    /**
+     * The path of the first part whose length the gateway cannot measure before the call, if any: a {@code fileData}
+     * part (the upstream fetches the file), inline audio or video whose duration it could not read from a plausible
+     * header (then counted from its size at the lowest plausible bit rate), a PDF whose pages it could not count. A
+     * tenant whose spending policy demands exactness has such requests refused.
+     */
+    public Optional<String> firstUnmeasuredPart(GenerationRequest request) {
+        for (int c = 0; c < request.contents().size(); c++) {
+            List<Part> parts = request.contents().get(c).parts();
+            for (int p = 0; p < parts.size(); p++) {
+                if (parts.get(p) instanceof Part.FileData) {
+                    return Optional.of("contents[" + c + "].parts[" + p + "].fileData");
+                }
+            }
+        }
+        if (request.systemInstruction().isPresent()
+                && request.systemInstruction().get().parts().stream().anyMatch(Part.FileData.class::isInstance)) {
+            return Optional.of("systemInstruction.parts[].fileData");
+        }
+        for (InlineMedia media : request.inlineMedia()) {
+            boolean measured = switch (media.type().modality()) {
+                case AUDIO -> plausible(media, MAX_AUDIO_BITS_PER_SECOND);
+                case VIDEO -> plausible(media, MAX_VIDEO_BITS_PER_SECOND);
+                case DOCUMENT -> media.pages().isPresent();
+                case IMAGE, TEXT -> true;
+            };
+            if (!measured) {
+                return Optional.of(media.path() + ".inlineData");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Input tokens, {@code audioTokens} of them billed at the audio rate where the model has one. */
+    public record InputBound(long tokens, long audioTokens) {
+        public InputBound {
+            if (tokens < 0 || audioTokens < 0 || audioTokens > tokens) {
+                throw new IllegalArgumentException("0 <= audioTokens <= tokens");
+            }
+        }
+    }
+
+    private InputBound input(GenerationRequest request, ToLongFunction<CharSequence> text) {
         MediaCounting counting = MediaCounting.forModel(request.model());
         Optional<MediaResolution> level = request.mediaResolution();
+        long[] audio = new long[1];
         long tokens = 0;
         for (Content content : request.contents()) {
-            tokens = add(tokens, estimate(content, counting, level));
+            tokens = add(tokens, estimate(content, counting, level, text, audio));
         }
         if (request.systemInstruction().isPresent()) {
-            tokens = add(tokens, estimate(request.systemInstruction().get(), counting, level));
+            tokens = add(tokens, estimate(request.systemInstruction().get(), counting, level, text, audio));
         }
         for (InlineMedia media : request.inlineMedia()) {
             tokens = add(tokens, inline(media, counting, level));
+            audio[0] = add(audio[0], inlineAudio(media, counting));
         }
-        return Math.min(tokens, bounds.maxInputTokens());
+        long capped = Math.min(tokens, bounds.maxInputTokens());
+        return new InputBound(capped, Math.min(audio[0], capped));
     }
 
     /**
@@ -93,22 +159,66 @@ public final class TokenEstimator {
         return tokens;
     }
 
-    /** Output tokens to reserve for: maxOutputTokens when given (else {@code defaultMaxOutput}) per candidate. */
-    public long estimateOutput(GenerationRequest request, long defaultMaxOutput) {
-        return request.maxOutputTokens().orElse(defaultMaxOutput) * request.candidateCount();
-    }
-
-    private long estimate(Content content, MediaCounting counting, Optional<MediaResolution> level) {
+    private long estimate(Content content, MediaCounting counting, Optional<MediaResolution> level,
+                          ToLongFunction<CharSequence> text, long[] audio) {
         long tokens = 0;
         for (Part part : content.parts()) {
             tokens = add(tokens, switch (part) {
-                case Part.Text t -> countText(t.text());
+                case Part.Text t -> text.applyAsLong(t.text());
                 case Part.InlineData d -> 0; // counted from its inspection, below
-                case Part.FileData f -> file(f, counting, level);
-                case Part.Other o -> countText(o.json().toString());
+                case Part.FileData f -> {
+                    audio[0] = add(audio[0], fileAudio(f, counting));
+                    yield file(f, counting, level);
+                }
+                case Part.Other o -> text.applyAsLong(o.json().toString());
             });
         }
         return tokens;
+    }
+
+    /** The tokens of an inline part billed at the audio rate: all of an audio part, a video's sound. */
+    private static long inlineAudio(InlineMedia media, MediaCounting counting) {
+        return switch (media.type().modality()) {
+            case AUDIO -> counting.audio(Math.min(MAX_AUDIO_SECONDS, seconds(media, MAX_AUDIO_BITS_PER_SECOND,
+                    MIN_AUDIO_BYTES_PER_SECOND)));
+            case VIDEO -> counting.audio(seconds(media, MAX_VIDEO_BITS_PER_SECOND, MIN_VIDEO_BYTES_PER_SECOND));
+            default -> 0;
+        };
+    }
+
+    private long fileAudio(Part.FileData file, MediaCounting counting) {
+        String type = MediaType.essence(file.mimeType());
+        if (type.startsWith("audio/")) {
+            return counting.audio(bounds.fileAudioSeconds());
+        }
+        if (type.startsWith("video/") || isYouTube(file.fileUri())) {
+            return counting.audio(bounds.fileVideoSeconds());
+        }
+        return 0;
+    }
+
+    private static boolean plausible(InlineMedia media, long maxBitsPerSecond) {
+        return media.seconds().isPresent() && media.bytes() * 8.0 / media.seconds().getAsDouble() <= maxBitsPerSecond;
+    }
+
+    /** The UTF-8 length of {@code text}: at least its token count in any SentencePiece vocabulary with byte fallback. */
+    public static long utf8Bytes(CharSequence text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     static long inline(InlineMedia media, MediaCounting counting, Optional<MediaResolution> request) {
@@ -126,14 +236,8 @@ public final class TokenEstimator {
 
     /** The header's duration when its implied bit rate is plausible, else the size at the lowest plausible rate. */
     private static double seconds(InlineMedia media, long maxBitsPerSecond, long minBytesPerSecond) {
-        double bySize = (double) media.bytes() / minBytesPerSecond;
-        if (media.seconds().isPresent()) {
-            double declared = media.seconds().getAsDouble();
-            if (media.bytes() * 8.0 / declared <= maxBitsPerSecond) {
-                return declared;
-            }
-        }
-        return bySize;
+        return plausible(media, maxBitsPerSecond) ? media.seconds().getAsDouble()
+                : (double) media.bytes() / minBytesPerSecond;
     }
 
     private long file(Part.FileData file, MediaCounting counting, Optional<MediaResolution> request) {

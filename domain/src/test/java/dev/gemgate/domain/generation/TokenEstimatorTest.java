@@ -23,14 +23,70 @@ class TokenEstimatorTest {
     }
 
     @Test
-    void estimatesInputWithMediaAndOutputFromTheCeiling() {
+    void estimatesInputWithMedia() {
         GenerationRequest request = new GenerationRequest(ModelId.parse("gemini-2.5-flash"), Map.of(
                 "contents", List.of(Map.of("parts", List.of(Map.of("text", "Describe"),
                         inline("image/png", MediaSamples.png(1, 1))))),
                 "systemInstruction", Map.of("parts", List.of(Map.of("text", "terse"))),
                 "generationConfig", Map.of("maxOutputTokens", 100, "candidateCount", 2)));
         assertThat(estimator.estimateInput(request)).isEqualTo(2 + TokenEstimator.TOKENS_PER_MEDIA_PART + 2);
-        assertThat(estimator.estimateOutput(request, 8192)).isEqualTo(200);
+    }
+
+    // ------------------------------------------------------------ the upper bound of the reservation
+
+    @Test
+    void theBoundCountsTextAtItsUtf8BytesWhateverTheScript() {
+        // 5 ASCII letters, 4 CJK characters (3 bytes each), one emoji outside the BMP (4 bytes), one accented letter
+        GenerationRequest request = text("gemini-2.5-flash", "Hello 你好世界 \uD83D\uDE00 é");
+        assertThat(TokenEstimator.utf8Bytes("Hello 你好世界 \uD83D\uDE00 é")).isEqualTo(5 + 1 + 12 + 1 + 4 + 1 + 2);
+        assertThat(estimator.boundInput(request)).isEqualTo(new TokenEstimator.InputBound(26, 0));
+        // the close estimate counts the CJK run as one word: a fraction of what Gemini bills for it
+        assertThat(estimator.estimateInput(request)).isLessThan(10);
+    }
+
+    @Test
+    void theBoundOfCjkTextIsAtLeastOneTokenPerCharacter() {
+        String cjk = "日本語のテキストは一文字が一トークン以上になることが多い".repeat(50);
+        long characters = cjk.codePointCount(0, cjk.length());
+        assertThat(estimator.boundInput(text("gemini-3.6-flash", cjk)).tokens()).isGreaterThanOrEqualTo(characters);
+    }
+
+    @Test
+    void theBoundCountsMediaAsTheEstimateDoesAndSeparatesAudio() {
+        // an audio file is counted at the bound of its length, 32 tokens a second, all at the audio rate
+        GenerationRequest request = new GenerationRequest(ModelId.parse("gemini-2.5-flash"), Map.of(
+                "contents", List.of(Map.of("parts", List.of(Map.of("text", "abc"),
+                        inline("image/png", MediaSamples.png(1, 1)),
+                        Map.of("fileData", Map.of("mimeType", "audio/mpeg", "fileUri", "files/x")))))));
+        TokenEstimator.InputBound bound = estimator.boundInput(request);
+        long fileAudio = 32L * MediaBounds.defaults().fileAudioSeconds();
+        assertThat(bound).isEqualTo(new TokenEstimator.InputBound(3 + TokenEstimator.TOKENS_PER_MEDIA_PART + fileAudio,
+                fileAudio));
+        assertThat(estimator.estimateInput(request)).isEqualTo(1 + TokenEstimator.TOKENS_PER_MEDIA_PART + fileAudio);
+    }
+
+    @Test
+    void theBoundIsCappedAtTheContextWindow() {
+        TokenEstimator small = new TokenEstimator(new MediaBounds(600, 3_600, 300, 100_000, 1_000));
+        assertThat(small.boundInput(text("gemini-2.5-flash", "x".repeat(5_000))).tokens()).isEqualTo(1_000);
+    }
+
+    @Test
+    void namesTheFirstPartWhoseLengthCannotBeMeasured() {
+        assertThat(estimator.firstUnmeasuredPart(text("gemini-2.5-flash", "plain text"))).isEmpty();
+        GenerationRequest withFile = new GenerationRequest(ModelId.parse("gemini-2.5-flash"), Map.of(
+                "contents", List.of(Map.of("parts", List.of(Map.of("text", "a"))),
+                        Map.of("parts", List.of(Map.of("text", "b"),
+                                Map.of("fileData", Map.of("mimeType", "video/mp4", "fileUri", "files/v")))))));
+        assertThat(estimator.firstUnmeasuredPart(withFile)).contains("contents[1].parts[1].fileData");
+        GenerationRequest image = new GenerationRequest(ModelId.parse("gemini-2.5-flash"), Map.of(
+                "contents", List.of(Map.of("parts", List.of(inline("image/png", MediaSamples.png(2, 2)))))));
+        assertThat(estimator.firstUnmeasuredPart(image)).isEmpty();
+    }
+
+    private static GenerationRequest text(String model, String text) {
+        return new GenerationRequest(ModelId.parse(model), Map.of(
+                "contents", List.of(Map.of("parts", List.of(Map.of("text", text))))));
     }
 
     // ------------------------------------------------------------ images

@@ -67,6 +67,22 @@ public interface GemgateConfig {
         /** How often expired reservations are looked for. */
         @WithDefault("5s")
         Duration sweepInterval();
+
+        /** The spending policy of every tenant that has none of its own (see SpendingPolicy). */
+        Spending spending();
+    }
+
+    /** How requests are bounded for the reservation where they do not bound their own cost. */
+    interface Spending {
+        /**
+         * Absent (the default): a request without maxOutputTokens is reserved for the model's maximum output and
+         * forwarded unchanged. Set: Gemgate writes maxOutputTokens = this into such a request and reserves that.
+         */
+        OptionalLong forwardedOutputCap();
+
+        /** Refuse requests whose media length cannot be measured before the call (fileData, unreadable durations). */
+        @WithDefault("false")
+        boolean refuseUnmeasuredMedia();
     }
 
     /** One scope's budget: a limit (absent = none), its period and the zone its periods are counted in. */

@@ -37,6 +37,8 @@ import dev.gemgate.application.tenant.SuspendTenant;
 import dev.gemgate.application.tenant.UpdateTenant;
 import dev.gemgate.domain.audit.AuditLog;
 import dev.gemgate.domain.budget.BudgetLedger;
+import dev.gemgate.domain.budget.SpendingPolicy;
+import dev.gemgate.domain.budget.SpendingPolicySource;
 import dev.gemgate.domain.cache.RequestFingerprint;
 import dev.gemgate.domain.cache.ResponseCache;
 import dev.gemgate.domain.common.IdGenerator;
@@ -56,6 +58,7 @@ import dev.gemgate.domain.upstream.UpstreamGate;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 import dev.gemgate.domain.upstream.UpstreamLimits;
 import dev.gemgate.domain.waiting.WaitingRoom;
+import io.quarkus.arc.DefaultBean;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.virtual.threads.VirtualThreads;
 import jakarta.enterprise.event.Observes;
@@ -147,8 +150,27 @@ public class UseCaseProducers {
     @Singleton
     Admission admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids,
                         Clock clock, WaitingRoom waiting, RateLimitSource priorities, UpstreamGate upstreamGate,
-                        UpstreamLimits upstreamLimits) {
-        return new Admission(quota, ledger, recorder, ids, clock, waiting, priorities, upstreamGate, upstreamLimits);
+                        UpstreamLimits upstreamLimits, SpendingPolicySource spending) {
+        return new Admission(quota, ledger, recorder, ids, clock, waiting, priorities, upstreamGate, upstreamLimits,
+                spending);
+    }
+
+    /** Every tenant on the configured spending policy, until a stored policy source replaces this bean. */
+    @Produces
+    @Singleton
+    @DefaultBean
+    SpendingPolicySource defaultSpendingPolicies(GemgateConfig config) {
+        SpendingPolicy configured = configuredSpendingPolicy(config.budget().spending());
+        return tenant -> configured;
+    }
+
+    /** {@code gemgate.budget.spending.*}: the policy of every tenant without one of its own. */
+    static SpendingPolicy configuredSpendingPolicy(GemgateConfig.Spending spending) {
+        try {
+            return new SpendingPolicy(spending.forwardedOutputCap(), spending.refuseUnmeasuredMedia());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gemgate.budget.spending.forwarded-output-cap: " + e.getMessage(), e);
+        }
     }
 
     @Produces

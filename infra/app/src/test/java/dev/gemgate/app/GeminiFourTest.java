@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GeminiFourTest {
     private static final String ARGON = "/v1beta/models/gemini-4-argon:generateContent";
     private static final String BODY = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Think about it\"}]}],"
-            + "\"generationConfig\":{\"maxOutputTokens\":64,\"thinkingConfig\":{\"thinkingLevel\":\"high\"}}}";
+            + "\"generationConfig\":{\"maxOutputTokens\":2048,\"thinkingConfig\":{\"thinkingLevel\":\"high\"}}}";
 
     @Inject
     CreateTenant createTenant;

@@ -23,7 +23,10 @@ import java.util.Map;
  *
  * <p>Thinking models ({@link KnownModel#isThinking()}): {@code usageMetadata.thoughtsTokenCount} is the
  * {@link KnownModel.Thinking#THOUGHT_TOKENS figure of the level} times the candidates (billed as output, in the total),
- * and the first part of each candidate carries a deterministic {@code thoughtSignature}.
+ * and the first part of each candidate carries a deterministic {@code thoughtSignature}. {@code maxOutputTokens} bounds
+ * thoughts and answer together, per candidate, as Gemini does in practice (googleapis/python-genai#2062: the documented
+ * separation does not hold on Gemini 3): the thoughts come first, the answer gets what is left, and thoughts that reach
+ * the cap leave an empty answer with {@code finishReason} MAX_TOKENS.
  */
 final class Generation {
 
@@ -120,6 +123,16 @@ final class Generation {
         if (cap == 0 && model.sharedTokenLimit()) {
             // Gemini 4: 65,536 output tokens by default, fewer when the prompt leaves less of the shared limit
             cap = Math.max(1, Math.min(model.outputTokenLimit(), model.inputTokenLimit() - prompt.total()));
+        }
+        if (cap > 0 && thoughts > 0) {
+            // maxOutputTokens bounds thinking and answer together, per candidate (thinking comes first)
+            int perCandidate = thoughts / candidates;
+            if (perCandidate >= cap) {
+                thoughts = cap * candidates;
+                reply = "";
+                finish = "MAX_TOKENS";
+            }
+            cap = Math.max(0, cap - perCandidate);
         }
         if (cap > 0 && EmulatorTokenizer.count(reply) > cap) {
             reply = EmulatorTokenizer.truncate(reply, cap);

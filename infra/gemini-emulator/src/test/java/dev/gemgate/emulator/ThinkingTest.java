@@ -73,6 +73,24 @@ class ThinkingTest extends EmulatorTestBase {
                 .isEqualTo(usage.path("promptTokenCount").asInt() + usage.path("candidatesTokenCount").asInt() + thoughts);
     }
 
+    @Test
+    void maxOutputTokensBoundsThoughtsAndAnswerTogether() {
+        // medium thinking is 256 tokens: a cap of 260 leaves the answer 4 tokens ("Echo: Hello, world!" is 8)
+        JsonNode capped = client.post(generate("gemini-4-argon"),
+                "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello, world!\"}]}],"
+                        + "\"generationConfig\":{\"maxOutputTokens\":260}}").json();
+        assertThat(capped.at("/usageMetadata/thoughtsTokenCount").asInt()).isEqualTo(256);
+        assertThat(capped.at("/usageMetadata/candidatesTokenCount").asInt()).isEqualTo(4);
+        assertThat(capped.at("/candidates/0/finishReason").asText()).isEqualTo("MAX_TOKENS");
+        // a cap below the thoughts: they stop at the cap and the answer is empty
+        JsonNode starved = client.post(generate("gemini-4-argon"),
+                "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello, world!\"}]}],"
+                        + "\"generationConfig\":{\"maxOutputTokens\":100,\"candidateCount\":2}}").json();
+        assertThat(starved.at("/usageMetadata/thoughtsTokenCount").asInt()).isEqualTo(200);
+        assertThat(starved.at("/usageMetadata/candidatesTokenCount").asInt()).isZero();
+        assertThat(starved.at("/candidates/1/finishReason").asText()).isEqualTo("MAX_TOKENS");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"gemini-4-argon", "gemini-4-hydrogen"})
     void gemini4RefusesThinkingBudgetAsGoogleDoes(String model) {
