@@ -20,7 +20,8 @@ final class JdbcBatch {
     private JdbcBatch() {
     }
 
-    static <T> void write(DataSource dataSource, String sql, List<T> items, Binder<T> binder) throws SQLException {
+    /** Returns the update count of each item. */
+    static <T> int[] write(DataSource dataSource, String sql, List<T> items, Binder<T> binder) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -29,8 +30,9 @@ final class JdbcBatch {
                     binder.bind(statement, item);
                     statement.addBatch();
                 }
-                statement.executeBatch();
+                int[] counts = statement.executeBatch();
                 connection.commit();
+                return counts;
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();

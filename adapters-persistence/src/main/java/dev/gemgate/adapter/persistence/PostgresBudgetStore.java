@@ -16,14 +16,19 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@link BudgetStore} on the V14 tables: every call is one SQL statement, one round trip, in its own implicit
- * transaction, through {@link DatabaseGuard} (an outage is a 503, never a 500).
+ * {@link BudgetStore} on the V14 tables, through {@link DatabaseGuard} (an outage is a 503, never a 500). Leases,
+ * give-backs and the sweep are one statement each, in its own implicit transaction. Reservations and settlements, the
+ * two rows of every budgeted request, are group-committed ({@link CallBatcher}): the rows of concurrent requests go in
+ * one transaction, one round trip, and each caller returns once its row is durable; an idle database sees one round
+ * trip per row, a busy one a fraction of one.
  *
  * <ul>
  *   <li>A lease is one {@code INSERT ... ON CONFLICT DO UPDATE ... RETURNING} on the account's row: created on first
@@ -31,11 +36,12 @@ import java.util.UUID;
  *       the row the first wrote), else it grants {@code least(wanted, limit - leased)} if that is at least the minimum,
  *       all under the row lock of that one statement, so the leased total never passes the limit. A changed limit is
  *       taken over; money already leased stays leased.</li>
- *   <li>A reservation is one {@code INSERT ... ON CONFLICT DO NOTHING}: the request id's unique key makes a retry
- *       (on any replica) write nothing.</li>
- *   <li>A settlement is one {@code INSERT ... SELECT} from the reservation (capped at its amount)
- *       {@code ON CONFLICT DO NOTHING RETURNING}: the settlement's primary key decides between a settlement, a release
- *       and the expiry sweep of the same reservation; one wins, the others write nothing.</li>
+ *   <li>A reservation is an {@code INSERT ... ON CONFLICT DO NOTHING} (one JDBC batch for the group): the request
+ *       id's unique key makes a retry (on any replica) write nothing.</li>
+ *   <li>A group's settlements are one {@code INSERT ... SELECT} from the reservations (each capped at its amount)
+ *       joined with the group's arrays, {@code ON CONFLICT DO NOTHING RETURNING}: the settlement's primary key decides
+ *       between a settlement, a release and the expiry sweep of the same reservation; one wins, the others write
+ *       nothing.</li>
  *   <li>The expiry sweep is one such insert for every reservation whose expiry falls in {@code (from, now]} and that
  *       has no settlement, at its reserved amount.</li>
  * </ul>
@@ -69,12 +75,22 @@ public class PostgresBudgetStore implements BudgetStore {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING""";
 
-    /** 1 amount, 2 kind, 3 now, 4 the reservation. */
+    /**
+     * The settlements of a batch, one statement: 1 the reservations, 2 the amounts, 3 the kinds, 4 the times, as
+     * parallel arrays. A reservation settled before (or twice in the batch) writes nothing.
+     */
     static final String SETTLE = """
             INSERT INTO budget_settlements (reservation_id, amount_micros, kind, settled_at)
-            SELECT reservation_id, least(?, amount_micros), ?, ? FROM budget_reservations WHERE reservation_id = ?
+            SELECT r.reservation_id, least(v.amount, r.amount_micros), v.kind, v.settled_at
+            FROM unnest(?::uuid[], ?::bigint[], ?::varchar[], ?::timestamptz[]) WITH ORDINALITY
+                 AS v(reservation_id, amount, kind, settled_at, position)
+            JOIN budget_reservations r ON r.reservation_id = v.reservation_id
+            ORDER BY v.position
             ON CONFLICT (reservation_id) DO NOTHING
-            RETURNING amount_micros""";
+            RETURNING reservation_id, amount_micros""";
+
+    /** The most rows one group commit writes. */
+    static final int MAX_BATCH = 256;
 
     /** 1 now, 2 from, 3 now. */
     static final String SETTLE_EXPIRED = """
@@ -93,10 +109,20 @@ public class PostgresBudgetStore implements BudgetStore {
     private final DataSource dataSource;
     private final DatabaseGuard guard;
 
+    private final CallBatcher<Reservation, Boolean> reservations;
+    private final CallBatcher<Settlement, Optional<Money>> settlements;
+
     @Inject
     public PostgresBudgetStore(DataSource dataSource, DatabaseGuard guard) {
         this.dataSource = dataSource;
         this.guard = guard;
+        this.reservations = new CallBatcher<>("budget-reservations", MAX_BATCH,
+                batch -> guard.call(() -> reserveAll(batch)), CallBatcher::refusesData);
+        this.settlements = new CallBatcher<>("budget-settlements", MAX_BATCH,
+                batch -> guard.call(() -> settleAll(batch)), CallBatcher::refusesData);
+    }
+
+    private record Settlement(ReservationId reservation, Money amount, SettlementKind kind, Instant at) {
     }
 
     @Override
@@ -139,49 +165,90 @@ public class PostgresBudgetStore implements BudgetStore {
         }));
     }
 
+    /** Group-committed with the reservations of concurrent requests ({@link CallBatcher}): returns once durable. */
     @Override
     public boolean recordReservation(Reservation reservation) {
         Objects.requireNonNull(reservation, "reservation");
-        return guard.call(() -> {
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement statement = connection.prepareStatement(RESERVE)) {
-                Array keys = connection.createArrayOf("varchar", reservation.accountKeys().toArray());
-                statement.setObject(1, reservation.id().value());
-                statement.setString(2, reservation.requestId().value());
-                statement.setArray(3, keys);
-                statement.setLong(4, reservation.amount().micros());
-                statement.setString(5, reservation.holder());
-                statement.setObject(6, at(reservation.reservedAt()));
-                statement.setObject(7, at(reservation.expiresAt()));
-                return statement.executeUpdate() == 1;
-            } catch (SQLException e) {
-                throw new IllegalStateException("recording budget reservation " + reservation.id().value()
-                        + " failed", e);
-            }
-        });
+        return reservations.call(reservation);
     }
 
+    /** Group-committed with the settlements of concurrent requests ({@link CallBatcher}): returns once durable. */
     @Override
     public Optional<Money> settle(ReservationId reservation, Money amount, SettlementKind kind, Instant now) {
         Objects.requireNonNull(reservation, "reservation");
         if (kind == SettlementKind.EXPIRED) {
             throw new IllegalArgumentException("only the sweep settles a reservation as expired");
         }
-        return guard.call(() -> {
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement statement = connection.prepareStatement(SETTLE)) {
-                statement.setLong(1, amount.micros());
-                statement.setString(2, kind.name());
-                statement.setObject(3, at(now));
-                statement.setObject(4, reservation.value());
-                try (ResultSet result = statement.executeQuery()) {
-                    return result.next() ? Optional.of(Money.ofMicros(result.getLong(1))) : Optional.empty();
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("settling budget reservation " + reservation.value() + " failed", e);
-            }
-        });
+        return settlements.call(new Settlement(reservation, amount, kind, now));
     }
+
+    /** Round trips the ledger's group commits made, and the rows they wrote (for the benchmark and metrics). */
+    public long ledgerBatches() {
+        return reservations.batchCount() + settlements.batchCount();
+    }
+
+    public long ledgerRows() {
+        return reservations.itemCount() + settlements.itemCount();
+    }
+
+    /** One JDBC batch in one transaction; a reservation whose request id already has one writes nothing (count 0). */
+    private List<Boolean> reserveAll(List<Reservation> batch) {
+        try {
+            int[] counts = JdbcBatch.write(dataSource, RESERVE, batch, PostgresBudgetStore::bindReservation);
+            List<Boolean> recorded = new ArrayList<>(counts.length);
+            for (int count : counts) {
+                if (count != 0 && count != 1) {
+                    throw new IllegalStateException("unexpected update count " + count + " for a budget reservation");
+                }
+                recorded.add(count == 1);
+            }
+            return recorded;
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording " + batch.size() + " budget reservation(s) failed", e);
+        }
+    }
+
+    private static void bindReservation(PreparedStatement statement, Reservation reservation) throws SQLException {
+        Array keys = statement.getConnection().createArrayOf("varchar", reservation.accountKeys().toArray());
+        statement.setObject(1, reservation.id().value());
+        statement.setString(2, reservation.requestId().value());
+        statement.setArray(3, keys);
+        statement.setLong(4, reservation.amount().micros());
+        statement.setString(5, reservation.holder());
+        statement.setObject(6, at(reservation.reservedAt()));
+        statement.setObject(7, at(reservation.expiresAt()));
+    }
+
+    /** One statement for the whole batch; a reservation settled before, unknown, or twice in the batch gets empty. */
+    private List<Optional<Money>> settleAll(List<Settlement> batch) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(SETTLE)) {
+            statement.setArray(1, connection.createArrayOf("uuid",
+                    batch.stream().map(s -> s.reservation().value()).toArray()));
+            statement.setArray(2, connection.createArrayOf("bigint",
+                    batch.stream().map(s -> s.amount().micros()).toArray()));
+            statement.setArray(3, connection.createArrayOf("varchar",
+                    batch.stream().map(s -> s.kind().name()).toArray()));
+            statement.setArray(4, connection.createArrayOf("timestamptz",
+                    batch.stream().map(s -> at(s.at())).toArray()));
+            Map<UUID, Long> written = new HashMap<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    written.put(result.getObject(1, UUID.class), result.getLong(2));
+                }
+            }
+            List<Optional<Money>> recorded = new ArrayList<>(batch.size());
+            for (Settlement settlement : batch) {
+                // a reservation settled twice in one batch: the first one is its settlement
+                Long amount = written.remove(settlement.reservation().value());
+                recorded.add(amount == null ? Optional.empty() : Optional.of(Money.ofMicros(amount)));
+            }
+            return recorded;
+        } catch (SQLException e) {
+            throw new IllegalStateException("settling " + batch.size() + " budget reservation(s) failed", e);
+        }
+    }
+
 
     @Override
     public List<ReservationId> settleExpired(Instant from, Instant now) {

@@ -122,6 +122,66 @@ class PostgresBudgetStoreTest {
     }
 
     @Test
+    void concurrent_rows_are_group_committed_and_each_caller_gets_its_own_answer() throws Exception {
+        Account account = account("1000");
+        int requests = 400;
+        List<Reservation> reservations = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            reservations.add(reservation("group-" + UUID.randomUUID(), List.of(account.key()), "0.50", T0));
+        }
+        long batchesBefore = store.ledgerBatches();
+        long rowsBefore = store.ledgerRows();
+        List<Boolean> recorded = new ArrayList<>();
+        List<Optional<Money>> settled = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> reserving = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                // every reservation twice at once: the second of each pair writes nothing, batched or not
+                Reservation reservation = reservations.get(i / 2 * 2);
+                reserving.add(pool.submit(() -> {
+                    go.await();
+                    return store.recordReservation(reservation);
+                }));
+            }
+            go.countDown();
+            for (Future<Boolean> f : reserving) {
+                recorded.add(f.get());
+            }
+            List<Future<Optional<Money>>> settling = new ArrayList<>();
+            CountDownLatch again = new CountDownLatch(1);
+            for (int i = 0; i < requests; i += 2) {
+                ReservationId id = reservations.get(i).id();
+                // settled twice at once (a settlement and a release): exactly one of them is written
+                settling.add(pool.submit(() -> {
+                    again.await();
+                    return store.settle(id, Money.ofDollars("0.20"), SettlementKind.SETTLED, T0);
+                }));
+                settling.add(pool.submit(() -> {
+                    again.await();
+                    return store.settle(id, Money.ZERO, SettlementKind.RELEASED, T0);
+                }));
+            }
+            again.countDown();
+            for (Future<Optional<Money>> f : settling) {
+                settled.add(f.get());
+            }
+        }
+        assertThat(recorded.stream().filter(b -> b).count()).as("one reservation per request id")
+                .isEqualTo(requests / 2);
+        assertThat(settled.stream().filter(Optional::isPresent).count()).as("one settlement per reservation")
+                .isEqualTo(requests / 2);
+        long batches = store.ledgerBatches() - batchesBefore;
+        long rows = store.ledgerRows() - rowsBefore;
+        System.out.printf("LEDGER GROUP COMMIT %d rows in %d round trips%n", rows, batches);
+        assertThat(rows).isEqualTo(2L * requests);
+        assertThat(batches).as("concurrent rows share commits").isLessThan(rows);
+        // the rebuilt spend is what the written settlements charged: 0.20 or 0 each
+        long charged = settled.stream().flatMap(Optional::stream).mapToLong(Money::micros).sum();
+        assertThat(store.settledSpend(account.key()).micros()).isEqualTo(charged);
+    }
+
+    @Test
     void expired_reservations_are_settled_once_at_their_reserved_amount_and_a_late_settlement_charges_nothing() {
         Account tenant = account("1");
         Account user = account("1");

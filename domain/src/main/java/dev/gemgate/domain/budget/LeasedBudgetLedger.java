@@ -16,7 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -34,8 +40,14 @@ import java.util.function.Consumer;
  *
  * <p><b>Settle and release.</b> The settlement row is appended with the actual cost, capped at the reserved amount
  * (a call that cost more than its upper-bound estimate is charged the estimate, so the invariant holds even then); the
- * unused part goes back to this replica's slices. A release is a settlement of zero. A reservation already settled
- * (a second settle, or expiry got there first) is charged nothing more and gives nothing back.
+ * unused part goes back to this replica's slices once that row is durable. A release is a settlement of zero. A
+ * reservation already settled (a second settle, or expiry got there first) is charged nothing more and gives nothing
+ * back. With a settlement executor the row is written off the request path: the response does not wait for it, and a
+ * crash before it is written leaves the reservation to expire, charged its reserved amount (never less than the call
+ * can have cost).
+ *
+ * <p><b>Round trips.</b> Per budgeted request, two appended rows (the reservation, written before the call, and the
+ * settlement); the store group-commits those of concurrent requests. Leases go to the account row once per slice.
  *
  * <p><b>Expiry.</b> A reservation expires {@code reservationTtl} after it was taken. {@link #sweep} (run periodically
  * by any replica) settles every expired, unsettled reservation at its reserved amount: a crashed replica's calls may
@@ -51,6 +63,7 @@ import java.util.function.Consumer;
  * the fleet-wide leased total across a threshold: early by at most the slices held unused, never late.
  */
 public final class LeasedBudgetLedger implements BudgetLedger {
+    private static final System.Logger LOG = System.getLogger(LeasedBudgetLedger.class.getName());
     private final BudgetStore store;
     private final BudgetSource source;
     private final String holder;
@@ -59,6 +72,8 @@ public final class LeasedBudgetLedger implements BudgetLedger {
     private final Consumer<BudgetAlert> alerts;
     private final Map<String, Slice> slices = new ConcurrentHashMap<>();
     private final Map<ReservationId, Open> open = new ConcurrentHashMap<>();
+    private final Executor settlements;
+    private final Set<CompletableFuture<Void>> settling = ConcurrentHashMap.newKeySet();
     private volatile Instant sweptUpTo;
 
     /**
@@ -69,6 +84,17 @@ public final class LeasedBudgetLedger implements BudgetLedger {
      */
     public LeasedBudgetLedger(BudgetStore store, BudgetSource source, String holder, long slicesPerLimit,
                               Duration reservationTtl, Instant sweepFrom, Consumer<BudgetAlert> alerts) {
+        this(store, source, holder, slicesPerLimit, reservationTtl, sweepFrom, alerts, null);
+    }
+
+    /**
+     * @param settlements where settlements are written off the request path (a settle or release returns at once; the
+     *                    unused part of the reservation comes back to the slices once its settlement is durable); null
+     *                    writes them on the caller's thread
+     */
+    public LeasedBudgetLedger(BudgetStore store, BudgetSource source, String holder, long slicesPerLimit,
+                              Duration reservationTtl, Instant sweepFrom, Consumer<BudgetAlert> alerts,
+                              Executor settlements) {
         if (store == null || source == null || holder == null || reservationTtl == null || sweepFrom == null
                 || alerts == null) {
             throw new IllegalArgumentException("ledger parts are required");
@@ -83,6 +109,7 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         this.reservationTtl = reservationTtl;
         this.alerts = alerts;
         this.sweptUpTo = sweepFrom;
+        this.settlements = settlements;
     }
 
     /** The reservation of a request id: derived from it, so every replica names a retry's reservation alike. */
@@ -141,18 +168,44 @@ public final class LeasedBudgetLedger implements BudgetLedger {
     }
 
     private void close(ReservationId reservation, Money amount, SettlementKind kind, Instant now) {
-        Open held = open.get(reservation);
+        Open held = open.remove(reservation);
         if (held == null) {
             // no budget applied, or already settled here, or swept as expired (then spent at its reserved amount)
             return;
         }
         Money charged = amount.compareTo(held.amount) > 0 ? held.amount : amount;
-        Optional<Money> recorded = store.settle(reservation, charged, kind, now);
-        if (open.remove(reservation, held) && recorded.isPresent()) {
-            Money unused = held.amount.minusOrZero(recorded.get());
-            if (!unused.isZero()) {
-                held.slices.forEach(slice -> slice.putIfCurrent(unused, now));
+        Runnable write = () -> {
+            Optional<Money> recorded = store.settle(reservation, charged, kind, now);
+            if (recorded.isPresent()) {
+                // only once the settlement is durable does the unused part go back to be reserved again
+                Money unused = held.amount.minusOrZero(recorded.get());
+                if (!unused.isZero()) {
+                    held.slices.forEach(slice -> slice.putIfCurrent(unused, now));
+                }
             }
+        };
+        if (settlements == null) {
+            write.run();
+            return;
+        }
+        CompletableFuture<Void> pending = new CompletableFuture<>();
+        settling.add(pending);
+        try {
+            settlements.execute(() -> {
+                try {
+                    write.run();
+                } catch (RuntimeException e) {
+                    // it stays a reservation: it expires and is charged its reserved amount, never less
+                    LOG.log(System.Logger.Level.WARNING, "settling budget reservation {0} failed ({1}); it expires "
+                            + "and is then charged its reserved amount", reservation.value(), e.getClass().getName());
+                } finally {
+                    settling.remove(pending);
+                    pending.complete(null);
+                }
+            });
+        } catch (RuntimeException e) {
+            settling.remove(pending);
+            throw e;
         }
     }
 
@@ -171,7 +224,25 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         return expired;
     }
 
-    /** Gives every slice's unused money back to its account (on shutdown, or to end under-use); ended periods' slices are dropped. */
+    /**
+     * Gives every slice's unused money back to its account (on shutdown, or to end under-use); ended periods' slices are
+     * dropped. Waits first (at most {@code settleWait}) for the settlements still being written, so that what they give
+     * back goes back too.
+     */
+    public void flush(Instant now, Duration settleWait) {
+        try {
+            CompletableFuture.allOf(settling.toArray(CompletableFuture[]::new))
+                    .get(settleWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0} budget settlement(s) still being written at flush",
+                    settling.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flush(now);
+    }
+
+    /** {@link #flush(Instant, Duration)} without waiting for settlements being written. */
     public void flush(Instant now) {
         for (Slice slice : slices.values()) {
             Money unused = slice.drain();

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -89,6 +91,49 @@ class LeasedBudgetLedgerTest {
 
         reserved(ledger.reserve(request("r2", "0.50"), T0));
         assertThat(store.leaseCount()).as("the second reservation stays off the budget row").isEqualTo(1);
+    }
+
+    @Test
+    void off_the_request_path_a_settlement_gives_money_back_only_once_it_is_written() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        Deque<Runnable> writes = new ArrayDeque<>();
+        LeasedBudgetLedger ledger = new LeasedBudgetLedger(store, BudgetSource.fixed(List.of(budget)), "a", 1, TTL,
+                T0.minus(Duration.ofDays(1)), alerts::add, writes::add);
+        String account = budget.accountKey(T0);
+
+        ReservationId first = reserved(ledger.reserve(request("r1", "0.60"), T0));
+        ledger.settle(first, Money.ofDollars("0.10"), T0);
+
+        assertThat(writes).as("the settlement waits for its writer").hasSize(1);
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ZERO);
+        assertThat(ledger.sliceOf(account)).as("nothing back before the settlement is durable")
+                .isEqualTo(Money.ofDollars("0.40"));
+        assertThat(ledger.reserve(request("r2", "0.60"), T0)).isInstanceOf(ReservationOutcome.Refused.class);
+        ledger.settle(first, Money.ofDollars("0.10"), T0);
+        assertThat(writes).as("settled once").hasSize(1);
+
+        writes.poll().run();
+
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.10"));
+        assertThat(ledger.sliceOf(account)).isEqualTo(Money.ofDollars("0.90"));
+        reserved(ledger.reserve(request("r3", "0.60"), T0));
+    }
+
+    @Test
+    void a_settlement_whose_write_fails_leaves_the_reservation_to_expire_at_its_reserved_amount() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        store.failSettlements = true;
+        LeasedBudgetLedger ledger = new LeasedBudgetLedger(store, BudgetSource.fixed(List.of(budget)), "a", 1, TTL,
+                T0, alerts::add, Runnable::run);
+        String account = budget.accountKey(T0);
+        ReservationId first = reserved(ledger.reserve(request("r1", "0.60"), T0));
+
+        ledger.settle(first, Money.ofDollars("0.10"), T0); // logged, not thrown: the response is not held back
+
+        assertThat(ledger.sliceOf(account)).isEqualTo(Money.ofDollars("0.40"));
+        store.failSettlements = false;
+        assertThat(ledger.sweep(T0.plus(TTL).plusSeconds(1))).containsExactly(first);
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.60"));
     }
 
     @Test

@@ -19,6 +19,8 @@ import java.util.Optional;
  * several replicas. Counts its calls, so tests can see the hot path stay off the store.
  */
 public final class InMemoryBudgetStore implements BudgetStore {
+    /** While true, every settlement fails as an unreachable database would. */
+    public volatile boolean failSettlements;
     private final Map<String, long[]> accounts = new HashMap<>(); // key -> {limit, leased}
     private final Map<ReservationId, Reservation> reservations = new LinkedHashMap<>();
     private final Map<RequestId, ReservationId> byRequest = new HashMap<>();
@@ -60,6 +62,9 @@ public final class InMemoryBudgetStore implements BudgetStore {
     @Override
     public synchronized Optional<Money> settle(ReservationId reservation, Money amount, SettlementKind kind,
                                                Instant now) {
+        if (failSettlements) {
+            throw new IllegalStateException("the database is down");
+        }
         Reservation held = reservations.get(reservation);
         if (held == null || settlements.containsKey(reservation)) {
             return Optional.empty();

@@ -18,12 +18,14 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +35,17 @@ import java.util.concurrent.TimeUnit;
  * {@code gemgate.budget.*} (checked at start-up: a bad limit, period or zone stops the start, naming the setting).
  * Expired reservations (of an instance that died) are settled at their reserved amount every
  * {@code gemgate.budget.sweep-interval} on a virtual thread; unused slices go back on a clean shutdown, once the requests
- * in flight are done and before the database closes. Without any budget set, a reservation touches nothing.
+ * in flight are done and their settlements written, and before the database closes. Settlements are written off the
+ * request path (a response never waits for its settlement row). Without any budget set, a reservation touches nothing.
  */
 @Singleton
 public class BudgetWiring {
     private static final Logger LOG = Logger.getLogger(BudgetWiring.class);
+    /** Settlements are written off the request path, one virtual thread each; the store group-commits them. */
+    private static final Executor SETTLEMENTS = command -> Thread.ofVirtual().name("gemgate-budget-settle")
+            .start(command);
+    /** How long a clean shutdown waits for settlements being written before giving the slices back. */
+    private static final Duration SETTLE_WAIT = Duration.ofSeconds(5);
 
     private volatile LeasedBudgetLedger ledger;
     private volatile ScheduledExecutorService sweeper;
@@ -48,7 +56,7 @@ public class BudgetWiring {
         GemgateConfig.Budget budget = config.budget();
         ledger = new LeasedBudgetLedger(store, source(budget), "gemgate-" + UUID.randomUUID(), budget.slicesPerLimit(),
                 budget.reservationTtl(), clock.instant().minus(budget.reservationTtl().multipliedBy(2)),
-                alert -> LOG.infof("budget alert: %s", alert));
+                alert -> LOG.infof("budget alert: %s", alert), SETTLEMENTS);
         return ledger;
     }
 
@@ -67,7 +75,7 @@ public class BudgetWiring {
         LeasedBudgetLedger built = ledger;
         if (built != null) {
             try {
-                built.flush(clock.instant());
+                built.flush(clock.instant(), SETTLE_WAIT);
             } catch (RuntimeException e) {
                 LOG.warnf("giving budget slices back at shutdown failed (%s); that money stays unused until the "
                         + "period ends", e.getClass().getSimpleName());

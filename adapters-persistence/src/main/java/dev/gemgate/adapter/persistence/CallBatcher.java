@@ -1,0 +1,142 @@
+package dev.gemgate.adapter.persistence;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * Group commit for calls whose callers wait for their own result (a ledger row's "written" or "already there"): each
+ * caller blocks in {@link #call} until the batch its item went into is committed. One worker (a virtual thread) takes
+ * what is queued, up to {@code maxBatch} items, and runs them as one {@link BatchCall}: one transaction, one commit.
+ * Nothing waits for a timer: an item queued while the database is idle goes at once (one round trip, as without
+ * batching), and items that queue while a batch is in flight go together in the next one, so round trips per item
+ * fall as concurrency rises (the "smart batching" of group commit).
+ *
+ * <p>A batch's failure is every one of its callers' failure (rethrown as it was, so that an outage keeps its type),
+ * except a failure that {@code aloneRetry} says is one item's fault (a data error: retrying cannot help the batch, but
+ * its items one by one can): then each item runs alone and only the bad one fails.
+ */
+final class CallBatcher<I, R> {
+    /** Runs a batch; returns one result per item, in the items' order. */
+    @FunctionalInterface
+    interface BatchCall<I, R> {
+        List<R> apply(List<I> items);
+    }
+
+    private record Pending<I, R>(I item, CompletableFuture<R> result) {
+    }
+
+    private final String name;
+    private final int maxBatch;
+    private final BatchCall<I, R> call;
+    private final Predicate<RuntimeException> aloneRetry;
+    private final LinkedBlockingQueue<Pending<I, R>> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong items = new AtomicLong();
+    private volatile Thread worker;
+
+    CallBatcher(String name, int maxBatch, BatchCall<I, R> call, Predicate<RuntimeException> aloneRetry) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException(name + ": a batch holds at least one item");
+        }
+        this.name = name;
+        this.maxBatch = maxBatch;
+        this.call = call;
+        this.aloneRetry = aloneRetry;
+    }
+
+    /** SQLState classes 22 (data exception) and 23 (integrity constraint violation): one item's fault. */
+    static boolean refusesData(RuntimeException failure) {
+        String state = GroupCommitWriter.sqlStateOf(failure);
+        return state.startsWith("22") || state.startsWith("23");
+    }
+
+    /** Runs {@code item} in the next batch and returns its result once that batch is committed. */
+    R call(I item) {
+        startIfNeeded();
+        Pending<I, R> pending = new Pending<>(item, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            return pending.result().join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(name + " failed", cause);
+        }
+    }
+
+    /** Batches committed (or failed) since start. */
+    long batchCount() {
+        return batches.get();
+    }
+
+    /** Items run since start. */
+    long itemCount() {
+        return items.get();
+    }
+
+    private void startIfNeeded() {
+        if (worker == null) {
+            synchronized (this) {
+                if (worker == null) {
+                    worker = Thread.ofVirtual().name("gemgate-" + name).start(this::work);
+                }
+            }
+        }
+    }
+
+    private void work() {
+        List<Pending<I, R>> batch = new ArrayList<>(maxBatch);
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                // never interrupted by Gemgate; keep serving the callers that wait
+                continue;
+            }
+            queue.drainTo(batch, maxBatch - 1);
+            run(batch);
+            batch.clear();
+        }
+    }
+
+    private void run(List<Pending<I, R>> batch) {
+        batches.incrementAndGet();
+        items.addAndGet(batch.size());
+        try {
+            List<R> results = call.apply(batch.stream().map(Pending::item).toList());
+            if (results.size() != batch.size()) {
+                throw new IllegalStateException(name + ": " + results.size() + " results for " + batch.size()
+                        + " items");
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(results.get(i));
+            }
+        } catch (RuntimeException e) {
+            if (batch.size() > 1 && aloneRetry.test(e)) {
+                batch.forEach(this::runAlone);
+            } else {
+                batch.forEach(pending -> pending.result().completeExceptionally(e));
+            }
+        } catch (Error e) {
+            batch.forEach(pending -> pending.result().completeExceptionally(e));
+        }
+    }
+
+    private void runAlone(Pending<I, R> pending) {
+        try {
+            pending.result().complete(call.apply(List.of(pending.item())).getFirst());
+        } catch (RuntimeException | Error e) {
+            pending.result().completeExceptionally(e);
+        }
+    }
+}
