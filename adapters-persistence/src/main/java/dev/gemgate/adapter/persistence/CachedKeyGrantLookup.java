@@ -8,7 +8,11 @@ import dev.gemgate.domain.tenant.KeyGrantLookup;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The hot-path key lookup with an in-memory L1 in front of PostgreSQL: Caffeine (bounded, W-TinyLFU) remembers each
@@ -16,7 +20,8 @@ import java.util.Optional;
  * while the database is down. Known keys and unknown hashes live in two separate caches, so a flood of made-up keys
  * can only evict other made-up keys, never a tenant's real one; unknown hashes are remembered briefly (at most
  * {@code unknownTtl}) so that a key issued a moment ago is not refused for long. Lookups that miss go through the
- * {@link DatabaseGuard}. A zero {@code ttl} remembers nothing.
+ * {@link DatabaseGuard}; concurrent misses of one hash share one query (a burst of a key's first requests on a fresh
+ * replica would otherwise take every connection of the pool at once). A zero {@code ttl} remembers nothing.
  */
 public final class CachedKeyGrantLookup implements KeyGrantLookup {
     private final KeyGrantLookup store;
@@ -24,6 +29,8 @@ public final class CachedKeyGrantLookup implements KeyGrantLookup {
     private final Cache<String, KeyGrant> known;
     private final Cache<String, Boolean> unknown;
     private final boolean enabled;
+    /** Lookups under way, by hash: concurrent misses of one key (a burst of its first requests) share one query. */
+    private final Map<String, CompletableFuture<Optional<KeyGrant>>> loading = new ConcurrentHashMap<>();
 
     public CachedKeyGrantLookup(KeyGrantLookup store, DatabaseGuard guard, Clock clock, Duration ttl,
                                 long maxKnown, Duration unknownTtl, long maxUnknown) {
@@ -54,11 +61,42 @@ public final class CachedKeyGrantLookup implements KeyGrantLookup {
         if (remembered.isPresent()) {
             return remembered.get().grant();
         }
-        Optional<KeyGrant> found = guard.call(() -> store.findByHash(hash));
-        if (enabled) {
-            found.ifPresentOrElse(grant -> known.put(hash, grant), () -> unknown.put(hash, Boolean.TRUE));
+        CompletableFuture<Optional<KeyGrant>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<KeyGrant>> running = loading.putIfAbsent(hash, mine);
+        if (running != null) {
+            return awaitOther(running);
         }
-        return found;
+        try {
+            // a lookup that finished between the miss above and this one's start has remembered the answer
+            Optional<Remembered> meanwhile = findRemembered(hash);
+            Optional<KeyGrant> found = meanwhile.isPresent() ? meanwhile.get().grant()
+                    : guard.call(() -> store.findByHash(hash));
+            if (enabled) {
+                found.ifPresentOrElse(grant -> known.put(hash, grant), () -> unknown.put(hash, Boolean.TRUE));
+            }
+            mine.complete(found);
+            return found;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(hash, mine);
+        }
+    }
+
+    /** The answer of the lookup of the same hash already under way, or its failure as it was thrown. */
+    private static Optional<KeyGrant> awaitOther(CompletableFuture<Optional<KeyGrant>> running) {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -134,6 +134,12 @@ public class DatabaseGuard {
                     || name.equals("java.net.ConnectException")) {
                 return true;
             }
+            // the pool could hand out no connection (its acquisition timed out while opening one, say): Hibernate
+            // reports it as a generic JDBC failure whose cause says little ("Something unusual has occurred")
+            if (name.equals("org.hibernate.exception.GenericJDBCException") && t.getMessage() != null
+                    && t.getMessage().startsWith("Unable to acquire JDBC Connection")) {
+                return true;
+            }
         }
         return false;
     }

@@ -20,6 +20,13 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Future;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -70,6 +77,39 @@ class CachedKeyGrantLookupTest {
                 .extracting(Optional::isPresent).isEqualTo(true);
         assertThat(lookup.findByHash(known)).isPresent();
         assertThat(keys.lookups() - before).isEqualTo(10_000); // the known key was never looked up again
+    }
+
+    @Test
+    void concurrentMissesOfOneKeyShareOneQuery() throws Exception {
+        String known = issue();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger queries = new AtomicInteger();
+        KeyGrantLookup slow = hash -> {
+            queries.incrementAndGet();
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return store.findByHash(hash);
+        };
+        CachedKeyGrantLookup lookup = new CachedKeyGrantLookup(slow, guard, clock, Duration.ofSeconds(5), 10,
+                Duration.ofSeconds(1), 10);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Optional<KeyGrant>>> burst = new ArrayList<>();
+            burst.add(pool.submit(() -> lookup.findByHash(known)));
+            entered.await();
+            for (int i = 0; i < 200; i++) {
+                burst.add(pool.submit(() -> lookup.findByHash(known)));
+            }
+            release.countDown();
+            for (Future<Optional<KeyGrant>> answer : burst) {
+                assertThat(answer.get()).isPresent();
+            }
+        }
+        assertThat(queries.get()).as("one query for the whole burst").isEqualTo(1);
     }
 
     @Test
