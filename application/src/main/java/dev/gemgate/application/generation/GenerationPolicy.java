@@ -10,8 +10,11 @@ import java.util.Map;
 /**
  * Gateway-wide settings of the request path.
  *
- * @param defaultMaxOutputTokens output tokens reserved for when a request does not set maxOutputTokens
- * @param maxOutputTokens        the ceiling a request may ask for
+ * @param defaultMaxOutputTokens output tokens a request without maxOutputTokens is charged against its rate limits at
+ *                               admission (settlement corrects them with the real usage)
+ * @param maxOutputTokens        the ceiling a request may ask for, and the model's maximum output that the budget
+ *                               reservation of a request without maxOutputTokens covers (at least every served
+ *                               model's output limit)
  * @param maxInlineBytes         decoded bytes of inline data per request, for models without their own limit
  *                               (Gemini's historic 20 MB)
  * @param upstreamTimeout        the deadline of one upstream call

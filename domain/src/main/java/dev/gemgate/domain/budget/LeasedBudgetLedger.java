@@ -57,9 +57,9 @@ import java.util.function.Consumer;
  * <p><b>Accuracy.</b> Invariant: for every account, settled spend &lt;= money leased &lt;= limit, whatever the number
  * of threads and replicas: a settlement is at most its reservation, a reservation comes out of leased money, and only
  * money no reservation holds is given back. <em>Overshoot: none.</em> The price is under-use: while replicas hold
- * slices, a request can be refused although up to {@code (replicas - 1) x slice} sits unused in other replicas'
- * slices (give it back with {@link #flush}); a crashed replica's slices are lost to the period (under-spend, at most
- * one slice per budget per crash), never spent twice. Soft alerts ({@link BudgetAlert}) fire on the lease that takes
+ * slices, a request can be refused although up to {@code (replicas - 1) x 2 x slice} sits unused in other replicas'
+ * slices (settlements give back what a slice holds beyond two slices; {@link #flush} gives back the rest); a crashed
+ * replica's slices are lost to the period (under-spend, at most two slices per budget per crash), never spent twice. Soft alerts ({@link BudgetAlert}) fire on the lease that takes
  * the fleet-wide leased total across a threshold: early by at most the slices held unused, never late.
  */
 public final class LeasedBudgetLedger implements BudgetLedger {
@@ -181,6 +181,7 @@ public final class LeasedBudgetLedger implements BudgetLedger {
                 Money unused = held.amount.minusOrZero(recorded.get());
                 if (!unused.isZero()) {
                     held.slices.forEach(slice -> slice.putIfCurrent(unused, now));
+                    held.slices.forEach(Slice::giveBackExcess);
                 }
             }
         };
@@ -325,6 +326,29 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         synchronized void putIfCurrent(Money amount, Instant now) {
             if (now.isBefore(resetsAt)) {
                 available += amount.micros();
+            }
+        }
+
+        /**
+         * A slice holds at most two slices' worth: what settlements give back beyond that goes back to the account
+         * (down to one slice), so that money a burst leased here does not sit idle while another replica is refused.
+         * A failed give-back keeps the money here.
+         */
+        void giveBackExcess() {
+            long sliceSize = Math.max(1, budget.limit().micros() / slicesPerLimit);
+            long excess;
+            synchronized (this) {
+                if (available <= 2 * sliceSize) {
+                    return;
+                }
+                excess = available - sliceSize;
+                available = sliceSize;
+            }
+            try {
+                store.giveBack(key, Money.ofMicros(excess));
+            } catch (RuntimeException e) {
+                put(Money.ofMicros(excess));
+                throw e;
             }
         }
 

@@ -137,6 +137,29 @@ class LeasedBudgetLedgerTest {
     }
 
     @Test
+    void money_a_burst_leased_into_one_replica_goes_back_as_it_settles_so_another_replica_is_not_refused() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "10", List.of());
+        LeasedBudgetLedger a = ledger("a", List.of(budget), 20); // slices of 0.50
+        LeasedBudgetLedger b = ledger("b", List.of(budget), 20);
+        String account = budget.accountKey(T0);
+        List<ReservationId> burst = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            burst.add(reserved(a.reserve(request("burst-" + i, "1"), T0)));
+        }
+        assertThat(b.reserve(request("b-1", "1"), T0)).as("all of it leased to a").isInstanceOf(
+                ReservationOutcome.Refused.class);
+
+        burst.forEach(id -> a.settle(id, Money.ofDollars("0.01"), T0));
+
+        assertThat(a.sliceOf(account).compareTo(Money.ofDollars("1"))).as("a keeps at most two slices")
+                .isLessThanOrEqualTo(0);
+        assertThat(store.leased(account)).isEqualTo(Money.ofDollars("0.10").plus(a.sliceOf(account)));
+        for (int i = 0; i < 9; i++) {
+            reserved(b.reserve(request("b-again-" + i, "1"), T0));
+        }
+    }
+
+    @Test
     void a_budget_that_cannot_afford_the_estimate_refuses_it_naming_the_budget_and_its_reset() {
         Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
         LeasedBudgetLedger ledger = ledger("a", List.of(budget), 1);
