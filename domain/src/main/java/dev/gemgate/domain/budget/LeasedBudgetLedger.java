@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * Only a slice running short goes to the budget's row.
  *
  * <p><b>Reserve.</b> The budgets that apply ({@link BudgetSource}) are taken in the fixed order tenant, API key, end
- * user: the estimate comes out of each one's slice (topped up by a lease of at least the shortfall, at most
+ * user: the estimate comes out of each one's slice (topped up by a lease of what is left of the account, at most
  * {@code max(shortfall, limit / slicesPerLimit)}); if one cannot afford it, what was taken from the others goes back to
  * their slices and the request is refused naming that budget and its reset. Then the reservation row is appended; a
  * request id that already has one (a retry) gets the same reservation ({@link #reservationOf}), nothing held twice.
@@ -296,7 +296,10 @@ public final class LeasedBudgetLedger implements BudgetLedger {
                 return false;
             }
             long sliceSize = Math.max(shortfall, budget.limit().micros() / slicesPerLimit);
-            Lease lease = store.lease(account, Money.ofMicros(shortfall), Money.ofMicros(sliceSize), now);
+            // whatever is left, up to a slice: when less than the shortfall is left, this replica takes the rest
+            // (refusing this request, keeping it for smaller ones), so the account's leased total reaches its limit
+            // and the 100% alert fires, once, fleet-wide
+            Lease lease = store.lease(account, Money.ofMicros(1), Money.ofMicros(sliceSize), now);
             long granted = lease.granted().micros();
             report(lease);
             if (granted < shortfall) {

@@ -338,6 +338,23 @@ class LeasedBudgetLedgerTest {
     }
 
     @Test
+    void the_last_threshold_fires_even_when_what_is_left_is_less_than_a_request() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "1", List.of(100));
+        LeasedBudgetLedger ledger = ledger("a", List.of(budget), 20);
+        for (int i = 0; i < 3; i++) {
+            ReservationId id = reserved(ledger.reserve(request("r" + i, "0.30"), T0));
+            ledger.settle(id, Money.ofDollars("0.30"), T0);
+        }
+        assertThat(alerts).isEmpty();
+
+        assertThat(ledger.reserve(request("r3", "0.30"), T0)).isInstanceOf(ReservationOutcome.Refused.class);
+
+        assertThat(alerts).extracting(BudgetAlert::percent).containsExactly(100);
+        assertThat(store.leased(budget.accountKey(T0))).isEqualTo(Money.ofDollars("1"));
+        reserved(ledger.reserve(request("r4", "0.10"), T0)); // the rest serves a smaller request
+    }
+
+    @Test
     void replicas_hammering_one_budget_never_settle_more_than_its_limit() throws Exception {
         Budget tenant = tenantBudget(BudgetPeriod.DAILY, "5", List.of());
         Budget user = endUserBudget(Budget.EVERY_END_USER, "2");
