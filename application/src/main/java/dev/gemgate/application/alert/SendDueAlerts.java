@@ -11,11 +11,14 @@ import dev.gemgate.domain.alert.WebhookSender;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -55,11 +58,33 @@ public final class SendDueAlerts {
         if (due.size() == 1) {
             attempt(due.getFirst());
         } else if (!due.isEmpty()) {
-            try (ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor()) {
-                due.forEach(delivery -> attempts.submit(() -> attempt(delivery)));
+            List<Future<?>> attempts = new ArrayList<>(due.size());
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                due.forEach(delivery -> attempts.add(threads.submit(() -> attempt(delivery))));
             }
+            rethrowFirstFailure(attempts);
         }
         return due.size();
+    }
+
+    /**
+     * A failure to record an attempt (the database went away) is the caller's to report; the delivery itself is due
+     * again when its claim's lease is over.
+     */
+    private static void rethrowFirstFailure(List<Future<?>> attempts) {
+        for (Future<?> attempt : attempts) {
+            try {
+                attempt.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void attempt(AlertDelivery delivery) {

@@ -36,12 +36,12 @@ class SendDueAlertsTest {
         final Map<UUID, AlertDelivery> rows = new LinkedHashMap<>();
 
         @Override
-        public void add(AlertDelivery delivery) {
+        public synchronized void add(AlertDelivery delivery) {
             rows.putIfAbsent(delivery.id(), delivery);
         }
 
         @Override
-        public List<AlertDelivery> claimDue(Instant now, int max, Duration lease) {
+        public synchronized List<AlertDelivery> claimDue(Instant now, int max, Duration lease) {
             List<AlertDelivery> claimed = new ArrayList<>();
             for (AlertDelivery d : List.copyOf(rows.values())) {
                 if (claimed.size() < max && d.status() == DeliveryStatus.PENDING
@@ -57,7 +57,7 @@ class SendDueAlertsTest {
         }
 
         @Override
-        public boolean record(UUID id, int attempt, AttemptResult r) {
+        public synchronized boolean record(UUID id, int attempt, AttemptResult r) {
             AlertDelivery d = rows.get(id);
             if (d == null || d.attempts() != attempt || d.status() != DeliveryStatus.PENDING) {
                 return false;
@@ -95,8 +95,10 @@ class SendDueAlertsTest {
         }
     };
     private final SendDueAlerts send = new SendDueAlerts(store, (id, at, body) -> {
-        sentAt.add(at);
-        return answers.removeFirst();
+        synchronized (answers) {
+            sentAt.add(at);
+            return answers.removeFirst();
+        }
     }, POLICY, clock, () -> 0.0, 10, Duration.ofMinutes(1));
 
     private UUID pending() {
@@ -172,5 +174,19 @@ class SendDueAlertsTest {
 
         assertThat(sentAt).isEmpty();
         assertThat(store.rows.get(id).status()).isEqualTo(DeliveryStatus.FAILED);
+    }
+
+    @Test
+    void aBatchIsSentInParallelAndEveryAttemptRecorded() {
+        List<UUID> ids = List.of(pending(), pending(), pending());
+        answers.add(new WebhookResponse.Answered(200));
+        answers.add(new WebhookResponse.Answered(500));
+        answers.add(new WebhookResponse.Answered(200));
+
+        assertThat(send.execute()).isEqualTo(3);
+
+        assertThat(ids).extracting(id -> store.rows.get(id).status())
+                .containsExactlyInAnyOrder(DeliveryStatus.DELIVERED, DeliveryStatus.DELIVERED, DeliveryStatus.PENDING);
+        assertThat(ids).allMatch(id -> store.rows.get(id).attempts() == 1);
     }
 }

@@ -54,6 +54,7 @@ import java.util.concurrent.TimeUnit;
 public class AlertWiring {
     private static final Logger LOG = Logger.getLogger(AlertWiring.class);
     private static final Duration MAX_RECORD_RETRY = Duration.ofSeconds(30);
+    private static final int OTHER_FAILURE_TRIES = 5;
 
     private final BlockingQueue<RecordBudgetAlert.Command> queue;
     private final RecordBudgetAlert recordAlert;
@@ -148,14 +149,24 @@ public class AlertWiring {
         }
     }
 
-    /** Records one alert, retrying with backoff until it is taken or the instance stops (then the drain tries once). */
+    /**
+     * Records one alert, retrying with backoff while the database is unavailable, until it is taken or the instance
+     * stops (then the drain tries once). Any other failure is tried {@link #OTHER_FAILURE_TRIES} times, then the alert
+     * is dropped (counted), so that one bad alert cannot hold up the others.
+     */
     private boolean record(RecordBudgetAlert.Command command) {
         Duration wait = Duration.ofSeconds(1);
+        int otherFailures = 0;
         while (true) {
             try {
                 recordAlert.execute(command);
                 return true;
             } catch (RuntimeException e) {
+                if (!(e instanceof ServiceUnavailableException) && ++otherFailures >= OTHER_FAILURE_TRIES) {
+                    LOG.errorf(e, "budget alert %s could not be recorded; dropped", command.eventId());
+                    metrics.dropped();
+                    return false;
+                }
                 LOG.warnf("recording budget alert %s failed (%s); retrying in %s", command.eventId(),
                         e.getClass().getSimpleName(), wait);
                 try {

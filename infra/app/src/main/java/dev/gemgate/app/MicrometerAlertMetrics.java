@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (by the replica whose lease crossed it; sum over replicas). {@code scope} is TENANT, API_KEY or END_USER and
  * {@code percent} a threshold (1 to 100, ascending per budget), so the series are at most 300; the configured thresholds'
  * series exist from start-up at 0. No tenant label (tenants are in the audit event). Also
- * {@code gemgate_budget_alerts_dropped_total}: alerts lost because the in-memory queue was full.
+ * {@code gemgate_budget_alerts_dropped_total}: alerts lost (the in-memory queue was full, or recording one kept failing
+ * for another reason than a database outage).
  */
 @Singleton
 public class MicrometerAlertMetrics implements AlertMetrics {
@@ -29,7 +30,7 @@ public class MicrometerAlertMetrics implements AlertMetrics {
         register(BudgetScope.API_KEY, budget.key().alertPercents().orElse(List.of()));
         register(BudgetScope.END_USER, budget.endUser().alertPercents().orElse(List.of()));
         this.dropped = Counter.builder("gemgate.budget.alerts.dropped")
-                .description("Budget alerts lost because the queue of alerts to record was full").register(registry);
+                .description("Budget alerts lost: the queue of alerts to record was full, or recording one kept failing").register(registry);
     }
 
     @Override
