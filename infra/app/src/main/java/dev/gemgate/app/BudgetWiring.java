@@ -52,11 +52,11 @@ public class BudgetWiring {
 
     @Produces
     @Singleton
-    BudgetLedger budgetLedger(BudgetStore store, GemgateConfig config, Clock clock) {
+    BudgetLedger budgetLedger(BudgetStore store, GemgateConfig config, Clock clock, AlertWiring alerts) {
         GemgateConfig.Budget budget = config.budget();
         ledger = new LeasedBudgetLedger(store, source(budget), "gemgate-" + UUID.randomUUID(), budget.slicesPerLimit(),
                 budget.reservationTtl(), clock.instant().minus(budget.reservationTtl().multipliedBy(2)),
-                alert -> LOG.infof("budget alert: %s", alert), SETTLEMENTS);
+                alerts::offer, SETTLEMENTS);
         return ledger;
     }
 

@@ -85,6 +85,55 @@ public interface GemgateConfig {
         boolean refuseUnmeasuredMedia();
     }
 
+    /**
+     * What happens when a budget's soft threshold is crossed: an audit event and a metric always, and a signed webhook
+     * when {@code webhook.url} is set ({@code AlertWiring}).
+     */
+    Alerts alerts();
+
+    interface Alerts {
+        Webhook webhook();
+
+        /**
+         * Alerts waiting in memory to be recorded (the ledger's callback only queues them, on the request path); when
+         * full, further alerts are dropped and counted in {@code gemgate_budget_alerts_dropped_total}.
+         */
+        @WithDefault("10000")
+        int queueCapacity();
+    }
+
+    /** The alert webhook: POSTed JSON signed with HMAC-SHA256 (README "Budget alerts"). */
+    interface Webhook {
+        /** The receiver's http(s) URL; absent = no webhook (no delivery recorded or attempted). Never logged. */
+        Optional<String> url();
+
+        /** The shared HMAC-SHA256 secret; required when a url is set. Never logged, audited or shown. */
+        Optional<String> secret();
+
+        /** Attempts per alert before it is given up (FAILED). */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** The wait after the first failed attempt; doubles after each, with jitter, up to {@code max-backoff}. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        @WithDefault("5m")
+        Duration maxBackoff();
+
+        /** How long one attempt may take (connect and answer) before it counts as failed. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** How often each instance looks for due deliveries (a new alert is sent at once, not at the next poll). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Deliveries an instance claims at a time (sent in parallel). */
+        @WithDefault("16")
+        int batchSize();
+    }
+
     /** One scope's budget: a limit (absent = none), its period and the zone its periods are counted in. */
     interface BudgetSettings {
         /** The hard limit in US dollars, e.g. 25.00; at most 6 decimals. */
