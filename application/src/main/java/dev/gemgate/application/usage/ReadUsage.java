@@ -61,7 +61,7 @@ public final class ReadUsage {
 
     private UsageSelection select(Query query) {
         ZoneId zone = zone(query.zone());
-        LocalDate today = LocalDate.now(clock.withZone(zone));
+        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
         LocalDate from = date("from", query.from()).orElse(today.withDayOfMonth(1));
         LocalDate to = date("to", query.to()).orElse(today.withDayOfMonth(today.lengthOfMonth()));
         if (from.isAfter(to)) {
