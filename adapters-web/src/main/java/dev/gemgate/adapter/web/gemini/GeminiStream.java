@@ -12,9 +12,9 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Writes one streamed generation the way Google does, onto the HTTP response through a Mutiny emitter (the web
