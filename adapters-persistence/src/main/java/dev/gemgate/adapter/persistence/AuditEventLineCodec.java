@@ -30,15 +30,18 @@ import java.util.UUID;
  * configuration Jackson would need for {@code Optional}s, value types and records. A change of the record's shape
  * needs a new version tag: lines of an older version must still decode (or be refused, never misread).
  *
- * <p>Versions: {@code audit-v1} has the 18 fields of the request path; {@code audit-v2} (written now) adds the admin
+ * <p>Versions: {@code audit-v1} has the 18 fields of the request path; {@code audit-v2} adds the admin
  * details: actor name, source address and target (all three {@code \N} when the event has none), then the before and
- * after states. A v1 line (spooled by an older release) decodes as an event without admin details.
+ * after states; {@code audit-v3} (written now) adds the end user ({@code \N} when the request named none). A v1 line
+ * (spooled by an older release) decodes as an event without admin details, a v1 or v2 line as one without end user.
  */
 final class AuditEventLineCodec implements LineCodec<AuditEvent> {
-    static final String VERSION = "audit-v2";
+    static final String VERSION = "audit-v3";
+    static final String VERSION_2 = "audit-v2";
     static final String VERSION_1 = "audit-v1";
     private static final int FIELDS_V1 = 18;
-    private static final int FIELDS = FIELDS_V1 + 5;
+    private static final int FIELDS_V2 = FIELDS_V1 + 5;
+    private static final int FIELDS = FIELDS_V2 + 1;
     private static final String ABSENT = "\\N";
 
     @Override
@@ -67,6 +70,7 @@ final class AuditEventLineCodec implements LineCodec<AuditEvent> {
         optional(line, e.admin().map(AdminDetails::target));
         optional(line, e.admin().flatMap(AdminDetails::before));
         optional(line, e.admin().flatMap(AdminDetails::after));
+        optional(line, e.endUser());
         return line.toString();
     }
 
@@ -75,16 +79,17 @@ final class AuditEventLineCodec implements LineCodec<AuditEvent> {
         List<String> f = split(line);
         int fields = switch (f.getFirst()) {
             case VERSION -> FIELDS;
+            case VERSION_2 -> FIELDS_V2;
             case VERSION_1 -> FIELDS_V1;
-            default -> throw new IllegalArgumentException("not an audit spool line of version " + VERSION_1 + " or "
-                    + VERSION);
+            default -> throw new IllegalArgumentException("not an audit spool line of version " + VERSION_1 + ", "
+                    + VERSION_2 + " or " + VERSION);
         };
         if (f.size() != fields + 1) {
             throw new IllegalArgumentException("an " + f.getFirst() + " spool line has " + fields + " fields, this one "
                     + (f.size() - 1));
         }
         Optional<AdminDetails> admin = Optional.empty();
-        if (fields == FIELDS) {
+        if (fields >= FIELDS_V2) {
             int a = FIELDS_V1 + 1;
             if (f.get(a) != null) {
                 admin = Optional.of(new AdminDetails(f.get(a), required(f.get(a + 1)), required(f.get(a + 2)),
@@ -93,6 +98,7 @@ final class AuditEventLineCodec implements LineCodec<AuditEvent> {
                 throw new IllegalArgumentException("admin fields without an actor name");
             }
         }
+        Optional<String> endUser = fields >= FIELDS ? Optional.ofNullable(f.get(FIELDS_V2 + 1)) : Optional.empty();
         int i = 1;
         return new AuditEvent(
                 UUID.fromString(required(f.get(i++))),
@@ -111,7 +117,8 @@ final class AuditEventLineCodec implements LineCodec<AuditEvent> {
                 Outcome.valueOf(required(f.get(i++))),
                 Optional.ofNullable(f.get(i++)),
                 required(f.get(i)),
-                admin);
+                admin,
+                endUser);
     }
 
     private static String required(String value) {

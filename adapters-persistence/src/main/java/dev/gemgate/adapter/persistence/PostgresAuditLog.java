@@ -71,13 +71,13 @@ public class PostgresAuditLog implements AuditLog {
             INSERT INTO audit_events (id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model,
                 prompt_tokens, candidates_tokens, thoughts_tokens, cached_tokens, cost_micros, latency_micros,
                 outcome, prompt_hash, detail, correlation_id, actor_name, source_address, target, before_state,
-                after_state)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                after_state, end_user)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING""";
     private static final String SELECT = """
             SELECT id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model, prompt_tokens,
                 candidates_tokens, thoughts_tokens, cached_tokens, cost_micros, latency_micros, outcome, prompt_hash,
-                detail, correlation_id, actor_name, source_address, target, before_state, after_state
+                detail, correlation_id, actor_name, source_address, target, before_state, after_state, end_user
             FROM audit_events
             WHERE occurred_at >= ? AND occurred_at < ?""";
 
@@ -293,6 +293,7 @@ public class PostgresAuditLog implements AuditLog {
         setString(s, 21, e.admin().map(AdminDetails::target));
         setString(s, 22, e.admin().flatMap(AdminDetails::before));
         setString(s, 23, e.admin().flatMap(AdminDetails::after));
+        setString(s, 24, e.endUser());
     }
 
     /** A negative latency (a clock stepping back) is stored as zero rather than making the event unwritable. */
@@ -324,7 +325,8 @@ public class PostgresAuditLog implements AuditLog {
                 r.getString("actor_name") == null ? Optional.empty() : Optional.of(new AdminDetails(
                         r.getString("actor_name"), r.getString("source_address"), r.getString("target"),
                         Optional.ofNullable(r.getString("before_state")),
-                        Optional.ofNullable(r.getString("after_state")))));
+                        Optional.ofNullable(r.getString("after_state")))),
+                Optional.ofNullable(r.getString("end_user")));
     }
 
     private static void setUuid(PreparedStatement s, int index, Optional<UUID> value) throws SQLException {

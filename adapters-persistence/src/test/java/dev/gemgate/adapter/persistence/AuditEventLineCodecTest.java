@@ -88,10 +88,10 @@ class AuditEventLineCodecTest {
     @Test
     void a_version_1_line_spooled_by_an_older_release_still_decodes() {
         AuditEvent event = event(Optional.of("corr"), "detail");
-        // Exactly what the v1 codec wrote: its 18 fields, no admin details.
-        String v2 = codec.encode(event);
-        String v1 = AuditEventLineCodec.VERSION_1 + v2.substring(AuditEventLineCodec.VERSION.length(),
-                v2.length() - "\t\\N".length() * 5);
+        // Exactly what the v1 codec wrote: its 18 fields, no admin details, no end user.
+        String v3 = codec.encode(event);
+        String v1 = AuditEventLineCodec.VERSION_1 + v3.substring(AuditEventLineCodec.VERSION.length(),
+                v3.length() - "\t\\N".length() * 6);
         assertThat(v1.split("\t", -1)).hasSize(19);
 
         assertThat(codec.decode(v1)).isEqualTo(event);
@@ -99,11 +99,45 @@ class AuditEventLineCodecTest {
     }
 
     @Test
+    void the_end_user_survives_the_round_trip() {
+        AuditEvent event = withEndUser(event(Optional.empty(), "detail"), Optional.of("user\t42 ü"));
+        assertThat(codec.decode(codec.encode(event))).isEqualTo(event);
+        assertThat(codec.decode(codec.encode(event)).endUser()).contains("user\t42 ü");
+    }
+
+    @Test
+    void a_version_2_line_spooled_before_end_users_were_recorded_still_decodes() {
+        AuditEvent event = new AuditEvent(UUID.randomUUID(), Instant.parse("2031-01-01T00:00:00Z"),
+                AuditEventType.API_KEY_ISSUED, new RequestId("req-9"), Optional.empty(),
+                Optional.of(new TenantId(UUID.randomUUID())), Optional.empty(), "sub-bob", Optional.empty(),
+                Usage.NONE, Money.ZERO, Duration.ZERO, Outcome.SUCCESS, Optional.empty(), "key issued",
+                Optional.of(new AdminDetails("Bob", "192.0.2.7", "api-key:x", Optional.empty(),
+                        Optional.of("{}"))));
+        // Exactly what the v2 codec wrote: its 23 fields, the admin details last.
+        String v3 = codec.encode(event);
+        assertThat(v3).endsWith("\t\\N");
+        String v2 = AuditEventLineCodec.VERSION_2 + v3.substring(AuditEventLineCodec.VERSION.length(),
+                v3.length() - "\t\\N".length());
+        assertThat(v2.split("\t", -1)).hasSize(24);
+
+        assertThat(codec.decode(v2)).isEqualTo(event);
+        assertThat(codec.decode(v2).endUser()).isEmpty();
+        assertThatThrownBy(() -> codec.decode(v2 + "\tuser-1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void admin_fields_without_an_actor_name_are_refused() {
         String line = codec.encode(event(Optional.empty(), "detail"));
-        String broken = line.substring(0, line.length() - "\t\\N".length() * 5) + "\t\\N\t1.2.3.4\ttenant:x\t\\N\t\\N";
+        String broken = line.substring(0, line.length() - "\t\\N".length() * 6)
+                + "\t\\N\t1.2.3.4\ttenant:x\t\\N\t\\N\t\\N";
         assertThatThrownBy(() -> codec.decode(broken)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("actor name");
+    }
+
+    private static AuditEvent withEndUser(AuditEvent e, Optional<String> endUser) {
+        return new AuditEvent(e.id(), e.occurredAt(), e.type(), e.requestId(), e.correlationId(), e.tenant(),
+                e.apiKey(), e.actor(), e.model(), e.usage(), e.cost(), e.latency(), e.outcome(), e.promptHash(),
+                e.detail(), e.admin(), endUser);
     }
 
     private static AuditEvent event(Optional<String> correlationId, String detail) {

@@ -70,6 +70,31 @@ class PostgresAuditLogTest {
     }
 
     @Test
+    void the_end_user_of_a_request_reads_back() throws Exception {
+        Instant t0 = anHourOfOurOwn();
+        TenantId tenant = new TenantId(UUID.randomUUID());
+        AuditEvent named = new AuditEvent(UUID.randomUUID(), t0, AuditEventType.GENERATE_CONTENT,
+                new RequestId("req-" + UUID.randomUUID()), Optional.empty(), Optional.of(tenant),
+                Optional.of(new ApiKeyId(UUID.randomUUID())), "key:abc", Optional.of(new ModelId("gemini-2.5-flash")),
+                new Usage(10, 5, 0, 0), Money.ofMicros(7), Duration.ofMillis(3), Outcome.SUCCESS, Optional.empty(),
+                "", Optional.empty(), Optional.of("user-" + "x".repeat(123)));
+
+        audit.append(named);
+        audit.flush();
+
+        assertThat(audit.query(new AuditQuery(Optional.of(tenant), Optional.empty(), t0, t0.plusSeconds(1), 10)))
+                .containsExactly(named);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT end_user FROM audit_events WHERE id = ?")) {
+            s.setObject(1, named.id());
+            try (ResultSet r = s.executeQuery()) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("user-" + "x".repeat(123));
+            }
+        }
+    }
+
+    @Test
     void an_admin_action_reads_back_with_its_actor_target_and_states() {
         Instant t0 = anHourOfOurOwn();
         TenantId tenant = new TenantId(UUID.randomUUID());

@@ -5,6 +5,7 @@ import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.request.Ticket;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
+import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.EmbeddingRequest;
 import dev.gemgate.domain.generation.EmbeddingResponse;
 import dev.gemgate.domain.generation.GenerationPort;
@@ -34,7 +35,7 @@ public final class EmbedContent {
     }
 
     /** The upstream's embeddings, and where the caller stands on its rate limits (for the response's headers). */
-    public record Result(EmbeddingResponse response, RateLimitStatus rateLimits) {
+    public record Result(EmbeddingResponse response, RateLimitStatus rateLimits, Money cost) {
     }
 
     private final PricingCatalog pricing;
@@ -68,8 +69,9 @@ public final class EmbedContent {
             UpstreamCredential credential = vault.select(request.model());
             ticket.admitUpstream(credential);
             EmbeddingResponse response = upstream.embed(request, credential, policy.upstreamTimeout());
-            ticket.settle(new Usage(response.reportedTokens().orElse(estimate), 0, 0, 0), Outcome.SUCCESS);
-            return new Result(response, ticket.rateLimits());
+            Money cost = ticket.settle(new Usage(response.reportedTokens().orElse(estimate), 0, 0, 0),
+                    Outcome.SUCCESS);
+            return new Result(response, ticket.rateLimits(), cost);
         } catch (RuntimeException | Error e) {
             ticket.fail(e);
             throw e;

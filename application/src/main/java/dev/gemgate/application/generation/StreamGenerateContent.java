@@ -6,6 +6,7 @@ import dev.gemgate.application.request.Ticket;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.cache.RequestFingerprint;
+import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.Cancellation;
 import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.GenerationRequest;
@@ -62,6 +63,14 @@ public final class StreamGenerateContent {
          * @return false when the client has gone away (the stream is then cancelled)
          */
         boolean send(StreamChunk chunk);
+
+        /**
+         * What the stream was charged, once it is settled: called once, right before {@link #complete} or a
+         * {@link #fail} after chunks were sent (the settled cost, or what a stream cut mid-way was charged for what it
+         * produced). Not called when the client went away.
+         */
+        default void settled(Money cost) {
+        }
 
         /** The stream ended normally. */
         void complete();
@@ -120,6 +129,7 @@ public final class StreamGenerateContent {
             }
             // a failure of our own after the response was committed: the stream ends with an error event
             ticket.fail(e, forwarder.produced());
+            sink.settled(ticket.cost(forwarder.produced()));
             sink.fail(e instanceof RuntimeException r ? r : new IllegalStateException(e));
             return;
         }
@@ -184,9 +194,10 @@ public final class StreamGenerateContent {
                     throw failure;
                 }
                 ticket.fail(failure, produced());
+                sink.settled(ticket.cost(produced()));
                 sink.fail(failure);
             } else if (completed) {
-                ticket.settle(lastUsage != null ? lastUsage : produced(), Outcome.SUCCESS);
+                sink.settled(ticket.settle(lastUsage != null ? lastUsage : produced(), Outcome.SUCCESS));
                 sink.complete();
             } else if (clientGone || cancellation.isCancelled()) {
                 ticket.abandon(produced());
@@ -196,6 +207,7 @@ public final class StreamGenerateContent {
                 if (chunks == 0) {
                     throw broken;
                 }
+                sink.settled(ticket.cost(produced()));
                 sink.fail(broken);
             }
         }

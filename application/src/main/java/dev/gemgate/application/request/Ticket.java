@@ -298,7 +298,8 @@ public final class Ticket {
             policy.recorder.record(new AuditEvent(policy.ids.newUuid(), openedAt, type, context.requestId(),
                     context.correlationId(), Optional.of(context.caller().tenant()),
                     Optional.of(context.caller().apiKey()), context.caller().apiKey().toString(), Optional.of(model),
-                    usage, cost, Duration.ofNanos(System.nanoTime() - startNanos), outcome, promptHash, detail));
+                    usage, cost, Duration.ofNanos(System.nanoTime() - startNanos), outcome, promptHash, detail,
+                    Optional.empty(), context.endUser()));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "recording request " + context.requestId() + " failed", e);
         }

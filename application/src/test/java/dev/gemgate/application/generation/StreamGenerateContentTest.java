@@ -81,6 +81,7 @@ class StreamGenerateContentTest {
     /** Records what a surface would write; {@code goneAfter} chunks makes the client go away. */
     private static final class RecordingSink implements StreamGenerateContent.ChunkSink {
         final List<String> sent = new ArrayList<>();
+        final List<Money> settled = new ArrayList<>();
         boolean completed;
         RuntimeException failedWith;
         int goneAfter = Integer.MAX_VALUE;
@@ -89,6 +90,12 @@ class StreamGenerateContentTest {
         public boolean send(StreamChunk chunk) {
             sent.add(chunk.json());
             return sent.size() < goneAfter;
+        }
+
+        @Override
+        public void settled(Money cost) {
+            assertThat(completed || failedWith != null).as("the cost comes before the end").isFalse();
+            settled.add(cost);
         }
 
         @Override
@@ -117,7 +124,20 @@ class StreamGenerateContentTest {
             assertThat(e.usage().candidatesTokens()).isEqualTo(6);
             assertThat(e.cost()).isEqualTo(Money.ofMicros(17));
         });
+        assertThat(sink.settled).containsExactly(Money.ofMicros(17));
         assertThat(quota.corrections).containsExactly(10L);
+    }
+
+    @Test
+    void theEndUserTheCallerNamedIsRecordedOnTheAuditEvent() {
+        StreamGenerateContent.Command named = new StreamGenerateContent.Command(new RequestContext(CALLER,
+                new RequestId("req-0002"), Optional.empty(), Optional.of("user-42")), command("Hi").request(),
+                cancellation);
+        useCase().execute(named, new RecordingSink());
+        useCase().execute(command("Hi"), new RecordingSink());
+
+        assertThat(audit.all()).extracting(AuditEvent::endUser)
+                .containsExactlyInAnyOrder(Optional.of("user-42"), Optional.empty());
     }
 
     @Test
@@ -129,6 +149,7 @@ class StreamGenerateContentTest {
                 .isInstanceOf(UpstreamException.class);
         assertThat(sink.sent).isEmpty();
         assertThat(sink.failedWith).isNull();
+        assertThat(sink.settled).isEmpty(); // an ordinary error response, whose header says zero
         assertThat(audit.all()).singleElement().satisfies(e -> {
             assertThat(e.outcome()).isEqualTo(Outcome.UPSTREAM_RATE_LIMITED);
             assertThat(e.cost()).isEqualTo(Money.ZERO);
@@ -154,6 +175,7 @@ class StreamGenerateContentTest {
             // 4 x 0.30 + 4 x 2.50 = 11.2 micro-dollars, rounded up
             assertThat(e.cost()).isEqualTo(Money.ofMicros(12));
         });
+        assertThat(sink.settled).containsExactly(Money.ofMicros(12)); // what the cut stream was charged
         assertThat(quota.corrections).containsExactly(8L);
     }
 
@@ -173,6 +195,7 @@ class StreamGenerateContentTest {
             assertThat(e.usage().candidatesTokens()).isEqualTo(2); // "Echo:"
             assertThat(e.cost()).isGreaterThan(Money.ZERO);
         });
+        assertThat(sink.settled).isEmpty(); // nobody is left to read it
     }
 
     @Test

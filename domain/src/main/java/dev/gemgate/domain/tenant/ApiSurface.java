@@ -9,5 +9,10 @@ public enum ApiSurface {
     /** Embeddings, on either surface ({@code embedContent}, {@code batchEmbedContents}, {@code /v1/embeddings}). */
     EMBEDDINGS,
     /** Batch jobs ({@code batchGenerateContent}, files). */
-    BATCH
+    BATCH,
+    /**
+     * Reading the tenant's own usage and cost ({@code /gemgate/v1/usage}): all of the tenant's keys, models and end
+     * users, so a key handed to one application or end user can be kept from it by scoping it to other surfaces.
+     */
+    USAGE
 }

@@ -68,7 +68,7 @@ public class AdminKeysResource {
     @Schema(name = "KeyScopes")
     public record ScopesBody(@Schema(description = "exact model names or prefixes such as gemini-3.*",
                                      example = "[\"gemini-2.5-flash\",\"gemini-3.*\"]") List<String> models,
-                             @Schema(description = "GEMINI, OPENAI, EMBEDDINGS, BATCH") List<String> surfaces,
+                             @Schema(description = "GEMINI, OPENAI, EMBEDDINGS, BATCH, USAGE") List<String> surfaces,
                              @Schema(description = "client addresses allowed, as CIDR blocks (IPv4 or IPv6)",
                                      example = "[\"10.0.0.0/8\"]") List<String> addresses) {
         KeyScopes toDomain() {

@@ -1,5 +1,6 @@
 package dev.gemgate.adapter.web.gemini;
 
+import dev.gemgate.adapter.web.CostHeader;
 import dev.gemgate.adapter.web.RateLimitHeaders;
 import dev.gemgate.adapter.web.RequestIdFilter;
 import dev.gemgate.adapter.web.TenantAuthenticationFilter;
@@ -15,6 +16,7 @@ import dev.gemgate.application.generation.ListModels;
 import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.common.InvalidRequestException;
+import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.generation.Cancellation;
@@ -28,6 +30,7 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotAllowedException;
@@ -129,6 +132,7 @@ public class GeminiResource {
                 GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(context,
                         GeminiJson.readGenerationRequest(model, body), cacheDirective(cacheControl)));
                 yield withRateLimits(json(result.response().body()), result.rateLimits())
+                        .header(CostHeader.NAME, CostHeader.usd(result.cost()))
                         .header("x-gemgate-cache", result.cacheStatus().name().toLowerCase())
                         .header("x-gemgate-served-model", result.response().servedModel().value())
                         .build();
@@ -136,7 +140,9 @@ public class GeminiResource {
             case "countTokens" -> {
                 CountTokens.Result result = countTokens.execute(new CountTokens.Command(context,
                         new GenerationRequest(model, countTokensBody(GeminiJson.readObject(body)))));
-                yield withRateLimits(json(Map.of("totalTokens", result.totalTokens())), result.rateLimits()).build();
+                yield withRateLimits(json(Map.of("totalTokens", result.totalTokens())), result.rateLimits())
+                        .header(CostHeader.NAME, CostHeader.usd(Money.ZERO)) // free at Google, never charged
+                        .build();
             }
             case "embedContent", "batchEmbedContents" -> {
                 EmbeddingRequest.Method method = action.equals("embedContent")
@@ -144,7 +150,7 @@ public class GeminiResource {
                 EmbedContent.Result result = embedContent.execute(new EmbedContent.Command(context,
                         GeminiJson.readEmbeddingRequest(model, method, body)));
                 yield withRateLimits(Response.ok(result.response().json(), MediaType.APPLICATION_JSON_TYPE),
-                        result.rateLimits()).build();
+                        result.rateLimits()).header(CostHeader.NAME, CostHeader.usd(result.cost())).build();
             }
             case "streamGenerateContent" -> throw new NotFoundException(
                     "Use POST models/{model}:streamGenerateContent with an unencoded colon.");
@@ -163,8 +169,8 @@ public class GeminiResource {
     @POST
     @Path("{model}:streamGenerateContent")
     public Multi<byte[]> stream(@PathParam("model") String model, @QueryParam("alt") String alt,
-                                @Context ContainerRequestContext context, byte[] body,
-                                @HeaderParam(END_USER_HEADER) String endUser) {
+                                @Context ContainerRequestContext context, @Context HttpServerResponse http,
+                                byte[] body, @HeaderParam(END_USER_HEADER) String endUser) {
         Caller caller = TenantAuthenticationFilter.callerOf(context);
         RequestId requestId = RequestIdFilter.of(context);
         boolean sse = "sse".equalsIgnoreCase(alt);
@@ -174,7 +180,8 @@ public class GeminiResource {
         Cancellation cancellation = new Cancellation();
         AtomicReference<RateLimitStatus> rateLimits = new AtomicReference<>(RateLimitStatus.NONE);
         Multi<byte[]> chunks = Multi.createFrom().emitter(emitter -> {
-            GeminiStream sink = new GeminiStream(emitter, sse, requestId, rateLimits);
+            GeminiStream sink = new GeminiStream(emitter, sse, requestId, rateLimits,
+                    cost -> costTrailer(http, cost));
             emitter.onRequest(n -> sink.wake());
             emitter.onTermination(() -> {
                 if (emitter.isCancelled()) {
@@ -203,7 +210,22 @@ public class GeminiResource {
         headers.put("Cache-Control", "no-cache");
         headers.put(RequestIds.SERVER_HEADER, requestId.value());
         headers.put(RequestIds.HEADER, RequestIdFilter.correlationOf(context).orElse(requestId.value()));
+        headers.put("Trailer", CostHeader.NAME);
         return new StreamedResponse(chunks, headers, rateLimits);
+    }
+
+    /**
+     * A stream's settled cost, known only after its last chunk, as the HTTP trailer {@code x-gemgate-cost-usd} (in the
+     * last chunk of the chunked encoding, or HTTP/2's trailing HEADERS): not in the body, because Google's Python and
+     * Go SDKs fail on any SSE line that is not {@code data:} (see the README). Vert.x sends what is put before the
+     * response ends; a response already ended (the client went away) has no trailer to send.
+     */
+    private static void costTrailer(HttpServerResponse http, Money cost) {
+        try {
+            http.putTrailer(CostHeader.NAME, CostHeader.usd(cost));
+        } catch (IllegalStateException ended) {
+            // the response is closed: nobody is left to read the cost
+        }
     }
 
     @GET

@@ -2,6 +2,7 @@ package dev.gemgate.adapter.web.gemini;
 
 import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.domain.common.DomainException;
+import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.generation.StreamChunk;
 import dev.gemgate.domain.quota.RateLimitStatus;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Writes one streamed generation the way Google does, onto the HTTP response through a Mutiny emitter (the web
@@ -36,17 +38,22 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
     private final boolean sse;
     private final RequestId requestId;
     private final AtomicReference<RateLimitStatus> rateLimits;
+    private final Consumer<Money> costTrailer;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition demand = lock.newCondition();
     private boolean started;
 
-    /** {@code rateLimits} receives the admission's standing, which the response's headers read at the first chunk. */
+    /**
+     * {@code rateLimits} receives the admission's standing, which the response's headers read at the first chunk;
+     * {@code costTrailer} the settled cost, before the stream's last item (it becomes the response's trailer).
+     */
     GeminiStream(MultiEmitter<? super byte[]> emitter, boolean sse, RequestId requestId,
-                 AtomicReference<RateLimitStatus> rateLimits) {
+                 AtomicReference<RateLimitStatus> rateLimits, Consumer<Money> costTrailer) {
         this.emitter = emitter;
         this.sse = sse;
         this.requestId = requestId;
         this.rateLimits = rateLimits;
+        this.costTrailer = costTrailer;
     }
 
     /** Wakes a waiting producer: the writer asked for more, or the client went away. */
@@ -62,6 +69,11 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
     @Override
     public void admitted(RateLimitStatus status) {
         rateLimits.set(status);
+    }
+
+    @Override
+    public void settled(Money cost) {
+        costTrailer.accept(cost);
     }
 
     @Override

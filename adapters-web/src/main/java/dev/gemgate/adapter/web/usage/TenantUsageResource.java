@@ -1,0 +1,42 @@
+package dev.gemgate.adapter.web.usage;
+
+import dev.gemgate.adapter.web.TenantAuthenticationFilter;
+import dev.gemgate.adapter.web.TenantSurface;
+import dev.gemgate.application.usage.ReadUsage;
+import dev.gemgate.domain.tenant.ApiSurface;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.Map;
+
+/**
+ * {@code GET /gemgate/v1/usage}: the calling tenant's own usage and cost, with one of its API keys, presented as the
+ * Gemini surface takes them ({@code x-goog-api-key}, {@code ?key=}, {@code Authorization: Bearer}). The caller's tenant
+ * is the only one it can see. A key restricted to surfaces needs {@code USAGE} among them. Errors are Gemini's
+ * envelope ({@code GeminiExceptionMappers}).
+ */
+@Path("/gemgate/v1/usage")
+@TenantSurface(ApiSurface.USAGE)
+@Produces(MediaType.APPLICATION_JSON)
+public class TenantUsageResource {
+    private final ReadUsage readUsage;
+
+    public TenantUsageResource(ReadUsage readUsage) {
+        this.readUsage = readUsage;
+    }
+
+    @GET
+    @RunOnVirtualThread
+    public Map<String, Object> usage(@QueryParam("from") String from, @QueryParam("to") String to,
+                                     @QueryParam("groupBy") String groupBy, @QueryParam("zone") String zone,
+                                     @Context ContainerRequestContext context) {
+        return UsageJson.of(readUsage.execute(new ReadUsage.Query(
+                TenantAuthenticationFilter.callerOf(context).tenant(), from, to, groupBy, zone)));
+    }
+}
