@@ -67,6 +67,13 @@ public interface GemgateConfig {
         /** How often expired reservations are looked for. */
         @WithDefault("5s")
         Duration sweepInterval();
+
+        /**
+         * How often each instance rereads the budgets and spending policies set through the admin API: a change is in
+         * force at once on the instance that made it, and on every other replica within this period.
+         */
+        @WithDefault("5s")
+        Duration refresh();
     }
 
     /** One scope's budget: a limit (absent = none), its period and the zone its periods are counted in. */
