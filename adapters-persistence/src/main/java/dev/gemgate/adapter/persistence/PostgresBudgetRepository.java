@@ -28,12 +28,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@link BudgetRepository} on the {@code budgets} table (V16). Each call is one statement through
- * {@link DatabaseGuard} (an outage is a 503, never a 500). A save is one {@code INSERT ... ON CONFLICT (id) DO UPDATE}
- * that never moves a budget to another tenant; a tenant or key that does not exist, or a key of another tenant, breaks a
- * foreign key and is an {@link IllegalArgumentException}; a second budget in the same slot breaks
- * {@code budgets_one_per_slot} and is a {@link ConflictException}. {@link #loadAll()} is one {@code SELECT} of every
- * budget of a tenant not deleted.
+ * {@link BudgetRepository} on the {@code budgets} table (V16). Each call is one statement through {@link DatabaseGuard}
+ * (an outage is a 503, never a 500). A save is one {@code INSERT ... ON CONFLICT (id) DO UPDATE} that never moves a
+ * budget to another tenant; a tenant or key that does not exist, or a key of another tenant, breaks a foreign key and
+ * is an {@link IllegalArgumentException}; a second budget in the same slot breaks {@code budgets_one_per_slot} and is a
+ * {@link ConflictException}. {@link #loadAll()} is one {@code SELECT} of every budget of a tenant not deleted.
  */
 @ApplicationScoped
 public class PostgresBudgetRepository implements BudgetRepository {

@@ -21,9 +21,9 @@ import java.util.Optional;
 
 /**
  * The one way a budget changes, shared by the add, replace and remove use cases: check it against the tenant (live, its
- * key its own, its slot free), write it, put it into this instance's budgets in force at once ({@link StoredBudgetSource}
- * ; the other replicas within {@code gemgate.budget.refresh}), and audit before and after. Nothing is written or
- * recorded when a replacement equals what is stored.
+ * key its own, its slot free), write it, put it into this instance's budgets in force at once ({@link
+ * StoredBudgetSource}; the other replicas within {@code gemgate.budget.refresh}), and audit before and after. Nothing
+ * is written or recorded when a replacement equals what is stored.
  */
 final class BudgetChange {
     private final TenantRepository tenants;

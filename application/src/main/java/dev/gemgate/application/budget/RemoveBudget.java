@@ -16,8 +16,8 @@ import java.time.Clock;
 /**
  * Removes a budget of a live tenant (404 if there is none by that id): what it replaced (the configured default of its
  * scope, or the tenant's every-end-user budget for a named end user) applies again, on this instance at once, on the
- * others within {@code gemgate.budget.refresh}. Its ledger accounts stay as they are. Audited as BUDGET_REMOVED with the
- * budget as it was.
+ * others within {@code gemgate.budget.refresh}. Its ledger accounts stay as they are. Audited as BUDGET_REMOVED with
+ * the budget as it was.
  */
 public final class RemoveBudget {
     public record Command(TenantId tenant, BudgetId budgetId, AdminActor actor) {

@@ -111,7 +111,8 @@ class BudgetAdministrationTest {
 
         assertThat(added.budget().zone()).isEqualTo(ZoneId.of("Europe/Paris"));
         assertThat(added.createdAt()).isEqualTo(clock.instant());
-        assertThat(limitsInForce(acme.id(), Optional.empty(), Optional.empty())).containsExactly(Money.ofDollars("12.5"));
+        assertThat(limitsInForce(acme.id(), Optional.empty(), Optional.empty()))
+                .containsExactly(Money.ofDollars("12.5"));
         assertThat(limitsInForce(globex.id(), Optional.empty(), Optional.empty()))
                 .containsExactly(Money.ofDollars("10"));
         assertThat(list.execute(new ListBudgets.Query(acme.id()))).containsExactly(added);

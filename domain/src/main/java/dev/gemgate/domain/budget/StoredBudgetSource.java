@@ -22,7 +22,8 @@ import java.util.Set;
  * request). The stored budgets are a {@link ReloadableSnapshot}: reloaded periodically, amended at once by
  * {@link #put}/{@link #remove} after a change made on this instance.
  *
- * <p>The merge, scope by scope (tenant, API key, end user: the ledger's lock order, in which the result is sorted, then by period):
+ * <p>The merge, scope by scope (tenant, API key, end user: the ledger's lock order, in which the result is sorted,
+ * then by period):
  * <ul>
  *   <li>a tenant's stored TENANT budgets, if it has any, replace the configured tenant budgets for that tenant;</li>
  *   <li>a key's stored API_KEY budgets, if it has any, replace the configured key budgets for that key;</li>

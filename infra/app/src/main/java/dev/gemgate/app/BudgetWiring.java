@@ -31,12 +31,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The budget ledger: {@link LeasedBudgetLedger} over the {@link BudgetStore} bean (PostgreSQL), with the budgets in
- * force from {@link BudgetAdminWiring}'s {@link StoredBudgetSource}: those set through the admin API over the defaults of
- * {@code gemgate.budget.*} ({@link #source}, checked at start-up: a bad limit, period or zone stops the start, naming
- * the setting).
- * Expired reservations (of an instance that died) are settled at their reserved amount every
- * {@code gemgate.budget.sweep-interval} on a virtual thread; unused slices go back on a clean shutdown, once the requests
- * in flight are done and before the database closes. Without any budget set, a reservation touches nothing.
+ * force from {@link BudgetAdminWiring}'s {@link StoredBudgetSource}: those set through the admin API over the defaults
+ * of {@code gemgate.budget.*} ({@link #source}, checked at start-up: a bad limit, period or zone stops the start,
+ * naming the setting). Expired reservations (of an instance that died) are settled at their reserved amount every
+ * {@code gemgate.budget.sweep-interval} on a virtual thread; unused slices go back on a clean shutdown, once the
+ * requests in flight are done and before the database closes. Without any budget set, a reservation touches nothing.
  */
 @Singleton
 public class BudgetWiring {

@@ -23,11 +23,11 @@ import jakarta.inject.Singleton;
  * overrides ({@link OverridingRateLimitSource}, which replaces {@link QuotaWiring}'s defaults-only
  * {@code RateLimitSource}), and the use cases that change them.
  *
- * <p>The overrides are read from the store at start-up and then every {@code gemgate.quota.overrides-refresh}
- * (default 5 s, a virtual thread: {@link PeriodicReload}), so a change made on another replica is in force here within
- * that period; a change made on this instance is in force at once. A failed reload keeps the last snapshot (requests never fail for it) and
- * logs one warning per outage, and one line when reloads succeed again. Before the first successful load (a database
- * that is down at start-up) the configured defaults apply.
+ * <p>The overrides are read from the store at start-up and then every {@code gemgate.quota.overrides-refresh} (default
+ * 5 s, a virtual thread: {@link PeriodicReload}), so a change made on another replica is in force here within that
+ * period; a change made on this instance is in force at once. A failed reload keeps the last snapshot (requests never
+ * fail for it) and logs one warning per outage, and one line when reloads succeed again. Before the first successful
+ * load (a database that is down at start-up) the configured defaults apply.
  */
 @Singleton
 public class RateLimitOverridesWiring {

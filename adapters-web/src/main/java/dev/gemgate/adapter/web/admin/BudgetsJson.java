@@ -286,7 +286,8 @@ public final class BudgetsJson {
         if (dollars.signum() <= 0) {
             errors.add(new AdminProblem.FieldError(field, "must be above 0"));
         } else if (dollars.stripTrailingZeros().scale() > 6) {
-            errors.add(new AdminProblem.FieldError(field, "has more than 6 decimals (the ledger counts micro-dollars)"));
+            errors.add(new AdminProblem.FieldError(field,
+                    "has more than 6 decimals (the ledger counts micro-dollars)"));
         } else if (dollars.compareTo(MAX_DOLLARS) > 0) {
             errors.add(new AdminProblem.FieldError(field, "must be at most " + MAX_DOLLARS.toPlainString()));
         } else {

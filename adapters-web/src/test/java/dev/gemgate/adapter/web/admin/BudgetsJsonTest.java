@@ -20,7 +20,8 @@ class BudgetsJsonTest {
     @Test
     void aValidBodyBecomesASpec() {
         BudgetsJson.BudgetInput input = BudgetsJson.budget("{\"scope\":\"END_USER\",\"endUser\":\"*\","
-                + "\"period\":\"monthly\",\"zone\":\"Europe/Paris\",\"limitUsd\":\"12.50\",\"alertPercents\":[50,80,100]}");
+                + "\"period\":\"monthly\",\"zone\":\"Europe/Paris\",\"limitUsd\":\"12.50\","
+                + "\"alertPercents\":[50,80,100]}");
         assertThat(input.errors()).isEmpty();
         assertThat(input.spec().scope()).isEqualTo(BudgetScope.END_USER);
         assertThat(input.spec().endUser()).contains("*");
