@@ -13,7 +13,8 @@ import dev.gemgate.domain.tenant.TenantRepository;
 /**
  * Replaces a live tenant's spending policy (how its requests are bounded for the budget reservation; see
  * {@link SpendingPolicy}): in force on this instance at once, on the others within {@code gemgate.budget.refresh}.
- * Audited as SPENDING_POLICY_CHANGED with before and after, unless nothing changed.
+ * Audited as SPENDING_POLICY_CHANGED with before (the configured policy if the tenant had none) and after, unless
+ * nothing changed.
  */
 public final class SetSpendingPolicy {
     public record Command(TenantId tenant, SpendingPolicy policy, AdminActor actor) {
@@ -39,7 +40,7 @@ public final class SetSpendingPolicy {
 
     public SpendingPolicy execute(Command command) {
         TenantId tenant = AdminLookups.liveTenant(tenants, command.tenant()).id();
-        SpendingPolicy before = store.find(tenant).orElse(SpendingPolicy.DEFAULT);
+        SpendingPolicy before = store.find(tenant).orElseGet(source::fallback);
         SpendingPolicy after = command.policy();
         if (!before.equals(after)) {
             store.save(tenant, after);

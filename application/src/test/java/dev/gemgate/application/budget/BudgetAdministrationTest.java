@@ -61,7 +61,8 @@ class BudgetAdministrationTest {
     private final InMemoryBudgetRepository budgets = new InMemoryBudgetRepository();
     private final StoredBudgetSource source = new StoredBudgetSource(CONFIGURED, budgets);
     private final InMemorySpendingPolicyStore policies = new InMemorySpendingPolicyStore();
-    private final StoredSpendingPolicySource policySource = new StoredSpendingPolicySource(policies);
+    private final StoredSpendingPolicySource policySource = new StoredSpendingPolicySource(SpendingPolicy.DEFAULT,
+            policies);
     private final KeyGrantLookup lookup = new KeyGrantLookup() {
         @Override
         public Optional<KeyGrant> findByHash(String hash) {
@@ -79,7 +80,7 @@ class BudgetAdministrationTest {
     private final ListBudgets list = new ListBudgets(tenants, budgets);
     private final GetBudget get = new GetBudget(tenants, budgets);
     private final SetSpendingPolicy setPolicy = new SetSpendingPolicy(tenants, policies, policySource, adminAudit);
-    private final GetSpendingPolicy getPolicy = new GetSpendingPolicy(tenants, policies);
+    private final GetSpendingPolicy getPolicy = new GetSpendingPolicy(tenants, policies, policySource);
 
     private final Tenant acme = new CreateTenant(tenants, adminAudit, ids, clock)
             .execute(new CreateTenant.Command("acme"));

@@ -9,20 +9,27 @@ import java.util.Objects;
 
 /**
  * The {@link SpendingPolicySource} of production: the policies admins stored through {@link SpendingPolicyStore},
- * answered from memory ({@link SpendingPolicy#DEFAULT} for a tenant without one). The same snapshot mechanism as
+ * answered from memory; a tenant without one has the {@code fallback} (the configured policy of every tenant). The same snapshot mechanism as
  * {@link StoredBudgetSource}: reloaded periodically, amended at once by {@link #put} after a change on this instance.
  */
 public final class StoredSpendingPolicySource implements SpendingPolicySource {
+    private final SpendingPolicy fallback;
     private final ReloadableSnapshot<Map<TenantId, SpendingPolicy>> snapshot;
 
-    public StoredSpendingPolicySource(SpendingPolicyStore store) {
+    public StoredSpendingPolicySource(SpendingPolicy fallback, SpendingPolicyStore store) {
+        this.fallback = Objects.requireNonNull(fallback, "fallback");
         Objects.requireNonNull(store, "store");
         this.snapshot = new ReloadableSnapshot<>(Map.of(), () -> Map.copyOf(store.loadAll()));
     }
 
     @Override
     public SpendingPolicy of(TenantId tenant) {
-        return snapshot.get().getOrDefault(tenant, SpendingPolicy.DEFAULT);
+        return snapshot.get().getOrDefault(tenant, fallback);
+    }
+
+    /** The policy of a tenant that has none of its own. */
+    public SpendingPolicy fallback() {
+        return fallback;
     }
 
     public void reload() {

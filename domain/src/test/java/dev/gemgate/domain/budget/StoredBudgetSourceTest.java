@@ -146,15 +146,16 @@ class StoredBudgetSourceTest {
     }
 
     @Test
-    void spendingPoliciesAreServedFromTheSnapshotWithTheDefaultForATenantWithout() {
+    void spendingPoliciesAreServedFromTheSnapshotWithTheConfiguredOneForATenantWithout() {
         InMemorySpendingPolicyStore store = new InMemorySpendingPolicyStore();
-        StoredSpendingPolicySource policies = new StoredSpendingPolicySource(store);
+        SpendingPolicy configured = new SpendingPolicy(OptionalLong.of(65_536), false);
+        StoredSpendingPolicySource policies = new StoredSpendingPolicySource(configured, store);
         SpendingPolicy capped = new SpendingPolicy(OptionalLong.of(2048), true);
         store.save(ACME, capped);
-        assertThat(policies.of(ACME)).as("before the first reload").isEqualTo(SpendingPolicy.DEFAULT);
+        assertThat(policies.of(ACME)).as("before the first reload").isEqualTo(configured);
         policies.reload();
         assertThat(policies.of(ACME)).isEqualTo(capped);
-        assertThat(policies.of(OTHER)).isEqualTo(SpendingPolicy.DEFAULT);
+        assertThat(policies.of(OTHER)).as("a tenant without a policy has the configured one").isEqualTo(configured);
 
         policies.put(OTHER, new SpendingPolicy(OptionalLong.empty(), true));
         assertThat(policies.of(OTHER).refuseUnmeasuredMedia()).isTrue();

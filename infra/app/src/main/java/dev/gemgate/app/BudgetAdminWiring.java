@@ -9,6 +9,7 @@ import dev.gemgate.application.budget.RemoveBudget;
 import dev.gemgate.application.budget.ReplaceBudget;
 import dev.gemgate.application.budget.SetSpendingPolicy;
 import dev.gemgate.domain.budget.BudgetRepository;
+import dev.gemgate.domain.budget.SpendingPolicy;
 import dev.gemgate.domain.budget.SpendingPolicyStore;
 import dev.gemgate.domain.budget.StoredBudgetSource;
 import dev.gemgate.domain.budget.StoredSpendingPolicySource;
@@ -30,7 +31,9 @@ import java.time.Clock;
  * budgets with the configured defaults of {@code gemgate.budget.<scope>.*}: a stored budget of a scope replaces the
  * configured default of that scope for its tenant, key or end user, and a tenant's {@code "*"} end-user budget is the
  * default of each of its end users, which a named end user's own budget replaces for that user (period by period).
- * {@link StoredSpendingPolicySource} (a {@code SpendingPolicySource} bean) serves each tenant's spending policy.
+ * {@link StoredSpendingPolicySource} (a {@code SpendingPolicySource} bean) serves each tenant's spending policy, and
+ * {@link SpendingPolicy#DEFAULT} to a tenant without one (where a configured policy of every tenant exists, pass it as
+ * the fallback instead).
  *
  * <p>Both are in-memory snapshots, read from the database at start-up and then every {@code gemgate.budget.refresh}
  * (default 5 s, {@link PeriodicReload}): a change made on another replica is in force here within that period, one made
@@ -53,7 +56,7 @@ public class BudgetAdminWiring {
     @Singleton
     StoredSpendingPolicySource spendingPolicies(GemgateConfig config, SpendingPolicyStore store) {
         checkRefresh(config);
-        return new StoredSpendingPolicySource(store);
+        return new StoredSpendingPolicySource(SpendingPolicy.DEFAULT, store);
     }
 
     private static void checkRefresh(GemgateConfig config) {
@@ -113,8 +116,9 @@ public class BudgetAdminWiring {
 
     @Produces
     @Singleton
-    GetSpendingPolicy getSpendingPolicy(TenantRepository tenants, SpendingPolicyStore store) {
-        return new GetSpendingPolicy(tenants, store);
+    GetSpendingPolicy getSpendingPolicy(TenantRepository tenants, SpendingPolicyStore store,
+                                        StoredSpendingPolicySource source) {
+        return new GetSpendingPolicy(tenants, store, source);
     }
 
     @Produces
