@@ -5,6 +5,9 @@ import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.AuditLog;
 import dev.gemgate.domain.audit.Outcome;
+import dev.gemgate.domain.budget.Budget;
+import dev.gemgate.domain.budget.SpendingPolicy;
+import dev.gemgate.domain.budget.StoredBudget;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.Usage;
@@ -68,6 +71,49 @@ public final class AdminAudit {
         record(actor, AuditEventType.API_KEY_RATE_LIMITS_CHANGED, Optional.of(after.tenant()), Optional.of(after.key()),
                 "api-key:" + after.key(), Optional.of(snapshot(before)), Optional.of(snapshot(after)), Outcome.SUCCESS,
                 detail);
+    }
+
+    /** A budget added ({@code before} empty) or replaced. */
+    public void budgetSet(AdminActor actor, Optional<StoredBudget> before, StoredBudget after, String detail) {
+        record(actor, AuditEventType.BUDGET_SET, Optional.of(after.budget().tenant()), after.budget().apiKey(),
+                "budget:" + after.id(), before.map(AdminAudit::snapshot), Optional.of(snapshot(after)),
+                Outcome.SUCCESS, detail);
+    }
+
+    /** A budget removed: {@code before} is what it was; there is no after. */
+    public void budgetRemoved(AdminActor actor, StoredBudget before, String detail) {
+        record(actor, AuditEventType.BUDGET_REMOVED, Optional.of(before.budget().tenant()), before.budget().apiKey(),
+                "budget:" + before.id(), Optional.of(snapshot(before)), Optional.empty(), Outcome.SUCCESS, detail);
+    }
+
+    /** A tenant's spending policy changed ({@code before} is the default for a tenant that had none). */
+    public void spendingPolicyChanged(AdminActor actor, TenantId tenant, SpendingPolicy before, SpendingPolicy after,
+                                      String detail) {
+        record(actor, AuditEventType.SPENDING_POLICY_CHANGED, Optional.of(tenant), Optional.empty(),
+                "tenant:" + tenant, Optional.of(snapshot(before)), Optional.of(snapshot(after)), Outcome.SUCCESS,
+                detail);
+    }
+
+    /** A budget as the admin API shows it: the limit as decimal dollars. */
+    public static Map<String, Object> snapshot(StoredBudget stored) {
+        Budget b = stored.budget();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", stored.id().toString());
+        m.put("scope", b.scope());
+        m.put("apiKeyId", b.apiKey().map(ApiKeyId::toString));
+        m.put("endUser", b.endUser());
+        m.put("period", b.period());
+        m.put("zone", b.zone().getId());
+        m.put("limitUsd", b.limit().toDollars().stripTrailingZeros().toPlainString());
+        m.put("alertPercents", b.alertPercents());
+        return m;
+    }
+
+    static Map<String, Object> snapshot(SpendingPolicy p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("forwardedOutputCap", p.forwardedOutputCap().isPresent() ? p.forwardedOutputCap().getAsLong() : null);
+        m.put("refuseUnmeasuredMedia", p.refuseUnmeasuredMedia());
+        return m;
     }
 
     /** A price added to the catalog; {@code superseded} is the price it replaces from its date on, if any. */

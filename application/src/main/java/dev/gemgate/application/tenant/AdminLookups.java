@@ -13,12 +13,12 @@ import dev.gemgate.domain.tenant.TenantRepository;
 import java.util.function.Supplier;
 
 /** The look-ups and input checks every admin use case shares: one wording for "not found" and for bad input. */
-final class AdminLookups {
+public final class AdminLookups {
     private AdminLookups() {
     }
 
     /** The tenant, unless it does not exist or was deleted (a deleted tenant is gone for the admin API). */
-    static Tenant liveTenant(TenantRepository tenants, TenantId id) {
+    public static Tenant liveTenant(TenantRepository tenants, TenantId id) {
         if (id == null) {
             throw InvalidRequestException.forField("tenant", "an id is required");
         }
@@ -27,7 +27,7 @@ final class AdminLookups {
     }
 
     /** The key, if it belongs to a live {@code tenant} (a key of another tenant is "not found", never revealed). */
-    static ApiKey keyOf(TenantRepository tenants, ApiKeyRepository keys, TenantId tenant, ApiKeyId key) {
+    public static ApiKey keyOf(TenantRepository tenants, ApiKeyRepository keys, TenantId tenant, ApiKeyId key) {
         liveTenant(tenants, tenant);
         if (key == null) {
             throw InvalidRequestException.forField("key", "an id is required");
@@ -37,7 +37,7 @@ final class AdminLookups {
     }
 
     /** Builds a domain value, turning its constructor's refusal into a 400 naming {@code field}. */
-    static <T> T valid(String field, Supplier<T> build) {
+    public static <T> T valid(String field, Supplier<T> build) {
         try {
             return build.get();
         } catch (IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import dev.gemgate.domain.budget.BudgetPeriod;
 import dev.gemgate.domain.budget.BudgetSource;
 import dev.gemgate.domain.budget.BudgetStore;
 import dev.gemgate.domain.budget.LeasedBudgetLedger;
+import dev.gemgate.domain.budget.StoredBudgetSource;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.tenant.TenantId;
 import io.quarkus.runtime.ShutdownEvent;
@@ -31,12 +32,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The budget ledger: {@link LeasedBudgetLedger} over the {@link BudgetStore} bean (PostgreSQL), with the budgets of
- * {@code gemgate.budget.*} (checked at start-up: a bad limit, period or zone stops the start, naming the setting).
- * Expired reservations (of an instance that died) are settled at their reserved amount every
- * {@code gemgate.budget.sweep-interval} on a virtual thread; unused slices go back on a clean shutdown, once the requests
- * in flight are done and their settlements written, and before the database closes. Settlements are written off the
- * request path (a response never waits for its settlement row). Without any budget set, a reservation touches nothing.
+ * The budget ledger: {@link LeasedBudgetLedger} over the {@link BudgetStore} bean (PostgreSQL), with the budgets in
+ * force from {@link BudgetAdminWiring}'s {@link StoredBudgetSource}: those set through the admin API over the defaults
+ * of {@code gemgate.budget.*} ({@link #source}, checked at start-up: a bad limit, period or zone stops the start,
+ * naming the setting). Expired reservations (of an instance that died) are settled at their reserved amount every
+ * {@code gemgate.budget.sweep-interval} on a virtual thread; unused slices go back on a clean shutdown, once the
+ * requests in flight are done and their settlements written, and before the database closes. Settlements are written
+ * off the request path (a response never waits for its settlement row). Without any budget set, a reservation touches
+ * nothing.
  */
 @Singleton
 public class BudgetWiring {
@@ -52,9 +55,10 @@ public class BudgetWiring {
 
     @Produces
     @Singleton
-    BudgetLedger budgetLedger(BudgetStore store, GemgateConfig config, Clock clock, AlertWiring alerts) {
+    BudgetLedger budgetLedger(BudgetStore store, StoredBudgetSource budgets, GemgateConfig config, Clock clock,
+                              AlertWiring alerts) {
         GemgateConfig.Budget budget = config.budget();
-        ledger = new LeasedBudgetLedger(store, source(budget), "gemgate-" + UUID.randomUUID(), budget.slicesPerLimit(),
+        ledger = new LeasedBudgetLedger(store, budgets, "gemgate-" + UUID.randomUUID(), budget.slicesPerLimit(),
                 budget.reservationTtl(), clock.instant().minus(budget.reservationTtl().multipliedBy(2)),
                 alerts::offer, SETTLEMENTS);
         return ledger;
@@ -92,7 +96,10 @@ public class BudgetWiring {
         }
     }
 
-    /** The configured budgets of every tenant, API key and end user, in the ledger's lock order. */
+    /**
+     * The configured budgets of every tenant, API key and end user, in the ledger's lock order: the defaults that budgets
+     * set through the admin API replace scope by scope ({@link StoredBudgetSource}).
+     */
     static BudgetSource source(GemgateConfig.Budget config) {
         Optional<Template> tenant = template("tenant", config.tenant());
         Optional<Template> key = template("key", config.key());

@@ -68,6 +68,13 @@ public interface GemgateConfig {
         @WithDefault("5s")
         Duration sweepInterval();
 
+        /**
+         * How often each instance rereads the budgets and spending policies set through the admin API: a change is in
+         * force at once on the instance that made it, and on every other replica within this period.
+         */
+        @WithDefault("5s")
+        Duration refresh();
+
         /** The spending policy of every tenant that has none of its own (see SpendingPolicy). */
         Spending spending();
     }

@@ -16,30 +16,22 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
 
-import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The rate limits in force: the {@code gemgate.quota.*} defaults overridden by the admin API's per-tenant and per-key
  * overrides ({@link OverridingRateLimitSource}, which replaces {@link QuotaWiring}'s defaults-only
  * {@code RateLimitSource}), and the use cases that change them.
  *
- * <p>The overrides are read from the store at start-up and then every {@code gemgate.quota.overrides-refresh}
- * (default 5 s, a virtual thread), so a change made on another replica is in force here within that period; a change
- * made on this instance is in force at once. A failed reload keeps the last snapshot (requests never fail for it) and
- * logs one warning per outage, and one line when reloads succeed again. Before the first successful load (a database
- * that is down at start-up) the configured defaults apply.
+ * <p>The overrides are read from the store at start-up and then every {@code gemgate.quota.overrides-refresh} (default
+ * 5 s, a virtual thread: {@link PeriodicReload}), so a change made on another replica is in force here within that
+ * period; a change made on this instance is in force at once. A failed reload keeps the last snapshot (requests never
+ * fail for it) and logs one warning per outage, and one line when reloads succeed again. Before the first successful
+ * load (a database that is down at start-up) the configured defaults apply.
  */
 @Singleton
 public class RateLimitOverridesWiring {
-    private static final Logger LOG = Logger.getLogger(RateLimitOverridesWiring.class);
-
-    private volatile ScheduledExecutorService refresher;
-    private volatile boolean failing;
+    private volatile PeriodicReload refresher;
 
     @Produces
     @Singleton
@@ -54,34 +46,14 @@ public class RateLimitOverridesWiring {
     }
 
     void onStart(@Observes StartupEvent event, OverridingRateLimitSource limits, GemgateConfig config) {
-        reload(limits);
-        Duration period = config.quota().overridesRefresh();
-        refresher = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofVirtual().name("gemgate-rate-limit-overrides").factory());
-        refresher.scheduleWithFixedDelay(() -> reload(limits), period.toMillis(), Math.max(1, period.toMillis()),
-                TimeUnit.MILLISECONDS);
+        refresher = new PeriodicReload("rate-limit overrides", limits::reload, limits::size);
+        refresher.start(config.quota().overridesRefresh(), "gemgate-rate-limit-overrides");
     }
 
     void onShutdown(@Observes ShutdownEvent event) {
-        ScheduledExecutorService timer = refresher;
-        if (timer != null) {
-            timer.shutdownNow();
-        }
-    }
-
-    void reload(OverridingRateLimitSource limits) {
-        try {
-            limits.reload();
-            if (failing) {
-                failing = false;
-                LOG.infof("rate-limit overrides reloaded again (%d in force)", limits.size());
-            }
-        } catch (RuntimeException e) {
-            if (!failing) {
-                failing = true;
-                LOG.warnf("reloading the rate-limit overrides failed (%s); the last ones loaded stay in force until a "
-                        + "reload succeeds", e.getClass().getSimpleName());
-            }
+        PeriodicReload started = refresher;
+        if (started != null) {
+            started.stop();
         }
     }
 

@@ -52,12 +52,16 @@ class BudgetedGatewayTest {
             + "\"generationConfig\":{\"maxOutputTokens\":100}}";
     private static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
 
-    /** Each tenant: 0.002 USD a day (about 8 reservations of 100 output tokens of gemini-2.5-flash at a time). */
+    /**
+     * Each tenant: 0.002 USD a day (about 8 reservations of 100 output tokens of gemini-2.5-flash at a time). Budgets
+     * set through the admin API are reread every 250 ms (for {@code BudgetAdminApiTest}).
+     */
     public static class Budgets implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gemgate.budget.tenant.limit-usd", LIMIT, "gemgate.budget.tenant.period", "daily",
-                    "gemgate.budget.tenant.alert-percents", "50,100");
+                    "gemgate.budget.tenant.alert-percents", "50,100",
+                    "gemgate.budget.refresh", "250ms");
         }
     }
 

@@ -15,6 +15,7 @@ import dev.gemgate.application.generation.GetModel;
 import dev.gemgate.application.generation.ListModels;
 import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.tenant.Caller;
+import dev.gemgate.domain.budget.EndUserName;
 import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.NotFoundException;
@@ -337,15 +338,13 @@ public class GeminiResource {
         throw new InvalidRequestException("Invalid pageToken.");
     }
 
+    /** The end user the header names, by the rule an end-user budget's name follows too ({@link EndUserName}). */
     private static Optional<String> endUser(String header) {
-        if (header == null || header.isBlank()) {
-            return Optional.empty();
+        try {
+            return EndUserName.parse(header);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(END_USER_HEADER + " " + e.getMessage() + ".");
         }
-        String user = header.strip();
-        if (user.length() > 128) {
-            throw new InvalidRequestException(END_USER_HEADER + " must be at most 128 characters.");
-        }
-        return Optional.of(user);
     }
 
     private static CacheDirective cacheDirective(String cacheControl) {

@@ -1,0 +1,32 @@
+package dev.gemgate.domain.budget;
+
+import java.util.Optional;
+
+/**
+ * The one rule for an end user's name, wherever one is given: the tenant's {@code x-gemgate-user} header on a request
+ * and an end-user budget on the admin API. Surrounding white space is not part of the name; a blank name is no end
+ * user; a name is at most {@link #MAX_LENGTH} characters (it keys budget accounts and audit rows).
+ */
+public final class EndUserName {
+    public static final int MAX_LENGTH = 128;
+
+    private EndUserName() {
+    }
+
+    /**
+     * The end user {@code raw} names: stripped, empty when null or blank.
+     *
+     * @throws IllegalArgumentException if the name is longer than {@link #MAX_LENGTH} (the message says so and never
+     *                                  repeats the name)
+     */
+    public static Optional<String> parse(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        String name = raw.strip();
+        if (name.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("must be at most " + MAX_LENGTH + " characters");
+        }
+        return Optional.of(name);
+    }
+}
