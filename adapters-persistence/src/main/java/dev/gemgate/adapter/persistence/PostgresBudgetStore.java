@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,10 +16,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -36,8 +37,8 @@ import java.util.UUID;
  *       the row the first wrote), else it grants {@code least(wanted, limit - leased)} if that is at least the minimum,
  *       all under the row lock of that one statement, so the leased total never passes the limit. A changed limit is
  *       taken over; money already leased stays leased.</li>
- *   <li>A reservation is an {@code INSERT ... ON CONFLICT DO NOTHING} (one JDBC batch for the group): the request
- *       id's unique key makes a retry (on any replica) write nothing.</li>
+ *   <li>A group's reservations are one {@code INSERT ... SELECT} from the group's arrays {@code ON CONFLICT DO NOTHING
+ *       RETURNING}: the request id's unique key makes a retry (on any replica) write nothing.</li>
  *   <li>A group's settlements are one {@code INSERT ... SELECT} from the reservations (each capped at its amount)
  *       joined with the group's arrays, {@code ON CONFLICT DO NOTHING RETURNING}: the settlement's primary key decides
  *       between a settlement, a release and the expiry sweep of the same reservation; one wins, the others write
@@ -69,11 +70,26 @@ public class PostgresBudgetStore implements BudgetStore {
     static final String GIVE_BACK = """
             UPDATE budget_accounts SET leased_micros = greatest(0, leased_micros - ?) WHERE account_key = ?""";
 
+    /**
+     * The reservations of a group, one statement: 1 ids, 2 request ids, 3 account keys (each reservation's joined by
+     * {@link #KEY_SEPARATOR}), 4 amounts, 5 holders, 6 reservation and 7 expiry times, as parallel arrays. A request id
+     * that already has a reservation (or twice in the group) writes nothing.
+     */
     static final String RESERVE = """
             INSERT INTO budget_reservations (reservation_id, request_id, account_keys, amount_micros, holder,
                                              reserved_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO NOTHING""";
+            SELECT v.reservation_id, v.request_id, string_to_array(v.account_keys, chr(31))::varchar(400)[], v.amount,
+                   v.holder, v.reserved_at, v.expires_at
+            FROM unnest(?::uuid[], ?::varchar[], ?::text[], ?::bigint[], ?::varchar[], ?::timestamptz[],
+                        ?::timestamptz[]) WITH ORDINALITY
+                 AS v(reservation_id, request_id, account_keys, amount, holder, reserved_at, expires_at, position)
+            ORDER BY v.position
+            ON CONFLICT DO NOTHING
+            RETURNING reservation_id""";
+
+    /** Joins a reservation's account keys in {@link #RESERVE}: a control character, which no account key holds. */
+    static final String KEY_SEPARATOR = "\u001f";
+
 
     /**
      * The settlements of a batch, one statement: 1 the reservations, 2 the amounts, 3 the kinds, 4 the times, as
@@ -191,16 +207,34 @@ public class PostgresBudgetStore implements BudgetStore {
         return reservations.itemCount() + settlements.itemCount();
     }
 
-    /** One JDBC batch in one transaction; a reservation whose request id already has one writes nothing (count 0). */
+    /**
+     * One statement for the whole group, in its own implicit transaction (one round trip); a reservation whose request
+     * id already has one, or that is in the group twice, gets false.
+     */
     private List<Boolean> reserveAll(List<Reservation> batch) {
-        try {
-            int[] counts = JdbcBatch.write(dataSource, RESERVE, batch, PostgresBudgetStore::bindReservation);
-            List<Boolean> recorded = new ArrayList<>(counts.length);
-            for (int count : counts) {
-                if (count != 0 && count != 1) {
-                    throw new IllegalStateException("unexpected update count " + count + " for a budget reservation");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(RESERVE)) {
+            statement.setArray(1, connection.createArrayOf("uuid", batch.stream().map(r -> r.id().value()).toArray()));
+            statement.setArray(2, connection.createArrayOf("varchar",
+                    batch.stream().map(r -> r.requestId().value()).toArray()));
+            statement.setArray(3, connection.createArrayOf("text",
+                    batch.stream().map(PostgresBudgetStore::joinedKeys).toArray()));
+            statement.setArray(4, connection.createArrayOf("bigint",
+                    batch.stream().map(r -> r.amount().micros()).toArray()));
+            statement.setArray(5, connection.createArrayOf("varchar", batch.stream().map(Reservation::holder).toArray()));
+            statement.setArray(6, connection.createArrayOf("timestamptz",
+                    batch.stream().map(r -> at(r.reservedAt())).toArray()));
+            statement.setArray(7, connection.createArrayOf("timestamptz",
+                    batch.stream().map(r -> at(r.expiresAt())).toArray()));
+            Set<UUID> written = new HashSet<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    written.add(result.getObject(1, UUID.class));
                 }
-                recorded.add(count == 1);
+            }
+            List<Boolean> recorded = new ArrayList<>(batch.size());
+            for (Reservation reservation : batch) {
+                recorded.add(written.remove(reservation.id().value()));
             }
             return recorded;
         } catch (SQLException e) {
@@ -208,15 +242,13 @@ public class PostgresBudgetStore implements BudgetStore {
         }
     }
 
-    private static void bindReservation(PreparedStatement statement, Reservation reservation) throws SQLException {
-        Array keys = statement.getConnection().createArrayOf("varchar", reservation.accountKeys().toArray());
-        statement.setObject(1, reservation.id().value());
-        statement.setString(2, reservation.requestId().value());
-        statement.setArray(3, keys);
-        statement.setLong(4, reservation.amount().micros());
-        statement.setString(5, reservation.holder());
-        statement.setObject(6, at(reservation.reservedAt()));
-        statement.setObject(7, at(reservation.expiresAt()));
+    private static String joinedKeys(Reservation reservation) {
+        for (String key : reservation.accountKeys()) {
+            if (key.contains(KEY_SEPARATOR)) {
+                throw new IllegalArgumentException("an account key holds a control character");
+            }
+        }
+        return String.join(KEY_SEPARATOR, reservation.accountKeys());
     }
 
     /** One statement for the whole batch; a reservation settled before, unknown, or twice in the batch gets empty. */

@@ -173,5 +173,10 @@ class StoredBudgetSourceTest {
         assertThat(EndUserName.parse("x".repeat(128))).isPresent();
         assertThatThrownBy(() -> EndUserName.parse("x".repeat(129))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("must be at most 128 characters");
+        assertThat(EndUserName.parse("Zoë 李 alice@example.com")).contains("Zoë 李 alice@example.com");
+        for (String bad : new String[] {"a\u0000b", "a\u001fb", "a\tb", "a\u007fb", "a\u0085b"}) {
+            assertThatThrownBy(() -> EndUserName.parse(bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("must not contain control characters");
+        }
     }
 }
