@@ -38,6 +38,7 @@ final class CallBatcher<I, R> {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong items = new AtomicLong();
     private volatile Thread worker;
+    private volatile boolean closed;
 
     CallBatcher(String name, int maxBatch, BatchCall<I, R> call, Predicate<RuntimeException> aloneRetry) {
         if (maxBatch < 1) {
@@ -55,11 +56,21 @@ final class CallBatcher<I, R> {
         return state.startsWith("22") || state.startsWith("23");
     }
 
-    /** Runs {@code item} in the next batch and returns its result once that batch is committed. */
+    /**
+     * Runs {@code item} in the next batch and returns its result once that batch is committed; after {@link #close}, on
+     * the calling thread, alone.
+     */
     R call(I item) {
+        if (closed) {
+            return call.apply(List.of(item)).getFirst();
+        }
         startIfNeeded();
         Pending<I, R> pending = new Pending<>(item, new CompletableFuture<>());
         queue.add(pending);
+        if (closed && queue.remove(pending)) {
+            // closed meanwhile, and the worker (which may have ended) did not take it
+            return call.apply(List.of(item)).getFirst();
+        }
         try {
             return pending.result().join();
         } catch (CompletionException e) {
@@ -79,6 +90,11 @@ final class CallBatcher<I, R> {
         return batches.get();
     }
 
+    /** Items waiting for the next batch. */
+    int queuedCount() {
+        return queue.size();
+    }
+
     /** Items run since start. */
     long itemCount() {
         return items.get();
@@ -94,14 +110,30 @@ final class CallBatcher<I, R> {
         }
     }
 
+    /** Stops the worker once what is queued has run; later calls run on their callers' threads. */
+    void close() {
+        closed = true;
+        Thread running = worker;
+        if (running != null) {
+            running.interrupt();
+        }
+    }
+
     private void work() {
         List<Pending<I, R>> batch = new ArrayList<>(maxBatch);
         while (true) {
             try {
                 batch.add(queue.take());
             } catch (InterruptedException e) {
-                // never interrupted by Gemgate; keep serving the callers that wait
-                continue;
+                if (!closed) {
+                    continue;
+                }
+                // closing: what was queued before still runs, in batches, then the worker ends
+                while (queue.drainTo(batch, maxBatch) > 0) {
+                    run(batch);
+                    batch.clear();
+                }
+                return;
             }
             queue.drainTo(batch, maxBatch - 1);
             run(batch);

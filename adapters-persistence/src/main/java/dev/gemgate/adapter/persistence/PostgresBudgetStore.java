@@ -3,6 +3,7 @@ package dev.gemgate.adapter.persistence;
 import dev.gemgate.domain.budget.BudgetStore;
 import dev.gemgate.domain.budget.ReservationId;
 import dev.gemgate.domain.common.Money;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -139,6 +140,13 @@ public class PostgresBudgetStore implements BudgetStore {
     }
 
     private record Settlement(ReservationId reservation, Money amount, SettlementKind kind, Instant at) {
+    }
+
+    /** Stops the group-commit workers when the application stops (after the ledger gave its slices back). */
+    @PreDestroy
+    void close() {
+        reservations.close();
+        settlements.close();
     }
 
     @Override
