@@ -10,7 +10,7 @@ import dev.gemgate.domain.quota.RateLimitStatus;
  * One model a caller may call. A model outside the key's scope is refused first (403 PERMISSION_DENIED, as
  * generateContent refuses it: {@link Admission#outOfScope}), so a scoped key learns nothing of other models; a model
  * the gateway does not serve (unpriced, or not listed by the upstream) is 404. A read in scope is one request against
- * the caller's request limits ({@link Admission#admitModelRead}), found or not.
+ * the caller's request limits ({@link Admission#admitRead}), found or not.
  */
 public final class GetModel {
     public record Query(Caller caller, ModelId model) {
@@ -38,7 +38,7 @@ public final class GetModel {
         if (!query.caller().scopes().permitsModel(model)) {
             throw Admission.outOfScope(query.caller(), model);
         }
-        RateLimitStatus rateLimits = admission.admitModelRead(query.caller());
+        RateLimitStatus rateLimits = admission.admitRead(query.caller());
         return new Result(catalog.find(model).orElseThrow(() -> ModelAccess.notServed(model)), rateLimits);
     }
 }

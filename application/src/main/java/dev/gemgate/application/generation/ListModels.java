@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The models a caller may call: those the gateway serves ({@link ModelCatalog}: listed by the upstream and priced now)
  * that the caller's key scope allows, by name. Never waits on the upstream once the catalog holds a list. One request
- * against the caller's request limits ({@link Admission#admitModelRead}).
+ * against the caller's request limits ({@link Admission#admitRead}).
  */
 public final class ListModels {
     public record Query(Caller caller) {
@@ -35,7 +35,7 @@ public final class ListModels {
     }
 
     public Result execute(Query query) {
-        RateLimitStatus rateLimits = admission.admitModelRead(query.caller());
+        RateLimitStatus rateLimits = admission.admitRead(query.caller());
         KeyScopes scopes = query.caller().scopes();
         return new Result(catalog.served().stream().filter(m -> scopes.permitsModel(m.id())).toList(), rateLimits);
     }

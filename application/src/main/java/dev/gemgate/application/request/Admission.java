@@ -127,12 +127,12 @@ public final class Admission {
     }
 
     /**
-     * A read of the model list or of one model: one request against the caller's tenant and key request limits (it
-     * names no model to use and costs no tokens), as model reads count at Google. Waits like any request (bounded by
-     * the maximum wait only: a model read carries no deadline), else refused as 429 QUOTA naming the limit; returns
-     * the standing for the response's headers. Not audited, like the read itself.
+     * A read that names no model to use and costs no tokens (the model list, one model, the tenant's own usage report):
+     * one request against the caller's tenant and key request limits, as model reads count at Google. Waits like any
+     * request (bounded by the maximum wait only: a read carries no deadline), else refused as 429 QUOTA naming the
+     * limit; returns the standing for the response's headers. Not audited, like the read itself.
      */
-    public RateLimitStatus admitModelRead(Caller caller) {
+    public RateLimitStatus admitRead(Caller caller) {
         return admitWaiting(QuotaRequest.modelRead(caller.tenant(), caller.apiKey()), Optional.empty()).status();
     }
 

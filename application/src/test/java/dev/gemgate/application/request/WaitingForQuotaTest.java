@@ -187,10 +187,10 @@ class WaitingForQuotaTest {
     void modelReadsWaitToo() throws Exception {
         Admission admission = leased();
         for (int i = 0; i < 60; i++) {
-            admission.admitModelRead(NORMAL);
+            admission.admitRead(NORMAL);
         }
         CompletableFuture<Object> read = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> read.complete(admission.admitModelRead(NORMAL)));
+        Thread.ofVirtual().start(() -> read.complete(admission.admitRead(NORMAL)));
         awaitWaiting(1);
 
         clock.advance(Duration.ofSeconds(1));

@@ -1,5 +1,7 @@
 package dev.gemgate.app;
 
+import dev.gemgate.application.request.Admission;
+import dev.gemgate.application.usage.ReadOwnUsage;
 import dev.gemgate.application.usage.ReadUsage;
 import dev.gemgate.domain.tenant.TenantRepository;
 import dev.gemgate.domain.usage.UsageQuery;
@@ -15,5 +17,11 @@ public class UsageWiring {
     @Singleton
     ReadUsage readUsage(UsageQuery usage, TenantRepository tenants, Clock clock) {
         return new ReadUsage(usage, tenants, clock);
+    }
+
+    @Produces
+    @Singleton
+    ReadOwnUsage readOwnUsage(ReadUsage readUsage, Admission admission) {
+        return new ReadOwnUsage(readUsage, admission);
     }
 }

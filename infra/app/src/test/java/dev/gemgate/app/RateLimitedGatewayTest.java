@@ -203,4 +203,20 @@ class RateLimitedGatewayTest {
                 .body("error.details.find { it.'@type'.endsWith('QuotaFailure') }.violations[0].quotaId",
                         equalTo("RequestsPerMinutePerApiKey"));
     }
+
+    @Test
+    void usageReportsCountAgainstTheRequestLimitsToo() {
+        given().header("x-goog-api-key", key).get("/gemgate/v1/usage").then().statusCode(200)
+                .header("x-ratelimit-limit-requests", "3")
+                .header("x-ratelimit-remaining-requests", "2")
+                .body("groupBy", equalTo("day"));
+        given().header("x-goog-api-key", key).get("/gemgate/v1/usage?groupBy=model").then().statusCode(200)
+                .header("x-ratelimit-remaining-requests", "1");
+        given().header("x-goog-api-key", key).get("/gemgate/v1/usage").then().statusCode(200)
+                .header("x-ratelimit-remaining-requests", "0");
+        given().header("x-goog-api-key", key).get("/gemgate/v1/usage").then().statusCode(429)
+                .body("error.status", equalTo("RESOURCE_EXHAUSTED"))
+                .body("error.details.find { it.'@type'.endsWith('QuotaFailure') }.violations[0].quotaId",
+                        equalTo("RequestsPerMinutePerApiKey"));
+    }
 }
