@@ -1,9 +1,6 @@
 package dev.gemgate.adapter.web.admin;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gemgate.application.budget.BudgetSpec;
 import dev.gemgate.domain.budget.Budget;
 import dev.gemgate.domain.budget.BudgetPeriod;
@@ -21,10 +18,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -39,8 +34,6 @@ import java.util.stream.Collectors;
  * refuse. Whether the key is the tenant's is the use case's check (a 400 naming {@code apiKeyId} as well).
  */
 public final class BudgetsJson {
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> BUDGET_FIELDS = Set.of("scope", "apiKeyId", "endUser", "period", "zone",
             "limitUsd", "alertPercents");
     private static final Set<String> POLICY_FIELDS = Set.of("forwardedOutputCap", "refuseUnmeasuredMedia");
@@ -116,11 +109,11 @@ public final class BudgetsJson {
 
     static BudgetInput budget(String body) {
         List<AdminProblem.FieldError> errors = new ArrayList<>();
-        JsonNode root = object(body, errors);
+        JsonNode root = AdminJson.object(body, errors);
         if (root == null) {
             return new BudgetInput(null, errors);
         }
-        unknownFields(root, BUDGET_FIELDS, errors);
+        AdminJson.unknownFields(root, "", BUDGET_FIELDS, errors);
         Optional<BudgetScope> scope = choice(root.get("scope"), "scope", BudgetScope.values(), errors);
         Optional<BudgetPeriod> period = choice(root.get("period"), "period", BudgetPeriod.values(), errors);
         Optional<ApiKeyId> apiKey = apiKey(root.get(BudgetSpec.API_KEY_ID), errors);
@@ -148,11 +141,11 @@ public final class BudgetsJson {
 
     static PolicyInput policy(String body) {
         List<AdminProblem.FieldError> errors = new ArrayList<>();
-        JsonNode root = object(body, errors);
+        JsonNode root = AdminJson.object(body, errors);
         if (root == null) {
             return new PolicyInput(null, errors);
         }
-        unknownFields(root, POLICY_FIELDS, errors);
+        AdminJson.unknownFields(root, "", POLICY_FIELDS, errors);
         OptionalLong cap = OptionalLong.empty();
         JsonNode capNode = root.get("forwardedOutputCap");
         if (present(capNode)) {
@@ -174,25 +167,6 @@ public final class BudgetsJson {
             }
         }
         return new PolicyInput(errors.isEmpty() ? new SpendingPolicy(cap, refuse) : null, errors);
-    }
-
-    private static JsonNode object(String body, List<AdminProblem.FieldError> errors) {
-        if (body == null || body.isBlank()) {
-            errors.add(new AdminProblem.FieldError("body", "is required: a JSON object"));
-            return null;
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(body);
-        } catch (JacksonException e) {
-            errors.add(new AdminProblem.FieldError("body", "is not valid JSON (or repeats a field)"));
-            return null;
-        }
-        if (root == null || !root.isObject()) {
-            errors.add(new AdminProblem.FieldError("body", "must be a JSON object"));
-            return null;
-        }
-        return root;
     }
 
     private static boolean present(JsonNode node) {
@@ -317,16 +291,5 @@ public final class BudgetsJson {
             percents.add(previous);
         }
         return percents;
-    }
-
-    private static void unknownFields(JsonNode object, Set<String> known, List<AdminProblem.FieldError> errors) {
-        for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
-            String name = fields.next().getKey();
-            if (!known.contains(name)) {
-                errors.add(new AdminProblem.FieldError(name.length() <= 64 ? name : name.substring(0, 64) + "…",
-                        "is not a known field (known: " + known.stream().sorted().collect(Collectors.joining(", "))
-                                + ")"));
-            }
-        }
     }
 }

@@ -1,9 +1,6 @@
 package dev.gemgate.adapter.web.admin;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gemgate.application.pricing.PriceEntry;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.ModelId;
@@ -15,12 +12,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The admin API's JSON for prices. Rates are US dollars per 1,000,000 tokens as decimal text (a JSON number is
@@ -28,8 +22,6 @@ import java.util.TreeSet;
  * (0.5: half price, the default). Every wrong field is named in one 400.
  */
 public final class PricesJson {
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> FIELDS = Set.of("model", "effectiveFrom", "input", "output", "cachedInput",
             "audioInput", "longPromptTier", "batchDiscount", "cacheStoragePerHour");
     private static final Set<String> TIER_FIELDS = Set.of("thresholdTokens", "input", "output", "cachedInput");
@@ -84,23 +76,11 @@ public final class PricesJson {
 
     static Input price(String body) {
         List<AdminProblem.FieldError> errors = new ArrayList<>();
-        JsonNode root = null;
-        if (body == null || body.isBlank()) {
-            errors.add(new AdminProblem.FieldError("body", "is required: a JSON object"));
-        } else {
-            try {
-                root = MAPPER.readTree(body);
-            } catch (JacksonException e) {
-                errors.add(new AdminProblem.FieldError("body", "is not valid JSON (or repeats a field)"));
-            }
-            if (errors.isEmpty() && (root == null || !root.isObject())) {
-                errors.add(new AdminProblem.FieldError("body", "must be a JSON object"));
-            }
-        }
-        if (!errors.isEmpty()) {
+        JsonNode root = AdminJson.object(body, errors);
+        if (root == null) {
             return new Input(null, errors);
         }
-        unknownFields(root, "", FIELDS, errors);
+        AdminJson.unknownFields(root, "", FIELDS, errors);
         ModelId model = null;
         JsonNode modelNode = root.get("model");
         if (modelNode == null || !modelNode.isTextual()) {
@@ -158,7 +138,7 @@ public final class PricesJson {
                     + "output and cachedInput, or null"));
             return Optional.empty();
         }
-        unknownFields(node, "longPromptTier.", TIER_FIELDS, errors);
+        AdminJson.unknownFields(node, "longPromptTier.", TIER_FIELDS, errors);
         JsonNode threshold = node.get("thresholdTokens");
         long tokens = 0;
         if (threshold == null || !threshold.canConvertToLong() || !threshold.isIntegralNumber()
@@ -212,17 +192,5 @@ public final class PricesJson {
             }
         }
         return null;
-    }
-
-    private static void unknownFields(JsonNode object, String prefix, Set<String> known,
-                                      List<AdminProblem.FieldError> errors) {
-        for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
-            String name = fields.next().getKey();
-            if (!known.contains(name)) {
-                String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
-                errors.add(new AdminProblem.FieldError(prefix + shown, "is not a known field (known: "
-                        + String.join(", ", new TreeSet<>(known)) + ")"));
-            }
-        }
     }
 }

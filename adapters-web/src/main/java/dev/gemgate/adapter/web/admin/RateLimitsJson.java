@@ -1,9 +1,6 @@
 package dev.gemgate.adapter.web.admin;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gemgate.application.tenant.SetTenantRateLimits;
 import dev.gemgate.domain.quota.LimitOverrides;
 import dev.gemgate.domain.quota.PriorityClass;
@@ -12,9 +9,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -26,8 +21,6 @@ import java.util.stream.Collectors;
  * priority that is not HIGH, NORMAL or LOW. {@code null} or an absent field inherits the configured default.
  */
 public final class RateLimitsJson {
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final List<String> LIMIT_FIELDS = List.of(LimitOverrides.REQUESTS_PER_MINUTE,
             LimitOverrides.TOKENS_PER_MINUTE, LimitOverrides.REQUESTS_PER_DAY, LimitOverrides.CONCURRENT_REQUESTS);
     private static final String PRIORITIES = Arrays.stream(PriorityClass.values()).map(Enum::name)
@@ -77,11 +70,11 @@ public final class RateLimitsJson {
 
     static TenantInput tenant(String body) {
         List<AdminProblem.FieldError> errors = new ArrayList<>();
-        JsonNode root = object(body, errors);
+        JsonNode root = AdminJson.object(body, errors);
         if (root == null) {
             return new TenantInput(LimitOverrides.NONE, LimitOverrides.NONE, Optional.empty(), errors);
         }
-        unknownFields(root, "", Set.of("tenant", "tenantModel", "priority"), errors);
+        AdminJson.unknownFields(root, "", Set.of("tenant", "tenantModel", "priority"), errors);
         LimitOverrides tenant = limits(root.get("tenant"), "tenant", errors);
         LimitOverrides tenantModel = limits(root.get("tenantModel"), "tenantModel", errors);
         return new TenantInput(tenant, tenantModel, priority(root.get("priority"), errors), errors);
@@ -89,27 +82,8 @@ public final class RateLimitsJson {
 
     static KeyInput key(String body) {
         List<AdminProblem.FieldError> errors = new ArrayList<>();
-        JsonNode root = object(body, errors);
+        JsonNode root = AdminJson.object(body, errors);
         return new KeyInput(root == null ? LimitOverrides.NONE : limits(root, "", errors), errors);
-    }
-
-    private static JsonNode object(String body, List<AdminProblem.FieldError> errors) {
-        if (body == null || body.isBlank()) {
-            errors.add(new AdminProblem.FieldError("body", "is required: a JSON object"));
-            return null;
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(body);
-        } catch (JacksonException e) {
-            errors.add(new AdminProblem.FieldError("body", "is not valid JSON (or repeats a field)"));
-            return null;
-        }
-        if (root == null || !root.isObject()) {
-            errors.add(new AdminProblem.FieldError("body", "must be a JSON object"));
-            return null;
-        }
-        return root;
     }
 
     /** One scope's four limits from {@code node} (absent or null: nothing overridden). */
@@ -122,7 +96,7 @@ public final class RateLimitsJson {
             return LimitOverrides.NONE;
         }
         String prefix = scope.isEmpty() ? "" : scope + ".";
-        unknownFields(node, prefix, Set.copyOf(LIMIT_FIELDS), errors);
+        AdminJson.unknownFields(node, prefix, Set.copyOf(LIMIT_FIELDS), errors);
         OptionalLong[] values = new OptionalLong[LIMIT_FIELDS.size()];
         int before = errors.size();
         for (int i = 0; i < values.length; i++) {
@@ -166,17 +140,6 @@ public final class RateLimitsJson {
         return Optional.empty();
     }
 
-    private static void unknownFields(JsonNode object, String prefix, Set<String> known,
-                                      List<AdminProblem.FieldError> errors) {
-        for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
-            String name = fields.next().getKey();
-            if (!known.contains(name)) {
-                errors.add(new AdminProblem.FieldError(prefix + abbreviated(name), "is not a known field (known: "
-                        + known.stream().sorted().collect(Collectors.joining(", ")) + ")"));
-            }
-        }
-    }
-
     /** A number's kind for a message (never the value of a string: it may be anything a caller pasted). */
     private static String kind(JsonNode node) {
         if (node.isNumber()) {
@@ -189,9 +152,5 @@ public final class RateLimitsJson {
             return "a boolean";
         }
         return node.isArray() ? "an array" : "an object";
-    }
-
-    private static String abbreviated(String name) {
-        return name.length() <= 64 ? name : name.substring(0, 64) + "…";
     }
 }
