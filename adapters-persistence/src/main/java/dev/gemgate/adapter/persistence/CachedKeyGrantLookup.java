@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -64,7 +63,7 @@ public final class CachedKeyGrantLookup implements KeyGrantLookup {
         CompletableFuture<Optional<KeyGrant>> mine = new CompletableFuture<>();
         CompletableFuture<Optional<KeyGrant>> running = loading.putIfAbsent(hash, mine);
         if (running != null) {
-            return awaitOther(running);
+            return Futures.await(running);
         }
         try {
             // a lookup that finished between the miss above and this one's start has remembered the answer
@@ -81,21 +80,6 @@ public final class CachedKeyGrantLookup implements KeyGrantLookup {
             throw e;
         } finally {
             loading.remove(hash, mine);
-        }
-    }
-
-    /** The answer of the lookup of the same hash already under way, or its failure as it was thrown. */
-    private static Optional<KeyGrant> awaitOther(CompletableFuture<Optional<KeyGrant>> running) {
-        try {
-            return running.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
         }
     }
 

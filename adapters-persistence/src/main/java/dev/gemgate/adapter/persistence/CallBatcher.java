@@ -3,7 +3,6 @@ package dev.gemgate.adapter.persistence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -71,18 +70,7 @@ final class CallBatcher<I, R> {
             // closed meanwhile, and the worker (which may have ended) did not take it
             return call.apply(List.of(item)).getFirst();
         }
-        try {
-            return pending.result().join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(name + " failed", cause);
-        }
+        return Futures.await(pending.result());
     }
 
     /** Batches committed (or failed) since start. */

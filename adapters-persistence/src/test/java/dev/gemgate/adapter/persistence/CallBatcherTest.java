@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,33 +18,48 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CallBatcherTest {
     private final List<List<Integer>> batches = new CopyOnWriteArrayList<>();
 
-    @Test
-    void callsThatQueueWhileABatchRunsGoTogetherAndEachGetsItsOwnResult() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        CallBatcher<Integer, Integer> batcher = new CallBatcher<>("test", 100, items -> {
+    private final CountDownLatch firstRunning = new CountDownLatch(1);
+    private final CountDownLatch releaseFirst = new CountDownLatch(1);
+
+    /** A batcher over {@code work} that records its batches and holds the batch of item 0 until released. */
+    private CallBatcher<Integer, Integer> batcher(Function<List<Integer>, List<Integer>> work) {
+        return new CallBatcher<>("test", 100, items -> {
             batches.add(items);
             if (items.contains(0)) {
                 firstRunning.countDown();
                 await(releaseFirst);
             }
-            return items.stream().map(i -> i * 10).toList();
+            return work.apply(items);
         }, CallBatcher::refusesData);
+    }
+
+    /**
+     * Calls item 0, then items 1 to {@code n} while its batch is held, and releases it once they are all queued; the
+     * answers in item order.
+     */
+    private List<Future<Integer>> behindAHeldBatch(CallBatcher<Integer, Integer> batcher, int n, ExecutorService pool)
+            throws InterruptedException {
+        List<Future<Integer>> answers = new ArrayList<>();
+        answers.add(pool.submit(() -> batcher.call(0)));
+        firstRunning.await();
+        for (int i = 1; i <= n; i++) {
+            int item = i;
+            answers.add(pool.submit(() -> batcher.call(item)));
+        }
+        while (batcher.queuedCount() < n) {
+            Thread.onSpinWait();
+        }
+        releaseFirst.countDown();
+        return answers;
+    }
+
+    @Test
+    void callsThatQueueWhileABatchRunsGoTogetherAndEachGetsItsOwnResult() throws Exception {
+        CallBatcher<Integer, Integer> batcher = batcher(items -> items.stream().map(i -> i * 10).toList());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Integer> first = pool.submit(() -> batcher.call(0));
-            firstRunning.await();
-            List<Future<Integer>> rest = new ArrayList<>();
-            for (int i = 1; i <= 50; i++) {
-                int item = i;
-                rest.add(pool.submit(() -> batcher.call(item)));
-            }
-            while (batcher.queuedCount() < 50) {
-                Thread.onSpinWait();
-            }
-            releaseFirst.countDown();
-            assertThat(first.get()).isZero();
-            for (int i = 0; i < rest.size(); i++) {
-                assertThat(rest.get(i).get()).isEqualTo((i + 1) * 10);
+            List<Future<Integer>> answers = behindAHeldBatch(batcher, 50, pool);
+            for (int i = 0; i <= 50; i++) {
+                assertThat(answers.get(i).get()).isEqualTo(i * 10);
             }
         }
         assertThat(batches.getFirst()).containsExactly(0);
@@ -52,34 +68,16 @@ class CallBatcherTest {
 
     @Test
     void aDataErrorInABatchFailsOnlyTheItemThatCausedIt() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        CallBatcher<Integer, Integer> batcher = new CallBatcher<>("test", 100, items -> {
-            batches.add(items);
-            if (items.contains(0)) {
-                firstRunning.countDown();
-                await(releaseFirst);
-            }
+        CallBatcher<Integer, Integer> batcher = batcher(items -> {
             if (items.contains(13)) {
                 throw new IllegalStateException(new SQLException("value too long", "22001"));
             }
             return items;
-        }, CallBatcher::refusesData);
+        });
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Integer> first = pool.submit(() -> batcher.call(0));
-            firstRunning.await();
-            List<Future<Integer>> rest = new ArrayList<>();
-            for (int i = 1; i <= 20; i++) {
-                int item = i;
-                rest.add(pool.submit(() -> batcher.call(item)));
-            }
-            while (batcher.queuedCount() < 20) {
-                Thread.onSpinWait();
-            }
-            releaseFirst.countDown();
-            assertThat(first.get()).isZero();
-            for (int i = 1; i <= 20; i++) {
-                Future<Integer> answer = rest.get(i - 1);
+            List<Future<Integer>> answers = behindAHeldBatch(batcher, 20, pool);
+            for (int i = 0; i <= 20; i++) {
+                Future<Integer> answer = answers.get(i);
                 if (i == 13) {
                     assertThatThrownBy(answer::get).hasCauseInstanceOf(IllegalStateException.class);
                 } else {
