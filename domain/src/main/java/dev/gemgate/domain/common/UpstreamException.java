@@ -21,7 +21,11 @@ public final class UpstreamException extends DomainException {
         /** 401/403 on the upstream credential: an operator problem, never the tenant's. */
         CREDENTIAL_REJECTED(false),
         /** A response the gateway could not read. */
-        PROTOCOL_ERROR(false);
+        PROTOCOL_ERROR(false),
+        /** Gemgate's circuit breaker for this credential x model is open: no call was made; another may serve. */
+        CIRCUIT_OPEN(true),
+        /** The credential's bulkhead is full (its cap of calls in flight): no call was made; another may serve. */
+        CREDENTIAL_BUSY(true);
 
         private final boolean retryable;
 

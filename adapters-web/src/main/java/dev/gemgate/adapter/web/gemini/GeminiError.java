@@ -51,6 +51,8 @@ public record GeminiError(int httpStatus, String status, String message, Optiona
                     "The upstream refused the gateway's credential; an operator must fix it.");
             case UNAVAILABLE -> simple(503, "UNAVAILABLE", "The upstream is unavailable: " + u.getMessage());
             case PROTOCOL_ERROR -> simple(502, "UNAVAILABLE", "The upstream answered something unreadable.");
+            case CIRCUIT_OPEN, CREDENTIAL_BUSY -> simple(503, "UNAVAILABLE", "The upstream is unavailable: "
+                    + u.getMessage());
         };
     }
 
