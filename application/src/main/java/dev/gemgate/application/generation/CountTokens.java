@@ -3,6 +3,7 @@ package dev.gemgate.application.generation;
 import dev.gemgate.application.request.Admission;
 import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.request.Ticket;
+import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.generation.GenerationPort;
@@ -10,7 +11,6 @@ import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
-import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
@@ -30,16 +30,21 @@ public final class CountTokens {
     }
 
     private final PricingCatalog pricing;
-    private final UpstreamKeyVault vault;
-    private final GenerationPort upstream;
+    private final UpstreamCalls upstream;
     private final Admission admission;
     private final Clock clock;
     private final GenerationPolicy policy;
 
+    /** One attempt per request, no retry. */
     public CountTokens(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream, Admission admission,
                        Clock clock, GenerationPolicy policy) {
+        this(pricing, UpstreamCalls.single(vault, upstream, pricing, clock, policy.upstreamTimeout()), admission, clock,
+                policy);
+    }
+
+    public CountTokens(PricingCatalog pricing, UpstreamCalls upstream, Admission admission, Clock clock,
+                       GenerationPolicy policy) {
         this.pricing = pricing;
-        this.vault = vault;
         this.upstream = upstream;
         this.admission = admission;
         this.clock = clock;
@@ -54,9 +59,8 @@ public final class CountTokens {
             ModelAccess.requireServed(pricing, request.model(), clock.instant());
             RequestLimits.check(request, policy);
             ticket.admitQuotaWithoutTokens();
-            UpstreamCredential credential = vault.select(request.model());
-            ticket.admitUpstream(credential);
-            long total = upstream.countTokens(request, credential, policy.upstreamTimeout());
+            long total = upstream.retrying(ticket, (model, credential, timeout) ->
+                    upstream.port().countTokens(request, credential, timeout)).value();
             ticket.settle(new Usage(total, 0, 0, 0), Outcome.SUCCESS);
             return new Result(total, ticket.rateLimits());
         } catch (RuntimeException | Error e) {

@@ -3,6 +3,7 @@ package dev.gemgate.application.generation;
 import dev.gemgate.application.request.Admission;
 import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.request.Ticket;
+import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.common.Money;
@@ -14,7 +15,6 @@ import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
-import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
@@ -39,16 +39,21 @@ public final class EmbedContent {
     }
 
     private final PricingCatalog pricing;
-    private final UpstreamKeyVault vault;
-    private final GenerationPort upstream;
+    private final UpstreamCalls upstream;
     private final Admission admission;
     private final Clock clock;
     private final GenerationPolicy policy;
 
+    /** One attempt per request, no retry. */
     public EmbedContent(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream, Admission admission,
                         Clock clock, GenerationPolicy policy) {
+        this(pricing, UpstreamCalls.single(vault, upstream, pricing, clock, policy.upstreamTimeout()), admission, clock,
+                policy);
+    }
+
+    public EmbedContent(PricingCatalog pricing, UpstreamCalls upstream, Admission admission, Clock clock,
+                        GenerationPolicy policy) {
         this.pricing = pricing;
-        this.vault = vault;
         this.upstream = upstream;
         this.admission = admission;
         this.clock = clock;
@@ -66,9 +71,8 @@ public final class EmbedContent {
             long estimate = TokenEstimator.estimateEmbedding(request);
             ticket.admitQuota(estimate);
             ticket.reserveBudget(new Usage(estimate, 0, 0, 0));
-            UpstreamCredential credential = vault.select(request.model());
-            ticket.admitUpstream(credential);
-            EmbeddingResponse response = upstream.embed(request, credential, policy.upstreamTimeout());
+            EmbeddingResponse response = upstream.retrying(ticket, (model, credential, timeout) ->
+                    upstream.port().embed(request, credential, timeout)).value();
             Money cost = ticket.settle(new Usage(response.reportedTokens().orElse(estimate), 0, 0, 0),
                     Outcome.SUCCESS);
             return new Result(response, ticket.rateLimits(), cost);

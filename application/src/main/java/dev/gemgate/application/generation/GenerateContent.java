@@ -3,20 +3,22 @@ package dev.gemgate.application.generation;
 import dev.gemgate.application.request.Admission;
 import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.request.Ticket;
+import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.cache.CacheKey;
 import dev.gemgate.domain.cache.RequestFingerprint;
 import dev.gemgate.domain.cache.ResponseCache;
 import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.generation.Cancellation;
 import dev.gemgate.domain.generation.GenerationPort;
+import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.GenerationResponse;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
-import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
@@ -36,25 +38,34 @@ public final class GenerateContent {
         }
     }
 
-    /** {@code rateLimits}: where the caller stands on its rate limits, for the response's headers. */
-    public record Result(GenerationResponse response, Money cost, CacheStatus cacheStatus, RateLimitStatus rateLimits) {
+    /**
+     * {@code rateLimits}: where the caller stands on its rate limits, for the response's headers; {@code servedModel}:
+     * the model that answered (a fallback's, when the one asked for could not).
+     */
+    public record Result(GenerationResponse response, Money cost, CacheStatus cacheStatus, RateLimitStatus rateLimits,
+                         ModelId servedModel) {
     }
 
     private final PricingCatalog pricing;
     private final ResponseCache cache;
-    private final UpstreamKeyVault vault;
-    private final GenerationPort upstream;
+    private final UpstreamCalls upstream;
     private final Admission admission;
     private final RequestFingerprint fingerprints;
     private final Clock clock;
     private final GenerationPolicy policy;
 
+    /** One attempt per request, no retry and no fallback. */
     public GenerateContent(PricingCatalog pricing, ResponseCache cache, UpstreamKeyVault vault,
                            GenerationPort upstream, Admission admission, RequestFingerprint fingerprints, Clock clock,
                            GenerationPolicy policy) {
+        this(pricing, cache, UpstreamCalls.single(vault, upstream, pricing, clock, policy.upstreamTimeout()), admission,
+                fingerprints, clock, policy);
+    }
+
+    public GenerateContent(PricingCatalog pricing, ResponseCache cache, UpstreamCalls upstream, Admission admission,
+                           RequestFingerprint fingerprints, Clock clock, GenerationPolicy policy) {
         this.pricing = pricing;
         this.cache = cache;
-        this.vault = vault;
         this.upstream = upstream;
         this.admission = admission;
         this.fingerprints = fingerprints;
@@ -81,19 +92,23 @@ public final class GenerateContent {
                 Optional<GenerationResponse> hit = cache.get(cacheKey, now);
                 if (hit.isPresent()) {
                     ticket.settle(hit.get().usage(), Outcome.CACHE_HIT);
-                    return new Result(hit.get(), Money.ZERO, CacheStatus.HIT, ticket.rateLimits());
+                    return new Result(hit.get(), Money.ZERO, CacheStatus.HIT, ticket.rateLimits(), request.model());
                 }
             }
             ticket.reserveBudget(admitted.reservation());
-            UpstreamCredential credential = vault.select(request.model());
-            ticket.admitUpstream(credential);
-            GenerationResponse response = upstream.generate(admitted.forwarded(), credential, policy.upstreamTimeout());
+            GenerationRequest forwarded = admitted.forwarded();
+            UpstreamCalls.Served<GenerationResponse> served = upstream.generation(ticket, admitted.reservation(),
+                    new Cancellation(), (model, credential, timeout) -> upstream.port().generate(
+                            model.equals(forwarded.model()) ? forwarded : forwarded.forModel(model), credential,
+                            timeout));
+            GenerationResponse response = served.value();
             Money cost = ticket.settle(response.usage(), Outcome.SUCCESS);
-            if (cacheOn) {
+            boolean asked = served.model().equals(request.model());
+            if (cacheOn && asked) {
                 cache.put(cacheKey, response, policy.cacheTtl(), clock.instant());
             }
-            return new Result(response, cost, cacheOn ? CacheStatus.MISS : CacheStatus.BYPASS,
-                    ticket.rateLimits());
+            return new Result(response, cost, cacheOn && asked ? CacheStatus.MISS : CacheStatus.BYPASS,
+                    ticket.rateLimits(), served.model());
         } catch (RuntimeException | Error e) {
             ticket.fail(e);
             throw e;

@@ -3,6 +3,7 @@ package dev.gemgate.application.generation;
 import dev.gemgate.application.request.Admission;
 import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.request.Ticket;
+import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.cache.RequestFingerprint;
@@ -10,6 +11,8 @@ import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.Cancellation;
 import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.GenerationRequest;
+import dev.gemgate.domain.generation.StreamLimits;
+import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.StreamChunk;
 import dev.gemgate.domain.generation.StreamObserver;
 import dev.gemgate.domain.generation.TokenEstimator;
@@ -17,10 +20,10 @@ import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
-import dev.gemgate.domain.upstream.UpstreamCredential;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -65,6 +68,13 @@ public final class StreamGenerateContent {
         boolean send(StreamChunk chunk);
 
         /**
+         * The model about to serve the stream (before each attempt; a fallback's when the one asked for could not),
+         * for the response's {@code x-gemgate-served-model} header. The last call before the first chunk holds.
+         */
+        default void servedBy(ModelId model) {
+        }
+
+        /**
          * What the stream was charged, once it is settled: called once, right before {@link #complete} or a
          * {@link #fail} after chunks were sent (the settled cost, or what a stream cut mid-way was charged for what it
          * produced). Not called when the client went away.
@@ -80,19 +90,25 @@ public final class StreamGenerateContent {
     }
 
     private final PricingCatalog pricing;
-    private final UpstreamKeyVault vault;
-    private final GenerationPort upstream;
+    private final UpstreamCalls upstream;
     private final Admission admission;
     private final RequestFingerprint fingerprints;
     private final Clock clock;
     private final GenerationPolicy policy;
     private final StreamPolicy streams;
 
+    /** One attempt per stream, no retry and no fallback. */
     public StreamGenerateContent(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream,
                                  Admission admission, RequestFingerprint fingerprints, Clock clock,
                                  GenerationPolicy policy, StreamPolicy streams) {
+        this(pricing, UpstreamCalls.single(vault, upstream, pricing, clock, policy.upstreamTimeout()), admission,
+                fingerprints, clock, policy, streams);
+    }
+
+    public StreamGenerateContent(PricingCatalog pricing, UpstreamCalls upstream, Admission admission,
+                                 RequestFingerprint fingerprints, Clock clock, GenerationPolicy policy,
+                                 StreamPolicy streams) {
         this.pricing = pricing;
-        this.vault = vault;
         this.upstream = upstream;
         this.admission = admission;
         this.fingerprints = fingerprints;
@@ -117,11 +133,19 @@ public final class StreamGenerateContent {
             RequestLimits.Admitted admitted = RequestLimits.admitted(request, policy, ticket.spendingPolicy());
             ticket.admitQuota(admitted.quota());
             ticket.reserveBudget(admitted.reservation());
-            UpstreamCredential credential = vault.select(request.model());
-            ticket.admitUpstream(credential);
             sink.admitted(ticket.rateLimits());
-            forwarder = new Forwarder(sink, admitted.input());
-            upstream.stream(admitted.forwarded(), credential, streams.limits(), command.cancellation(), forwarder);
+            Forwarder attempts = new Forwarder(sink, admitted.input());
+            forwarder = attempts;
+            GenerationRequest forwarded = admitted.forwarded();
+            boolean callerDeadline = command.context().deadline().isPresent();
+            upstream.generation(ticket, admitted.reservation(), command.cancellation(), (model, credential, timeout) -> {
+                sink.servedBy(model);
+                upstream.port().stream(model.equals(forwarded.model()) ? forwarded : forwarded.forModel(model),
+                        credential, callerDeadline ? within(streams.limits(), timeout) : streams.limits(),
+                        command.cancellation(), attempts);
+                attempts.throwIfFailedBeforeFirstChunk();
+                return null;
+            });
         } catch (RuntimeException | Error e) {
             if (forwarder == null || forwarder.chunks == 0) {
                 ticket.fail(e);
@@ -134,6 +158,12 @@ public final class StreamGenerateContent {
             return;
         }
         forwarder.close(ticket, command.cancellation());
+    }
+
+    /** The stream's limits, none beyond {@code left} (what the caller's deadline leaves). */
+    private static StreamLimits within(StreamLimits limits, Duration left) {
+        return new StreamLimits(left.compareTo(limits.total()) < 0 ? left : limits.total(),
+                left.compareTo(limits.idle()) < 0 ? left : limits.idle());
     }
 
     /** Forwards chunks and keeps what is needed to charge the stream however it ends. */
@@ -173,6 +203,19 @@ public final class StreamGenerateContent {
         @Override
         public void onError(RuntimeException failure) {
             this.failure = failure;
+        }
+
+        /**
+         * An attempt that failed before any chunk reached the client may be retried: its failure is thrown (and
+         * forgotten here); one that failed after is ended by {@link #close}, never retried.
+         */
+        void throwIfFailedBeforeFirstChunk() {
+            if (failure != null && chunks == 0) {
+                RuntimeException thrown = failure;
+                failure = null;
+                lastUsage = null;
+                throw thrown;
+            }
         }
 
         /** What the upstream produced as far as the gateway saw it (see the class comment). */

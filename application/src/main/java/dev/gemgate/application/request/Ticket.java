@@ -46,7 +46,10 @@ public final class Ticket {
     private final RequestContext context;
     private final AuditEventType type;
     private final ModelId model;
-    private final Optional<ModelPrice> price;
+    private volatile ModelId servedModel;
+    private volatile Optional<ModelPrice> price;
+    private volatile String servedDetail = "";
+    private volatile Money reserved;
     private final Optional<String> promptHash;
     private final Instant openedAt;
     private final long startNanos;
@@ -65,6 +68,7 @@ public final class Ticket {
         this.context = context;
         this.type = type;
         this.model = model;
+        this.servedModel = model;
         this.price = price;
         this.promptHash = promptHash;
         this.openedAt = policy.clock.instant();
@@ -132,7 +136,10 @@ public final class Ticket {
         Money estimate = cost(estimatedUsage);
         reservation = switch (policy.ledger.reserve(new ReservationRequest(context.requestId(),
                 context.caller().tenant(), Optional.of(context.caller().apiKey()), context.endUser(), estimate), now)) {
-            case ReservationOutcome.Reserved r -> r.id();
+            case ReservationOutcome.Reserved r -> {
+                reserved = estimate;
+                yield r.id();
+            }
             case ReservationOutcome.Refused r -> {
                 Duration untilReset = r.resetsAt().equals(Instant.MAX) ? null : Duration.between(now, r.resetsAt());
                 throw new LimitExceededException(LimitExceededException.Kind.BUDGET, r.budget().name(), untilReset,
@@ -154,15 +161,77 @@ public final class Ticket {
     public void admitUpstream(UpstreamCredential credential) {
         requireOpen();
         if (upstreamPermit != null) {
-            throw new IllegalStateException("the upstream was already admitted for this request");
+            throw new IllegalStateException("the upstream attempt before this one was not reported");
         }
         QuotaRequest cost = quotaTicket != null ? quotaTicket.charged()
                 : QuotaRequest.call(context.caller().tenant(), context.caller().apiKey(), model, 0);
-        Admission.UpstreamAdmission admitted = policy.admitUpstream(cost, credential.id(), model,
+        Admission.UpstreamAdmission admitted = policy.admitUpstream(cost, credential.id(), servedModel,
                 policy.waitDeadline(openedAt, context.deadline()));
         upstreamQuotaTicket = admitted.quotaTicket();
         upstreamLane = admitted.lane();
         upstreamPermit = admitted.permit();
+    }
+
+    /**
+     * An upstream attempt admitted by {@link #admitUpstream} failed and another may follow (a retry, another
+     * credential, a fallback model): the gate learns its outcome (a 429 with its RetryInfo, anything else frees its
+     * place), the upstream limits keep its request and give back its estimated tokens, and the next attempt may be
+     * admitted. The ticket stays open. A no-op when no attempt is outstanding.
+     */
+    public void upstreamAttemptFailed(Throwable failure) {
+        if (upstreamPermit == null || closed.get()) {
+            return;
+        }
+        Instant now = policy.clock.instant();
+        QuotaTicket attemptQuota = upstreamQuotaTicket;
+        upstreamQuotaTicket = null;
+        if (attemptQuota != null) {
+            try {
+                policy.quota.finish(attemptQuota, 0, now);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "upstream quota correction failed for request {0}: {1}",
+                        context.requestId(), e.getClass().getName());
+            }
+        }
+        reportUpstream(false, failure, now);
+        upstreamPermit = null;
+        upstreamLane = null;
+    }
+
+    /**
+     * The request moves to the fallback model {@code fallback}, priced {@code fallbackPrice}, because {@code why}: from
+     * now on its upstream admission is that model's, it is charged that model's price, and its audit record names
+     * that model (and the one asked for, in its detail). Refused (false, nothing changed) when the caller's key may
+     * not use the model, when it has no price, or when {@code bound} (the usage the budget reservation covers) would
+     * cost more at its price than was reserved.
+     */
+    public boolean serveWith(ModelId fallback, Optional<ModelPrice> fallbackPrice, Usage bound, String why) {
+        requireOpen();
+        if (!context.caller().scopes().permitsModel(fallback) || fallbackPrice.isEmpty()) {
+            return false;
+        }
+        Money held = reserved;
+        if (held != null && CALCULATOR.cost(fallbackPrice.get(), bound).compareTo(held) > 0) {
+            return false;
+        }
+        servedModel = fallback;
+        price = fallbackPrice;
+        servedDetail = "served by the fallback models/" + fallback + " for models/" + model + " (" + why + ")";
+        return true;
+    }
+
+    /** The model that serves this request: the one asked for, or the fallback it moved to ({@link #serveWith}). */
+    public ModelId servedModel() {
+        return servedModel;
+    }
+
+    /** The model the request asked for. */
+    public ModelId model() {
+        return model;
+    }
+
+    Instant openedAt() {
+        return openedAt;
     }
 
     /** What {@code usage} costs at this request's price (zero for free operations). */
@@ -297,8 +366,10 @@ public final class Ticket {
         try {
             policy.recorder.record(new AuditEvent(policy.ids.newUuid(), openedAt, type, context.requestId(),
                     context.correlationId(), Optional.of(context.caller().tenant()),
-                    Optional.of(context.caller().apiKey()), context.caller().apiKey().toString(), Optional.of(model),
-                    usage, cost, Duration.ofNanos(System.nanoTime() - startNanos), outcome, promptHash, detail,
+                    Optional.of(context.caller().apiKey()), context.caller().apiKey().toString(),
+                    Optional.of(servedModel), usage, cost, Duration.ofNanos(System.nanoTime() - startNanos), outcome,
+                    promptHash, servedDetail.isEmpty() ? detail
+                            : detail.isEmpty() ? servedDetail : servedDetail + "; " + detail,
                     Optional.empty(), context.endUser()));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "recording request " + context.requestId() + " failed", e);

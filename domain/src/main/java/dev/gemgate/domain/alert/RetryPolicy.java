@@ -1,5 +1,7 @@
 package dev.gemgate.domain.alert;
 
+import dev.gemgate.domain.common.Backoff;
+
 import java.time.Duration;
 
 /**
@@ -29,16 +31,6 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
      * tests choose it).
      */
     public Duration backoffAfter(int attempt, double random) {
-        if (attempt < 1 || random < 0 || random >= 1) {
-            throw new IllegalArgumentException("attempt >= 1 and 0 <= random < 1");
-        }
-        long capNanos = maxBackoff.toNanos();
-        long nanos = initialBackoff.toNanos();
-        for (int i = 1; i < attempt && nanos < capNanos; i++) {
-            nanos = nanos > capNanos / 2 ? capNanos : nanos * 2;
-        }
-        nanos = Math.min(nanos, capNanos);
-        long half = nanos / 2;
-        return Duration.ofNanos(nanos - half + (long) (half * random));
+        return new Backoff(initialBackoff, maxBackoff).after(attempt, random);
     }
 }

@@ -42,6 +42,7 @@ public final class UpstreamException extends DomainException {
     private final int upstreamStatus;
     private final Duration retryDelay;
     private final List<String> quotaIds;
+    private final int attempts;
 
     public UpstreamException(Kind kind, int upstreamStatus, String message, Duration retryDelay, Throwable cause) {
         this(kind, upstreamStatus, message, retryDelay, List.of(), cause);
@@ -54,11 +55,36 @@ public final class UpstreamException extends DomainException {
      */
     public UpstreamException(Kind kind, int upstreamStatus, String message, Duration retryDelay, List<String> quotaIds,
                              Throwable cause) {
+        this(kind, upstreamStatus, message, retryDelay, quotaIds, cause, 1);
+    }
+
+    private UpstreamException(Kind kind, int upstreamStatus, String message, Duration retryDelay, List<String> quotaIds,
+                              Throwable cause, int attempts) {
         super(message, cause);
         this.kind = kind;
         this.upstreamStatus = upstreamStatus;
         this.retryDelay = retryDelay;
         this.quotaIds = quotaIds == null ? List.of() : List.copyOf(quotaIds);
+        this.attempts = attempts;
+    }
+
+    /**
+     * This failure as the last of {@code attempts} upstream attempts of one request (retries, other credentials,
+     * fallback models), for the caller's error; {@link #upstreamStatus()} stays the last attempt's.
+     */
+    public UpstreamException afterAttempts(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("at least one attempt");
+        }
+        UpstreamException enriched = new UpstreamException(kind, upstreamStatus, getMessage(), retryDelay, quotaIds,
+                getCause(), attempts);
+        enriched.setStackTrace(getStackTrace());
+        return enriched;
+    }
+
+    /** How many upstream attempts the request made before this failure ended it (1 when it was not retried). */
+    public int attempts() {
+        return attempts;
     }
 
     public UpstreamException(Kind kind, int upstreamStatus, String message) {

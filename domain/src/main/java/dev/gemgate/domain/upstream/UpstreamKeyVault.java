@@ -3,6 +3,7 @@ package dev.gemgate.domain.upstream;
 import dev.gemgate.domain.generation.ModelId;
 
 import java.util.List;
+import java.util.Set;
 
 /** Port: the upstream credentials Gemgate may use. */
 public interface UpstreamKeyVault {
@@ -10,4 +11,23 @@ public interface UpstreamKeyVault {
     UpstreamCredential select(ModelId model);
 
     List<UpstreamCredential> all();
+
+    /**
+     * The credential of one attempt at {@code model}, other than those in {@code tried} when the vault has another
+     * (a retry moves to another credential). A vault of one credential always answers it.
+     */
+    default CredentialChoice choose(ModelId model, Set<UpstreamCredentialId> tried) {
+        return new CredentialChoice.Use(select(model));
+    }
+
+    /** Google rejected {@code credential} (401, 403, an invalid key): a pool holds it out for a while. */
+    default void rejected(UpstreamCredentialId credential, int upstreamStatus) {
+    }
+
+    /** A call with {@code credential} starts; paired with {@link #ended} (a pool counts calls in flight). */
+    default void started(UpstreamCredentialId credential) {
+    }
+
+    default void ended(UpstreamCredentialId credential) {
+    }
 }
