@@ -74,6 +74,55 @@ final class ApiError extends RuntimeException {
         };
     }
 
+    /**
+     * The error a SERVER_ERROR fault produces for a call carrying {@code credentials} to {@code service}: 401 and 403 as
+     * Google refuses a credential (the key never in full), anything else as {@link #serverFault(int)}.
+     */
+    static ApiError serverFault(int httpStatus, Credentials credentials, String service) {
+        return switch (httpStatus) {
+            case 401 -> credentialRejected(service);
+            case 403 -> credentials.kind() == Credentials.Kind.API_KEY
+                    ? consumerSuspended(credentials.value(), service)
+                    : new ApiError(403, "PERMISSION_DENIED", "The caller does not have permission");
+            default -> serverFault(httpStatus);
+        };
+    }
+
+    /** 401 UNAUTHENTICATED as Google sends it for a credential it no longer takes (ErrorInfo ACCESS_TOKEN_EXPIRED). */
+    static ApiError credentialRejected(String service) {
+        ArrayNode details = NODES.arrayNode();
+        ObjectNode info = details.addObject();
+        info.put("@type", "type.googleapis.com/google.rpc.ErrorInfo");
+        info.put("reason", "ACCESS_TOKEN_EXPIRED");
+        info.put("domain", "googleapis.com");
+        info.putObject("metadata").put("service", service);
+        return new ApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 "
+                + "access token, login cookie or other valid authentication credential. See "
+                + "https://developers.google.com/identity/sign-in/web/devconsole-project.", details);
+    }
+
+    /**
+     * 403 PERMISSION_DENIED "Permission denied: Consumer 'api_key:...' has been suspended." with ErrorInfo
+     * CONSUMER_SUSPENDED and a LocalizedMessage, as Google sends it for a suspended key, except that the key is masked
+     * to its last 4 characters (Google echoes it whole).
+     */
+    static ApiError consumerSuspended(String apiKey, String service) {
+        String message = "Permission denied: Consumer 'api_key:" + KeyLog.mask(apiKey) + "' has been suspended.";
+        ArrayNode details = NODES.arrayNode();
+        ObjectNode info = details.addObject();
+        info.put("@type", "type.googleapis.com/google.rpc.ErrorInfo");
+        info.put("reason", "CONSUMER_SUSPENDED");
+        info.put("domain", "googleapis.com");
+        ObjectNode metadata = info.putObject("metadata");
+        metadata.put("consumer", "projects/000000000000");
+        metadata.put("service", service);
+        ObjectNode localized = details.addObject();
+        localized.put("@type", "type.googleapis.com/google.rpc.LocalizedMessage");
+        localized.put("locale", "en-US");
+        localized.put("message", message);
+        return new ApiError(403, "PERMISSION_DENIED", message, details);
+    }
+
     /** The error a SERVER_ERROR / STREAM_ERROR fault produces. */
     static ApiError serverFault(int httpStatus) {
         String message = switch (httpStatus) {

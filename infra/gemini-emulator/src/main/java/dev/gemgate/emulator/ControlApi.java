@@ -44,12 +44,17 @@ final class ControlApi {
                         EmulatorHandler.sendJson(exchange, 200, faultsJson(emulator.faults().pending()));
                     }
                     case "DELETE" -> {
-                        String model = Credentials.queryParams(rawQuery).get("model");
-                        if (model == null || model.isBlank()) {
-                            emulator.faults().clear();
-                        } else {
-                            emulator.faults().forModel(model).clear();
+                        Map<String, String> query = Credentials.queryParams(rawQuery);
+                        FaultPlan view = emulator.faults();
+                        String model = query.get("model");
+                        if (model != null && !model.isBlank()) {
+                            view = view.forModel(model);
                         }
+                        String apiKey = query.get("apiKey");
+                        if (apiKey != null && !apiKey.isBlank()) {
+                            view = view.forApiKey(apiKey);
+                        }
+                        view.clear();
                         EmulatorHandler.sendJson(exchange, 200, faultsJson(emulator.faults().pending()));
                     }
                     default -> throw notAllowed(method, "GET, POST, DELETE");
@@ -81,6 +86,14 @@ final class ControlApi {
                     default -> throw notAllowed(method, "GET, DELETE");
                 }
             }
+            case "/emulator/keys" -> {
+                switch (method) {
+                    case "GET" -> { }
+                    case "DELETE" -> emulator.keyLog().clear();
+                    default -> throw notAllowed(method, "GET, DELETE");
+                }
+                EmulatorHandler.sendJson(exchange, 200, keysJson(emulator.keyLog().all()));
+            }
             case "/emulator/streams/resume" -> {
                 require(method, "POST");
                 EmulatorHandler.sendJson(exchange, 200, NODES.objectNode().put("resumed", emulator.resumeStalledStreams()));
@@ -106,7 +119,7 @@ final class ControlApi {
                 EmulatorHandler.sendJson(exchange, 200, NODES.objectNode().put("reset", true));
             }
             default -> throw ApiError.notFound("Unknown emulator control endpoint " + path
-                    + " (known: /emulator/health, /emulator/faults, /emulator/requests, /emulator/streams, "
+                    + " (known: /emulator/health, /emulator/faults, /emulator/requests, /emulator/keys, /emulator/streams, "
                     + "/emulator/streams/resume, /emulator/response-extras, /emulator/reset).");
         }
     }
@@ -146,7 +159,7 @@ final class ControlApi {
 
     /**
      * Parses {"type":"RATE_LIMIT","times":2,"retryDelayMillis":3000,"model":"gemini-2.5-flash","quotaId":"..."} and
-     * friends.
+     * friends; any of them may name {@code "apiKey"} (the credential it is scoped to).
      */
     static FaultPlan.Fault parseFault(JsonNode spec) {
         if (!spec.isObject()) {
@@ -163,27 +176,33 @@ final class ControlApi {
         }
         int times = spec.path("times").asInt(1);
         String model = spec.hasNonNull("model") ? spec.get("model").asText() : null;
+        String apiKey = spec.hasNonNull("apiKey") ? spec.get("apiKey").asText() : null;
         try {
-            return switch (type) {
-                case RATE_LIMIT -> new FaultPlan.Fault(type, times, model,
-                        Duration.ofMillis(spec.path("retryDelayMillis").asLong(1000)), 429, 0,
-                        spec.hasNonNull("quotaId") ? spec.get("quotaId").asText() : null);
-                case SERVER_ERROR -> new FaultPlan.Fault(type, times, model, null, spec.path("status").asInt(503), 0);
-                case LATENCY, CHUNK_DELAY -> {
-                    if (!spec.hasNonNull("delayMillis")) {
-                        throw ApiError.invalidArgument("A " + type + " fault needs \"delayMillis\".");
-                    }
-                    yield new FaultPlan.Fault(type, times, model, Duration.ofMillis(spec.get("delayMillis").asLong()), 0, 0);
-                }
-                case STALL_STREAM -> new FaultPlan.Fault(type, times, model, null, 0, spec.path("afterChunks").asInt(1));
-                case CUT_STREAM -> new FaultPlan.Fault(type, times, model, null, 0, spec.path("afterChunks").asInt(1));
-                case HANG -> new FaultPlan.Fault(type, times, model, null, 0, 0);
-                case STREAM_ERROR -> new FaultPlan.Fault(type, times, model, null, spec.path("status").asInt(503),
-                        spec.path("afterChunks").asInt(1));
-            };
+            FaultPlan.Fault fault = faultOf(spec, type, times, model);
+            return fault.with(fault.times(), fault.model(), apiKey);
         } catch (IllegalArgumentException e) {
             throw ApiError.invalidArgument("Invalid fault: " + e.getMessage());
         }
+    }
+
+    private static FaultPlan.Fault faultOf(JsonNode spec, FaultPlan.Type type, int times, String model) {
+        return switch (type) {
+            case RATE_LIMIT -> new FaultPlan.Fault(type, times, model,
+                    Duration.ofMillis(spec.path("retryDelayMillis").asLong(1000)), 429, 0,
+                    spec.hasNonNull("quotaId") ? spec.get("quotaId").asText() : null);
+            case SERVER_ERROR -> new FaultPlan.Fault(type, times, model, null, spec.path("status").asInt(503), 0);
+            case LATENCY, CHUNK_DELAY -> {
+                if (!spec.hasNonNull("delayMillis")) {
+                    throw ApiError.invalidArgument("A " + type + " fault needs \"delayMillis\".");
+                }
+                yield new FaultPlan.Fault(type, times, model, Duration.ofMillis(spec.get("delayMillis").asLong()), 0, 0);
+            }
+            case STALL_STREAM -> new FaultPlan.Fault(type, times, model, null, 0, spec.path("afterChunks").asInt(1));
+            case CUT_STREAM -> new FaultPlan.Fault(type, times, model, null, 0, spec.path("afterChunks").asInt(1));
+            case HANG -> new FaultPlan.Fault(type, times, model, null, 0, 0);
+            case STREAM_ERROR -> new FaultPlan.Fault(type, times, model, null, spec.path("status").asInt(503),
+                    spec.path("afterChunks").asInt(1));
+        };
     }
 
     static ArrayNode faultsJson(List<FaultPlan.Fault> faults) {
@@ -194,6 +213,9 @@ final class ControlApi {
             node.put("times", f.times());
             if (f.model() != null) {
                 node.put("model", f.model());
+            }
+            if (f.apiKey() != null) {
+                node.put("apiKey", KeyLog.mask(f.apiKey()));
             }
             switch (f.type()) {
                 case RATE_LIMIT -> node.put("retryDelayMillis", f.delay().toMillis()).put("quotaId",
@@ -207,6 +229,19 @@ final class ControlApi {
             }
         }
         return array;
+    }
+
+    /** {@code {"keys":[{"key":"...abcd","calls":n,"firstSeen":"...","lastSeen":"...","inFlight":n}],"untrackedCalls":n}}. */
+    private ObjectNode keysJson(List<KeyLog.KeyUsage> usages) {
+        ObjectNode root = NODES.objectNode();
+        ArrayNode keys = root.putArray("keys");
+        for (KeyLog.KeyUsage u : usages) {
+            keys.addObject().put("key", KeyLog.mask(u.key())).put("calls", u.calls())
+                    .put("firstSeen", u.firstSeen().toString()).put("lastSeen", u.lastSeen().toString())
+                    .put("inFlight", u.inFlight());
+        }
+        root.put("untrackedCalls", emulator.keyLog().untrackedCalls());
+        return root;
     }
 
     /** {@code {"counts":{"COMPLETED":n,...},"inProgress":n,"stalled":n,"records":[...]}}. */

@@ -162,23 +162,43 @@ final class EmulatorHandler implements HttpHandler {
             throw new ApiError(405, "INVALID_ARGUMENT", "Method " + method + " is not allowed for " + path
                     + "; use " + expected + ".").header("Allow", expected);
         }
-        authenticate(route, headers, rawQuery);
+        Credentials credentials = Credentials.of(headers, rawQuery);
+        if (route.action() == null) {
+            authenticate(route, credentials);
+            serveModels(exchange, route, rawQuery);
+            return;
+        }
+        KeyLog.Entry usage = emulator.keyLog().start(credentials.value());
+        try {
+            authenticate(route, credentials);
+            serveAction(exchange, path, route, rawQuery, credentials, body);
+        } finally {
+            usage.finish();
+        }
+    }
+
+    private void serveModels(HttpExchange exchange, Route route, String rawQuery) throws IOException {
         Map<String, String> query = Credentials.queryParams(rawQuery);
         if (route.model() == null) {
             listModels(exchange, route, query);
             return;
         }
         KnownModel model = KnownModel.find(route.model());
-        String what = route.action() == null ? "get" : route.action();
-        if (model == null || (route.action() != null && !model.supports(route.action()))) {
-            throw modelNotFound(route, what);
+        if (model == null) {
+            throw modelNotFound(route, "get");
         }
-        if (route.action() == null) {
-            sendJson(exchange, 200, route.vertex() ? vertexModelJson(model) : modelJson(model));
-            return;
+        sendJson(exchange, 200, route.vertex() ? vertexModelJson(model) : modelJson(model));
+    }
+
+    private void serveAction(HttpExchange exchange, String path, Route route, String rawQuery, Credentials credentials,
+                             String body) throws IOException {
+        Map<String, String> query = Credentials.queryParams(rawQuery);
+        KnownModel model = KnownModel.find(route.model());
+        if (model == null || !model.supports(route.action())) {
+            throw modelNotFound(route, route.action());
         }
         boolean streaming = route.action().equals("streamGenerateContent");
-        FaultPlan.Decision decision = emulator.faults().next(model.id(), streaming);
+        FaultPlan.Decision decision = emulator.faults().next(model.id(), credentials.value(), streaming);
         if (decision.latency() != null) {
             emulator.pause(decision.latency());
         }
@@ -186,7 +206,8 @@ final class EmulatorHandler implements HttpHandler {
         if (fault != null) {
             switch (fault.type()) {
                 case RATE_LIMIT -> throw ApiError.rateLimited(model.id(), fault.delay(), fault.effectiveQuotaId());
-                case SERVER_ERROR -> throw ApiError.serverFault(fault.httpStatus());
+                case SERVER_ERROR -> throw ApiError.serverFault(fault.httpStatus(), credentials,
+                        route.vertex() ? "aiplatform.googleapis.com" : "generativelanguage.googleapis.com");
                 case HANG -> {
                     emulator.pause(null);
                     throw new DropConnection();
@@ -272,8 +293,7 @@ final class EmulatorHandler implements HttpHandler {
         return new Route(vertex, version, prefix, model, action);
     }
 
-    private void authenticate(Route route, Map<String, List<String>> headers, String rawQuery) {
-        Credentials credentials = Credentials.of(headers, rawQuery);
+    private void authenticate(Route route, Credentials credentials) {
         Set<String> accepted = emulator.config().acceptedApiKeys();
         switch (credentials.kind()) {
             case NONE -> throw route.vertex() ? ApiError.credentialsMissing() : ApiError.unregisteredCaller();

@@ -23,7 +23,10 @@ import java.util.Objects;
  *   <li>{@link Type#CUT_STREAM}, {@link Type#STREAM_ERROR}, {@link Type#STALL_STREAM} and
  *       {@link Type#CHUNK_DELAY} only match streaming calls; other calls skip them without consuming them.</li>
  *   <li>A fault added through {@link #forModel(String)} only matches calls to that model
- *       ({@code gemini-2.5-flash} and {@code models/gemini-2.5-flash} are the same model).</li>
+ *       ({@code gemini-2.5-flash} and {@code models/gemini-2.5-flash} are the same model); one added through
+ *       {@link #forApiKey(String)} only matches calls carrying that credential (the {@code x-goog-api-key} header, else
+ *       {@code ?key=}, else the {@code Authorization: Bearer} token, as {@link RecordedRequest#apiKey()}). The two
+ *       combine: {@code faults().forApiKey("k2").forModel("m")}.</li>
  *   <li>Faults apply after routing, authentication and the unknown-model check, before the body is
  *       validated.</li>
  * </ul>
@@ -70,9 +73,10 @@ public final class FaultPlan {
      * @param afterChunks CUT_STREAM / STREAM_ERROR / STALL_STREAM: the chunks sent before the fault; otherwise 0
      * @param quotaId     RATE_LIMIT: the QuotaFailure violation's {@code quotaId} (null:
      *                    {@link #PER_MINUTE_QUOTA_ID}; e.g. {@link #PER_DAY_QUOTA_ID}); otherwise null
+     * @param apiKey      the credential it is scoped to (API key or bearer token, matched exactly), or null for any
      */
     public record Fault(Type type, int times, String model, Duration delay, int httpStatus, int afterChunks,
-                        String quotaId) {
+                        String quotaId, String apiKey) {
         /** The quota a 429 names unless told otherwise: Google's per-minute request quota. */
         public static final String PER_MINUTE_QUOTA_ID = "GenerateRequestsPerMinutePerProjectPerModel";
         /** Google's free-tier per-day request quota, which resets at midnight Pacific time. */
@@ -80,7 +84,13 @@ public final class FaultPlan {
 
         /** A fault without a quota id of its own (a RATE_LIMIT names the per-minute quota). */
         public Fault(Type type, int times, String model, Duration delay, int httpStatus, int afterChunks) {
-            this(type, times, model, delay, httpStatus, afterChunks, null);
+            this(type, times, model, delay, httpStatus, afterChunks, null, null);
+        }
+
+        /** A fault for any credential. */
+        public Fault(Type type, int times, String model, Duration delay, int httpStatus, int afterChunks,
+                     String quotaId) {
+            this(type, times, model, delay, httpStatus, afterChunks, quotaId, null);
         }
 
         public Fault {
@@ -89,6 +99,7 @@ public final class FaultPlan {
                 throw new IllegalArgumentException("times must be -1 (until cleared) or >= 0: " + times);
             }
             model = model == null || model.isBlank() ? null : normalizeModel(model);
+            apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
             if (delay != null && delay.isNegative()) {
                 throw new IllegalArgumentException("negative delay: " + delay);
             }
@@ -114,8 +125,21 @@ public final class FaultPlan {
             return quotaId == null ? PER_MINUTE_QUOTA_ID : quotaId;
         }
 
-        boolean appliesTo(String requestModel, boolean streaming) {
+        /** A copy with {@code times} left and the given scope. */
+        Fault with(int times, String model, String apiKey) {
+            return new Fault(type, times, model, delay, httpStatus, afterChunks, quotaId, apiKey);
+        }
+
+        /** The same fault for the first {@code times} calls. */
+        Fault withTimes(int times) {
+            return with(times, model, apiKey);
+        }
+
+        boolean appliesTo(String requestModel, String requestKey, boolean streaming) {
             if (model != null && !model.equals(requestModel)) {
+                return false;
+            }
+            if (apiKey != null && !apiKey.equals(requestKey)) {
                 return false;
             }
             return streaming || !type.streamingOnly();
@@ -144,29 +168,54 @@ public final class FaultPlan {
 
     private final Queue queue;
     private final String scope;
+    private final String keyScope;
 
     /** An empty, unscoped plan. */
     public FaultPlan() {
-        this(new Queue(), null);
+        this(new Queue(), null, null);
     }
 
-    private FaultPlan(Queue queue, String scope) {
+    private FaultPlan(Queue queue, String scope, String keyScope) {
         this.queue = queue;
         this.scope = scope;
+        this.keyScope = keyScope;
     }
 
     /**
      * A view of this plan whose additions are scoped to {@code model} (and whose {@link #clear()} and
-     * {@link #pending()} only concern that model's faults).
+     * {@link #pending()} only concern that model's faults). Keeps this view's API key scope.
      */
     public FaultPlan forModel(String model) {
         Objects.requireNonNull(model, "model");
-        return new FaultPlan(queue, normalizeModel(model));
+        return new FaultPlan(queue, normalizeModel(model), keyScope);
+    }
+
+    /**
+     * A view of this plan whose additions only match calls carrying {@code apiKey} (the {@code x-goog-api-key} header,
+     * else {@code ?key=}, else the {@code Authorization: Bearer} token; compared exactly), and whose {@link #clear()}
+     * and {@link #pending()} only concern that key's faults. Keeps this view's model scope, and
+     * {@link #forModel(String)} on it keeps the key: {@code faults().forApiKey("k2").forModel("m").serverError(-1, 403)}.
+     */
+    public FaultPlan forApiKey(String apiKey) {
+        Objects.requireNonNull(apiKey, "apiKey");
+        if (apiKey.isBlank()) {
+            throw new IllegalArgumentException("blank apiKey");
+        }
+        return new FaultPlan(queue, scope, apiKey.trim());
     }
 
     /** The model this view is scoped to, or null. */
     public String model() {
         return scope;
+    }
+
+    /** The credential this view is scoped to, or null. */
+    public String apiKey() {
+        return keyScope;
+    }
+
+    private boolean inScope(Fault f) {
+        return (scope == null || scope.equals(f.model())) && (keyScope == null || keyScope.equals(f.apiKey()));
     }
 
     /**
@@ -186,9 +235,27 @@ public final class FaultPlan {
                 quotaId));
     }
 
-    /** The next {@code times} calls get {@code httpStatus} (500, 502, 503, 504, ...) with the matching google status. */
+    /**
+     * The next {@code times} calls get {@code httpStatus} (500, 502, 503, 504, ...) with the matching google status and
+     * Google's message: 401 UNAUTHENTICATED "Request had invalid authentication credentials..." (ErrorInfo
+     * ACCESS_TOKEN_EXPIRED), 403 PERMISSION_DENIED "Permission denied: Consumer 'api_key:...abcd' has been suspended."
+     * (ErrorInfo CONSUMER_SUSPENDED; the key masked to its last 4 characters; a bearer call gets "The caller does not
+     * have permission"). With {@link #forApiKey(String)}, a credential that stops working.
+     */
     public FaultPlan serverError(int times, int httpStatus) {
         return add(new Fault(Type.SERVER_ERROR, times, scope, null, httpStatus, 0));
+    }
+
+    /**
+     * The next {@code times} calls are refused as Google refuses a credential: {@code httpStatus} 401 (UNAUTHENTICATED)
+     * or 403 (PERMISSION_DENIED, consumer suspended); the same as {@link #serverError(int, int)} with that status, named
+     * for what it stands for. Use on a {@link #forApiKey(String)} view.
+     */
+    public FaultPlan reject(int times, int httpStatus) {
+        if (httpStatus != 401 && httpStatus != 403) {
+            throw new IllegalArgumentException("reject takes 401 or 403: " + httpStatus);
+        }
+        return serverError(times, httpStatus);
     }
 
     /** The next {@code times} calls (-1: until cleared) are answered {@code delay} later. */
@@ -235,12 +302,12 @@ public final class FaultPlan {
         return add(new Fault(Type.STALL_STREAM, times, scope, null, 0, chunks));
     }
 
-    /** Queues a fault as given (its own model scope wins over this view's scope when set). */
+    /** Queues a fault as given (its own model and API key scopes win over this view's when set). */
     public FaultPlan add(Fault fault) {
         Objects.requireNonNull(fault, "fault");
-        if (fault.model() == null && scope != null) {
-            fault = new Fault(fault.type(), fault.times(), scope, fault.delay(), fault.httpStatus(), fault.afterChunks(),
-                    fault.quotaId());
+        if ((fault.model() == null && scope != null) || (fault.apiKey() == null && keyScope != null)) {
+            fault = fault.with(fault.times(), fault.model() == null ? scope : fault.model(),
+                    fault.apiKey() == null ? keyScope : fault.apiKey());
         }
         if (fault.times() == 0) {
             return this;
@@ -252,35 +319,39 @@ public final class FaultPlan {
         return this;
     }
 
-    /** The queued faults with their remaining counts, oldest first (only this view's model when scoped). */
+    /** The queued faults with their remaining counts, oldest first (only this view's model / API key when scoped). */
     public List<Fault> pending() {
         synchronized (queue) {
             List<Fault> out = new ArrayList<>(queue.entries.size());
             for (Entry e : queue.entries) {
-                if (scope == null || scope.equals(e.fault.model())) {
-                    Fault f = e.fault;
-                    out.add(new Fault(f.type(), e.remaining, f.model(), f.delay(), f.httpStatus(), f.afterChunks(),
-                            f.quotaId()));
+                if (inScope(e.fault)) {
+                    out.add(e.fault.withTimes(e.remaining));
                 }
             }
             return List.copyOf(out);
         }
     }
 
-    /** Removes every queued fault (a {@link #forModel scoped view} removes only its model's faults). */
+    /**
+     * Removes every queued fault (a {@link #forModel} / {@link #forApiKey} view removes only the faults scoped to its
+     * model and / or key).
+     */
     public void clear() {
         synchronized (queue) {
-            if (scope == null) {
+            if (scope == null && keyScope == null) {
                 queue.entries.clear();
             } else {
-                queue.entries.removeIf(e -> scope.equals(e.fault.model()));
+                queue.entries.removeIf(e -> inScope(e.fault));
             }
             queue.size = queue.entries.size();
         }
     }
 
-    /** Takes what applies to one call to {@code model}, consuming one use of each fault taken. */
-    Decision next(String model, boolean streaming) {
+    /**
+     * Takes what applies to one call to {@code model} carrying {@code apiKey} (null: none), consuming one use of each
+     * fault taken.
+     */
+    Decision next(String model, String apiKey, boolean streaming) {
         if (queue.size == 0) {
             return Decision.NONE;
         }
@@ -290,7 +361,7 @@ public final class FaultPlan {
         Entry other = null;
         synchronized (queue) {
             for (Entry e : queue.entries) {
-                if (!e.fault.appliesTo(normalized, streaming)) {
+                if (!e.fault.appliesTo(normalized, apiKey, streaming)) {
                     continue;
                 }
                 switch (e.fault.type()) {

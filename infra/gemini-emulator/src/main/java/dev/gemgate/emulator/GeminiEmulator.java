@@ -68,6 +68,7 @@ public final class GeminiEmulator implements AutoCloseable {
     private final ExecutorService executor;
     private final FaultPlan faults = new FaultPlan();
     private final StreamLog streamLog = new StreamLog();
+    private final KeyLog keyLog = new KeyLog();
     private final Stalls stalls = new Stalls();
     private volatile ObjectNode responseExtras;
     private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
@@ -162,6 +163,14 @@ public final class GeminiEmulator implements AutoCloseable {
         return streamLog;
     }
 
+    /**
+     * Per API key (or bearer token): calls started, first and last seen, in flight now; always on, no bodies. See
+     * {@link KeyLog}.
+     */
+    public KeyLog keyLog() {
+        return keyLog;
+    }
+
     /** How many streams are stalled right now by a {@link FaultPlan#stallStreamAfter stall fault}. */
     public int stalledStreams() {
         return stalls.stalled();
@@ -223,14 +232,15 @@ public final class GeminiEmulator implements AutoCloseable {
     }
 
     /**
-     * Back to a fresh state for the next test: clears the faults, the request log, the stream log and the response
-     * extras, and drops the connections of stalled streams.
+     * Back to a fresh state for the next test: clears the faults, the request log, the stream log, the key log and the
+     * response extras, and drops the connections of stalled streams.
      */
     public void reset() {
         faults.clear();
         stalls.drop();
         clearRecordedRequests();
         streamLog.clear();
+        keyLog.clear();
         responseExtras = null;
     }
 
