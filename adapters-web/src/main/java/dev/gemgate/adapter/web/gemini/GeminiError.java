@@ -40,8 +40,14 @@ public record GeminiError(int httpStatus, String status, String message, Optiona
         };
     }
 
+    /**
+     * An upstream failure, told as the caller needs it: what happened (never the upstream's key or its raw answer
+     * where that could hold one), how many attempts Gemgate made and the last status Google answered, in the message
+     * and in a google.rpc.ErrorInfo detail (reason {@code UPSTREAM_<KIND>}, domain {@code gemgate.dev}, metadata
+     * {@code attempts} and {@code lastUpstreamStatus}); the request id is in the RequestInfo detail of every error.
+     */
     private static GeminiError ofUpstream(UpstreamException u) {
-        return switch (u.kind()) {
+        GeminiError bare = switch (u.kind()) {
             case RATE_LIMITED -> new GeminiError(429, "RESOURCE_EXHAUSTED",
                     "The upstream Gemini quota is exhausted: " + u.getMessage(), u.retryDelay(), List.of());
             case TIMEOUT -> simple(504, "DEADLINE_EXCEEDED", "The upstream did not answer in time.");
@@ -51,9 +57,27 @@ public record GeminiError(int httpStatus, String status, String message, Optiona
                     "The upstream refused the gateway's credential; an operator must fix it.");
             case UNAVAILABLE -> simple(503, "UNAVAILABLE", "The upstream is unavailable: " + u.getMessage());
             case PROTOCOL_ERROR -> simple(502, "UNAVAILABLE", "The upstream answered something unreadable.");
-            case CIRCUIT_OPEN, CREDENTIAL_BUSY -> simple(503, "UNAVAILABLE", "The upstream is unavailable: "
-                    + u.getMessage());
+            case CIRCUIT_OPEN, CREDENTIAL_BUSY -> new GeminiError(503, "UNAVAILABLE", "The upstream is unavailable: "
+                    + u.getMessage(), u.retryDelay(), List.of());
         };
+        String tried = u.attempts() > 1 ? " (after " + u.attempts() + " attempts"
+                + (u.upstreamStatus() > 0 ? "; the last answered HTTP " + u.upstreamStatus() : "") + ")" : "";
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("attempts", Integer.toString(u.attempts()));
+        if (u.upstreamStatus() > 0) {
+            metadata.put("lastUpstreamStatus", Integer.toString(u.upstreamStatus()));
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("@type", "type.googleapis.com/google.rpc.ErrorInfo");
+        info.put("reason", "UPSTREAM_" + u.kind().name());
+        info.put("domain", "gemgate.dev");
+        info.put("metadata", metadata);
+        List<Map<String, Object>> details = new ArrayList<>(bare.extraDetails());
+        details.add(info);
+        String message = bare.message().endsWith(".") && !tried.isEmpty()
+                ? bare.message().substring(0, bare.message().length() - 1) + tried + "."
+                : bare.message() + tried;
+        return new GeminiError(bare.httpStatus(), bare.status(), message, bare.retryAfter(), List.copyOf(details));
     }
 
     public static GeminiError simple(int httpStatus, String status, String message) {

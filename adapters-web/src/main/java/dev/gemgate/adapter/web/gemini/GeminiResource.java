@@ -49,6 +49,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,8 @@ import java.util.concurrent.atomic.AtomicReference;
 @TenantSurface
 public class GeminiResource {
     public static final String END_USER_HEADER = "x-gemgate-user";
+    /** The model that answered: the one asked for, or the fallback that served when it could not. */
+    public static final String SERVED_MODEL_HEADER = "x-gemgate-served-model";
     /** The caller's timeout in seconds, sent by Google's SDKs when one is set: how long it waits for the answer. */
     public static final String SERVER_TIMEOUT_HEADER = "X-Server-Timeout";
     private static final BigDecimal MAX_SERVER_TIMEOUT_SECONDS = BigDecimal.valueOf(86_400);
@@ -135,7 +138,7 @@ public class GeminiResource {
                 yield withRateLimits(json(result.response().body()), result.rateLimits())
                         .header(CostHeader.NAME, CostHeader.usd(result.cost()))
                         .header("x-gemgate-cache", result.cacheStatus().name().toLowerCase())
-                        .header("x-gemgate-served-model", result.response().servedModel().value())
+                        .header(SERVED_MODEL_HEADER, result.servedModel().value())
                         .build();
             }
             case "countTokens" -> {
@@ -180,9 +183,11 @@ public class GeminiResource {
         }
         Cancellation cancellation = new Cancellation();
         AtomicReference<RateLimitStatus> rateLimits = new AtomicReference<>(RateLimitStatus.NONE);
+        // read when the first item is written: the model serving it by then (a fallback's, if it came to that)
+        Map<String, String> headers = Collections.synchronizedMap(new LinkedHashMap<>());
         Multi<byte[]> chunks = Multi.createFrom().emitter(emitter -> {
             GeminiStream sink = new GeminiStream(emitter, sse, requestId, rateLimits,
-                    cost -> costTrailer(http, cost));
+                    cost -> costTrailer(http, cost), served -> headers.put(SERVED_MODEL_HEADER, served.value()));
             emitter.onRequest(n -> sink.wake());
             emitter.onTermination(() -> {
                 if (emitter.isCancelled()) {
@@ -206,7 +211,6 @@ public class GeminiResource {
                 }
             });
         }, BackPressureStrategy.BUFFER);
-        Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", sse ? "text/event-stream" : "application/json; charset=UTF-8");
         headers.put("Cache-Control", "no-cache");
         headers.put(RequestIds.SERVER_HEADER, requestId.value());

@@ -4,6 +4,7 @@ import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.StreamChunk;
 import dev.gemgate.domain.quota.RateLimitStatus;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -39,6 +40,7 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
     private final RequestId requestId;
     private final AtomicReference<RateLimitStatus> rateLimits;
     private final Consumer<Money> costTrailer;
+    private final Consumer<ModelId> servedModel;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition demand = lock.newCondition();
     private boolean started;
@@ -48,12 +50,14 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
      * {@code costTrailer} the settled cost, before the stream's last item (it becomes the response's trailer).
      */
     GeminiStream(MultiEmitter<? super byte[]> emitter, boolean sse, RequestId requestId,
-                 AtomicReference<RateLimitStatus> rateLimits, Consumer<Money> costTrailer) {
+                 AtomicReference<RateLimitStatus> rateLimits, Consumer<Money> costTrailer,
+                 Consumer<ModelId> servedModel) {
         this.emitter = emitter;
         this.sse = sse;
         this.requestId = requestId;
         this.rateLimits = rateLimits;
         this.costTrailer = costTrailer;
+        this.servedModel = servedModel;
     }
 
     /** Wakes a waiting producer: the writer asked for more, or the client went away. */
@@ -69,6 +73,11 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
     @Override
     public void admitted(RateLimitStatus status) {
         rateLimits.set(status);
+    }
+
+    @Override
+    public void servedBy(ModelId model) {
+        servedModel.accept(model);
     }
 
     @Override

@@ -62,4 +62,31 @@ class GeminiErrorTest {
         assertThat(credential.message()).doesNotContain("AIzaSySecret");
         assertThat(GeminiError.of(new AuthenticationException("no key")).httpStatus()).isEqualTo(401);
     }
+
+    @Test
+    void anUpstreamFailureAfterRetriesSaysHowManyAttemptsAndTheLastStatusInTheMessageAndAnErrorInfo() {
+        UpstreamException retried = new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 503,
+                "the upstream is unavailable (503 UNAVAILABLE)").afterAttempts(3);
+        GeminiError error = GeminiError.of(retried);
+        assertThat(error.httpStatus()).isEqualTo(503);
+        assertThat(error.message()).isEqualTo("The upstream is unavailable: the upstream is unavailable (503 "
+                + "UNAVAILABLE) (after 3 attempts; the last answered HTTP 503)");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = (Map<String, Object>) error.envelope(new RequestId("req-12345678")).get("error");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> details = (List<Map<String, Object>>) body.get("details");
+        assertThat(details).anySatisfy(d -> assertThat(d)
+                .containsEntry("@type", "type.googleapis.com/google.rpc.ErrorInfo")
+                .containsEntry("reason", "UPSTREAM_UNAVAILABLE").containsEntry("domain", "gemgate.dev")
+                .containsEntry("metadata", Map.of("attempts", "3", "lastUpstreamStatus", "503")));
+        assertThat(details).anySatisfy(d -> assertThat(d)
+                .containsEntry("@type", "type.googleapis.com/google.rpc.RequestInfo")
+                .containsEntry("requestId", "req-12345678"));
+
+        GeminiError deadline = GeminiError.of(new UpstreamException(UpstreamException.Kind.TIMEOUT, 0,
+                "the request's deadline passed").afterAttempts(2));
+        assertThat(deadline.httpStatus()).isEqualTo(504);
+        assertThat(deadline.status()).isEqualTo("DEADLINE_EXCEEDED");
+        assertThat(deadline.message()).isEqualTo("The upstream did not answer in time (after 2 attempts).");
+    }
 }
