@@ -170,6 +170,7 @@ public final class UpstreamCalls {
                 metrics.fellBack(ticket.model(), model);
             }
             Set<UpstreamCredentialId> tried = new HashSet<>();
+            Set<UpstreamCredentialId> heldByGate = new HashSet<>();
             int failuresHere = 0;
             while (failuresHere < settings.retry().maxAttempts()) {
                 if (attempts > 0) {
@@ -194,15 +195,20 @@ public final class UpstreamCalls {
                             "no upstream credential can serve models/" + model);
                     break;
                 }
-                if (tried.contains(credential.id()) && last instanceof UpstreamException u && heldBack(u)) {
+                if (heldByGate.contains(credential.id())
+                        || tried.contains(credential.id()) && last instanceof UpstreamException u && heldBack(u)) {
                     break; // every credential holds this model back: the next fallback model, if any
                 }
                 try {
                     ticket.admitUpstream(credential);
                 } catch (LimitExceededException refused) {
-                    // the gate or Google's limits hold this credential x model back past what the request can wait
-                    last = refused;
+                    // the gate or Google's limits hold this credential x model back past what the request can wait:
+                    // another credential may serve; the answer, if none does, is Google's own 429 when there was one
+                    if (!(last instanceof UpstreamException u && u.kind() == UpstreamException.Kind.RATE_LIMITED)) {
+                        last = refused;
+                    }
                     tried.add(credential.id());
+                    heldByGate.add(credential.id());
                     failuresHere++;
                     continue;
                 }
