@@ -20,6 +20,7 @@ import dev.gemgate.domain.tenant.ApiKey;
 import dev.gemgate.domain.tenant.ApiKeyId;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.domain.tenant.TenantId;
+import dev.gemgate.domain.upstream.CredentialEntry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -92,6 +93,42 @@ public final class AdminAudit {
         record(actor, AuditEventType.SPENDING_POLICY_CHANGED, Optional.of(tenant), Optional.empty(),
                 "tenant:" + tenant, Optional.of(snapshot(before)), Optional.of(snapshot(after)), Outcome.SUCCESS,
                 detail);
+    }
+
+    /**
+     * A pool credential added ({@code before} empty), changed, or deleted ({@code after} empty). The snapshots are the
+     * {@link CredentialEntry}, which has no secret: the audit never sees one.
+     */
+    public void upstreamCredentialChanged(AdminActor actor, AuditEventType action, Optional<CredentialEntry> before,
+                                          Optional<CredentialEntry> after, String detail) {
+        CredentialEntry subject = after.or(() -> before).orElseThrow(
+                () -> new IllegalArgumentException("a credential change has a before or an after"));
+        record(actor, action, Optional.empty(), Optional.empty(), "upstream-credential:" + subject.id(),
+                before.map(AdminAudit::snapshot), after.map(AdminAudit::snapshot), Outcome.SUCCESS, detail);
+    }
+
+    /**
+     * Google refused a pool credential (401/403): recorded once per rejection by the pool, as Gemgate itself acting
+     * ({@link AdminActor#system}), the credential as it is stored in both states.
+     */
+    public void upstreamCredentialRejected(CredentialEntry credential, String detail) {
+        record(AdminActor.system("upstream-pool"), AuditEventType.UPSTREAM_CREDENTIAL_REJECTED, Optional.empty(),
+                Optional.empty(), "upstream-credential:" + credential.id(), Optional.of(snapshot(credential)),
+                Optional.of(snapshot(credential)), Outcome.UPSTREAM_ERROR, detail);
+    }
+
+    /** A pool credential as the admin API shows it: everything but the secret. */
+    public static Map<String, Object> snapshot(CredentialEntry c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id().value());
+        m.put("mode", c.mode());
+        m.put("source", c.source());
+        m.put("weight", c.weight());
+        m.put("status", c.status());
+        m.put("baseUrl", c.baseUrl());
+        m.put("vertexProject", c.vertexProject());
+        m.put("vertexLocation", c.vertexLocation());
+        return m;
     }
 
     /** A budget as the admin API shows it: the limit as decimal dollars. */

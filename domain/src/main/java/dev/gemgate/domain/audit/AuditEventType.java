@@ -16,6 +16,10 @@ public enum AuditEventType {
     SPENDING_POLICY_CHANGED,
     /** A budget's soft alert threshold was crossed (fleet-wide, once per crossing). */
     BUDGET_THRESHOLD_CROSSED,
+    /** An upstream credential of the pool added, changed (status or weight) or deleted by an admin (never its secret). */
+    UPSTREAM_CREDENTIAL_ADDED, UPSTREAM_CREDENTIAL_CHANGED, UPSTREAM_CREDENTIAL_DELETED,
+    /** Google answered 401/403 to a pool credential: the pool stops using it (recorded by the pool, not an admin). */
+    UPSTREAM_CREDENTIAL_REJECTED,
     /** An admin API request refused for its credentials or roles (recorded by the web layer). */
     ADMIN_ACCESS_DENIED
 }

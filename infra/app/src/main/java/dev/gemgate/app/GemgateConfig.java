@@ -43,6 +43,9 @@ public interface GemgateConfig {
      */
     Budget budget();
 
+    /** The master key that encrypts the upstream credentials added through the admin API (see {@link Vault}). */
+    Vault vault();
+
     interface Budget {
         /** Each tenant's budget (all its keys and end users together). */
         BudgetSettings tenant();
@@ -347,6 +350,19 @@ public interface GemgateConfig {
          * bytes, the same on every replica. The prod profile refuses to start without one, or with the local default.
          */
         Optional<String> fingerprintSecret();
+    }
+
+    /**
+     * The master key of the upstream credential pool: AES-256-GCM over each stored secret, the same on every replica.
+     * One of {@link #masterKey()} or {@link #masterKeyFile()}; with neither, a local run keeps a generated one in
+     * {@code master.key} beside the embedded PostgreSQL's data directory, and the prod profile refuses to start.
+     */
+    interface Vault {
+        /** The base64 of 32 random bytes ({@code openssl rand -base64 32}); env GEMGATE_VAULT_MASTER_KEY. */
+        Optional<String> masterKey();
+
+        /** A file holding the base64 of the 32-byte key (a mounted secret). */
+        Optional<Path> masterKeyFile();
     }
 
     interface EmbeddedPostgres {

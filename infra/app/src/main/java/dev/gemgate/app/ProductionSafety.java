@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The prod profile refuses to start with settings that are only for local runs: the emulator as upstream, the
- * embedded PostgreSQL, the demo tenant. It runs before any other start-up work.
+ * embedded PostgreSQL, the demo tenant, a missing master key for the upstream credentials. It runs before any other start-up work.
  */
 @ApplicationScoped
 public class ProductionSafety {
@@ -43,6 +43,11 @@ public class ProductionSafety {
         if (secret.length() < 32 || secret.equals(LOCAL_FINGERPRINT_SECRET)) {
             problems.add("gemgate.security.fingerprint-secret (GEMGATE_SECURITY_FINGERPRINT_SECRET) must be set to a "
                     + "secret of at least 32 characters, the same on every replica");
+        }
+        if (config.vault().masterKey().filter(k -> !k.isBlank()).isEmpty() && config.vault().masterKeyFile().isEmpty()) {
+            problems.add("gemgate.vault.master-key (GEMGATE_VAULT_MASTER_KEY) or gemgate.vault.master-key-file must "
+                    + "be set to the base64 of 32 random bytes, the same on every replica: it encrypts the upstream "
+                    + "credentials at rest");
         }
         if (config.admin().bootstrapToken().filter(t -> !t.isBlank()).isPresent()) {
             problems.add("a bootstrap admin token is configured (gemgate.admin.bootstrap-token): in prod the first admin "
