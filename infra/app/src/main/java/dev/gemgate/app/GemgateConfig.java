@@ -211,6 +211,12 @@ public interface GemgateConfig {
         /** How Gemgate backs off a credential x model that Google answers 429 ({@code UpstreamGate}). */
         Gate gate();
 
+        /** The circuit breaker per credential x model ({@code GuardedGenerationPort}). */
+        Circuit circuit();
+
+        /** The cap of calls in flight per credential ({@code GuardedGenerationPort}). */
+        Bulkhead bulkhead();
+
         enum Mode { EMULATOR, GEMINI, VERTEX }
 
         /** One model pattern's upstream limits; each absent = not counted; each from 1 to 10^11. */
@@ -231,6 +237,34 @@ public interface GemgateConfig {
             /** The cooldown after a 429 with no RetryInfo that names no per-day quota. */
             @WithDefault("10s")
             Duration defaultCooldown();
+        }
+
+        /** Only 5xx, failed connections and timeouts count as failures; a 429 or a 400 does not. */
+        interface Circuit {
+            @WithDefault("true")
+            boolean enabled();
+
+            /** The last calls judged (requestVolumeThreshold): the circuit opens only once this many were recorded. */
+            @WithDefault("20")
+            int window();
+
+            /** The share of failures among the window's calls that opens the circuit (above 0, at most 1). */
+            @WithDefault("0.5")
+            double failureRatio();
+
+            /** How long an open circuit refuses calls before it lets a probe through (half-open). */
+            @WithDefault("10s")
+            Duration openFor();
+
+            /** Successful probe calls that close a half-open circuit; one failed probe opens it again. */
+            @WithDefault("1")
+            int probes();
+        }
+
+        interface Bulkhead {
+            /** Calls in flight at once per credential, all models together; more are refused (CREDENTIAL_BUSY). */
+            @WithDefault("1000")
+            int maxInFlightPerCredential();
         }
     }
 

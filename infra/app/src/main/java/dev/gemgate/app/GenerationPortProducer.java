@@ -2,6 +2,10 @@ package dev.gemgate.app;
 
 import dev.gemgate.adapter.gemini.GenAiGenerationAdapter;
 import dev.gemgate.adapter.gemini.GenAiSettings;
+import dev.gemgate.domain.upstream.UpstreamCircuits;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
@@ -16,9 +20,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The upstream port ({@code GenerationPort}) on Google's SDK, counted by {@link UpstreamCallsInFlight} so that a
- * shutdown waits for the calls in progress; the SDK clients (one per credential) are closed when the beans are
+ * The upstream port ({@code GenerationPort}) on Google's SDK, behind the circuit breakers and bulkheads of
+ * {@link GuardedGenerationPort} (also the {@link UpstreamCircuits} bean), counted by {@link UpstreamCallsInFlight} so
+ * that a shutdown waits for the calls in progress; the SDK clients (one per credential) are closed when the beans are
  * destroyed, after that wait ({@link GracefulShutdown}).
+ *
+ * <p>The count is the outer layer: it lasts until the guarded call has returned, which for a failed stream is after the
+ * guard handed the held-back failure to the observer (and so to the use case that settles and audits the call). A call
+ * the guard refuses is counted too, for the instant it takes: no upstream call is made, and nothing waits on it.
  */
 public class GenerationPortProducer {
     @Produces
@@ -45,8 +54,35 @@ public class GenerationPortProducer {
 
     @Produces
     @Singleton
-    UpstreamCallsInFlight upstream(GenAiGenerationAdapter adapter) {
-        return new UpstreamCallsInFlight(adapter);
+    @Typed({GuardedGenerationPort.class, UpstreamCircuits.class})
+    GuardedGenerationPort guarded(GenAiGenerationAdapter adapter, GemgateConfig config, MeterRegistry registry) {
+        return new GuardedGenerationPort(adapter, circuitSettings(config), registry);
+    }
+
+    /** gemgate.upstream.circuit.* and gemgate.upstream.bulkhead.*: a value out of range names its setting. */
+    static CircuitSettings circuitSettings(GemgateConfig config) {
+        GemgateConfig.Upstream.Circuit circuit = config.upstream().circuit();
+        try {
+            return new CircuitSettings(circuit.enabled(), circuit.window(), circuit.failureRatio(), circuit.openFor(),
+                    circuit.probes(), config.upstream().bulkhead().maxInFlightPerCredential());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** The port is built at the first upstream call: settings it would refuse fail the start instead. */
+    void checkCircuitSettings(@Observes StartupEvent event, GemgateConfig config) {
+        circuitSettings(config);
+    }
+
+    @Produces
+    @Singleton
+    UpstreamCallsInFlight upstream(GuardedGenerationPort guarded) {
+        return new UpstreamCallsInFlight(guarded);
+    }
+
+    void close(@Disposes GuardedGenerationPort guarded) {
+        guarded.close();
     }
 
     void close(@Disposes GenAiGenerationAdapter adapter) {
