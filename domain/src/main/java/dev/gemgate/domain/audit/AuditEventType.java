@@ -17,5 +17,7 @@ public enum AuditEventType {
     /** A budget's soft alert threshold was crossed (fleet-wide, once per crossing). */
     BUDGET_THRESHOLD_CROSSED,
     /** An admin API request refused for its credentials or roles (recorded by the web layer). */
-    ADMIN_ACCESS_DENIED
+    ADMIN_ACCESS_DENIED,
+    /** A tenant's fallback policy set or removed: strict mode and its own fallback chains per model. */
+    FALLBACK_POLICY_CHANGED
 }
