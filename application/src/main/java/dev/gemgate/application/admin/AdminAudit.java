@@ -10,6 +10,7 @@ import dev.gemgate.domain.budget.SpendingPolicy;
 import dev.gemgate.domain.budget.StoredBudget;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.TokenRate;
@@ -21,12 +22,14 @@ import dev.gemgate.domain.tenant.ApiKeyId;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.domain.tenant.TenantId;
 import dev.gemgate.domain.upstream.CredentialEntry;
+import dev.gemgate.domain.upstream.FallbackPolicy;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Writes the audit event of an admin action: the actor (subject as {@code actor}, name and source address in
@@ -128,6 +131,26 @@ public final class AdminAudit {
         m.put("baseUrl", c.baseUrl());
         m.put("vertexProject", c.vertexProject());
         m.put("vertexLocation", c.vertexLocation());
+        return m;
+    }
+
+    /**
+     * A tenant's fallback policy set ({@code before} empty if it had none of its own) or removed ({@code after} empty).
+     */
+    public void fallbackPolicyChanged(AdminActor actor, TenantId tenant, Optional<FallbackPolicy> before,
+                                      Optional<FallbackPolicy> after, String detail) {
+        record(actor, AuditEventType.FALLBACK_POLICY_CHANGED, Optional.of(tenant), Optional.empty(),
+                "tenant:" + tenant, before.map(AdminAudit::snapshot), after.map(AdminAudit::snapshot),
+                Outcome.SUCCESS, detail);
+    }
+
+    /** A fallback policy as the admin API shows it: models by name, requested models sorted, chains in order. */
+    static Map<String, Object> snapshot(FallbackPolicy p) {
+        Map<String, Object> chains = new TreeMap<>();
+        p.chains().forEach((model, chain) -> chains.put(model.value(), chain.stream().map(ModelId::value).toList()));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("strict", p.strict());
+        m.put("chains", chains);
         return m;
     }
 

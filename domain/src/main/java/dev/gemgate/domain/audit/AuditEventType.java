@@ -21,5 +21,7 @@ public enum AuditEventType {
     /** Google answered 401/403 to a pool credential: the pool stops using it (recorded by the pool, not an admin). */
     UPSTREAM_CREDENTIAL_REJECTED,
     /** An admin API request refused for its credentials or roles (recorded by the web layer). */
-    ADMIN_ACCESS_DENIED
+    ADMIN_ACCESS_DENIED,
+    /** A tenant's fallback policy set or removed: strict mode and its own fallback chains per model. */
+    FALLBACK_POLICY_CHANGED
 }

@@ -217,6 +217,13 @@ public interface GemgateConfig {
         /** The cap of calls in flight per credential ({@code GuardedGenerationPort}). */
         Bulkhead bulkhead();
 
+        /**
+         * The configured fallback chains ({@code FallbackWiring}): per requested model, the models tried in order when
+         * it cannot serve, comma-separated: {@code gemgate.upstream.fallback."gemini-3.1-pro-preview"=gemini-3.6-flash};
+         * at most 4, none twice, never the model itself. A tenant's own policy (admin API) replaces them. Default none.
+         */
+        Map<String, String> fallback();
+
         enum Mode { EMULATOR, GEMINI, VERTEX }
 
         /** One model pattern's upstream limits; each absent = not counted; each from 1 to 10^11. */

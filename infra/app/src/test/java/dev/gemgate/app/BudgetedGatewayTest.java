@@ -54,14 +54,16 @@ class BudgetedGatewayTest {
 
     /**
      * Each tenant: 0.002 USD a day (about 8 reservations of 100 output tokens of gemini-2.5-flash at a time). Budgets
-     * set through the admin API are reread every 250 ms (for {@code BudgetAdminApiTest}).
+     * set through the admin API are reread every 250 ms (for {@code BudgetAdminApiTest}). One configured fallback chain
+     * (for {@code FallbackAdminApiTest}, on the same boot).
      */
     public static class Budgets implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gemgate.budget.tenant.limit-usd", LIMIT, "gemgate.budget.tenant.period", "daily",
                     "gemgate.budget.tenant.alert-percents", "50,100",
-                    "gemgate.budget.refresh", "250ms");
+                    "gemgate.budget.refresh", "250ms",
+                    "gemgate.upstream.fallback.\"gemini-3.1-pro-preview\"", "gemini-3.6-flash,gemini-2.5-flash");
         }
     }
 
