@@ -79,6 +79,11 @@ public final class RetryBudget {
         return false;
     }
 
+    /** Fills the bucket again (an operator who knows the outage is over; tests that start from a known balance). */
+    public void refill() {
+        balanceMicros.set(capMicros);
+    }
+
     /** The retries the bucket holds now (for metrics and tests). */
     public synchronized double balance() {
         trickle();

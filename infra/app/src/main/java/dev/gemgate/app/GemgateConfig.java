@@ -224,6 +224,55 @@ public interface GemgateConfig {
          */
         Map<String, String> fallback();
 
+        /**
+         * The deadline of a request whose caller names no sooner one ({@code X-Server-Timeout}): every attempt and
+         * every wait of the request ends by then, else it is answered 504 DEADLINE_EXCEEDED. One attempt is also
+         * bounded by {@code gemgate.upstream.timeout}.
+         */
+        @WithDefault("120s")
+        Duration deadline();
+
+        /** Retries of failed upstream calls ({@code UpstreamRetryPolicy}, {@code RetryBudget}). */
+        Retry retry();
+
+        /** The upstream credential pool ({@code CredentialPool}). */
+        Pool pool();
+
+        interface Retry {
+            /** Attempts per model of one request, the first included (1 = never retry); at most 10. */
+            @WithDefault("3")
+            int maxAttempts();
+
+            /** The backoff after the first 5xx or timeout; it doubles after each (equal jitter) up to the maximum. */
+            @WithDefault("200ms")
+            Duration initialBackoff();
+
+            @WithDefault("5s")
+            Duration maxBackoff();
+
+            /** Retries allowed per request over time (0.2 = the upstream sees at most 20% more calls than requests). */
+            @WithDefault("0.2")
+            double budgetRatio();
+
+            /** Retries allowed per second whatever the traffic, so that a quiet gateway still retries. */
+            @WithDefault("1")
+            double budgetMinPerSecond();
+
+            /** The most retries the budget saves up (the burst after a quiet spell). */
+            @WithDefault("20")
+            double budgetMaxBalance();
+        }
+
+        interface Pool {
+            /** How long a credential Google rejected (401, 403, an invalid key) is held out before it is tried again. */
+            @WithDefault("5m")
+            Duration rejectedQuarantine();
+
+            /** How often each replica rereads the pool (a change made on this replica is in force at once). */
+            @WithDefault("5s")
+            Duration refresh();
+        }
+
         enum Mode { EMULATOR, GEMINI, VERTEX }
 
         /** One model pattern's upstream limits; each absent = not counted; each from 1 to 10^11. */

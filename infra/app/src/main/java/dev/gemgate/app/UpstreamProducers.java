@@ -2,9 +2,7 @@ package dev.gemgate.app;
 
 import dev.gemgate.application.status.GatewayInfo;
 import dev.gemgate.domain.upstream.UpstreamCredential;
-import dev.gemgate.domain.upstream.SingleCredentialVault;
 import dev.gemgate.domain.upstream.UpstreamCredentialId;
-import dev.gemgate.domain.upstream.UpstreamKeyVault;
 import dev.gemgate.emulator.EmulatorConfig;
 import dev.gemgate.emulator.GeminiEmulator;
 import io.quarkus.runtime.ShutdownEvent;
@@ -20,8 +18,8 @@ import java.nio.file.Files;
 import java.util.Optional;
 
 /**
- * Chooses the upstream (one configured credential; the encrypted credential pool with rotation belongs to the
- * resilience issue): Google (gemini or vertex mode) or, by default, the Gemini emulator. In emulator mode without
+ * Chooses the upstream of the configured credential (the pool adds the credentials added through the admin API):
+ * Google (gemini or vertex mode) or, by default, the Gemini emulator. In emulator mode without
  * a base URL, the emulator runs in this process on {@code gemgate.emulator.port}.
  */
 @ApplicationScoped
@@ -32,12 +30,16 @@ public class UpstreamProducers {
 
     private volatile GeminiEmulator embeddedEmulator;
 
+    /**
+     * The deployment's own credential, the first member of the pool ({@link ResilienceWiring}): the emulator's key,
+     * {@code GEMINI_API_KEY}, or the Vertex AI settings; its id is {@code configured-<mode>}.
+     */
     @Produces
     @Singleton
-    UpstreamKeyVault vault(GemgateConfig config) {
+    ConfiguredUpstream configured(GemgateConfig config) {
         GemgateConfig.Upstream upstream = config.upstream();
         UpstreamCredentialId id = new UpstreamCredentialId("configured-" + upstream.mode().name().toLowerCase());
-        return new SingleCredentialVault(switch (upstream.mode()) {
+        return new ConfiguredUpstream(switch (upstream.mode()) {
             case EMULATOR -> UpstreamCredential.apiKey(id, EMULATOR_KEY,
                     Optional.of(upstream.baseUrl().orElseGet(() -> startEmbeddedEmulator(config.emulator().port()))));
             case GEMINI -> UpstreamCredential.apiKey(id, upstream.apiKey().filter(k -> !k.isBlank())

@@ -16,6 +16,7 @@ import dev.gemgate.application.generation.ModelCatalog;
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.request.Admission;
+import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.application.admin.AdminAudit;
 import dev.gemgate.application.pricing.AddModelPrice;
 import dev.gemgate.application.pricing.ListPrices;
@@ -284,33 +285,32 @@ public class UseCaseProducers {
 
     @Produces
     @Singleton
-    GenerateContent generateContent(PricingCatalog pricing, ResponseCache cache, UpstreamKeyVault vault,
-                                    GenerationPort upstream, Admission admission, RequestFingerprint fingerprints,
-                                    Clock clock, GenerationPolicy policy) {
-        return new GenerateContent(pricing, cache, vault, upstream, admission, fingerprints, clock, policy);
+    GenerateContent generateContent(PricingCatalog pricing, ResponseCache cache, UpstreamCalls upstream,
+                                    Admission admission, RequestFingerprint fingerprints, Clock clock,
+                                    GenerationPolicy policy) {
+        return new GenerateContent(pricing, cache, upstream, admission, fingerprints, clock, policy);
     }
 
     @Produces
     @Singleton
-    StreamGenerateContent streamGenerateContent(PricingCatalog pricing, UpstreamKeyVault vault,
-                                                GenerationPort upstream, Admission admission,
-                                                RequestFingerprint fingerprints, Clock clock, GenerationPolicy policy,
-                                                StreamPolicy streams) {
-        return new StreamGenerateContent(pricing, vault, upstream, admission, fingerprints, clock, policy, streams);
+    StreamGenerateContent streamGenerateContent(PricingCatalog pricing, UpstreamCalls upstream,
+                                                Admission admission, RequestFingerprint fingerprints, Clock clock,
+                                                GenerationPolicy policy, StreamPolicy streams) {
+        return new StreamGenerateContent(pricing, upstream, admission, fingerprints, clock, policy, streams);
     }
 
     @Produces
     @Singleton
-    EmbedContent embedContent(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream,
-                              Admission admission, Clock clock, GenerationPolicy policy) {
-        return new EmbedContent(pricing, vault, upstream, admission, clock, policy);
+    EmbedContent embedContent(PricingCatalog pricing, UpstreamCalls upstream, Admission admission, Clock clock,
+                              GenerationPolicy policy) {
+        return new EmbedContent(pricing, upstream, admission, clock, policy);
     }
 
     @Produces
     @Singleton
-    CountTokens countTokens(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream,
-                            Admission admission, Clock clock, GenerationPolicy policy) {
-        return new CountTokens(pricing, vault, upstream, admission, clock, policy);
+    CountTokens countTokens(PricingCatalog pricing, UpstreamCalls upstream, Admission admission, Clock clock,
+                            GenerationPolicy policy) {
+        return new CountTokens(pricing, upstream, admission, clock, policy);
     }
 
     /** Refreshed in the background on virtual threads, when a read finds the list older than gemgate.models.refresh. */

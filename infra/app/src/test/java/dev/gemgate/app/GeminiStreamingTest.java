@@ -192,8 +192,10 @@ class GeminiStreamingTest {
 
     @Test
     void aRefusalBeforeTheFirstChunkIsAnOrdinaryErrorResponse() throws Exception {
+        // a deadline (2 s) shorter than Google's delay (7 s): the retry cannot wait for it, so Google's 429 is answered
         GatewayTestResources.emulator().faults().rateLimit(1, java.time.Duration.ofSeconds(7));
-        HttpResponse<String> response = http.send(streamRequest("?alt=sse", body("hi")),
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(streamRequest("?alt=sse", body("hi")),
+                        (name, value) -> true).header("X-Server-Timeout", "2").build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(429);

@@ -212,18 +212,22 @@ class GeminiSurfaceTest {
 
     @Test
     void upstreamFailuresKeepGeminisStatusAndRetryDelay() {
+        // a deadline (2 s) shorter than Google's delay (7 s): the retry cannot wait for it, so Google's 429 is answered
         GatewayTestResources.emulator().faults().rateLimit(1, Duration.ofSeconds(7));
-        given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
+        given().header("x-goog-api-key", key).header("X-Server-Timeout", "2").contentType(ContentType.JSON)
+                .body(HELLO).post(GENERATE)
                 .then().statusCode(429).header("Retry-After", "7")
                 .body("error.status", equalTo("RESOURCE_EXHAUSTED"))
                 .body("error.details.'@type'", hasItem("type.googleapis.com/google.rpc.RetryInfo"));
         // the gate now cools this model down for the 7 s Google asked for (UpstreamRateLimitStormTest checks that);
         // forgotten here so that the next call reaches the upstream, as do the tests after this one
         upstreamGate.clear();
-        GatewayTestResources.emulator().faults().serverError(1, 503);
+        // a 503 that lasts: retried (3 attempts), then answered with the attempts and the last status
+        GatewayTestResources.emulator().faults().serverError(3, 503);
         given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(HELLO).post(GENERATE)
                 .then().statusCode(503).body("error.status", equalTo("UNAVAILABLE"))
-                .body("error.message", notNullValue());
+                .body("error.message", containsString("(after 3 attempts; the last answered HTTP 503)"))
+                .body("error.details.find { it.'@type'.endsWith('ErrorInfo') }.metadata.attempts", equalTo("3"));
         GatewayTestResources.emulator().faults().clear();
     }
 

@@ -5,6 +5,7 @@ import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.AuditLog;
 import dev.gemgate.domain.audit.AuditQuery;
+import dev.gemgate.domain.upstream.CredentialSource;
 import dev.gemgate.domain.upstream.StoredCredential;
 import dev.gemgate.domain.upstream.UpstreamCredentialStore;
 import io.quarkus.test.common.WithTestResource;
@@ -13,6 +14,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -53,6 +55,20 @@ class UpstreamCredentialsAdminApiTest {
 
     @Inject
     DataSource dataSource;
+
+    /**
+     * The credentials these tests add point nowhere (no upstream listens on their base URL): they are taken out of
+     * the shared boot's pool afterwards, so that no later test's request is given one of them.
+     */
+    @AfterEach
+    void removeAddedCredentials() {
+        for (StoredCredential stored : store.loadAll()) {
+            if (stored.entry().source() == CredentialSource.ADMIN) {
+                admin().post(CREDENTIALS + "/" + stored.entry().id() + "/disable");
+                admin().delete(CREDENTIALS + "/" + stored.entry().id());
+            }
+        }
+    }
 
     private static RequestSpecification admin() {
         return given().header("Authorization", "Bearer " + KeycloakTokens.accessToken(KeycloakTokens.ADMIN))

@@ -28,7 +28,7 @@ class UpstreamProducersTest {
                 .build().getConfigMapping(GemgateConfig.class);
         UpstreamProducers producers = new UpstreamProducers();
         try {
-            UpstreamCredential credential = producers.vault(config).all().getFirst();
+            UpstreamCredential credential = producers.configured(config).credential();
             String baseUrl = credential.baseUrl().orElseThrow();
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> served = http.send(HttpRequest.newBuilder(URI.create(baseUrl
