@@ -2,8 +2,10 @@ package dev.gemgate.adapter.gemini;
 
 import okhttp3.Call;
 import okhttp3.Interceptor;
+import okhttp3.Response;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -51,12 +53,18 @@ final class UpstreamCallGuard implements AutoCloseable {
             return chain.proceed(chain.request());
         }
         guard.attach(chain.call());
-        return chain.proceed(FrameSizedBody.of(chain.request()));
+        Response response = chain.proceed(FrameSizedBody.of(chain.request()));
+        if (response.code() == 429 || response.code() >= 500) {
+            guard.retryAfter = UpstreamErrors.retryAfterHeader(response.header("Retry-After"), Instant.now());
+        }
+        return response;
     };
 
     private final Watchdog watchdog;
     private final Thread owner;
     private final Object lock = new Object();
+    /** The {@code Retry-After} of a 429 or 5xx answer to the call, if it sent one (read by UpstreamErrors). */
+    private volatile Optional<Duration> retryAfter = Optional.empty();
     /** Written under {@link #lock}; volatile so {@link #fired()} needs no lock. */
     private volatile Reason fired;
     private volatile long lastTouchNanos;
@@ -130,6 +138,11 @@ final class UpstreamCallGuard implements AutoCloseable {
     /** Something arrived (or left): the idle deadline counts from now. */
     void touch() {
         lastTouchNanos = watchdog.nanoTime();
+    }
+
+    /** The {@code Retry-After} header of the call's 429 or 5xx answer, if it had one. */
+    Optional<Duration> retryAfter() {
+        return retryAfter;
     }
 
     /** Cancels now (e.g. the client went away); idempotent, safe from any thread. */

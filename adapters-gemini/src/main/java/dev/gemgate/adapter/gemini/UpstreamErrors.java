@@ -11,6 +11,10 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +58,7 @@ final class UpstreamErrors {
         Throwable t = unwrap(failure);
         Optional<UpstreamCallGuard.Reason> fired = guard.fired();
         if (fired.isEmpty() || !isTransportFailure(t)) {
-            return translate(failure, secret, false);
+            return withRetryAfter(translate(failure, secret, false), guard.retryAfter());
         }
         return switch (fired.get()) {
             case TOTAL_DEADLINE -> build(Kind.TIMEOUT, 0, DEADLINE_MESSAGE, t, secret);
@@ -143,6 +147,48 @@ final class UpstreamErrors {
         String message = api.message() == null ? "" : api.message();
         return message.contains("API_KEY_INVALID") || message.contains("API key not valid")
                 || message.contains("API key expired");
+    }
+
+    /**
+     * A 429's or 5xx's {@code Retry-After} (whole seconds, or an HTTP date) as the failure's retry delay, when the body
+     * named none (Google's RetryInfo wins: it is the more precise of the two). Proxies and load balancers in front of
+     * Google send the header without a body Gemgate can read.
+     */
+    static UpstreamException withRetryAfter(UpstreamException failure, Optional<Duration> header) {
+        if (header.isEmpty() || failure.retryDelay().isPresent()
+                || !(failure.kind() == Kind.RATE_LIMITED || failure.kind() == Kind.UNAVAILABLE
+                || failure.kind() == Kind.TIMEOUT) || failure.upstreamStatus() == 0) {
+            return failure;
+        }
+        UpstreamException hinted = new UpstreamException(failure.kind(), failure.upstreamStatus(),
+                failure.getMessage(), header.get(), failure.quotaIds(), failure.getCause());
+        hinted.setStackTrace(failure.getStackTrace());
+        return hinted;
+    }
+
+    /** {@code Retry-After}: delay-seconds or an HTTP-date (RFC 9110 10.2.3), capped; empty when absent or unreadable. */
+    static Optional<Duration> retryAfterHeader(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        String v = value.trim();
+        Duration delay;
+        if (v.chars().allMatch(Character::isDigit)) {
+            if (v.length() > 9) {
+                return Optional.of(MAX_RETRY_DELAY);
+            }
+            delay = Duration.ofSeconds(Long.parseLong(v));
+        } else {
+            try {
+                delay = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            } catch (DateTimeParseException e) {
+                return Optional.empty();
+            }
+        }
+        if (delay.isNegative()) {
+            return Optional.of(Duration.ZERO);
+        }
+        return Optional.of(delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay);
     }
 
     static Optional<Duration> retryDelay(String message) {

@@ -230,4 +230,31 @@ class UpstreamErrorsTest {
     private static Kind kindOf(Throwable failure) {
         return UpstreamErrors.translate(failure, SECRET, false).kind();
     }
+
+    @Test
+    void aRetryAfterHeaderIsReadAsSecondsOrAnHttpDateAndCapped() {
+        java.time.Instant now = java.time.Instant.parse("2026-11-30T10:00:00Z");
+        assertThat(UpstreamErrors.retryAfterHeader("7", now)).contains(java.time.Duration.ofSeconds(7));
+        assertThat(UpstreamErrors.retryAfterHeader(" 0 ", now)).contains(java.time.Duration.ZERO);
+        assertThat(UpstreamErrors.retryAfterHeader("Mon, 30 Nov 2026 10:00:30 GMT", now))
+                .contains(java.time.Duration.ofSeconds(30));
+        assertThat(UpstreamErrors.retryAfterHeader("Mon, 30 Nov 2026 09:00:00 GMT", now))
+                .contains(java.time.Duration.ZERO);
+        assertThat(UpstreamErrors.retryAfterHeader("99999999999", now)).contains(UpstreamErrors.MAX_RETRY_DELAY);
+        assertThat(UpstreamErrors.retryAfterHeader("soon", now)).isEmpty();
+        assertThat(UpstreamErrors.retryAfterHeader(null, now)).isEmpty();
+    }
+
+    @Test
+    void aRetryAfterHeaderBecomesTheRetryDelayOfA5xxOrA429WithoutRetryInfoButNeverReplacesRetryInfo() {
+        var header = java.util.Optional.of(java.time.Duration.ofSeconds(4));
+        UpstreamException unavailable = new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 503, "x");
+        assertThat(UpstreamErrors.withRetryAfter(unavailable, header).retryDelay()).isEqualTo(header);
+        UpstreamException withInfo = new UpstreamException(UpstreamException.Kind.RATE_LIMITED, 429, "x",
+                java.time.Duration.ofSeconds(9), null);
+        assertThat(UpstreamErrors.withRetryAfter(withInfo, header).retryDelay())
+                .contains(java.time.Duration.ofSeconds(9));
+        UpstreamException refused = new UpstreamException(UpstreamException.Kind.INVALID_REQUEST, 400, "x");
+        assertThat(UpstreamErrors.withRetryAfter(refused, header).retryDelay()).isEmpty();
+    }
 }

@@ -51,11 +51,15 @@ public record UpstreamRetryPolicy(int maxAttempts, Backoff backoff) {
 
     /**
      * The wait before retrying the same credential after {@code failure}, the {@code failures}-th of the request
-     * (1-based): zero for a credential-bound failure (the gate waits for a 429's delay), else the backoff.
-     * {@code random} is uniform in [0, 1).
+     * (1-based): zero for a credential-bound failure (the gate waits for a 429's delay), else the backoff, and at
+     * least the delay the upstream asked for ({@code Retry-After} on a 5xx). {@code random} is uniform in [0, 1).
      */
     public Duration waitBefore(int failures, UpstreamException failure, double random) {
-        return credentialBound(failure) ? Duration.ZERO : backoff.after(failures, random);
+        if (credentialBound(failure)) {
+            return Duration.ZERO;
+        }
+        Duration backedOff = backoff.after(failures, random);
+        return failure.retryDelay().filter(asked -> asked.compareTo(backedOff) > 0).orElse(backedOff);
     }
 
     /** Whether an attempt may still start after waiting {@code wait} from {@code now}, before {@code deadline}. */

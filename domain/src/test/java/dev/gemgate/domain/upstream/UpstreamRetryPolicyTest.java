@@ -45,6 +45,14 @@ class UpstreamRetryPolicyTest {
     }
 
     @Test
+    void aRetryAfterOnA5xxIsHonouredWhenLongerThanTheBackoff() {
+        UpstreamException asked = new UpstreamException(Kind.UNAVAILABLE, 503, "x", Duration.ofSeconds(3), null);
+        assertThat(policy.waitBefore(1, asked, 0.5)).isEqualTo(Duration.ofSeconds(3));
+        UpstreamException brief = new UpstreamException(Kind.UNAVAILABLE, 503, "x", Duration.ofMillis(10), null);
+        assertThat(policy.waitBefore(1, brief, 0.5)).isEqualTo(Duration.ofMillis(150));
+    }
+
+    @Test
     void noWaitOrAttemptOutlivesTheDeadline() {
         Instant now = Instant.parse("2026-11-30T10:00:00Z");
         Instant deadline = now.plusSeconds(1);
