@@ -3,6 +3,7 @@ package dev.gemgate.app;
 import dev.gemgate.application.admin.AdminAudit;
 import dev.gemgate.application.port.ResilienceMetrics;
 import dev.gemgate.application.request.UpstreamCalls;
+import dev.gemgate.application.upstream.ReadUpstreamHealth;
 import dev.gemgate.domain.common.Backoff;
 import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.pricing.PricingCatalog;
@@ -108,6 +109,12 @@ public class ResilienceWiring {
                 guarded.forget(id);
             }
         }
+    }
+
+    @Produces
+    @Singleton
+    ReadUpstreamHealth readUpstreamHealth(CredentialPool pool) {
+        return new ReadUpstreamHealth(pool);
     }
 
     @Produces

@@ -306,6 +306,16 @@ class ResilienceGatewayTest {
                     .tag("status", "401").counter()).isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1));
             assertThat(pool.health()).filteredOn(h -> h.credential().value().equals(badId)).singleElement()
                     .satisfies(h -> assertThat(h.heldOutUntil()).isPresent());
+            // the admin API shows it held out on this replica, the pool still able to serve, and no secret
+            String health = given().header("Authorization", "Bearer "
+                            + KeycloakTokens.accessToken(KeycloakTokens.VIEWER)).get(CREDENTIALS + "/health")
+                    .then().statusCode(200).body("canServe", org.hamcrest.Matchers.equalTo(true))
+                    .body("credentials.find { it.id == '" + badId + "' }.heldOutUntil",
+                            org.hamcrest.Matchers.notNullValue())
+                    .body("credentials.find { it.id == '" + badId + "' }.status",
+                            org.hamcrest.Matchers.equalTo("ACTIVE"))
+                    .extract().asString();
+            assertThat(health).doesNotContain(badKey).doesNotContain(configured.credential().secret());
         } finally {
             admin().post(CREDENTIALS + "/" + badId + "/disable").then().statusCode(200);
             admin().delete(CREDENTIALS + "/" + badId).then().statusCode(204);

@@ -5,9 +5,11 @@ import dev.gemgate.application.upstream.ChangeUpstreamCredential;
 import dev.gemgate.application.upstream.DeleteUpstreamCredential;
 import dev.gemgate.application.upstream.GetUpstreamCredential;
 import dev.gemgate.application.upstream.ListUpstreamCredentials;
+import dev.gemgate.application.upstream.ReadUpstreamHealth;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.upstream.CredentialEntry;
+import dev.gemgate.domain.upstream.CredentialPool;
 import dev.gemgate.domain.upstream.CredentialStatus;
 import dev.gemgate.domain.upstream.UpstreamCredentialId;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -36,8 +38,11 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The upstream credential pool on the admin API: the Gemini API keys and Vertex AI projects Gemgate calls Google with.
@@ -62,17 +67,41 @@ public class AdminUpstreamCredentialsResource {
     public record ListView(List<UpstreamCredentialsJson.View> credentials) {
     }
 
+    /** One credential's health on the replica that answers. */
+    @Schema(name = "UpstreamCredentialHealth")
+    public record HealthView(String id, String status, int weight,
+                             @Schema(description = "calls in flight with it on this replica") int inFlight,
+                             @Schema(description = "when Google rejected it (401/403): held out until then")
+                             Instant heldOutUntil,
+                             @Schema(description = "each model's circuit: CLOSED, HALF_OPEN or OPEN")
+                             Map<String, String> circuits) {
+        static HealthView of(CredentialPool.Health h) {
+            Map<String, String> circuits = new TreeMap<>();
+            h.circuits().forEach((model, state) -> circuits.put(model.value(), state.name()));
+            return new HealthView(h.credential().value(), h.status().name(), h.weight(), h.inFlight(),
+                    h.heldOutUntil().orElse(null), circuits);
+        }
+    }
+
+    @Schema(name = "UpstreamPoolHealth")
+    public record PoolHealthView(@Schema(description = "whether some credential can serve (readiness)")
+                                 boolean canServe, List<HealthView> credentials) {
+    }
+
     private final ListUpstreamCredentials listCredentials;
     private final GetUpstreamCredential getCredential;
     private final AddUpstreamCredential addCredential;
     private final ChangeUpstreamCredential changeCredential;
     private final DeleteUpstreamCredential deleteCredential;
+    private final ReadUpstreamHealth readHealth;
     private final SecurityIdentity identity;
 
     public AdminUpstreamCredentialsResource(ListUpstreamCredentials listCredentials,
                                             GetUpstreamCredential getCredential, AddUpstreamCredential addCredential,
                                             ChangeUpstreamCredential changeCredential,
-                                            DeleteUpstreamCredential deleteCredential, SecurityIdentity identity) {
+                                            DeleteUpstreamCredential deleteCredential, ReadUpstreamHealth readHealth,
+                                            SecurityIdentity identity) {
+        this.readHealth = readHealth;
         this.listCredentials = listCredentials;
         this.getCredential = getCredential;
         this.addCredential = addCredential;
@@ -88,6 +117,18 @@ public class AdminUpstreamCredentialsResource {
             content = @Content(schema = @Schema(implementation = ListView.class)))
     public ListView list() {
         return new ListView(listCredentials.execute().stream().map(UpstreamCredentialsJson.View::of).toList());
+    }
+
+    @GET
+    @Path("health")
+    @RolesAllowed({AdminRoles.ADMIN, AdminRoles.VIEWER})
+    @Operation(summary = "The pool's health on the replica that answers: calls in flight, rejected credentials held "
+            + "out, circuit states per model, and whether any credential can serve")
+    @APIResponse(responseCode = "200", description = "The health",
+            content = @Content(schema = @Schema(implementation = PoolHealthView.class)))
+    public PoolHealthView health() {
+        ReadUpstreamHealth.Result result = readHealth.execute();
+        return new PoolHealthView(result.canServe(), result.credentials().stream().map(HealthView::of).toList());
     }
 
     @POST
