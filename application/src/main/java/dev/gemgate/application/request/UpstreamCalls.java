@@ -172,15 +172,21 @@ public final class UpstreamCalls {
             Set<UpstreamCredentialId> tried = new HashSet<>();
             Set<UpstreamCredentialId> heldByGate = new HashSet<>();
             int failuresHere = 0;
+            Duration backoff = Duration.ZERO;
             while (failuresHere < settings.retry().maxAttempts()) {
                 if (attempts > 0) {
                     if (cancellation.isCancelled()) {
                         throw enrich(last, attempts);
                     }
+                    // paid before the backoff is slept: a retry the budget refuses costs the caller no wait
                     if (!budget.tryRetry()) {
                         metrics.retryRefused(model);
                         throw enrich(last, attempts);
                     }
+                }
+                if (!backoff.isZero()) {
+                    pause(backoff, attempts, last);
+                    backoff = Duration.ZERO;
                 }
                 Instant now = clock.instant();
                 if (!UpstreamRetryPolicy.fits(now, Duration.ZERO, deadline)) {
@@ -235,12 +241,10 @@ public final class UpstreamCalls {
                     }
                     metrics.retried(model, failure.kind());
                     Duration wait = settings.retry().waitBefore(failuresHere, failure, random.getAsDouble());
-                    if (!wait.isZero()) {
-                        if (!UpstreamRetryPolicy.fits(clock.instant(), wait, deadline)) {
-                            break; // no time to wait for this model; a fallback needs no wait
-                        }
-                        pause(wait, attempts, failure);
+                    if (!UpstreamRetryPolicy.fits(clock.instant(), wait, deadline)) {
+                        break; // no time to wait for this model; a fallback needs no wait
                     }
+                    backoff = wait;
                 } finally {
                     vault.ended(credential.id());
                 }
@@ -260,7 +264,7 @@ public final class UpstreamCalls {
         };
     }
 
-    private void pause(Duration wait, int attempts, UpstreamException failure) {
+    private void pause(Duration wait, int attempts, RuntimeException failure) {
         try {
             sleeper.sleep(wait);
         } catch (InterruptedException e) {

@@ -222,6 +222,17 @@ class UpstreamCallsTest {
     }
 
     @Test
+    void aRetryTheBudgetRefusesCostsTheCallerNoWait() {
+        budgetSettings = new RetryBudget.Settings(0, 0, 1);
+        port.failAlways(unavailable());
+        assertThatThrownBy(() -> generate().execute(command(FLASH))).isInstanceOfSatisfying(UpstreamException.class,
+                e -> assertThat(e.attempts()).isEqualTo(2));
+        // one retry paid from the bucket, after its backoff; the second refused before any wait
+        assertThat(port.calls).hasSize(2);
+        assertThat(waits).containsExactly(Duration.ofMillis(150));
+    }
+
+    @Test
     void noWaitOutlivesTheCallersDeadline() {
         port.failAlways(unavailable());
         Instant deadline = clock.instant().plusMillis(300);

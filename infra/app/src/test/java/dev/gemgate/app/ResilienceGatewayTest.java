@@ -178,7 +178,7 @@ class ResilienceGatewayTest {
         emulator.faults().forModel(model).serverError(-1, 503);
 
         List<Answer> answers = new ArrayList<>();
-        for (int i = 0; i < 12 && circuits.state(credential, ModelId.parse(model)) != CircuitState.OPEN; i++) {
+        for (int i = 0; i < 30 && circuits.state(credential, ModelId.parse(model)) != CircuitState.OPEN; i++) {
             answers.add(call(model, Optional.empty()));
         }
         assertThat(circuits.state(credential, ModelId.parse(model))).isEqualTo(CircuitState.OPEN);
@@ -256,11 +256,11 @@ class ResilienceGatewayTest {
     void underAFullOutageTheUpstreamSeesNoMoreCallsThanTheRetryBudgetAllows() throws Exception {
         String model = "gemini-3.6-flash";
         emulator.faults().forModel(model).serverError(-1, 503);
+        long start = System.nanoTime(); // before the bucket is emptied: its trickle counts from then at the latest
         while (budget.tryRetry()) {
-            // spend what other tests left in the bucket: the bound below starts from an empty one
+            // spend what other tests left in the bucket: the bound below starts from less than one retry
         }
         RetryBudget.Settings settings = budget.settings();
-        long start = System.nanoTime();
         int requests = 40;
         int before = upstreamCalls(model).size();
         for (int i = 0; i < requests; i++) {
@@ -272,7 +272,9 @@ class ResilienceGatewayTest {
         long bound = requests + (long) Math.floor(settings.ratio() * requests + settings.minPerSecond() * seconds) + 1;
         System.out.printf("RETRY BUDGET %d requests under 100%% 503: %d upstream calls in %.1f s (bound %d, "
                 + "unbudgeted %d)%n", requests, calls, seconds, bound, requests * 3);
-        assertThat(calls).isLessThanOrEqualTo((int) bound).isLessThan(requests * 3);
+        // every request reached the upstream (the circuit, 50 calls wide in tests, did not cut them short); the
+        // retries beyond that were the budget's
+        assertThat(calls).isLessThanOrEqualTo((int) bound).isGreaterThanOrEqualTo(requests);
         assertThat(registry.find("gemgate.upstream.retries.refused").tag("model", model).counter()).isNotNull();
 
         // leave the model healthy for whoever comes next: the circuit closes after a successful probe
@@ -352,8 +354,13 @@ class ResilienceGatewayTest {
                     }
                 }));
             }
-            Thread.sleep(1_000);
-            inFlightBefore = pool.inFlight(configured.credential().id());
+            // until the load has built up (a cold boot takes a few seconds to get 200 clients going)
+            int seen = 0;
+            for (long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                 seen <= 100 && System.nanoTime() < until; Thread.sleep(50)) {
+                seen = Math.max(seen, pool.inFlight(configured.credential().id()));
+            }
+            inFlightBefore = seen;
 
             admin().body("{\"id\":\"" + newId + "\",\"mode\":\"GEMINI_API_KEY\",\"apiKey\":\"" + newKey
                     + "\",\"baseUrl\":\"" + emulator.baseUrl() + "\"}").post(CREDENTIALS).then().statusCode(201);
