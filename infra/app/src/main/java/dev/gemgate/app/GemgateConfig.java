@@ -318,8 +318,12 @@ public interface GemgateConfig {
         }
 
         interface Bulkhead {
-            /** Calls in flight at once per credential, all models together; more are refused (CREDENTIAL_BUSY). */
-            @WithDefault("1000")
+            /**
+             * Calls in flight at once per credential, all models together; more are refused (CREDENTIAL_BUSY) and go to
+             * another credential if there is one. As high as the gate's AIMD ceiling by default: a 5,000-in-flight
+             * gateway on one key must not be capped below what Google lets through.
+             */
+            @WithDefault("10000")
             int maxInFlightPerCredential();
         }
     }

@@ -25,7 +25,7 @@ class CircuitSettingsConfigTest {
     @Test
     void theDefaults() {
         assertThat(GenerationPortProducer.circuitSettings(config(Map.of()))).isEqualTo(CircuitSettings.DEFAULT)
-                .isEqualTo(new CircuitSettings(true, 20, 0.5, Duration.ofSeconds(10), 1, 1000));
+                .isEqualTo(new CircuitSettings(true, 20, 0.5, Duration.ofSeconds(10), 1, 10000));
     }
 
     @Test
