@@ -202,7 +202,8 @@ public final class UpstreamCalls {
                     break;
                 }
                 if (heldByGate.contains(credential.id())
-                        || tried.contains(credential.id()) && last instanceof UpstreamException u && heldBack(u)) {
+                        || tried.contains(credential.id()) && last instanceof UpstreamException u
+                        && !UpstreamRetryPolicy.worthRepeatingOnSameCredential(u)) {
                     break; // every credential holds this model back: the next fallback model, if any
                 }
                 try {
@@ -254,14 +255,6 @@ public final class UpstreamCalls {
             last = new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0, "no upstream credential can serve");
         }
         throw enrich(last, Math.max(1, attempts));
-    }
-
-    /** A failure of Gemgate's own holding back (or of a rejected key): retrying the same credential is pointless. */
-    private static boolean heldBack(UpstreamException failure) {
-        return switch (failure.kind()) {
-            case CIRCUIT_OPEN, CREDENTIAL_BUSY, CREDENTIAL_REJECTED -> true;
-            default -> false;
-        };
     }
 
     private void pause(Duration wait, int attempts, RuntimeException failure) {

@@ -50,6 +50,18 @@ public record UpstreamRetryPolicy(int maxAttempts, Backoff backoff) {
     }
 
     /**
+     * Whether the same credential may be tried again after {@code failure} when no other is left: not after Gemgate's
+     * own holding back (an open circuit, a full bulkhead) or a key Google rejected, which would only fail again at
+     * once; a 429 may (the gate makes the attempt wait for its delay), as may a 5xx or a timeout after the backoff.
+     */
+    public static boolean worthRepeatingOnSameCredential(UpstreamException failure) {
+        return switch (failure.kind()) {
+            case CIRCUIT_OPEN, CREDENTIAL_BUSY, CREDENTIAL_REJECTED -> false;
+            default -> true;
+        };
+    }
+
+    /**
      * The wait before retrying the same credential after {@code failure}, the {@code failures}-th of the request
      * (1-based): zero for a credential-bound failure (the gate waits for a 429's delay), else the backoff, and at
      * least the delay the upstream asked for ({@code Retry-After} on a 5xx). {@code random} is uniform in [0, 1).

@@ -45,6 +45,16 @@ class UpstreamRetryPolicyTest {
     }
 
     @Test
+    void onlyAFailureTheUpstreamMightNotRepeatIsTriedAgainOnTheSameCredential() {
+        assertThat(UpstreamRetryPolicy.worthRepeatingOnSameCredential(failure(Kind.UNAVAILABLE, 503))).isTrue();
+        assertThat(UpstreamRetryPolicy.worthRepeatingOnSameCredential(failure(Kind.RATE_LIMITED, 429))).isTrue();
+        assertThat(UpstreamRetryPolicy.worthRepeatingOnSameCredential(failure(Kind.CIRCUIT_OPEN, 0))).isFalse();
+        assertThat(UpstreamRetryPolicy.worthRepeatingOnSameCredential(failure(Kind.CREDENTIAL_BUSY, 0))).isFalse();
+        assertThat(UpstreamRetryPolicy.worthRepeatingOnSameCredential(failure(Kind.CREDENTIAL_REJECTED, 401)))
+                .isFalse();
+    }
+
+    @Test
     void aRetryAfterOnA5xxIsHonouredWhenLongerThanTheBackoff() {
         UpstreamException asked = new UpstreamException(Kind.UNAVAILABLE, 503, "x", Duration.ofSeconds(3), null);
         assertThat(policy.waitBefore(1, asked, 0.5)).isEqualTo(Duration.ofSeconds(3));
