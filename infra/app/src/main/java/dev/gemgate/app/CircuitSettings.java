@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 public record CircuitSettings(boolean enabled, int window, double failureRatio, Duration openFor, int probes,
                              int maxInFlightPerCredential) {
-    public static final CircuitSettings DEFAULT = new CircuitSettings(true, 20, 0.5, Duration.ofSeconds(10), 1, 1000);
+    public static final CircuitSettings DEFAULT = new CircuitSettings(true, 20, 0.5, Duration.ofSeconds(10), 1, 10_000);
     private static final int MAX_WINDOW = 10_000;
     private static final int MAX_IN_FLIGHT = 1_000_000;
 
