@@ -278,6 +278,40 @@ class GenAiGenerationAdapterTest extends EmulatorBackedTest {
     }
 
     @Test
+    void aRetryAfterHeaderOnA5xxBecomesItsRetryDelayOnUnaryCallsAndStreams() {
+        emulator.faults().serverError(2, 503, Duration.ofSeconds(4));
+
+        UpstreamException unary = failure(() -> adapter.generate(request("hi"), credential, TIMEOUT));
+        assertThat(unary.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(unary.retryDelay()).contains(Duration.ofSeconds(4));
+
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> streamed = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        adapter.stream(request("hi"), credential, new StreamLimits(TIMEOUT, TIMEOUT), new Cancellation(),
+                new StreamObserver() {
+                    @Override
+                    public boolean onChunk(StreamChunk chunk) {
+                        return true;
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+
+                    @Override
+                    public void onError(RuntimeException failure) {
+                        streamed.set(failure);
+                    }
+                });
+        assertThat(streamed.get()).isInstanceOfSatisfying(UpstreamException.class,
+                e -> assertThat(e.retryDelay()).contains(Duration.ofSeconds(4)));
+
+        // without the header there is no delay: the retry policy's backoff decides
+        emulator.faults().serverError(1, 503);
+        assertThat(failure(() -> adapter.generate(request("hi"), credential, TIMEOUT)).retryDelay()).isEmpty();
+    }
+
+    @Test
     void aRateLimitNamesTheExhaustedQuotaOnEveryCallShape() {
         emulator.faults().rateLimit(1, Duration.ofSeconds(3), "GenerateRequestsPerDayPerProjectPerModel-FreeTier")
                 .rateLimit(1, Duration.ofSeconds(3));

@@ -190,7 +190,9 @@ final class ControlApi {
             case RATE_LIMIT -> new FaultPlan.Fault(type, times, model,
                     Duration.ofMillis(spec.path("retryDelayMillis").asLong(1000)), 429, 0,
                     spec.hasNonNull("quotaId") ? spec.get("quotaId").asText() : null);
-            case SERVER_ERROR -> new FaultPlan.Fault(type, times, model, null, spec.path("status").asInt(503), 0);
+            case SERVER_ERROR -> new FaultPlan.Fault(type, times, model, spec.has("retryAfterMillis")
+                    ? Duration.ofMillis(spec.path("retryAfterMillis").asLong()) : null, spec.path("status").asInt(503),
+                    0);
             case LATENCY, CHUNK_DELAY -> {
                 if (!spec.hasNonNull("delayMillis")) {
                     throw ApiError.invalidArgument("A " + type + " fault needs \"delayMillis\".");
@@ -221,7 +223,12 @@ final class ControlApi {
                 case RATE_LIMIT -> node.put("retryDelayMillis", f.delay().toMillis()).put("quotaId",
                         f.effectiveQuotaId());
                 case LATENCY, CHUNK_DELAY -> node.put("delayMillis", f.delay().toMillis());
-                case SERVER_ERROR -> node.put("status", f.httpStatus());
+                case SERVER_ERROR -> {
+                    node.put("status", f.httpStatus());
+                    if (f.delay() != null) {
+                        node.put("retryAfterMillis", f.delay().toMillis());
+                    }
+                }
                 case CUT_STREAM, STALL_STREAM -> node.put("afterChunks", f.afterChunks());
                 case STREAM_ERROR -> node.put("status", f.httpStatus()).put("afterChunks", f.afterChunks());
                 case HANG -> {

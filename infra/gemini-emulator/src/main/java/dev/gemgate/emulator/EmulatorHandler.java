@@ -206,8 +206,14 @@ final class EmulatorHandler implements HttpHandler {
         if (fault != null) {
             switch (fault.type()) {
                 case RATE_LIMIT -> throw ApiError.rateLimited(model.id(), fault.delay(), fault.effectiveQuotaId());
-                case SERVER_ERROR -> throw ApiError.serverFault(fault.httpStatus(), credentials,
-                        route.vertex() ? "aiplatform.googleapis.com" : "generativelanguage.googleapis.com");
+                case SERVER_ERROR -> {
+                    ApiError error = ApiError.serverFault(fault.httpStatus(), credentials,
+                            route.vertex() ? "aiplatform.googleapis.com" : "generativelanguage.googleapis.com");
+                    if (fault.delay() != null) {
+                        error.header("Retry-After", Long.toString((fault.delay().toMillis() + 999) / 1000));
+                    }
+                    throw error;
+                }
                 case HANG -> {
                     emulator.pause(null);
                     throw new DropConnection();

@@ -247,6 +247,15 @@ public final class FaultPlan {
     }
 
     /**
+     * As {@link #serverError(int, int)}, with a {@code Retry-After} header of {@code retryAfter} (whole seconds,
+     * rounded up), as a load balancer or proxy in front of Google sends it; the body has no RetryInfo.
+     */
+    public FaultPlan serverError(int times, int httpStatus, Duration retryAfter) {
+        return add(new Fault(Type.SERVER_ERROR, times, scope, Objects.requireNonNull(retryAfter, "retryAfter"),
+                httpStatus, 0));
+    }
+
+    /**
      * The next {@code times} calls are refused as Google refuses a credential: {@code httpStatus} 401 (UNAUTHENTICATED)
      * or 403 (PERMISSION_DENIED, consumer suspended); the same as {@link #serverError(int, int)} with that status, named
      * for what it stands for. Use on a {@link #forApiKey(String)} view.

@@ -47,6 +47,20 @@ class FaultsTest {
     }
 
     @Test
+    void aServerErrorMayCarryARetryAfterHeaderAndNoRetryInfo() {
+        emulator.faults().serverError(1, 503, Duration.ofMillis(2_500));
+        EmulatorClient.Reply reply = client.post(GENERATE, EmulatorClient.userText("x"));
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.header("retry-after")).isEqualTo("3");
+        assertThat(reply.json().path("error").path("status").asText()).isEqualTo("UNAVAILABLE");
+        assertThat(reply.json().toString()).doesNotContain("RetryInfo");
+        assertThat(client.post(GENERATE, EmulatorClient.userText("x")).status()).isEqualTo(200);
+
+        emulator.faults().serverError(1, 502);
+        assertThat(client.post(GENERATE, EmulatorClient.userText("x")).header("retry-after")).isNull();
+    }
+
+    @Test
     void rateLimitGives429WithQuotaFailureRetryInfoAndRetryAfterThenRecovers() {
         emulator.faults().rateLimit(2, Duration.ofSeconds(3));
 
