@@ -6,12 +6,10 @@ import dev.gemgate.application.request.Ticket;
 import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
-import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
-import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -34,13 +32,6 @@ public final class CountTokens {
     private final Admission admission;
     private final Clock clock;
     private final GenerationPolicy policy;
-
-    /** One attempt per request, no retry. */
-    public CountTokens(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream, Admission admission,
-                       Clock clock, GenerationPolicy policy) {
-        this(pricing, UpstreamCalls.single(vault, upstream, pricing, clock, policy.upstreamTimeout()), admission, clock,
-                policy);
-    }
 
     public CountTokens(PricingCatalog pricing, UpstreamCalls upstream, Admission admission, Clock clock,
                        GenerationPolicy policy) {

@@ -9,13 +9,11 @@ import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.EmbeddingRequest;
 import dev.gemgate.domain.generation.EmbeddingResponse;
-import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.TokenEstimator;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
-import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -43,13 +41,6 @@ public final class EmbedContent {
     private final Admission admission;
     private final Clock clock;
     private final GenerationPolicy policy;
-
-    /** One attempt per request, no retry. */
-    public EmbedContent(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream, Admission admission,
-                        Clock clock, GenerationPolicy policy) {
-        this(pricing, UpstreamCalls.single(vault, upstream, pricing, clock, policy.upstreamTimeout()), admission, clock,
-                policy);
-    }
 
     public EmbedContent(PricingCatalog pricing, UpstreamCalls upstream, Admission admission, Clock clock,
                         GenerationPolicy policy) {

@@ -11,7 +11,6 @@ import dev.gemgate.domain.cache.RequestFingerprint;
 import dev.gemgate.domain.cache.ResponseCache;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.Cancellation;
-import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.GenerationResponse;
@@ -19,7 +18,6 @@ import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
-import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -53,14 +51,6 @@ public final class GenerateContent {
     private final RequestFingerprint fingerprints;
     private final Clock clock;
     private final GenerationPolicy policy;
-
-    /** One attempt per request, no retry and no fallback. */
-    public GenerateContent(PricingCatalog pricing, ResponseCache cache, UpstreamKeyVault vault,
-                           GenerationPort upstream, Admission admission, RequestFingerprint fingerprints, Clock clock,
-                           GenerationPolicy policy) {
-        this(pricing, cache, UpstreamCalls.single(vault, upstream, pricing, clock, policy.upstreamTimeout()), admission,
-                fingerprints, clock, policy);
-    }
 
     public GenerateContent(PricingCatalog pricing, ResponseCache cache, UpstreamCalls upstream, Admission admission,
                            RequestFingerprint fingerprints, Clock clock, GenerationPolicy policy) {

@@ -9,7 +9,6 @@ import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.cache.RequestFingerprint;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.Cancellation;
-import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.StreamLimits;
 import dev.gemgate.domain.generation.ModelId;
@@ -20,7 +19,6 @@ import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.ModelPrice;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.RateLimitStatus;
-import dev.gemgate.domain.upstream.UpstreamKeyVault;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -96,14 +94,6 @@ public final class StreamGenerateContent {
     private final Clock clock;
     private final GenerationPolicy policy;
     private final StreamPolicy streams;
-
-    /** One attempt per stream, no retry and no fallback. */
-    public StreamGenerateContent(PricingCatalog pricing, UpstreamKeyVault vault, GenerationPort upstream,
-                                 Admission admission, RequestFingerprint fingerprints, Clock clock,
-                                 GenerationPolicy policy, StreamPolicy streams) {
-        this(pricing, UpstreamCalls.single(vault, upstream, pricing, clock, policy.upstreamTimeout()), admission,
-                fingerprints, clock, policy, streams);
-    }
 
     public StreamGenerateContent(PricingCatalog pricing, UpstreamCalls upstream, Admission admission,
                                  RequestFingerprint fingerprints, Clock clock, GenerationPolicy policy,

@@ -1,5 +1,6 @@
 package dev.gemgate.application.generation;
 
+import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.request.Admission;
@@ -58,8 +59,8 @@ class EmbedContentTest {
         };
         Admission admission = new Admission(quota, ledger, new RequestRecorder(audit, metrics),
                 new SequentialIdGenerator(), clock);
-        return new EmbedContent(pricing, FixedUpstreamKeyVault.withTestKey(), upstream, admission, clock,
-                GenerationPolicy.defaults());
+        return new EmbedContent(pricing, UpstreamCalls.single(FixedUpstreamKeyVault.withTestKey(), upstream, pricing, clock,
+                GenerationPolicy.defaults().upstreamTimeout()), admission, clock, GenerationPolicy.defaults());
     }
 
     private static EmbedContent.Command command(EmbeddingRequest request) {

@@ -1,5 +1,6 @@
 package dev.gemgate.application.generation;
 
+import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.domain.budget.SpendingPolicy;
 import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.application.port.RequestMetrics;
@@ -90,7 +91,8 @@ class GenerateContentTest {
                 new SequentialIdGenerator(), clock, WaitingRoom.neverWaiting(clock),
                 RateLimitSource.defaults(RateLimits.UNLIMITED, RateLimits.UNLIMITED, RateLimits.UNLIMITED), gate,
                 upstreamLimits, tenant -> spending);
-        return new GenerateContent(pricing, cache, FixedUpstreamKeyVault.withTestKey(), upstream, admission,
+        return new GenerateContent(pricing, cache, UpstreamCalls.single(FixedUpstreamKeyVault.withTestKey(), upstream,
+                pricing, clock, policy.upstreamTimeout()), admission,
                 new RequestFingerprint("a-test-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8)),
                 clock, policy);
     }
@@ -173,8 +175,8 @@ class GenerateContentTest {
                 KeyScopes.parse(List.of("gemini-3.5-flash"), List.of(), List.of()));
         Admission admission = new Admission(quota, ledger, new RequestRecorder(audit, metrics),
                 new SequentialIdGenerator(), clock);
-        CountTokens countTokens = new CountTokens(pricing, FixedUpstreamKeyVault.withTestKey(), upstream, admission,
-                clock, policy);
+        CountTokens countTokens = new CountTokens(pricing, UpstreamCalls.single(FixedUpstreamKeyVault.withTestKey(),
+                upstream, pricing, clock, policy.upstreamTimeout()), admission, clock, policy);
         assertThatThrownBy(() -> countTokens.execute(new CountTokens.Command(command(scoped, "gemini-2.5-flash",
                 hello()).context(), new GenerationRequest(ModelId.parse("gemini-2.5-flash"), hello()))))
                 .isInstanceOf(PermissionDeniedException.class);
@@ -368,7 +370,8 @@ class GenerateContentTest {
     void aSettlementFailureAfterABilledCallStillAnswersAndRecordsTheRealUsage() {
         ledger = new InMemoryBudgetLedger(Optional.of(
                 new Budget(CALLER.tenant(), Optional.empty(), BudgetPeriod.LIFETIME, Money.ofDollars("1"))));
-        GenerateContent useCase = new GenerateContent(pricing, cache, FixedUpstreamKeyVault.withTestKey(), upstream,
+        GenerateContent useCase = new GenerateContent(pricing, cache, UpstreamCalls.single(
+                FixedUpstreamKeyVault.withTestKey(), upstream, pricing, clock, policy.upstreamTimeout()),
                 new Admission(quota, new SettlementFailingLedger(ledger), new RequestRecorder(audit, metrics),
                         new SequentialIdGenerator(), clock),
                 new RequestFingerprint("a-test-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8)),

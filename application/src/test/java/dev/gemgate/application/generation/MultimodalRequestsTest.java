@@ -1,5 +1,6 @@
 package dev.gemgate.application.generation;
 
+import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.request.Admission;
@@ -70,13 +71,14 @@ class MultimodalRequestsTest {
     }
 
     private GenerateContent generate() {
-        return new GenerateContent(pricing, new InMemoryResponseCache(), FixedUpstreamKeyVault.withTestKey(), upstream,
-                admission(), new RequestFingerprint("a-test-secret-of-at-least-32-bytes!!".getBytes(
+        return new GenerateContent(pricing, new InMemoryResponseCache(), UpstreamCalls.single(
+                FixedUpstreamKeyVault.withTestKey(), upstream, pricing, clock, policy.upstreamTimeout()), admission(), new RequestFingerprint("a-test-secret-of-at-least-32-bytes!!".getBytes(
                 StandardCharsets.UTF_8)), clock, policy);
     }
 
     private CountTokens countTokens() {
-        return new CountTokens(pricing, FixedUpstreamKeyVault.withTestKey(), upstream, admission(), clock, policy);
+        return new CountTokens(pricing, UpstreamCalls.single(FixedUpstreamKeyVault.withTestKey(), upstream, pricing, clock,
+                policy.upstreamTimeout()), admission(), clock, policy);
     }
 
     private static RequestContext context() {

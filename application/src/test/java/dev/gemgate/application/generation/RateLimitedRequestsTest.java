@@ -1,5 +1,6 @@
 package dev.gemgate.application.generation;
 
+import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.request.Admission;
@@ -82,23 +83,27 @@ class RateLimitedRequestsTest {
     private static final RequestFingerprint FINGERPRINTS =
             new RequestFingerprint("a-test-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8));
 
+    private UpstreamCalls upstreamCalls() {
+        return UpstreamCalls.single(FixedUpstreamKeyVault.withTestKey(), upstream, pricing, clock,
+                GenerationPolicy.defaults().upstreamTimeout());
+    }
+
     private GenerateContent generate() {
-        return new GenerateContent(pricing, new InMemoryResponseCache(), FixedUpstreamKeyVault.withTestKey(), upstream,
-                admission(), FINGERPRINTS, clock, GenerationPolicy.defaults());
+        return new GenerateContent(pricing, new InMemoryResponseCache(), upstreamCalls(), admission(), FINGERPRINTS, clock, GenerationPolicy.defaults());
     }
 
     private StreamGenerateContent stream() {
-        return new StreamGenerateContent(pricing, FixedUpstreamKeyVault.withTestKey(), upstream, admission(),
+        return new StreamGenerateContent(pricing, upstreamCalls(), admission(),
                 FINGERPRINTS, clock, GenerationPolicy.defaults(), StreamPolicy.defaults());
     }
 
     private CountTokens countTokens() {
-        return new CountTokens(pricing, FixedUpstreamKeyVault.withTestKey(), upstream, admission(), clock,
+        return new CountTokens(pricing, upstreamCalls(), admission(), clock,
                 GenerationPolicy.defaults());
     }
 
     private EmbedContent embed() {
-        return new EmbedContent(pricing, FixedUpstreamKeyVault.withTestKey(), upstream, admission(), clock,
+        return new EmbedContent(pricing, upstreamCalls(), admission(), clock,
                 GenerationPolicy.defaults());
     }
 

@@ -1,5 +1,6 @@
 package dev.gemgate.application.generation;
 
+import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.request.Admission;
@@ -65,7 +66,8 @@ class StreamGenerateContentTest {
     private StreamGenerateContent useCase() {
         Admission admission = new Admission(quota, ledger, new RequestRecorder(audit, metrics),
                 new SequentialIdGenerator(), clock);
-        return new StreamGenerateContent(pricing, FixedUpstreamKeyVault.withTestKey(), upstream, admission,
+        return new StreamGenerateContent(pricing, UpstreamCalls.single(FixedUpstreamKeyVault.withTestKey(), upstream,
+                pricing, clock, GenerationPolicy.defaults().upstreamTimeout()), admission,
                 new RequestFingerprint("a-test-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8)),
                 clock, GenerationPolicy.defaults(), StreamPolicy.defaults());
     }
