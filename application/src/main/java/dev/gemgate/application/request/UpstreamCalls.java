@@ -36,7 +36,8 @@ import java.util.function.DoubleSupplier;
  * Every request has one: the caller's ({@code X-Server-Timeout}, {@link RequestContext#deadline}) when it is sooner
  * than the configured default after the request was opened. No attempt starts and no wait is made that would end
  * past it; each attempt's own timeout is what is left of it (at most the configured attempt timeout). A request that
- * runs out is answered 504 DEADLINE_EXCEEDED.
+ * runs out during an attempt, or before any, is answered 504 DEADLINE_EXCEEDED; one that runs out between attempts
+ * (waiting for its admission) is answered its last failure.
  *
  * <h2>The loop</h2>
  * For the model asked for, then each fallback model the ticket accepts ({@link Ticket#serveWith}: in the key's scope,
@@ -190,7 +191,9 @@ public final class UpstreamCalls {
                 }
                 Instant now = clock.instant();
                 if (!UpstreamRetryPolicy.fits(now, Duration.ZERO, deadline)) {
-                    throw deadlineExceeded(attempts, last);
+                    // the deadline ran out between attempts (waiting for admission): the last failure says why the
+                    // request was not served (Google's 429, the gate's refusal with its delay), a bare 504 would not
+                    throw last == null ? deadlineExceeded(attempts, null) : enrich(last, attempts);
                 }
                 UpstreamCredential credential = switch (vault.choose(model, tried)) {
                     case CredentialChoice.Use use -> use.credential();
