@@ -1,12 +1,11 @@
 package dev.gemgate.adapter.web.gemini;
 
 import dev.gemgate.adapter.web.CostHeader;
-import dev.gemgate.adapter.web.RateLimitHeaders;
 import dev.gemgate.adapter.web.RequestIdFilter;
 import dev.gemgate.adapter.web.TenantAuthenticationFilter;
+import dev.gemgate.adapter.web.GenerationStreams;
+import dev.gemgate.adapter.web.TenantRequests;
 import dev.gemgate.adapter.web.TenantSurface;
-import dev.gemgate.application.generation.CacheDirective;
-import dev.gemgate.adapter.web.RequestIds;
 import dev.gemgate.application.generation.CountTokens;
 import dev.gemgate.application.generation.EmbedContent;
 import dev.gemgate.application.generation.StreamGenerateContent;
@@ -15,12 +14,10 @@ import dev.gemgate.application.generation.GetModel;
 import dev.gemgate.application.generation.ListModels;
 import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.tenant.Caller;
-import dev.gemgate.domain.budget.EndUserName;
 import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.common.RequestId;
-import dev.gemgate.domain.generation.Cancellation;
 import dev.gemgate.domain.generation.EmbeddingRequest;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.ModelId;
@@ -30,7 +27,6 @@ import io.quarkus.virtual.threads.VirtualThreads;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -43,20 +39,13 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.MDC;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Gemini-native tenant surface, under both {@code /v1beta} and {@code /v1} (the Java SDK 2.x calls {@code /v1}).
@@ -66,12 +55,9 @@ import java.util.concurrent.atomic.AtomicReference;
 @Path("/{version:v1|v1beta}/models")
 @TenantSurface
 public class GeminiResource {
-    public static final String END_USER_HEADER = "x-gemgate-user";
+    public static final String END_USER_HEADER = TenantRequests.END_USER_HEADER;
     /** The model that answered: the one asked for, or the fallback that served when it could not. */
-    public static final String SERVED_MODEL_HEADER = "x-gemgate-served-model";
-    /** The caller's timeout in seconds, sent by Google's SDKs when one is set: how long it waits for the answer. */
-    public static final String SERVER_TIMEOUT_HEADER = "X-Server-Timeout";
-    private static final BigDecimal MAX_SERVER_TIMEOUT_SECONDS = BigDecimal.valueOf(86_400);
+    public static final String SERVED_MODEL_HEADER = TenantRequests.SERVED_MODEL_HEADER;
     private static final int MAX_PAGE_SIZE = 1000;
     private static final Set<String> POST_METHODS = Set.of("generateContent", "streamGenerateContent", "countTokens",
             "embedContent", "batchEmbedContents", "batchGenerateContent");
@@ -110,18 +96,8 @@ public class GeminiResource {
                               byte[] body, @HeaderParam(END_USER_HEADER) String endUser,
                               @HeaderParam("Cache-Control") String cacheControl) {
         Caller caller = TenantAuthenticationFilter.callerOf(context);
-        String requestId = RequestIdFilter.of(context).value();
-        String tenantId = caller.tenant().toString();
-        return Uni.createFrom().item(() -> {
-            MDC.put("requestId", requestId);
-            MDC.put("tenantId", tenantId);
-            try {
-                return handle(target, requestContext(context, caller, endUser), body, cacheControl);
-            } finally {
-                MDC.remove("requestId");
-                MDC.remove("tenantId");
-            }
-        }).runSubscriptionOn(virtualThreads);
+        return TenantRequests.onVirtualThread(context, caller, virtualThreads,
+                () -> handle(target, requestContext(context, caller, endUser), body, cacheControl));
     }
 
     private Response handle(String target, RequestContext context, byte[] body, String cacheControl) {
@@ -134,10 +110,10 @@ public class GeminiResource {
         return switch (action) {
             case "generateContent" -> {
                 GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(context,
-                        GeminiJson.readGenerationRequest(model, body), cacheDirective(cacheControl)));
+                        GeminiJson.readGenerationRequest(model, body), TenantRequests.cacheDirective(cacheControl)));
                 yield withRateLimits(json(result.response().body()), result.rateLimits())
                         .header(CostHeader.NAME, CostHeader.usd(result.cost()))
-                        .header("x-gemgate-cache", result.cacheStatus().name().toLowerCase())
+                        .header(TenantRequests.CACHE_HEADER, result.cacheStatus().name().toLowerCase())
                         .header(SERVED_MODEL_HEADER, result.servedModel().value())
                         .build();
             }
@@ -181,56 +157,15 @@ public class GeminiResource {
         if (alt != null && !sse && !alt.equalsIgnoreCase("json")) {
             throw new InvalidRequestException("alt must be sse or json.");
         }
-        Cancellation cancellation = new Cancellation();
-        AtomicReference<RateLimitStatus> rateLimits = new AtomicReference<>(RateLimitStatus.NONE);
-        // read when the first item is written: the model serving it by then (a fallback's, if it came to that)
-        Map<String, String> headers = Collections.synchronizedMap(new LinkedHashMap<>());
-        Multi<byte[]> chunks = Multi.createFrom().emitter(emitter -> {
+        String contentType = sse ? "text/event-stream" : "application/json; charset=UTF-8";
+        return GenerationStreams.start(context, caller, virtualThreads, (emitter, cancellation, rateLimits, headers) -> {
+            GenerationStreams.streamHeaders(headers, contentType);
             GeminiStream sink = new GeminiStream(emitter, sse, requestId, rateLimits,
-                    cost -> costTrailer(http, cost), served -> headers.put(SERVED_MODEL_HEADER, served.value()));
-            emitter.onRequest(n -> sink.wake());
-            emitter.onTermination(() -> {
-                if (emitter.isCancelled()) {
-                    cancellation.cancel();
-                }
-                sink.wake();
-            });
-            virtualThreads.execute(() -> {
-                MDC.put("requestId", requestId.value());
-                MDC.put("tenantId", caller.tenant().toString());
-                try {
-                    StreamGenerateContent.Command command = new StreamGenerateContent.Command(
-                            requestContext(context, caller, endUser),
-                            GeminiJson.readGenerationRequest(parseModel(model), body), cancellation);
-                    streamGenerateContent.execute(command, sink);
-                } catch (RuntimeException | Error e) {
-                    emitter.fail(e); // before the first chunk: an ordinary error response
-                } finally {
-                    MDC.remove("requestId");
-                    MDC.remove("tenantId");
-                }
-            });
-        }, BackPressureStrategy.BUFFER);
-        headers.put("Content-Type", sse ? "text/event-stream" : "application/json; charset=UTF-8");
-        headers.put("Cache-Control", "no-cache");
-        headers.put(RequestIds.SERVER_HEADER, requestId.value());
-        headers.put(RequestIds.HEADER, RequestIdFilter.correlationOf(context).orElse(requestId.value()));
-        headers.put("Trailer", CostHeader.NAME);
-        return new StreamedResponse(chunks, headers, rateLimits);
-    }
-
-    /**
-     * A stream's settled cost, known only after its last chunk, as the HTTP trailer {@code x-gemgate-cost-usd} (in the
-     * last chunk of the chunked encoding, or HTTP/2's trailing HEADERS): not in the body, because Google's Python and
-     * Go SDKs fail on any SSE line that is not {@code data:} (see the README). Vert.x sends what is put before the
-     * response ends; a response already ended (the client went away) has no trailer to send.
-     */
-    private static void costTrailer(HttpServerResponse http, Money cost) {
-        try {
-            http.putTrailer(CostHeader.NAME, CostHeader.usd(cost));
-        } catch (IllegalStateException ended) {
-            // the response is closed: nobody is left to read the cost
-        }
+                    cost -> GenerationStreams.costTrailer(http, cost),
+                    served -> headers.put(SERVED_MODEL_HEADER, served.value()));
+            streamGenerateContent.execute(new StreamGenerateContent.Command(requestContext(context, caller, endUser),
+                    GeminiJson.readGenerationRequest(parseModel(model), body), cancellation), sink);
+        });
     }
 
     @GET
@@ -265,29 +200,7 @@ public class GeminiResource {
     }
 
     private RequestContext requestContext(ContainerRequestContext context, Caller caller, String endUser) {
-        return new RequestContext(caller, RequestIdFilter.of(context), RequestIdFilter.correlationOf(context),
-                endUser(endUser), deadline(context.getHeaderString(SERVER_TIMEOUT_HEADER)));
-    }
-
-    /**
-     * {@code X-Server-Timeout: <seconds>} (whole or decimal, as Google's SDKs send it) as a deadline from now: a request
-     * that would have to wait for admission longer than that is refused at once instead. Absent: no deadline.
-     */
-    private Optional<Instant> deadline(String header) {
-        if (header == null || header.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            BigDecimal seconds = new BigDecimal(header.strip());
-            if (seconds.signum() > 0 && seconds.compareTo(MAX_SERVER_TIMEOUT_SECONDS) <= 0) {
-                long nanos = seconds.movePointRight(9).setScale(0, RoundingMode.CEILING).longValueExact();
-                return Optional.of(clock.instant().plusNanos(nanos));
-            }
-        } catch (NumberFormatException | ArithmeticException ignored) {
-            // fall through to the refusal
-        }
-        throw new InvalidRequestException(SERVER_TIMEOUT_HEADER + " must be a number of seconds above 0 and at most "
-                + MAX_SERVER_TIMEOUT_SECONDS + ".");
+        return TenantRequests.context(context, caller, TenantRequests.endUserHeader(endUser), clock);
     }
 
     /** Gemini's pageSize: absent or 0 means the default; at most 1000; anything else is the caller's mistake. */
@@ -342,26 +255,6 @@ public class GeminiResource {
         throw new InvalidRequestException("Invalid pageToken.");
     }
 
-    /** The end user the header names, by the rule an end-user budget's name follows too ({@link EndUserName}). */
-    private static Optional<String> endUser(String header) {
-        try {
-            return EndUserName.parse(header);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(END_USER_HEADER + " " + e.getMessage() + ".");
-        }
-    }
-
-    private static CacheDirective cacheDirective(String cacheControl) {
-        if (cacheControl == null) {
-            return CacheDirective.DEFAULT;
-        }
-        String value = cacheControl.toLowerCase();
-        if (value.contains("no-store")) {
-            return CacheDirective.NO_STORE;
-        }
-        return value.contains("no-cache") ? CacheDirective.BYPASS : CacheDirective.DEFAULT;
-    }
-
     /**
      * The upstream's model object as it came (fields Gemgate does not model, such as version, description, thinking,
      * temperature, topP and topK, pass through in the upstream's order), with the fields Gemgate reads set from them.
@@ -376,10 +269,8 @@ public class GeminiResource {
         return json;
     }
 
-    /** The {@code x-ratelimit-*} headers of an admitted request ({@link RateLimitHeaders}). */
     private static Response.ResponseBuilder withRateLimits(Response.ResponseBuilder response, RateLimitStatus status) {
-        RateLimitHeaders.of(status).forEach(response::header);
-        return response;
+        return TenantRequests.withRateLimits(response, status);
     }
 
     private static Response.ResponseBuilder json(Object tree) {

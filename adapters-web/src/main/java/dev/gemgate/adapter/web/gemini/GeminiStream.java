@@ -1,5 +1,6 @@
 package dev.gemgate.adapter.web.gemini;
 
+import dev.gemgate.adapter.web.StreamEmitter;
 import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.Money;
@@ -7,14 +8,10 @@ import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.StreamChunk;
 import dev.gemgate.domain.quota.RateLimitStatus;
-import io.smallrye.mutiny.subscription.MultiEmitter;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -26,8 +23,7 @@ import java.util.function.Consumer;
  * chunk JSON is the upstream's text, unchanged. A failure after the first chunk ends the stream with an error in the
  * same framing ({@code data: {"error":{...}}} or a last array element), which the SDKs raise as the matching error.
  *
- * <p>Flow control: a chunk is emitted only while the writer has asked for one; otherwise the producing (virtual) thread
- * waits, so a client that reads slowly holds back its stream instead of growing a buffer.
+ * <p>Flow control: {@link StreamEmitter}.
  */
 final class GeminiStream implements StreamGenerateContent.ChunkSink {
     private static final Logger LOG = Logger.getLogger(GeminiStream.class);
@@ -35,21 +31,19 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
     private static final byte[] SSE_SUFFIX = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ARRAY_SEPARATOR = ",\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final MultiEmitter<? super byte[]> emitter;
+    private final StreamEmitter emitter;
     private final boolean sse;
     private final RequestId requestId;
     private final AtomicReference<RateLimitStatus> rateLimits;
     private final Consumer<Money> costTrailer;
     private final Consumer<ModelId> servedModel;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition demand = lock.newCondition();
     private boolean started;
 
     /**
      * {@code rateLimits} receives the admission's standing, which the response's headers read at the first chunk;
      * {@code costTrailer} the settled cost, before the stream's last item (it becomes the response's trailer).
      */
-    GeminiStream(MultiEmitter<? super byte[]> emitter, boolean sse, RequestId requestId,
+    GeminiStream(StreamEmitter emitter, boolean sse, RequestId requestId,
                  AtomicReference<RateLimitStatus> rateLimits, Consumer<Money> costTrailer,
                  Consumer<ModelId> servedModel) {
         this.emitter = emitter;
@@ -58,16 +52,6 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
         this.rateLimits = rateLimits;
         this.costTrailer = costTrailer;
         this.servedModel = servedModel;
-    }
-
-    /** Wakes a waiting producer: the writer asked for more, or the client went away. */
-    void wake() {
-        lock.lock();
-        try {
-            demand.signalAll();
-        } finally {
-            lock.unlock();
-        }
     }
 
     @Override
@@ -90,9 +74,9 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
         byte[] json = chunk.json().getBytes(StandardCharsets.UTF_8);
         byte[] item;
         if (sse) {
-            item = concat(SSE_PREFIX, json, SSE_SUFFIX);
+            item = StreamEmitter.concat(SSE_PREFIX, json, SSE_SUFFIX);
         } else {
-            item = concat(started ? ARRAY_SEPARATOR : new byte[] {'['}, json, new byte[0]);
+            item = StreamEmitter.concat(started ? ARRAY_SEPARATOR : new byte[] {'['}, json, new byte[0]);
         }
         started = true;
         return emit(item);
@@ -115,38 +99,14 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
             LOG.errorf(failure, "stream failed unexpectedly");
         }
         byte[] json = GeminiJson.write(error.envelope(requestId));
-        boolean open = sse ? emit(concat(SSE_PREFIX, json, SSE_SUFFIX))
-                : emit(concat(started ? ARRAY_SEPARATOR : new byte[] {'['}, json, new byte[] {']'}));
+        boolean open = sse ? emit(StreamEmitter.concat(SSE_PREFIX, json, SSE_SUFFIX))
+                : emit(StreamEmitter.concat(started ? ARRAY_SEPARATOR : new byte[] {'['}, json, new byte[] {']'}));
         if (open) {
             emitter.complete();
         }
     }
 
-    /** Emits once the writer wants an item; false when the client has gone away. */
     private boolean emit(byte[] item) {
-        lock.lock();
-        try {
-            while (emitter.requested() == 0 && !emitter.isCancelled()) {
-                demand.await(1, TimeUnit.SECONDS);
-            }
-            if (emitter.isCancelled()) {
-                return false;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            lock.unlock();
-        }
-        emitter.emit(item);
-        return !emitter.isCancelled();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b, byte[] c) {
-        byte[] out = new byte[a.length + b.length + c.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        System.arraycopy(c, 0, out, a.length + b.length, c.length);
-        return out;
+        return emitter.emit(item);
     }
 }

@@ -1,5 +1,7 @@
 package dev.gemgate.adapter.web.gemini;
 
+import dev.gemgate.adapter.web.openai.OpenAiError;
+import dev.gemgate.adapter.web.openai.OpenAiErrors;
 import dev.gemgate.domain.common.IdGenerator;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
@@ -71,8 +73,12 @@ public class HttpLayerRefusals {
         }
     }
 
+    /** In the envelope of the surface the path belongs to: OpenAI's under its paths, Gemini's everywhere else. */
     private void refuse(RoutingContext context, GeminiError error) {
-        Map<String, Object> envelope = error.envelope(ids.newRequestId());
+        Map<String, Object> envelope = OpenAiErrors.covers(context.request().path(), null)
+                ? OpenAiError.simple(error.httpStatus(), error.message(), OpenAiError.INVALID_REQUEST,
+                        error.httpStatus() == 413 ? "request_too_large" : "invalid_value").envelope()
+                : error.envelope(ids.newRequestId());
         context.response().setStatusCode(error.httpStatus())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close")

@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.Response;
  * {@code GET /gemgate/v1/usage}: the calling tenant's own usage and cost, with one of its API keys, presented as the
  * Gemini surface takes them ({@code x-goog-api-key}, {@code ?key=}, {@code Authorization: Bearer}). The caller's tenant
  * is the only one it can see. A key restricted to surfaces needs {@code USAGE} among them. Each report counts as one
- * request against the caller's request limits. Errors are Gemini's envelope ({@code GeminiExceptionMappers}).
+ * request against the caller's request limits. Errors are Gemini's envelope ({@code TenantExceptionMappers}).
  */
 @Path("/gemgate/v1/usage")
 @TenantSurface(ApiSurface.USAGE)

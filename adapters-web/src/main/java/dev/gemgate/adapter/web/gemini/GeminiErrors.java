@@ -1,67 +1,51 @@
 package dev.gemgate.adapter.web.gemini;
 
 import dev.gemgate.adapter.web.RequestIdFilter;
+import dev.gemgate.adapter.web.SurfaceErrors;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.RequestId;
-import jakarta.ws.rs.NotAllowedException;
-import jakarta.ws.rs.NotFoundException;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * The one place where failures become HTTP on the Gemini surface: typed domain failures by {@link GeminiError},
- * framework errors (no route, wrong method, unreadable body) in the same envelope, and anything unexpected as a
- * 500 INTERNAL without internals (logged with the request id).
+ * The Gemini surface's refusals: typed domain failures by {@link GeminiError}, framework errors (no route, wrong method,
+ * unreadable body) in the same envelope, and anything unexpected as a 500 INTERNAL without internals. Chosen for a
+ * request by {@link dev.gemgate.adapter.web.TenantExceptionMappers}.
  */
-public class GeminiExceptionMappers {
-    private static final Logger LOG = Logger.getLogger(GeminiExceptionMappers.class);
+public final class GeminiErrors implements SurfaceErrors {
+    public static final GeminiErrors INSTANCE = new GeminiErrors();
 
-    @ServerExceptionMapper
+    @Override
     public Response domain(DomainException e, ContainerRequestContext request) {
         return respond(GeminiError.of(e), request);
     }
 
-    @ServerExceptionMapper
-    public Response unimplemented(UnimplementedException e, ContainerRequestContext request) {
-        return respond(GeminiError.simple(501, "UNIMPLEMENTED", e.getMessage()), request);
-    }
-
-    @ServerExceptionMapper
-    public Response notFound(NotFoundException e, ContainerRequestContext request) {
+    @Override
+    public Response noRoute(ContainerRequestContext request) {
         return respond(GeminiError.simple(404, "NOT_FOUND",
                 "No such resource: " + request.getUriInfo().getPath() + "."), request);
     }
 
-    @ServerExceptionMapper
-    public Response notAllowed(NotAllowedException e, ContainerRequestContext request) {
+    @Override
+    public Response methodNotAllowed(ContainerRequestContext request, String allowed) {
         Response response = respond(GeminiError.simple(405, "INVALID_ARGUMENT",
                 request.getMethod() + " is not allowed on " + request.getUriInfo().getPath() + "."), request);
-        String allowed = e.getResponse().getHeaderString("Allow");
         return allowed == null ? response : Response.fromResponse(response).header("Allow", allowed).build();
     }
 
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e, ContainerRequestContext request) {
-        int status = e.getResponse().getStatus();
+    @Override
+    public Response rejected(int status, ContainerRequestContext request) {
         if (status == 413) {
             return respond(GeminiError.simple(400, "INVALID_ARGUMENT", "Request payload size exceeds the limit."),
                     request);
-        }
-        if (status >= 500) {
-            LOG.errorf(e, "request failed with %d", status);
-            return respond(GeminiError.internal(), request);
         }
         return respond(GeminiError.simple(status, status == 415 ? "INVALID_ARGUMENT" : "FAILED_PRECONDITION",
                 "The request could not be accepted (HTTP " + status + ")."), request);
     }
 
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e, ContainerRequestContext request) {
-        LOG.errorf(e, "unexpected failure");
+    @Override
+    public Response internal(ContainerRequestContext request) {
         return respond(GeminiError.internal(), request);
     }
 
