@@ -25,6 +25,10 @@ final class Options {
         flag("upstream-key", "bench-upstream-key", "x-goog-api-key sent on the direct and nginx paths");
         flag("model", "gemini-2.5-flash", "model in the request path");
         flag("max-output-tokens", "32", "generationConfig.maxOutputTokens of every request");
+        flag("openai-path", "true", "with Gemgate: also measure its OpenAI-compatible path (openai: "
+                + "/v1beta/openai/chat/completions, a unique prompt each time) in the sequential and throughput parts");
+        flag("cache-hit-path", "true", "with Gemgate: also measure a cache-hit path (cachehit: the same prompt at "
+                + "temperature 0 every time, answered by the response cache) in the sequential and throughput parts");
         flag("seq-warmup", "1000", "sequential: warm-up requests per path (not measured)");
         flag("seq-requests", "2000", "sequential: measured requests per path");
         flag("seq-block", "100", "sequential: the paths take turns in blocks of this many requests");

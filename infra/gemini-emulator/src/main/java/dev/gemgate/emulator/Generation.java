@@ -27,6 +27,12 @@ import java.util.Map;
  * thoughts and answer together, per candidate, as Gemini does in practice (googleapis/python-genai#2062: the documented
  * separation does not hold on Gemini 3): the thoughts come first, the answer gets what is left, and thoughts that reach
  * the cap leave an empty answer with {@code finishReason} MAX_TOKENS.
+ *
+ * <p>Function calling ({@link #calledFunction}): with function declarations, a fresh user turn gets a
+ * {@code functionCall} part instead of text (Gemini 3+: with an {@code id}); a turn of function responses is echoed as
+ * their JSON. Structured output ({@link #replyText(JsonNode, JsonNode)}): application/json gives JSON that conforms to
+ * the schema. Gemini 3+ refuses a current turn whose function call lacks its thought signature
+ * ({@link #requireThoughtSignatures}).
  */
 final class Generation {
 
@@ -55,6 +61,8 @@ final class Generation {
     final String model;
     final PromptCount prompt;
     final String text;
+    /** Each candidate's functionCall (the reply instead of text), or null when the reply is text. */
+    private final ObjectNode[] functionCalls;
     final String finishReason;
     final int candidateCount;
     final int candidatesTokens;
@@ -63,14 +71,19 @@ final class Generation {
     /** The thoughtSignature of each candidate's first part, or null when the model does not think. */
     private final String[] signatures;
 
-    private Generation(String model, PromptCount prompt, String text, String finishReason, int candidateCount,
-                       int thoughtsTokens, String responseId, String[] signatures) {
+    private Generation(String model, PromptCount prompt, String text, ObjectNode[] functionCalls, String finishReason,
+                       int candidateCount, int thoughtsTokens, String responseId, String[] signatures) {
         this.model = model;
         this.prompt = prompt;
         this.text = text;
+        this.functionCalls = functionCalls;
         this.finishReason = finishReason;
         this.candidateCount = candidateCount;
-        this.candidatesTokens = candidateCount * EmulatorTokenizer.count(text);
+        int tokens = 0;
+        for (int i = 0; i < candidateCount; i++) {
+            tokens += EmulatorTokenizer.count(functionCalls == null ? text : functionCalls[i].toString());
+        }
+        this.candidatesTokens = tokens;
         this.thoughtsTokens = thoughtsTokens;
         this.responseId = responseId;
         this.signatures = signatures;
@@ -80,6 +93,9 @@ final class Generation {
     static Generation of(JsonNode request, KnownModel model, String rawBody) {
         JsonNode contents = request.get("contents");
         validateContents(contents, "GenerateContentRequest");
+        if (model.isThinking()) {
+            requireThoughtSignatures(contents);
+        }
         PromptCount prompt = countPrompt(contents, request.get("systemInstruction"));
         if (prompt.total() > model.inputTokenLimit()) {
             throw ApiError.invalidArgument("The input token count (" + prompt.total()
@@ -103,9 +119,20 @@ final class Generation {
                     + max.asLong() + ") exceeds the maximum number of tokens allowed (" + model.inputTokenLimit()
                     + ") for input and output together.");
         }
-        String reply = replyText(contents);
+        JsonNode declaration = calledFunction(request, contents);
+        ObjectNode[] calls = null;
+        String reply = "";
+        if (declaration != null) {
+            calls = new ObjectNode[candidates];
+            for (int i = 0; i < candidates; i++) {
+                calls[i] = functionCall(declaration, echoSource(contents), model.isThinking()
+                        ? functionCallId(rawBody, model.id(), i) : null);
+            }
+        } else {
+            reply = replyText(contents, config);
+        }
         JsonNode stops = config.get("stopSequences");
-        if (stops != null && stops.isArray()) {
+        if (calls == null && stops != null && stops.isArray()) {
             int cut = -1;
             for (JsonNode stop : stops) {
                 String s = stop.asText("");
@@ -130,9 +157,15 @@ final class Generation {
             if (perCandidate >= cap) {
                 thoughts = cap * candidates;
                 reply = "";
+                calls = null;
                 finish = "MAX_TOKENS";
             }
             cap = Math.max(0, cap - perCandidate);
+        }
+        if (calls != null && cap > 0 && EmulatorTokenizer.count(calls[0].toString()) > cap) {
+            // a function call is not cut: one that does not fit leaves an empty answer
+            calls = null;
+            finish = "MAX_TOKENS";
         }
         if (cap > 0 && EmulatorTokenizer.count(reply) > cap) {
             reply = EmulatorTokenizer.truncate(reply, cap);
@@ -145,7 +178,7 @@ final class Generation {
                 signatures[i] = thoughtSignature(rawBody, model.id(), i);
             }
         }
-        return new Generation(model.id(), prompt, reply, finish, candidates, thoughts, responseId(rawBody, model.id()),
+        return new Generation(model.id(), prompt, reply, calls, finish, candidates, thoughts, responseId(rawBody, model.id()),
                 signatures);
     }
 
@@ -293,24 +326,202 @@ final class Generation {
         return "DOCUMENT";
     }
 
-    /** "Echo: " + the text of the last non-model turn, or "Echo: [n parts]". */
-    static String replyText(JsonNode contents) {
-        JsonNode turn = contents.get(contents.size() - 1);
+    /** The last content whose role is not {@code model} (the last content when all are the model's). */
+    static JsonNode lastUserTurn(JsonNode contents) {
         for (int i = contents.size() - 1; i >= 0; i--) {
             if (!"model".equals(contents.get(i).path("role").asText(""))) {
-                turn = contents.get(i);
-                break;
+                return contents.get(i);
             }
         }
-        JsonNode parts = turn.path("parts");
+        return contents.get(contents.size() - 1);
+    }
+
+    /**
+     * What the reply echoes: the last user turn's parts joined by one space, a text part as its text ({@code thought}
+     * parts skipped), a {@code functionResponse} part as the compact JSON of its {@code response}; {@code "[n parts]"}
+     * when there is neither.
+     */
+    static String echoSource(JsonNode contents) {
+        JsonNode parts = lastUserTurn(contents).path("parts");
         List<String> texts = new ArrayList<>();
         for (JsonNode part : parts) {
             JsonNode text = part.get("text");
+            JsonNode response = part.get("functionResponse");
             if (text != null && text.isTextual() && !part.path("thought").asBoolean(false)) {
                 texts.add(text.asText());
+            } else if (response != null && response.isObject()) {
+                JsonNode body = response.get("response");
+                texts.add(body == null || body.isNull() ? "{}" : body.toString());
             }
         }
-        return texts.isEmpty() ? "Echo: [" + parts.size() + " parts]" : "Echo: " + String.join(" ", texts);
+        return texts.isEmpty() ? "[" + parts.size() + " parts]" : String.join(" ", texts);
+    }
+
+    /** "Echo: " + {@link #echoSource}. */
+    static String replyText(JsonNode contents) {
+        return "Echo: " + echoSource(contents);
+    }
+
+    /**
+     * The reply text under {@code generationConfig}: with {@code responseMimeType} application/json, a JSON value that
+     * conforms to {@code responseSchema} or {@code responseJsonSchema} ({@link SchemaValues}, every property), else
+     * {@code {"echo":"<echo source>"}}; with text/x.enum, the schema's first enum value; otherwise
+     * {@link #replyText(JsonNode)}.
+     */
+    static String replyText(JsonNode contents, JsonNode config) {
+        String mime = field(config, "responseMimeType", "response_mime_type").asText("")
+                .toLowerCase(Locale.ROOT).split(";")[0].trim();
+        JsonNode schema = field(config, "responseJsonSchema", "response_json_schema");
+        if (schema.isMissingNode() || schema.isNull()) {
+            schema = field(config, "responseSchema", "response_schema");
+        }
+        if (schema.isMissingNode() || schema.isNull()) {
+            schema = field(config, "_responseJsonSchema", "_response_json_schema");
+        }
+        String source = echoSource(contents);
+        if (mime.equals("application/json")) {
+            JsonNode value = schema.isObject()
+                    ? SchemaValues.of(schema, source, SchemaValues.Properties.ALL)
+                    : NODES.objectNode().put("echo", source);
+            return value.toString();
+        }
+        if (mime.equals("text/x.enum") && schema.path("enum").isArray() && !schema.path("enum").isEmpty()) {
+            return schema.path("enum").get(0).asText();
+        }
+        return "Echo: " + source;
+    }
+
+    /** {@code node.camel}, else {@code node.snake} (Google's JSON parser takes both spellings). */
+    static JsonNode field(JsonNode node, String camel, String snake) {
+        JsonNode value = node.path(camel);
+        return value.isMissingNode() ? node.path(snake) : value;
+    }
+
+    /**
+     * The function declaration the model calls, or null when it answers with text: there must be
+     * {@code tools[].functionDeclarations}, {@code toolConfig.functionCallingConfig.mode} must not be NONE, and the last
+     * content must be a user turn without a {@code functionResponse} part. The first declaration is called; with mode ANY
+     * (or VALIDATED) and {@code allowedFunctionNames}, the first declaration whose name is allowed.
+     */
+    static JsonNode calledFunction(JsonNode request, JsonNode contents) {
+        List<JsonNode> declarations = new ArrayList<>();
+        JsonNode tools = request.path("tools");
+        if (tools.isArray()) {
+            for (JsonNode tool : tools) {
+                JsonNode declared = field(tool, "functionDeclarations", "function_declarations");
+                if (declared.isArray()) {
+                    declared.forEach(d -> {
+                        if (d.isObject() && d.path("name").isTextual()) {
+                            declarations.add(d);
+                        }
+                    });
+                }
+            }
+        }
+        if (declarations.isEmpty()) {
+            return null;
+        }
+        JsonNode callingConfig = field(field(request, "toolConfig", "tool_config"), "functionCallingConfig",
+                "function_calling_config");
+        String mode = callingConfig.path("mode").asText("AUTO").toUpperCase(Locale.ROOT);
+        if (mode.equals("NONE")) {
+            return null;
+        }
+        JsonNode last = contents.get(contents.size() - 1);
+        if ("model".equals(last.path("role").asText(""))) {
+            return null;
+        }
+        for (JsonNode part : last.path("parts")) {
+            if (part.has("functionResponse") || part.has("function_response")) {
+                return null;
+            }
+        }
+        JsonNode allowed = field(callingConfig, "allowedFunctionNames", "allowed_function_names");
+        if ((mode.equals("ANY") || mode.equals("VALIDATED")) && allowed.isArray() && !allowed.isEmpty()) {
+            for (JsonNode declaration : declarations) {
+                for (JsonNode name : allowed) {
+                    if (name.asText().equals(declaration.path("name").asText())) {
+                        return declaration;
+                    }
+                }
+            }
+        }
+        return declarations.getFirst();
+    }
+
+    /**
+     * {@code {"name":..., "args":..., ["id":...]}}: the args from the declaration's {@code parameters} (else
+     * {@code parametersJsonSchema}) by {@link SchemaValues} (required properties, else all), an empty object without a
+     * schema.
+     */
+    static ObjectNode functionCall(JsonNode declaration, String text, String id) {
+        JsonNode schema = declaration.path("parameters");
+        if (!schema.isObject()) {
+            schema = field(declaration, "parametersJsonSchema", "parameters_json_schema");
+        }
+        JsonNode args = schema.isObject() ? SchemaValues.of(schema, text, SchemaValues.Properties.REQUIRED_ELSE_ALL)
+                : NODES.objectNode();
+        ObjectNode call = NODES.objectNode();
+        call.put("name", declaration.path("name").asText());
+        call.set("args", args.isObject() ? args : NODES.objectNode());
+        if (id != null) {
+            call.put("id", id);
+        }
+        return call;
+    }
+
+    /** 8 lower-case letters derived from the request, model and candidate (so always 2 tokens): same request, same id. */
+    static String functionCallId(String body, String model, int candidate) {
+        long hash = EmulatorEmbeddings.fnv1a64("functionCallId\u0000" + model + '\u0000' + candidate + '\u0000' + body);
+        StringBuilder id = new StringBuilder(8);
+        for (int i = 0; i < 8; i++) {
+            id.append((char) ('a' + Math.floorMod(hash, 26)));
+            hash = Long.rotateRight(hash * 0x9E3779B97F4A7C15L, 17);
+        }
+        return id.toString();
+    }
+
+    /**
+     * Gemini 3+'s check: in the current turn (the contents after the last user content that has a part other than a
+     * {@code functionResponse}), the first {@code functionCall} part of each model content must carry a non-empty
+     * {@code thoughtSignature} (any value: Google's documented bypass values "skip_thought_signature_validator" and
+     * "context_engineering_is_the_way_to_go" pass too), else 400 with Google's message; position is the content's
+     * 1-based index in {@code contents}.
+     */
+    static void requireThoughtSignatures(JsonNode contents) {
+        int start = -1;
+        for (int i = contents.size() - 1; i >= 0 && start < 0; i--) {
+            JsonNode content = contents.get(i);
+            if ("model".equals(content.path("role").asText(""))) {
+                continue;
+            }
+            for (JsonNode part : content.path("parts")) {
+                if (!part.has("functionResponse") && !part.has("function_response")) {
+                    start = i;
+                    break;
+                }
+            }
+        }
+        for (int i = start + 1; i < contents.size(); i++) {
+            JsonNode content = contents.get(i);
+            if (!"model".equals(content.path("role").asText(""))) {
+                continue;
+            }
+            for (JsonNode part : content.path("parts")) {
+                JsonNode call = field(part, "functionCall", "function_call");
+                if (call.isObject()) {
+                    String signature = field(part, "thoughtSignature", "thought_signature").asText("");
+                    if (signature.isEmpty()) {
+                        throw ApiError.invalidArgument("Function call is missing a thought_signature in functionCall "
+                                + "parts. This is required for tools to work correctly, and missing thought_signature "
+                                + "may lead to degraded model performance. Additional data, function call `default_api:"
+                                + call.path("name").asText() + "` , position " + (i + 1) + ". Please refer to "
+                                + "https://ai.google.dev/gemini-api/docs/thought-signatures for more details.");
+                    }
+                    break; // only the first call of a step needs it (parallel calls after it do not)
+                }
+            }
+        }
     }
 
     static String responseId(String body, String model) {
@@ -330,6 +541,9 @@ final class Generation {
      * the prompt usage (and the thoughts, done before the first text), the last one finishReason and the full usage.
      */
     List<ObjectNode> chunks(int tokensPerChunk) {
+        if (functionCalls != null) {
+            return List.of(chunk(null, true, true)); // Gemini sends a function call whole, in one chunk
+        }
         List<String> pieces = EmulatorTokenizer.split(text, tokensPerChunk);
         List<ObjectNode> chunks = new ArrayList<>(pieces.size());
         for (int i = 0; i < pieces.size(); i++) {
@@ -344,7 +558,12 @@ final class Generation {
         for (int i = 0; i < candidateCount; i++) {
             ObjectNode candidate = candidates.addObject();
             ObjectNode content = candidate.putObject("content");
-            ObjectNode part = content.putArray("parts").addObject().put("text", piece);
+            ObjectNode part = content.putArray("parts").addObject();
+            if (functionCalls != null) {
+                part.set("functionCall", functionCalls[i].deepCopy());
+            } else {
+                part.put("text", piece);
+            }
             if (first && signatures != null) {
                 part.put("thoughtSignature", signatures[i]);
             }
