@@ -86,9 +86,10 @@ public final class AuthenticateApiKey {
         ApiKey key = grant.key();
         switch (key.usabilityAt(now)) {
             case REVOKED -> throw refuse(attempt, "revoked", Optional.of(key), new PermissionDeniedException(
-                    "API key " + key.prefix() + "… has been revoked."));
+                    PermissionDeniedException.Reason.KEY_RETIRED, "API key " + key.prefix() + "… has been revoked."));
             case EXPIRED -> throw refuse(attempt, "expired", Optional.of(key), new PermissionDeniedException(
-                    "API key " + key.prefix() + "… expired at the end of its rotation grace period."));
+                    PermissionDeniedException.Reason.KEY_RETIRED, "API key " + key.prefix()
+                    + "… expired at the end of its rotation grace period."));
             case USABLE -> {
             }
         }

@@ -1,6 +1,8 @@
 package dev.gemgate.adapter.web.gemini;
 
 import dev.gemgate.adapter.web.RequestIds;
+import dev.gemgate.adapter.web.openai.OpenAiError;
+import dev.gemgate.adapter.web.openai.OpenAiErrors;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.common.RequestId;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -27,8 +29,8 @@ import java.util.Optional;
  * for {@code quarkus.shutdown.delay} while requests are still served (the load balancer needs that long to stop
  * sending any), then it waits up to {@code quarkus.shutdown.timeout} for the requests in flight before it closes
  * anything. Quarkus 3.33 itself keeps accepting new requests during that wait; this filter answers them, from the end
- * of the delay on, with 503 UNAVAILABLE in Gemini's envelope, {@code Retry-After} and {@code Connection: close}, without
- * reading their bodies. Health and metrics ({@code /q/...}) stay answered. Until a shutdown begins the filter costs one
+ * of the delay on, with 503 UNAVAILABLE in Gemini's envelope (OpenAI's on the OpenAI surface's paths),
+ * {@code Retry-After} and {@code Connection: close}, without reading their bodies. Health and metrics ({@code /q/...}) stay answered. Until a shutdown begins the filter costs one
  * volatile read per request.
  */
 @ApplicationScoped
@@ -100,7 +102,10 @@ public class ShutdownDrain {
                 .putHeader(RequestIds.SERVER_HEADER, id.value())
                 .putHeader(RequestIds.HEADER, correlation)
                 .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(Buffer.buffer(GeminiJson.write(error.envelope(id))));
+                .end(Buffer.buffer(GeminiJson.write(OpenAiErrors.covers(context.normalizedPath(), null)
+                        ? OpenAiError.simple(503, error.message(), OpenAiError.SERVER_ERROR, "service_unavailable")
+                                .envelope()
+                        : error.envelope(id))));
     }
 
     static GeminiError refusal() {

@@ -44,7 +44,9 @@ public record OpenAiError(int httpStatus, String message, String type, String pa
             case InvalidRequestException i -> invalid(i);
             case NotFoundException n -> simple(404, n.getMessage(), INVALID_REQUEST, "model_not_found");
             case AuthenticationException a -> simple(401, a.getMessage(), "authentication_error", "invalid_api_key");
-            case PermissionDeniedException p -> simple(403, p.getMessage(), "permission_error", "permission_denied");
+            case PermissionDeniedException p -> p.reason() == PermissionDeniedException.Reason.KEY_RETIRED
+                    ? simple(401, p.getMessage(), "authentication_error", "invalid_api_key")
+                    : simple(403, p.getMessage(), "permission_error", "permission_denied");
             case ConflictException c -> simple(409, c.getMessage(), INVALID_REQUEST, "conflict");
             case LimitExceededException l -> l.kind() == LimitExceededException.Kind.BUDGET
                     ? new OpenAiError(429, l.getMessage(), "insufficient_quota", null, "insufficient_quota",

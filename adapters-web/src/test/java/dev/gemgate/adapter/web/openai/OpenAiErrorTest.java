@@ -46,6 +46,10 @@ class OpenAiErrorTest {
         assertThat(unknown.httpStatus()).isEqualTo(401);
         assertThat(unknown.type()).isEqualTo("authentication_error");
         assertThat(unknown.code()).isEqualTo("invalid_api_key");
+        OpenAiError revoked = OpenAiError.of(new PermissionDeniedException(
+                PermissionDeniedException.Reason.KEY_RETIRED, "revoked"));
+        assertThat(revoked.httpStatus()).isEqualTo(401);
+        assertThat(revoked.code()).isEqualTo("invalid_api_key");
         OpenAiError scope = OpenAiError.of(new PermissionDeniedException("not for this surface"));
         assertThat(scope.httpStatus()).isEqualTo(403);
         assertThat(scope.code()).isEqualTo("permission_denied");
