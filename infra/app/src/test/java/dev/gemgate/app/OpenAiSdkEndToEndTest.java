@@ -485,6 +485,50 @@ class OpenAiSdkEndToEndTest {
     }
 
     @Test
+    void theEventStreamIsOpenAisFramingEndingWithDoneAndNamesTheServedModel() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(gateway + "v1/chat/completions"))
+                        .header("Authorization", "Bearer " + issued.secret().reveal())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("""
+                                {"model":"gemini-2.5-flash","stream":true,
+                                 "messages":[{"role":"user","content":"one two three four five six"}]}"""))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("text/event-stream"));
+        assertThat(response.headers().firstValue("x-gemgate-served-model")).hasValue("gemini-2.5-flash");
+        assertThat(response.headers().firstValue("trailer")).hasValue("x-gemgate-cost-usd");
+        String[] events = response.body().split("\n\n");
+        assertThat(events[0]).startsWith("data: {\"id\":\"chatcmpl-")
+                .contains("\"object\":\"chat.completion.chunk\"")
+                .contains("\"delta\":{\"role\":\"assistant\",\"content\":\"\"}");
+        assertThat(events[events.length - 2]).contains("\"finish_reason\":\"stop\"");
+        assertThat(events[events.length - 1]).isEqualTo("data: [DONE]");
+    }
+
+    @Test
+    void theWrongMethodAndAMissingKeyAreOpenAiShapedToo() throws Exception {
+        HttpResponse<String> get = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(gateway + "v1beta/openai/chat/completions")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(JSON.readTree(get.body()).get("error").get("code").asText()).isEqualTo("method_not_allowed");
+
+        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(gateway + "v1/chat/completions")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        JsonNode error = JSON.readTree(anonymous.body()).get("error");
+        assertThat(error.get("type").asText()).isEqualTo("authentication_error");
+        assertThat(error.get("code").asText()).isEqualTo("invalid_api_key");
+        assertThat(anonymous.headers().firstValue("x-request-id")).isPresent();
+    }
+
+    @Test
     void anUnknownPathUnderGooglesLayoutIsAnOpenAiShaped404() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(gateway + "v1beta/openai/no/such/thing"))

@@ -33,6 +33,8 @@ final class OpenAiChatStream implements StreamGenerateContent.ChunkSink {
     private static final byte[] PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SUFFIX = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** Each choice's first delta, in OpenAI's order: the role, then an empty content. */
+    private static final Map<String, Object> ROLE_DELTA = roleDelta();
 
     private final StreamEmitter emitter;
     private final String id;
@@ -82,8 +84,7 @@ final class OpenAiChatStream implements StreamGenerateContent.ChunkSink {
         int firstCall = callsSoFar.values().stream().mapToInt(Integer::intValue).sum();
         for (OpenAiChatResponse.Choice choice : OpenAiChatResponse.choices(body, id, firstCall)) {
             int index = choice.index();
-            if (started.add(index) && !event(List.of(choiceDelta(index, Map.of("role", "assistant", "content", ""),
-                    null)))) {
+            if (started.add(index) && !event(List.of(choiceDelta(index, ROLE_DELTA, null)))) {
                 return false;
             }
             if (!choice.text().isEmpty() && !event(List.of(choiceDelta(index, Map.of("content", choice.text()),
@@ -147,6 +148,13 @@ final class OpenAiChatStream implements StreamGenerateContent.ChunkSink {
         chunk.put("model", model);
         chunk.put("choices", choices);
         return chunk;
+    }
+
+    private static Map<String, Object> roleDelta() {
+        Map<String, Object> delta = new LinkedHashMap<>();
+        delta.put("role", "assistant");
+        delta.put("content", "");
+        return java.util.Collections.unmodifiableMap(delta);
     }
 
     private static Map<String, Object> choiceDelta(int index, Map<String, Object> delta, String finishReason) {
