@@ -69,6 +69,8 @@ public class GeminiResource {
     public static final String END_USER_HEADER = "x-gemgate-user";
     /** The model that answered: the one asked for, or the fallback that served when it could not. */
     public static final String SERVED_MODEL_HEADER = "x-gemgate-served-model";
+    /** How the response cache took part: {@code hit}, {@code miss} or {@code bypass} (unary calls and streams). */
+    public static final String CACHE_HEADER = "x-gemgate-cache";
     /** The caller's timeout in seconds, sent by Google's SDKs when one is set: how long it waits for the answer. */
     public static final String SERVER_TIMEOUT_HEADER = "X-Server-Timeout";
     private static final BigDecimal MAX_SERVER_TIMEOUT_SECONDS = BigDecimal.valueOf(86_400);
@@ -137,7 +139,7 @@ public class GeminiResource {
                         GeminiJson.readGenerationRequest(model, body), cacheDirective(cacheControl)));
                 yield withRateLimits(json(result.response().body()), result.rateLimits())
                         .header(CostHeader.NAME, CostHeader.usd(result.cost()))
-                        .header("x-gemgate-cache", result.cacheStatus().name().toLowerCase())
+                        .header(CACHE_HEADER, result.cacheStatus().name().toLowerCase())
                         .header(SERVED_MODEL_HEADER, result.servedModel().value())
                         .build();
             }
@@ -174,7 +176,8 @@ public class GeminiResource {
     @Path("{model}:streamGenerateContent")
     public Multi<byte[]> stream(@PathParam("model") String model, @QueryParam("alt") String alt,
                                 @Context ContainerRequestContext context, @Context HttpServerResponse http,
-                                byte[] body, @HeaderParam(END_USER_HEADER) String endUser) {
+                                byte[] body, @HeaderParam(END_USER_HEADER) String endUser,
+                                @HeaderParam("Cache-Control") String cacheControl) {
         Caller caller = TenantAuthenticationFilter.callerOf(context);
         RequestId requestId = RequestIdFilter.of(context);
         boolean sse = "sse".equalsIgnoreCase(alt);
@@ -187,7 +190,8 @@ public class GeminiResource {
         Map<String, String> headers = Collections.synchronizedMap(new LinkedHashMap<>());
         Multi<byte[]> chunks = Multi.createFrom().emitter(emitter -> {
             GeminiStream sink = new GeminiStream(emitter, sse, requestId, rateLimits,
-                    cost -> costTrailer(http, cost), served -> headers.put(SERVED_MODEL_HEADER, served.value()));
+                    cost -> costTrailer(http, cost), served -> headers.put(SERVED_MODEL_HEADER, served.value()),
+                    status -> headers.put(CACHE_HEADER, status.name().toLowerCase()));
             emitter.onRequest(n -> sink.wake());
             emitter.onTermination(() -> {
                 if (emitter.isCancelled()) {
@@ -201,7 +205,8 @@ public class GeminiResource {
                 try {
                     StreamGenerateContent.Command command = new StreamGenerateContent.Command(
                             requestContext(context, caller, endUser),
-                            GeminiJson.readGenerationRequest(parseModel(model), body), cancellation);
+                            GeminiJson.readGenerationRequest(parseModel(model), body), cancellation,
+                            cacheDirective(cacheControl));
                     streamGenerateContent.execute(command, sink);
                 } catch (RuntimeException | Error e) {
                     emitter.fail(e); // before the first chunk: an ordinary error response

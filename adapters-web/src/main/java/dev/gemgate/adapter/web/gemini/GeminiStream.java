@@ -1,5 +1,6 @@
 package dev.gemgate.adapter.web.gemini;
 
+import dev.gemgate.application.generation.CacheStatus;
 import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.Money;
@@ -41,23 +42,26 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
     private final AtomicReference<RateLimitStatus> rateLimits;
     private final Consumer<Money> costTrailer;
     private final Consumer<ModelId> servedModel;
+    private final Consumer<CacheStatus> cacheStatus;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition demand = lock.newCondition();
     private boolean started;
 
     /**
      * {@code rateLimits} receives the admission's standing, which the response's headers read at the first chunk;
-     * {@code costTrailer} the settled cost, before the stream's last item (it becomes the response's trailer).
+     * {@code costTrailer} the settled cost, before the stream's last item (it becomes the response's trailer);
+     * {@code cacheStatus} how the response cache took part (the {@code x-gemgate-cache} header, read at the first item).
      */
     GeminiStream(MultiEmitter<? super byte[]> emitter, boolean sse, RequestId requestId,
                  AtomicReference<RateLimitStatus> rateLimits, Consumer<Money> costTrailer,
-                 Consumer<ModelId> servedModel) {
+                 Consumer<ModelId> servedModel, Consumer<CacheStatus> cacheStatus) {
         this.emitter = emitter;
         this.sse = sse;
         this.requestId = requestId;
         this.rateLimits = rateLimits;
         this.costTrailer = costTrailer;
         this.servedModel = servedModel;
+        this.cacheStatus = cacheStatus;
     }
 
     /** Wakes a waiting producer: the writer asked for more, or the client went away. */
@@ -78,6 +82,11 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
     @Override
     public void servedBy(ModelId model) {
         servedModel.accept(model);
+    }
+
+    @Override
+    public void cacheStatus(CacheStatus status) {
+        cacheStatus.accept(status);
     }
 
     @Override
