@@ -227,4 +227,13 @@ public final class ResponseCaching {
     public int inFlight() {
         return inFlight.size();
     }
+
+    /** Followers waiting for a leader now (an estimate, for tests and metrics). */
+    public int followersWaiting() {
+        int waiting = 0;
+        for (CompletableFuture<Shared> outcome : inFlight.values()) {
+            waiting += outcome.getNumberOfDependents();
+        }
+        return waiting;
+    }
 }
