@@ -8,7 +8,6 @@ import dev.gemgate.application.cache.RemoveCachePolicy;
 import dev.gemgate.application.cache.SetCachePolicy;
 import dev.gemgate.application.generation.ResponseCaching;
 import dev.gemgate.domain.cache.CachePolicy;
-import dev.gemgate.domain.cache.CachePolicySource;
 import dev.gemgate.domain.cache.CachePolicyStore;
 import dev.gemgate.domain.cache.RequestFingerprint;
 import dev.gemgate.domain.cache.ResponseCache;
@@ -59,6 +58,7 @@ public class CacheWiring {
         return new StoredCachePolicySource(configuredPolicy(config.cache()), store);
     }
 
+    /** Also the {@link ResponseCache} bean (a producer's bean types are all its class's). */
     @Produces
     @Singleton
     PostgresResponseCache postgresResponseCache(DataSource dataSource, DatabaseGuard guard, Clock clock,
@@ -76,12 +76,6 @@ public class CacheWiring {
         Gauge.builder("gemgate.cache.lost.writes", cache, PostgresResponseCache::lostWrites)
                 .description("Cached answers PostgreSQL did not take (full queue or database failure)")
                 .register(registry);
-        return cache;
-    }
-
-    @Produces
-    @Singleton
-    ResponseCache responseCache(PostgresResponseCache cache) {
         return cache;
     }
 
@@ -146,12 +140,5 @@ public class CacheWiring {
     RemoveCachePolicy removeCachePolicy(TenantRepository tenants, CachePolicyStore store,
                                         StoredCachePolicySource source, AdminAudit audit) {
         return new RemoveCachePolicy(tenants, store, source, audit);
-    }
-
-    /** The interface the request path reads, for wiring that wants the source rather than the stored one. */
-    @Produces
-    @Singleton
-    CachePolicySource cachePolicySource(StoredCachePolicySource source) {
-        return source;
     }
 }

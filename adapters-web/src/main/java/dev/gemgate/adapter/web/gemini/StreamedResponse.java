@@ -28,7 +28,8 @@ final class StreamedResponse extends RestMulti<byte[]> {
     StreamedResponse(Multi<byte[]> chunks, Map<String, String> fixedHeaders,
                      AtomicReference<RateLimitStatus> rateLimits) {
         this.chunks = chunks;
-        this.fixedHeaders = Map.copyOf(fixedHeaders);
+        // kept, not copied: the use case adds headers (the served model, the cache status) before the first item
+        this.fixedHeaders = fixedHeaders;
         this.rateLimits = rateLimits;
     }
 
@@ -45,7 +46,11 @@ final class StreamedResponse extends RestMulti<byte[]> {
     @Override
     public Map<String, List<String>> getHeaders() {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        fixedHeaders.forEach((name, value) -> headers.put(name, List.of(value)));
+        Map<String, String> known;
+        synchronized (fixedHeaders) { // a synchronized map: iterating it needs its lock
+            known = new LinkedHashMap<>(fixedHeaders);
+        }
+        known.forEach((name, value) -> headers.put(name, List.of(value)));
         RateLimitHeaders.of(rateLimits.get()).forEach((name, value) -> headers.put(name, List.of(value)));
         return headers;
     }
