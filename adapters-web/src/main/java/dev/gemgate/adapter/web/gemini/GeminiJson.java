@@ -41,7 +41,7 @@ import java.util.Objects;
  * maps and lists), so that the memory a body takes stays a measured multiple of its size (adapters-web README). The
  * tree is read-only, as the domain treats it: empty containers and single-entry objects cannot be changed.
  */
-final class GeminiJson {
+public final class GeminiJson {
     /**
      * JSON nesting depth, the top-level object included. Generous: a response schema or a function's arguments nest a
      * few dozen levels at most, and protobuf parsers (Google reads requests into protocol buffers) stop at 100 nested
@@ -104,7 +104,11 @@ final class GeminiJson {
         return new EmbeddingRequest(model, method, tree, Optional.of(utf8Text(body)));
     }
 
-    static Map<String, Object> readObject(byte[] body) {
+    /**
+     * A tenant body as a JSON tree, by the rules above: shared with the OpenAI-compatible surface, whose bodies are
+     * read by the same rules.
+     */
+    public static Map<String, Object> readObject(byte[] body) {
         if (body == null || body.length == 0) {
             throw new InvalidRequestException("The request body is empty; it must be a JSON object.");
         }
@@ -165,7 +169,7 @@ final class GeminiJson {
         return 0;
     }
 
-    static byte[] write(Object tree) {
+    public static byte[] write(Object tree) {
         try {
             return WRITER.writeValueAsBytes(tree);
         } catch (JsonProcessingException e) {
