@@ -174,8 +174,8 @@ public final class OpenAiEmbeddingsJson {
     }
 
     /**
-     * The vectors of a {@code batchEmbedContents} answer ({@code {"embeddings":[{"values":[...]},...]}}), one per input,
-     * as the upstream wrote them (doubles, so that the float format loses nothing the upstream sent).
+     * The vectors of a {@code batchEmbedContents} answer ({@code {"embeddings":[{"values":[...]},...]}}), one per
+     * input, as the upstream wrote them (doubles, so that the float format loses nothing the upstream sent).
      */
     public static List<double[]> vectors(String upstreamJson, int expected) {
         JsonNode embeddings;

@@ -45,7 +45,7 @@ public class OpenAiEmbeddingsResource {
         this.virtualThreads = virtualThreads;
     }
 
-    /** The (small) body is read on the event loop, then the call hops once to a virtual thread, as on the Gemini surface. */
+    /** The (small) body is read on the event loop, then the call hops once to a virtual thread (as for Gemini). */
     @POST
     public Uni<Response> embed(@Context ContainerRequestContext context, byte[] body,
                                @HeaderParam(GeminiResource.END_USER_HEADER) String endUserHeader) {

@@ -37,7 +37,8 @@ class OpenAiEmbeddingsJsonTest {
 
     @Test
     void aListOfStringsBecomesOneBatchEmbedContentsWithTheDimensionsOnEachRequest() {
-        OpenAiEmbeddingsJson.Call call = read("{\"input\":[\"first\",\"second\"],\"model\":\"models/gemini-embedding-001\","
+        OpenAiEmbeddingsJson.Call call = read("{\"input\":[\"first\",\"second\"],"
+                + "\"model\":\"models/gemini-embedding-001\","
                 + "\"encoding_format\":\"base64\",\"dimensions\":8,\"user\":\" alice \"}");
 
         assertThat(call.encoding()).isEqualTo(OpenAiEmbeddingsJson.Encoding.BASE64);

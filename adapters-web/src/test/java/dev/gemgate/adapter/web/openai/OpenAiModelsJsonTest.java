@@ -26,7 +26,8 @@ class OpenAiModelsJsonTest {
 
         assertThat(json).isEqualTo("{\"object\":\"list\",\"data\":["
                 + "{\"id\":\"models/gemini-2.5-flash\",\"object\":\"model\",\"created\":0,\"owned_by\":\"google\"},"
-                + "{\"id\":\"models/gemini-embedding-001\",\"object\":\"model\",\"created\":0,\"owned_by\":\"google\"}]}");
+                + "{\"id\":\"models/gemini-embedding-001\",\"object\":\"model\",\"created\":0,"
+                + "\"owned_by\":\"google\"}]}");
     }
 
     @Test
