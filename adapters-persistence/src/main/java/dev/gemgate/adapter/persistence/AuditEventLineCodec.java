@@ -32,16 +32,19 @@ import java.util.UUID;
  *
  * <p>Versions: {@code audit-v1} has the 18 fields of the request path; {@code audit-v2} adds the admin
  * details: actor name, source address and target (all three {@code \N} when the event has none), then the before and
- * after states; {@code audit-v3} (written now) adds the end user ({@code \N} when the request named none). A v1 line
- * (spooled by an older release) decodes as an event without admin details, a v1 or v2 line as one without end user.
+ * after states; {@code audit-v3} adds the end user ({@code \N} when the request named none); {@code audit-v4}
+ * (written now) adds the micro-dollars a response-cache hit saved. A v1 line (spooled by an older release) decodes as
+ * an event without admin details, a v1 or v2 line as one without end user, a v1 to v3 line as one that saved nothing.
  */
 final class AuditEventLineCodec implements LineCodec<AuditEvent> {
-    static final String VERSION = "audit-v3";
+    static final String VERSION = "audit-v4";
+    static final String VERSION_3 = "audit-v3";
     static final String VERSION_2 = "audit-v2";
     static final String VERSION_1 = "audit-v1";
     private static final int FIELDS_V1 = 18;
     private static final int FIELDS_V2 = FIELDS_V1 + 5;
-    private static final int FIELDS = FIELDS_V2 + 1;
+    private static final int FIELDS_V3 = FIELDS_V2 + 1;
+    private static final int FIELDS = FIELDS_V3 + 1;
     private static final String ABSENT = "\\N";
 
     @Override
@@ -71,6 +74,7 @@ final class AuditEventLineCodec implements LineCodec<AuditEvent> {
         optional(line, e.admin().flatMap(AdminDetails::before));
         optional(line, e.admin().flatMap(AdminDetails::after));
         optional(line, e.endUser());
+        field(line, Long.toString(e.saved().micros()));
         return line.toString();
     }
 
@@ -79,10 +83,11 @@ final class AuditEventLineCodec implements LineCodec<AuditEvent> {
         List<String> f = split(line);
         int fields = switch (f.getFirst()) {
             case VERSION -> FIELDS;
+            case VERSION_3 -> FIELDS_V3;
             case VERSION_2 -> FIELDS_V2;
             case VERSION_1 -> FIELDS_V1;
             default -> throw new IllegalArgumentException("not an audit spool line of version " + VERSION_1 + ", "
-                    + VERSION_2 + " or " + VERSION);
+                    + VERSION_2 + ", " + VERSION_3 + " or " + VERSION);
         };
         if (f.size() != fields + 1) {
             throw new IllegalArgumentException("an " + f.getFirst() + " spool line has " + fields + " fields, this one "
@@ -98,7 +103,8 @@ final class AuditEventLineCodec implements LineCodec<AuditEvent> {
                 throw new IllegalArgumentException("admin fields without an actor name");
             }
         }
-        Optional<String> endUser = fields >= FIELDS ? Optional.ofNullable(f.get(FIELDS_V2 + 1)) : Optional.empty();
+        Optional<String> endUser = fields >= FIELDS_V3 ? Optional.ofNullable(f.get(FIELDS_V2 + 1)) : Optional.empty();
+        Money saved = fields >= FIELDS ? Money.ofMicros(Long.parseLong(required(f.get(FIELDS_V3 + 1)))) : Money.ZERO;
         int i = 1;
         return new AuditEvent(
                 UUID.fromString(required(f.get(i++))),
@@ -118,7 +124,8 @@ final class AuditEventLineCodec implements LineCodec<AuditEvent> {
                 Optional.ofNullable(f.get(i++)),
                 required(f.get(i)),
                 admin,
-                endUser);
+                endUser,
+                saved);
     }
 
     private static String required(String value) {

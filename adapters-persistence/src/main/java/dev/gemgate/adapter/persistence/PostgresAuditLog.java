@@ -71,13 +71,14 @@ public class PostgresAuditLog implements AuditLog {
             INSERT INTO audit_events (id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model,
                 prompt_tokens, candidates_tokens, thoughts_tokens, cached_tokens, cost_micros, latency_micros,
                 outcome, prompt_hash, detail, correlation_id, actor_name, source_address, target, before_state,
-                after_state, end_user)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                after_state, end_user, saved_micros)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING""";
     private static final String SELECT = """
             SELECT id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model, prompt_tokens,
                 candidates_tokens, thoughts_tokens, cached_tokens, cost_micros, latency_micros, outcome, prompt_hash,
-                detail, correlation_id, actor_name, source_address, target, before_state, after_state, end_user
+                detail, correlation_id, actor_name, source_address, target, before_state, after_state, end_user,
+                saved_micros
             FROM audit_events
             WHERE occurred_at >= ? AND occurred_at < ?""";
 
@@ -294,6 +295,7 @@ public class PostgresAuditLog implements AuditLog {
         setString(s, 22, e.admin().flatMap(AdminDetails::before));
         setString(s, 23, e.admin().flatMap(AdminDetails::after));
         setString(s, 24, e.endUser());
+        s.setLong(25, e.saved().micros());
     }
 
     /** A negative latency (a clock stepping back) is stored as zero rather than making the event unwritable. */
@@ -326,7 +328,8 @@ public class PostgresAuditLog implements AuditLog {
                         r.getString("actor_name"), r.getString("source_address"), r.getString("target"),
                         Optional.ofNullable(r.getString("before_state")),
                         Optional.ofNullable(r.getString("after_state")))),
-                Optional.ofNullable(r.getString("end_user")));
+                Optional.ofNullable(r.getString("end_user")),
+                Money.ofMicros(r.getLong("saved_micros")));
     }
 
     private static void setUuid(PreparedStatement s, int index, Optional<UUID> value) throws SQLException {

@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
 /**
  * {@link UsageQuery} by SQL aggregation over {@code audit_events}: one statement through {@link DatabaseGuard} (an
  * outage is a 503), one range scan of the tenant's events on {@code audit_events_usage} (V18), which holds every column
- * the sums read, so that a month of a busy tenant is read from the index alone.
+ * the sums read (V21 added the outcome and the money saved by response-cache hits), so that a month of a busy tenant
+ * is read from the index alone. A response-cache hit (outcome CACHE_HIT) counts as a request and a hit; its tokens
+ * were not billed and are left out of the token sums.
  *
  * <p>{@code GROUPING SETS ((grp), ())} returns the groups and the total of the whole range in one pass; the total row
  * sorts first so the group limit never cuts it. Days are buckets between day bounds computed in Java by the zone's
@@ -74,7 +76,8 @@ public class PostgresUsageQuery implements UsageQuery {
                     while (r.next()) {
                         UsageFigures figures = new UsageFigures(r.getLong("requests"), r.getLong("prompt"),
                                 r.getLong("output"), r.getLong("thinking"), r.getLong("cached"),
-                                Money.ofMicros(r.getLong("cost")));
+                                Money.ofMicros(r.getLong("cost")), r.getLong("hits"),
+                                Money.ofMicros(r.getLong("saved")));
                         if (r.getInt("is_total") == 1) {
                             total = figures;
                         } else if (rows.size() == selection.maxGroups()) {
@@ -101,10 +104,14 @@ public class PostgresUsageQuery implements UsageQuery {
         String order = grouping == UsageGrouping.DAY ? "grp" : "cost DESC, grp NULLS LAST";
         return """
                 SELECT GROUPING(grp) AS is_total, grp, count(*) AS requests,
-                    COALESCE(sum(prompt_tokens), 0) AS prompt, COALESCE(sum(candidates_tokens), 0) AS output,
-                    COALESCE(sum(thoughts_tokens), 0) AS thinking, COALESCE(sum(cached_tokens), 0) AS cached,
-                    COALESCE(sum(cost_micros), 0) AS cost
-                FROM (SELECT %s AS grp, prompt_tokens, candidates_tokens, thoughts_tokens, cached_tokens, cost_micros
+                    COALESCE(sum(prompt_tokens) FILTER (WHERE NOT hit), 0) AS prompt,
+                    COALESCE(sum(candidates_tokens) FILTER (WHERE NOT hit), 0) AS output,
+                    COALESCE(sum(thoughts_tokens) FILTER (WHERE NOT hit), 0) AS thinking,
+                    COALESCE(sum(cached_tokens) FILTER (WHERE NOT hit), 0) AS cached,
+                    COALESCE(sum(cost_micros), 0) AS cost, count(*) FILTER (WHERE hit) AS hits,
+                    COALESCE(sum(saved_micros), 0) AS saved
+                FROM (SELECT %s AS grp, prompt_tokens, candidates_tokens, thoughts_tokens, cached_tokens, cost_micros,
+                          outcome = 'CACHE_HIT' AS hit, saved_micros
                       FROM audit_events
                       WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ? AND type IN (%s)) e
                 GROUP BY GROUPING SETS ((grp), ())

@@ -89,8 +89,8 @@ class AuditEventLineCodecTest {
     void a_version_1_line_spooled_by_an_older_release_still_decodes() {
         AuditEvent event = event(Optional.of("corr"), "detail");
         // Exactly what the v1 codec wrote: its 18 fields, no admin details, no end user.
-        String v3 = codec.encode(event);
-        String v1 = AuditEventLineCodec.VERSION_1 + v3.substring(AuditEventLineCodec.VERSION.length(),
+        String v3 = v3(event);
+        String v1 = AuditEventLineCodec.VERSION_1 + v3.substring(AuditEventLineCodec.VERSION_3.length(),
                 v3.length() - "\t\\N".length() * 6);
         assertThat(v1.split("\t", -1)).hasSize(19);
 
@@ -114,9 +114,9 @@ class AuditEventLineCodecTest {
                 Optional.of(new AdminDetails("Bob", "192.0.2.7", "api-key:x", Optional.empty(),
                         Optional.of("{}"))));
         // Exactly what the v2 codec wrote: its 23 fields, the admin details last.
-        String v3 = codec.encode(event);
+        String v3 = v3(event);
         assertThat(v3).endsWith("\t\\N");
-        String v2 = AuditEventLineCodec.VERSION_2 + v3.substring(AuditEventLineCodec.VERSION.length(),
+        String v2 = AuditEventLineCodec.VERSION_2 + v3.substring(AuditEventLineCodec.VERSION_3.length(),
                 v3.length() - "\t\\N".length());
         assertThat(v2.split("\t", -1)).hasSize(24);
 
@@ -125,9 +125,33 @@ class AuditEventLineCodecTest {
         assertThatThrownBy(() -> codec.decode(v2 + "\tuser-1")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Exactly what the v3 codec wrote: today's fields without the money saved (the last one). */
+    private String v3(AuditEvent event) {
+        String v4 = codec.encode(event);
+        assertThat(v4).endsWith("\t0");
+        return AuditEventLineCodec.VERSION_3 + v4.substring(AuditEventLineCodec.VERSION.length(), v4.length() - 2);
+    }
+
+    @Test
+    void a_version_3_line_spooled_before_cache_savings_were_recorded_still_decodes() {
+        AuditEvent event = withEndUser(event(Optional.empty(), "detail"), Optional.of("user-3"));
+        assertThat(codec.decode(v3(event))).isEqualTo(event);
+        assertThat(codec.decode(v3(event)).saved()).isEqualTo(Money.ZERO);
+    }
+
+    @Test
+    void the_money_a_cache_hit_saved_survives_the_round_trip() {
+        AuditEvent e = event(Optional.empty(), "detail");
+        AuditEvent hit = new AuditEvent(e.id(), e.occurredAt(), e.type(), e.requestId(), e.correlationId(), e.tenant(),
+                e.apiKey(), e.actor(), e.model(), e.usage(), Money.ZERO, e.latency(), Outcome.CACHE_HIT,
+                e.promptHash(), e.detail(), e.admin(), e.endUser(), Money.ofMicros(1234));
+        assertThat(codec.decode(codec.encode(hit)).saved()).isEqualTo(Money.ofMicros(1234));
+        assertThat(codec.decode(codec.encode(hit))).isEqualTo(hit);
+    }
+
     @Test
     void admin_fields_without_an_actor_name_are_refused() {
-        String line = codec.encode(event(Optional.empty(), "detail"));
+        String line = v3(event(Optional.empty(), "detail"));
         String broken = line.substring(0, line.length() - "\t\\N".length() * 6)
                 + "\t\\N\t1.2.3.4\ttenant:x\t\\N\t\\N\t\\N";
         assertThatThrownBy(() -> codec.decode(broken)).isInstanceOf(IllegalArgumentException.class)

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -160,6 +161,26 @@ class PostgresUsageQueryTest {
         assertThat(report.total().requests()).isEqualTo(4);
         assertThat(usage.aggregate(new UsageSelection(tenant, LocalDate.parse("2026-10-24"),
                 LocalDate.parse("2026-10-26"), UTC, UsageGrouping.END_USER, 3)).truncated()).isFalse();
+    }
+
+    @Test
+    void response_cache_hits_count_as_requests_and_hits_their_tokens_unbilled_and_their_cost_saved() {
+        audit.append(request(AuditEventType.GENERATE_CONTENT, "2026-09-15T08:00:00Z", FLASH, key1, null,
+                new Usage(100, 50, 0, 0), 1_000, Outcome.SUCCESS));
+        for (String at : List.of("2026-09-15T08:01:00Z", "2026-09-15T08:02:00Z")) {
+            AuditEvent e = request(AuditEventType.GENERATE_CONTENT, at, FLASH, key1, null, new Usage(100, 50, 0, 0),
+                    0, Outcome.CACHE_HIT);
+            audit.append(new AuditEvent(e.id(), e.occurredAt(), e.type(), e.requestId(), e.correlationId(),
+                    e.tenant(), e.apiKey(), e.actor(), e.model(), e.usage(), e.cost(), e.latency(), e.outcome(),
+                    e.promptHash(), e.detail(), e.admin(), e.endUser(), Money.ofMicros(1_000)));
+        }
+        audit.flush();
+
+        UsageReport report = usage.aggregate(select("2026-09-15", "2026-09-15", UTC, UsageGrouping.MODEL));
+
+        assertThat(report.total()).isEqualTo(new UsageFigures(3, 100, 50, 0, 0, Money.ofMicros(1_000), 2,
+                Money.ofMicros(2_000)));
+        assertThat(report.rows()).singleElement().satisfies(r -> assertThat(r.figures()).isEqualTo(report.total()));
     }
 
     @Test

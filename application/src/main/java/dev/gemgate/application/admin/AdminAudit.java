@@ -6,6 +6,7 @@ import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.AuditLog;
 import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.budget.Budget;
+import dev.gemgate.domain.cache.CachePolicy;
 import dev.gemgate.domain.budget.SpendingPolicy;
 import dev.gemgate.domain.budget.StoredBudget;
 import dev.gemgate.domain.common.IdGenerator;
@@ -142,6 +143,25 @@ public final class AdminAudit {
         record(actor, AuditEventType.FALLBACK_POLICY_CHANGED, Optional.of(tenant), Optional.empty(),
                 "tenant:" + tenant, before.map(AdminAudit::snapshot), after.map(AdminAudit::snapshot),
                 Outcome.SUCCESS, detail);
+    }
+
+    /**
+     * A tenant's response-cache policy set ({@code before} empty if it had none of its own) or removed ({@code after}
+     * empty).
+     */
+    public void cachePolicyChanged(AdminActor actor, TenantId tenant, Optional<CachePolicy> before,
+                                   Optional<CachePolicy> after, String detail) {
+        record(actor, AuditEventType.CACHE_POLICY_CHANGED, Optional.of(tenant), Optional.empty(),
+                "tenant:" + tenant, before.map(AdminAudit::snapshot), after.map(AdminAudit::snapshot),
+                Outcome.SUCCESS, detail);
+    }
+
+    /** A cache policy as the admin API shows it: the TTL as ISO-8601 text, and the opt-in. */
+    static Map<String, Object> snapshot(CachePolicy p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ttl", p.ttl().toString());
+        m.put("cacheNonDeterministic", p.cacheNonDeterministic());
+        return m;
     }
 
     /** A fallback policy as the admin API shows it: models by name, requested models sorted, chains in order. */

@@ -32,8 +32,12 @@ public final class EmbedContent {
         }
     }
 
-    /** The upstream's embeddings, and where the caller stands on its rate limits (for the response's headers). */
-    public record Result(EmbeddingResponse response, RateLimitStatus rateLimits, Money cost) {
+    /**
+     * The upstream's embeddings, where the caller stands on its rate limits (for the response's headers), what the call
+     * cost and the input tokens it was charged for (the upstream's count when it reports one, else the estimate it was
+     * admitted with): the OpenAI surface reports them as its {@code usage}.
+     */
+    public record Result(EmbeddingResponse response, RateLimitStatus rateLimits, Money cost, long inputTokens) {
     }
 
     private final PricingCatalog pricing;
@@ -64,9 +68,9 @@ public final class EmbedContent {
             ticket.reserveBudget(new Usage(estimate, 0, 0, 0));
             EmbeddingResponse response = upstream.retrying(ticket, (model, credential, timeout) ->
                     upstream.port().embed(request, credential, timeout)).value();
-            Money cost = ticket.settle(new Usage(response.reportedTokens().orElse(estimate), 0, 0, 0),
-                    Outcome.SUCCESS);
-            return new Result(response, ticket.rateLimits(), cost);
+            long inputTokens = response.reportedTokens().orElse(estimate);
+            Money cost = ticket.settle(new Usage(inputTokens, 0, 0, 0), Outcome.SUCCESS);
+            return new Result(response, ticket.rateLimits(), cost, inputTokens);
         } catch (RuntimeException | Error e) {
             ticket.fail(e);
             throw e;

@@ -6,7 +6,8 @@ import dev.gemgate.application.request.Ticket;
 import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
-import dev.gemgate.domain.cache.CacheKey;
+import dev.gemgate.domain.cache.CachePolicy;
+import dev.gemgate.domain.cache.CachePolicySource;
 import dev.gemgate.domain.cache.RequestFingerprint;
 import dev.gemgate.domain.cache.ResponseCache;
 import dev.gemgate.domain.common.Money;
@@ -25,7 +26,10 @@ import java.util.Optional;
 
 /**
  * One generateContent call: validate, admit (quota, cache, budget), call, settle. The policy steps live in
- * {@link Admission}/{@link Ticket}; this class only says what a generation costs and where the cache sits.
+ * {@link Admission}/{@link Ticket} and the cache step in {@link ResponseCaching}; this class only says what a
+ * generation costs and where the cache sits: after the quota (a hit is still a request against the rate limits) and
+ * before the budget (a hit costs nothing, settled through the ticket as CACHE_HIT). A request that waits for an
+ * identical one in flight waits there too, holding its quota admission but no budget.
  */
 public final class GenerateContent {
     public record Command(RequestContext context, GenerationRequest request, CacheDirective cacheDirective) {
@@ -45,17 +49,27 @@ public final class GenerateContent {
     }
 
     private final PricingCatalog pricing;
-    private final ResponseCache cache;
+    private final ResponseCaching caching;
     private final UpstreamCalls upstream;
     private final Admission admission;
     private final RequestFingerprint fingerprints;
     private final Clock clock;
     private final GenerationPolicy policy;
 
+    /**
+     * Every tenant cached for {@link GenerationPolicy#cacheTtl} (deterministic requests only), as production does with
+     * the configured default and no tenant policies: for tests and single-shot wiring.
+     */
     public GenerateContent(PricingCatalog pricing, ResponseCache cache, UpstreamCalls upstream, Admission admission,
                            RequestFingerprint fingerprints, Clock clock, GenerationPolicy policy) {
+        this(pricing, new ResponseCaching(cache, CachePolicySource.fixed(new CachePolicy(policy.cacheTtl(), false)),
+                fingerprints, clock), upstream, admission, fingerprints, clock, policy);
+    }
+
+    public GenerateContent(PricingCatalog pricing, ResponseCaching caching, UpstreamCalls upstream,
+                           Admission admission, RequestFingerprint fingerprints, Clock clock, GenerationPolicy policy) {
         this.pricing = pricing;
-        this.cache = cache;
+        this.caching = caching;
         this.upstream = upstream;
         this.admission = admission;
         this.fingerprints = fingerprints;
@@ -65,25 +79,29 @@ public final class GenerateContent {
 
     public Result execute(Command command) {
         GenerationRequest request = command.request();
-        String fingerprint = fingerprints.of(request);
         Instant now = clock.instant();
         Optional<ModelPrice> price = pricing.priceAt(request.model(), now);
         Ticket ticket = admission.open(command.context(), AuditEventType.GENERATE_CONTENT, request.model(), price,
-                Optional.of(fingerprint));
+                Optional.of(fingerprints.of(request)));
+        ResponseCaching.Turn turn = null;
         try {
             ModelAccess.requireServed(price, request.model());
             RequestLimits.checkGeneration(request, policy);
             RequestLimits.Admitted admitted = RequestLimits.admitted(request, policy, ticket.spendingPolicy());
             ticket.admitQuota(admitted.quota());
 
-            CacheKey cacheKey = new CacheKey(command.context().caller().tenant(), fingerprint);
-            boolean cacheOn = !policy.cacheTtl().isZero() && command.cacheDirective() != CacheDirective.NO_STORE;
-            if (cacheOn && command.cacheDirective() == CacheDirective.DEFAULT) {
-                Optional<GenerationResponse> hit = cache.get(cacheKey, now);
-                if (hit.isPresent()) {
-                    ticket.settle(hit.get().usage(), Outcome.CACHE_HIT);
-                    return new Result(hit.get(), Money.ZERO, CacheStatus.HIT, ticket.rateLimits(), request.model());
+            ResponseCaching.Plan plan = caching.plan(command.context().caller().tenant(), request,
+                    command.cacheDirective());
+            Optional<GenerationResponse> hit = caching.lookup(plan);
+            if (hit.isEmpty()) {
+                turn = caching.join(plan);
+                if (turn instanceof ResponseCaching.Follower follower) {
+                    hit = follower.await(upstream.deadlineOf(ticket));
                 }
+            }
+            if (hit.isPresent()) {
+                ticket.settle(hit.get().usage(), Outcome.CACHE_HIT);
+                return new Result(hit.get(), Money.ZERO, CacheStatus.HIT, ticket.rateLimits(), request.model());
             }
             ticket.reserveBudget(admitted.reservation());
             GenerationRequest forwarded = admitted.forwarded();
@@ -93,13 +111,17 @@ public final class GenerateContent {
                             timeout));
             GenerationResponse response = served.value();
             Money cost = ticket.settle(response.usage(), Outcome.SUCCESS);
-            boolean asked = served.model().equals(request.model());
-            if (cacheOn && asked) {
-                cache.put(cacheKey, response, policy.cacheTtl(), clock.instant());
+            caching.store(plan, response, request.model(), served.model());
+            if (turn instanceof ResponseCaching.Leader leader) {
+                leader.finish(response, ResponseCaching.storable(plan, response, request.model(), served.model()));
             }
-            return new Result(response, cost, cacheOn && asked ? CacheStatus.MISS : CacheStatus.BYPASS,
-                    ticket.rateLimits(), served.model());
+            boolean asked = served.model().equals(request.model());
+            return new Result(response, cost, asked ? plan.missStatus() : CacheStatus.BYPASS, ticket.rateLimits(),
+                    served.model());
         } catch (RuntimeException | Error e) {
+            if (turn instanceof ResponseCaching.Leader leader) {
+                leader.fail(e);
+            }
             ticket.fail(e);
             throw e;
         }

@@ -18,7 +18,10 @@ import java.util.Map;
  * @param maxInlineBytes         decoded bytes of inline data per request, for models without their own limit
  *                               (Gemini's historic 20 MB)
  * @param upstreamTimeout        the deadline of one upstream call
- * @param cacheTtl               how long a cached response is served; zero disables the cache
+ * @param cacheTtl               the response-cache TTL of every tenant where no tenant cache policies are wired (the use
+ *                               cases' constructors that take a bare {@code ResponseCache}); production wires
+ *                               {@link ResponseCaching} with each tenant's policy over {@code gemgate.cache.default-ttl},
+ *                               which is also what this holds there; zero disables the cache
  * @param maxInlinePdfBytes      decoded bytes of one inline PDF, for models without their own limit
  * @param modelInlineLimits      inline limits of particular models: an exact name, or a prefix ending in {@code *}
  *                               (the longest matching prefix wins; an exact name beats every prefix)

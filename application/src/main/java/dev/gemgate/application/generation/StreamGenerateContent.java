@@ -6,10 +6,15 @@ import dev.gemgate.application.request.Ticket;
 import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
+import dev.gemgate.domain.cache.CachePolicySource;
 import dev.gemgate.domain.cache.RequestFingerprint;
+import dev.gemgate.domain.cache.ResponseCache;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.Cancellation;
 import dev.gemgate.domain.generation.GenerationRequest;
+import dev.gemgate.domain.generation.GenerationResponse;
+import dev.gemgate.domain.generation.JsonText;
+import dev.gemgate.domain.generation.StreamedAnswer;
 import dev.gemgate.domain.generation.StreamLimits;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.StreamChunk;
@@ -25,8 +30,14 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * One streamed generation: validate, admit (quota, then budget: streams are never served from the cache), stream the
- * upstream's chunks to the caller as they arrive, settle once from the final chunk's usage.
+ * One streamed generation: validate, admit (quota, the response cache, then budget), stream the upstream's chunks to the
+ * caller as they arrive, settle once from the final chunk's usage.
+ *
+ * <p>The response cache ({@link ResponseCaching}, the same rules as the unary call): a hit is sent as one chunk holding
+ * the whole stored answer, then the stream ends normally, settled as CACHE_HIT; a stream that completes normally, is
+ * storable and was served by the model asked for is assembled into one answer ({@link StreamedAnswer}) and stored, so
+ * that a later unary or streamed request hits. Streams do not coalesce with identical requests in flight (a follower
+ * would have to wait for the whole answer, which defeats streaming).
  *
  * <p>How a stream that does not finish is charged (what Google bills is what it produced):
  * <ul>
@@ -40,11 +51,18 @@ import java.util.Optional;
  * </ul>
  */
 public final class StreamGenerateContent {
-    public record Command(RequestContext context, GenerationRequest request, Cancellation cancellation) {
+    /** {@code cacheDirective}: what the caller asked of the response cache ({@code Cache-Control}). */
+    public record Command(RequestContext context, GenerationRequest request, Cancellation cancellation,
+                          CacheDirective cacheDirective) {
         public Command {
-            if (context == null || request == null || cancellation == null) {
+            if (context == null || request == null || cancellation == null || cacheDirective == null) {
                 throw new IllegalArgumentException("command fields are required");
             }
+        }
+
+        /** With the {@link CacheDirective#DEFAULT default} cache directive. */
+        public Command(RequestContext context, GenerationRequest request, Cancellation cancellation) {
+            this(context, request, cancellation, CacheDirective.DEFAULT);
         }
     }
 
@@ -73,6 +91,13 @@ public final class StreamGenerateContent {
         }
 
         /**
+         * How the response cache took part, for the response's {@code x-gemgate-cache} header: called once, before the
+         * first {@link #send}. A {@link CacheStatus#HIT} is then sent as one chunk holding the whole stored answer.
+         */
+        default void cacheStatus(CacheStatus status) {
+        }
+
+        /**
          * What the stream was charged, once it is settled: called once, right before {@link #complete} or a
          * {@link #fail} after chunks were sent (the settled cost, or what a stream cut mid-way was charged for what it
          * produced). Not called when the client went away.
@@ -88,6 +113,7 @@ public final class StreamGenerateContent {
     }
 
     private final PricingCatalog pricing;
+    private final ResponseCaching caching;
     private final UpstreamCalls upstream;
     private final Admission admission;
     private final RequestFingerprint fingerprints;
@@ -95,9 +121,18 @@ public final class StreamGenerateContent {
     private final GenerationPolicy policy;
     private final StreamPolicy streams;
 
+    /** Without the response cache. */
     public StreamGenerateContent(PricingCatalog pricing, UpstreamCalls upstream, Admission admission,
                                  RequestFingerprint fingerprints, Clock clock, GenerationPolicy policy,
                                  StreamPolicy streams) {
+        this(pricing, new ResponseCaching(ResponseCache.NONE, CachePolicySource.OFF, fingerprints, clock), upstream,
+                admission, fingerprints, clock, policy, streams);
+    }
+
+    public StreamGenerateContent(PricingCatalog pricing, ResponseCaching caching, UpstreamCalls upstream,
+                                 Admission admission, RequestFingerprint fingerprints, Clock clock,
+                                 GenerationPolicy policy, StreamPolicy streams) {
+        this.caching = caching;
         this.pricing = pricing;
         this.upstream = upstream;
         this.admission = admission;
@@ -117,14 +152,22 @@ public final class StreamGenerateContent {
         Ticket ticket = admission.open(command.context(), AuditEventType.STREAM_GENERATE_CONTENT, request.model(),
                 price, Optional.of(fingerprints.of(request)));
         Forwarder forwarder = null;
+        ResponseCaching.Plan plan = null;
         try {
             ModelAccess.requireServed(price, request.model());
             RequestLimits.checkGeneration(request, policy);
             RequestLimits.Admitted admitted = RequestLimits.admitted(request, policy, ticket.spendingPolicy());
             ticket.admitQuota(admitted.quota());
+            plan = caching.plan(command.context().caller().tenant(), request, command.cacheDirective());
+            Optional<GenerationResponse> hit = caching.lookup(plan);
+            if (hit.isPresent()) {
+                serveHit(ticket, hit.get(), sink);
+                return;
+            }
             ticket.reserveBudget(admitted.reservation());
             sink.admitted(ticket.rateLimits());
-            Forwarder attempts = new Forwarder(sink, admitted.input());
+            sink.cacheStatus(plan.missStatus());
+            Forwarder attempts = new Forwarder(sink, admitted.input(), plan.store() ? new StreamedAnswer() : null);
             forwarder = attempts;
             GenerationRequest forwarded = admitted.forwarded();
             boolean callerDeadline = command.context().deadline().isPresent();
@@ -148,6 +191,23 @@ public final class StreamGenerateContent {
             return;
         }
         forwarder.close(ticket, command.cancellation());
+        Optional<GenerationResponse> answer = forwarder.answer(ticket.servedModel());
+        if (answer.isPresent()) {
+            caching.store(plan, answer.get(), request.model(), ticket.servedModel());
+        }
+    }
+
+    /**
+     * A hit: one chunk holding the whole stored answer, then the stream ends normally; settled through the ticket as
+     * CACHE_HIT (charged nothing).
+     */
+    private static void serveHit(Ticket ticket, GenerationResponse hit, ChunkSink sink) {
+        sink.admitted(ticket.rateLimits());
+        sink.cacheStatus(CacheStatus.HIT);
+        sink.servedBy(ticket.model());
+        sink.send(new StreamChunk(JsonText.write(hit.body()), hit, Optional.of(hit.usage()), System.nanoTime()));
+        sink.settled(ticket.settle(hit.usage(), Outcome.CACHE_HIT));
+        sink.complete();
     }
 
     /** The stream's limits, none beyond {@code left} (what the caller's deadline leaves). */
@@ -160,6 +220,8 @@ public final class StreamGenerateContent {
     private static final class Forwarder implements StreamObserver {
         private final ChunkSink sink;
         private final long estimatedPrompt;
+        /** The chunks assembled into one answer, to store once the stream completes (null: not stored). */
+        private final StreamedAnswer assembly;
         private int chunks;
         private Usage lastUsage;
         private long forwardedTextTokens;
@@ -167,9 +229,10 @@ public final class StreamGenerateContent {
         private boolean completed;
         private RuntimeException failure;
 
-        Forwarder(ChunkSink sink, long estimatedPrompt) {
+        Forwarder(ChunkSink sink, long estimatedPrompt, StreamedAnswer assembly) {
             this.sink = sink;
             this.estimatedPrompt = estimatedPrompt;
+            this.assembly = assembly;
         }
 
         /** Forwards first, then reads the chunk for accounting: the parse is off the chunk's way to the client. */
@@ -179,6 +242,9 @@ public final class StreamGenerateContent {
             boolean open = sink.send(chunk);
             chunk.usage().ifPresent(u -> lastUsage = u);
             forwardedTextTokens += TokenEstimator.countText(chunk.response().text());
+            if (assembly != null) {
+                assembly.add(chunk.response());
+            }
             if (!open) {
                 clientGone = true;
             }
@@ -206,6 +272,18 @@ public final class StreamGenerateContent {
                 lastUsage = null;
                 throw thrown;
             }
+        }
+
+        /**
+         * The whole answer of a stream that completed normally to a client that read it all, assembled from its chunks
+         * (with its final usage): what the cache may store. Empty for any other ending, or when nothing is assembled.
+         */
+        Optional<GenerationResponse> answer(ModelId servedModel) {
+            if (assembly == null || !completed || failure != null || clientGone || chunks == 0 || lastUsage == null
+                    || !assembly.isReadable()) {
+                return Optional.empty();
+            }
+            return Optional.of(assembly.response(servedModel, lastUsage));
         }
 
         /** What the upstream produced as far as the gateway saw it (see the class comment). */

@@ -240,8 +240,9 @@ public final class Ticket {
     }
 
     /**
-     * Step g and h on success: charges {@code usage} ({@link Outcome#CACHE_HIT} costs nothing), corrects the quota,
-     * records. Returns the cost charged. A no-op returning zero if the ticket was already closed.
+     * Step g and h on success: charges {@code usage} ({@link Outcome#CACHE_HIT} costs nothing: its usage is the stored
+     * answer's, recorded with what it would have cost now as the money saved), corrects the quota, records. Returns the
+     * cost charged. A no-op returning zero if the ticket was already closed.
      */
     public Money settle(Usage usage, Outcome outcome) {
         if (!outcome.isSuccess()) {
@@ -264,7 +265,7 @@ public final class Ticket {
         }
         correctQuota(outcome == Outcome.CACHE_HIT ? 0 : usage.totalTokens(), now);
         reportUpstream(true, null, now);
-        record(outcome, usage, cost, detail);
+        record(outcome, usage, cost, outcome == Outcome.CACHE_HIT ? cost(usage) : Money.ZERO, detail);
         return cost;
     }
 
@@ -313,7 +314,7 @@ public final class Ticket {
         }
         correctQuota(produced.totalTokens(), now);
         reportUpstream(false, failure, now);
-        record(outcome, produced, cost, detail);
+        record(outcome, produced, cost, Money.ZERO, detail);
     }
 
     public boolean isClosed() {
@@ -362,7 +363,7 @@ public final class Ticket {
         policy.upstreamFreed(upstreamLane);
     }
 
-    private void record(Outcome outcome, Usage usage, Money cost, String detail) {
+    private void record(Outcome outcome, Usage usage, Money cost, Money saved, String detail) {
         try {
             policy.recorder.record(new AuditEvent(policy.ids.newUuid(), openedAt, type, context.requestId(),
                     context.correlationId(), Optional.of(context.caller().tenant()),
@@ -370,7 +371,7 @@ public final class Ticket {
                     Optional.of(servedModel), usage, cost, Duration.ofNanos(System.nanoTime() - startNanos), outcome,
                     promptHash, servedDetail.isEmpty() ? detail
                             : detail.isEmpty() ? servedDetail : servedDetail + "; " + detail,
-                    Optional.empty(), context.endUser()));
+                    Optional.empty(), context.endUser(), saved));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "recording request " + context.requestId() + " failed", e);
         }

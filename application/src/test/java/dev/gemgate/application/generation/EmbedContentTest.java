@@ -80,8 +80,10 @@ class EmbedContentTest {
                         Map.of("model", "models/gemini-embedding-001", "content", content("General Kenobi")))),
                 Optional.empty());
 
-        EmbeddingResponse response = useCase().execute(command(request)).response();
+        EmbedContent.Result result = useCase().execute(command(request));
+        EmbeddingResponse response = result.response();
 
+        assertThat(result.inputTokens()).isEqualTo(8);
         assertThat(response.json()).isEqualTo("{\"embeddings\":[{\"values\":[11,1]},{\"values\":[14,1]}]}");
         // "Hello there" 4 + "General Kenobi" 2 + 2 tokens, at 0.15 per million: 1.2 micro-dollars, rounded up
         assertThat(quota.admitted).singleElement().satisfies(q -> assertThat(q.tokens()).isEqualTo(8));

@@ -333,8 +333,11 @@ class GenerateContentTest {
     void withACacheTtlASecondIdenticalRequestIsAFreeHitScopedToTheTenant() {
         policy = new GenerationPolicy(8192, 65_536, 1 << 20, Duration.ofSeconds(5), Duration.ofMinutes(5));
         GenerateContent useCase = useCase();
-        assertThat(useCase.execute(command("gemini-2.5-flash", hello())).cacheStatus()).isEqualTo(CacheStatus.MISS);
-        GenerateContent.Result hit = useCase.execute(command("gemini-2.5-flash", hello()));
+        Map<String, Object> deterministic = Map.of("contents", hello().get("contents"),
+                "generationConfig", Map.of("maxOutputTokens", 100, "temperature", 0));
+        assertThat(useCase.execute(command("gemini-2.5-flash", deterministic)).cacheStatus())
+                .isEqualTo(CacheStatus.MISS);
+        GenerateContent.Result hit = useCase.execute(command("gemini-2.5-flash", deterministic));
 
         assertThat(hit.cacheStatus()).isEqualTo(CacheStatus.HIT);
         assertThat(hit.cost()).isEqualTo(Money.ZERO);

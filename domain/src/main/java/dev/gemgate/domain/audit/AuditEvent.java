@@ -19,12 +19,14 @@ import java.util.UUID;
  * server-generated id of the request; {@code correlationId} is the caller's own {@code x-request-id}, if it sent one,
  * kept for correlation only (nothing keys on it). {@code admin} is present on admin actions only. {@code endUser} is
  * the tenant's own end user a request named ({@code x-gemgate-user}), if it named one; usage is reported by it.
+ * {@code saved} is what a request served from the response cache would have cost ({@link Outcome#CACHE_HIT}: its
+ * {@code cost} is zero, its usage the stored answer's, which is not billed); zero for every other event.
  */
 public record AuditEvent(UUID id, Instant occurredAt, AuditEventType type, RequestId requestId,
                          Optional<String> correlationId, Optional<TenantId> tenant, Optional<ApiKeyId> apiKey,
                          String actor, Optional<ModelId> model,
                          Usage usage, Money cost, Duration latency, Outcome outcome, Optional<String> promptHash,
-                         String detail, Optional<AdminDetails> admin, Optional<String> endUser) {
+                         String detail, Optional<AdminDetails> admin, Optional<String> endUser, Money saved) {
     public static final int MAX_DETAIL = 1000;
     public static final int MAX_ACTOR = 256;
     public static final int MAX_CORRELATION_ID = 128;
@@ -36,7 +38,7 @@ public record AuditEvent(UUID id, Instant occurredAt, AuditEventType type, Reque
                 || tenant == null
                 || apiKey == null || actor == null || model == null || usage == null || cost == null
                 || latency == null || outcome == null || promptHash == null || detail == null || admin == null
-                || endUser == null) {
+                || endUser == null || saved == null) {
             throw new IllegalArgumentException("audit event fields are required (use Optional.empty or \"\")");
         }
         if (correlationId.isPresent() && correlationId.get().length() > MAX_CORRELATION_ID) {
@@ -51,6 +53,16 @@ public record AuditEvent(UUID id, Instant occurredAt, AuditEventType type, Reque
         if (detail.length() > MAX_DETAIL) {
             detail = detail.substring(0, MAX_DETAIL);
         }
+    }
+
+    /** An event that saved nothing (every event but a cache hit's). */
+    public AuditEvent(UUID id, Instant occurredAt, AuditEventType type, RequestId requestId,
+                      Optional<String> correlationId, Optional<TenantId> tenant, Optional<ApiKeyId> apiKey,
+                      String actor, Optional<ModelId> model, Usage usage, Money cost, Duration latency,
+                      Outcome outcome, Optional<String> promptHash, String detail, Optional<AdminDetails> admin,
+                      Optional<String> endUser) {
+        this(id, occurredAt, type, requestId, correlationId, tenant, apiKey, actor, model, usage, cost, latency,
+                outcome, promptHash, detail, admin, endUser, Money.ZERO);
     }
 
     /** An event without an end user (admin actions, and request-path events of callers that name none). */

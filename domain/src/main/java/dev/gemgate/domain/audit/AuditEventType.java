@@ -23,5 +23,7 @@ public enum AuditEventType {
     /** An admin API request refused for its credentials or roles (recorded by the web layer). */
     ADMIN_ACCESS_DENIED,
     /** A tenant's fallback policy set or removed: strict mode and its own fallback chains per model. */
-    FALLBACK_POLICY_CHANGED
+    FALLBACK_POLICY_CHANGED,
+    /** A tenant's response-cache policy set or removed: its TTL and whether non-deterministic requests are cached. */
+    CACHE_POLICY_CHANGED
 }

@@ -36,10 +36,38 @@ public final class RequestFingerprint {
         }
     }
 
+    /**
+     * The fields of a {@code GenerateContentRequest} that decide its answer, and only those: what the response cache
+     * keys on ({@link #forCache}). Whatever else a body carries (a surface's own extras, fields Google ignores) does not
+     * split the cache, so a request translated from another API surface into the same Gemini request hits the same
+     * entry.
+     */
+    public static final List<String> SEMANTIC_FIELDS = List.of("contents", "systemInstruction", "generationConfig",
+            "tools", "toolConfig", "safetySettings", "cachedContent");
+
+    /** The fingerprint of the whole request (the audit record's prompt hash). */
     public String of(GenerationRequest request) {
+        return digest(request.model().value(), request.body());
+    }
+
+    /**
+     * The response-cache fingerprint: the model and the {@link #SEMANTIC_FIELDS semantic fields} of the body,
+     * canonically written. Scoped by tenant by its {@link CacheKey}, never here.
+     */
+    public String forCache(GenerationRequest request) {
+        Map<String, Object> semantic = new TreeMap<>();
+        for (String field : SEMANTIC_FIELDS) {
+            if (request.body().containsKey(field)) {
+                semantic.put(field, request.body().get(field));
+            }
+        }
+        return digest("cache\n" + request.model().value(), semantic);
+    }
+
+    private String digest(String prefix, Map<String, Object> body) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append(request.model().value()).append('\n');
-        write(sb, request.body());
+        sb.append(prefix).append('\n');
+        write(sb, body);
         return HexFormat.of().formatHex(newMac().doFinal(sb.toString().getBytes(StandardCharsets.UTF_8)));
     }
 

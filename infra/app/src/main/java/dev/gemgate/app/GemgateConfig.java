@@ -46,6 +46,51 @@ public interface GemgateConfig {
     /** The master key that encrypts the upstream credentials added through the admin API (see {@link Vault}). */
     Vault vault();
 
+    /**
+     * The response cache (issue 17): the policy of every tenant without its own (set through
+     * {@code /admin/api/v1/tenants/{id}/cache-policy}), the in-memory first level and the shared PostgreSQL table.
+     */
+    Cache cache();
+
+    interface Cache {
+        /**
+         * How long a stored answer is served, for every tenant without a policy of its own; {@code 0s} turns caching
+         * off for them. At most 30 days, whole milliseconds.
+         */
+        @WithDefault("5m")
+        Duration defaultTtl();
+
+        /**
+         * Whether requests that are not deterministic (no explicit {@code generationConfig.temperature} 0) are cached
+         * too, for every tenant without a policy of its own. Off: two calls of such a request are meant to differ.
+         */
+        @WithDefault("false")
+        boolean cacheNonDeterministic();
+
+        /** The bound of the in-memory first level, in bytes of answer JSON (Caffeine, weighed per entry). */
+        @WithDefault("67108864")
+        long l1MaxBytes();
+
+        /** Answers whose JSON is larger than this many bytes are not cached. */
+        @WithDefault("1048576")
+        long maxEntryBytes();
+
+        /** Answers whose JSON is larger than this many bytes are stored gzip-compressed in PostgreSQL. */
+        @WithDefault("8192")
+        long compressAboveBytes();
+
+        /** How often expired rows are deleted from PostgreSQL (by every replica; the delete is idempotent). */
+        @WithDefault("5m")
+        Duration purgeInterval();
+
+        /**
+         * Stores waiting to be written to PostgreSQL behind the requests that made them; past this, further stores
+         * reach only this replica's first level.
+         */
+        @WithDefault("10000")
+        int writeQueue();
+    }
+
     interface Budget {
         /** Each tenant's budget (all its keys and end users together). */
         BudgetSettings tenant();
@@ -362,10 +407,6 @@ public interface GemgateConfig {
         /** The most input tokens any request can bill (the models' input limit): estimates are capped here. */
         @WithDefault("1048576")
         long maxInputTokens();
-
-        /** Response cache TTL; 0s disables the cache (the default until the cache issue). */
-        @WithDefault("0s")
-        Duration cacheTtl();
     }
 
     interface ModelInlineLimits {

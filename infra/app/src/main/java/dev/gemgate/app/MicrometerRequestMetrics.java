@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Prometheus meters by operation, tenant, model and outcome: {@code gemgate_requests_total},
  * {@code gemgate_errors_total}, {@code gemgate_request_duration_seconds} (with a histogram for p50/p99),
- * {@code gemgate_tokens_total} by kind, and {@code gemgate_cost_microdollars_total}. Meters are looked up once per
+ * {@code gemgate_tokens_total} by kind (billed tokens: a response-cache hit's are not), {@code gemgate_cost_microdollars_total},
+ * and {@code gemgate_cache_saved_usd_total} (what response-cache hits would have cost, by tenant and model). Meters are looked up once per
  * label set and kept, so recording is a map hit and an add.
  *
  * <p>Every label is bounded, so no caller can grow the scrape by inventing names. The model label is the model's
@@ -39,7 +40,7 @@ public class MicrometerRequestMetrics implements RequestMetrics {
     }
 
     private record Meters(Counter requests, Counter errors, Timer duration, Counter promptTokens,
-                          Counter outputTokens, Counter cachedTokens, Counter cost) {
+                          Counter outputTokens, Counter cachedTokens, Counter cost, Counter saved) {
     }
 
     private final MeterRegistry registry;
@@ -72,6 +73,11 @@ public class MicrometerRequestMetrics implements RequestMetrics {
             m.errors().increment();
         }
         m.duration().record(event.latency());
+        if (m.saved() != null) {
+            // a response-cache hit: its tokens were not billed; what it would have cost was saved
+            m.saved().increment(event.saved().toDollars().doubleValue());
+            return;
+        }
         m.promptTokens().increment(event.usage().promptTokens() - event.usage().cachedTokens());
         m.cachedTokens().increment(event.usage().cachedTokens());
         m.outputTokens().increment(event.usage().outputTokens());
@@ -118,6 +124,10 @@ public class MicrometerRequestMetrics implements RequestMetrics {
                 Counter.builder("gemgate.tokens").description("Tokens billed").tags(usageTags).tag("kind", "cached")
                         .register(registry),
                 Counter.builder("gemgate.cost.microdollars").description("Cost of upstream calls in micro-dollars")
+                        .tags(usageTags).register(registry),
+                // only for cache hits: no saving series for the other outcomes
+                l.outcome() != Outcome.CACHE_HIT ? null : Counter.builder("gemgate.cache.saved.usd")
+                        .description("What requests answered from the response cache would have cost, in USD")
                         .tags(usageTags).register(registry));
     }
 }

@@ -6,6 +6,7 @@ import dev.gemgate.adapter.web.TenantRequestLimits;
 import dev.gemgate.application.generation.CountTokens;
 import dev.gemgate.application.generation.EmbedContent;
 import dev.gemgate.application.generation.GenerateContent;
+import dev.gemgate.application.generation.ResponseCaching;
 import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.application.generation.GenerationPolicy;
 import dev.gemgate.application.generation.StreamPolicy;
@@ -41,7 +42,6 @@ import dev.gemgate.domain.budget.BudgetLedger;
 import dev.gemgate.domain.budget.SpendingPolicy;
 import dev.gemgate.domain.budget.SpendingPolicySource;
 import dev.gemgate.domain.cache.RequestFingerprint;
-import dev.gemgate.domain.cache.ResponseCache;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.generation.GenerationPort;
 import dev.gemgate.domain.generation.MediaBounds;
@@ -84,7 +84,7 @@ public class UseCaseProducers {
                 limits.maxInlinePdfBytes().orElse(g.maxInlinePdfBytes()))));
         GemgateConfig.FileData files = g.fileData();
         return new GenerationPolicy(g.defaultMaxOutputTokens(), g.maxOutputTokens(), g.maxInlineBytes(),
-                config.upstream().timeout(), g.cacheTtl(), g.maxInlinePdfBytes(), perModel,
+                config.upstream().timeout(), config.cache().defaultTtl(), g.maxInlinePdfBytes(), perModel,
                 new MediaBounds(files.videoSeconds(), files.audioSeconds(), files.pdfPages(), files.textTokens(),
                         g.maxInputTokens()));
     }
@@ -285,18 +285,20 @@ public class UseCaseProducers {
 
     @Produces
     @Singleton
-    GenerateContent generateContent(PricingCatalog pricing, ResponseCache cache, UpstreamCalls upstream,
+    GenerateContent generateContent(PricingCatalog pricing, ResponseCaching caching, UpstreamCalls upstream,
                                     Admission admission, RequestFingerprint fingerprints, Clock clock,
                                     GenerationPolicy policy) {
-        return new GenerateContent(pricing, cache, upstream, admission, fingerprints, clock, policy);
+        return new GenerateContent(pricing, caching, upstream, admission, fingerprints, clock, policy);
     }
 
     @Produces
     @Singleton
-    StreamGenerateContent streamGenerateContent(PricingCatalog pricing, UpstreamCalls upstream,
-                                                Admission admission, RequestFingerprint fingerprints, Clock clock,
+    StreamGenerateContent streamGenerateContent(PricingCatalog pricing, ResponseCaching caching,
+                                                UpstreamCalls upstream, Admission admission,
+                                                RequestFingerprint fingerprints, Clock clock,
                                                 GenerationPolicy policy, StreamPolicy streams) {
-        return new StreamGenerateContent(pricing, upstream, admission, fingerprints, clock, policy, streams);
+        return new StreamGenerateContent(pricing, caching, upstream, admission, fingerprints, clock, policy,
+                streams);
     }
 
     @Produces

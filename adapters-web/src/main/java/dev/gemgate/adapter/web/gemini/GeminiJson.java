@@ -104,6 +104,10 @@ public final class GeminiJson {
         return new EmbeddingRequest(model, method, tree, Optional.of(utf8Text(body)));
     }
 
+    /**
+     * A tenant body as a JSON tree, by the rules above: shared with the OpenAI-compatible surface, whose bodies are
+     * read by the same rules.
+     */
     public static Map<String, Object> readObject(byte[] body) {
         if (body == null || body.length == 0) {
             throw new InvalidRequestException("The request body is empty; it must be a JSON object.");

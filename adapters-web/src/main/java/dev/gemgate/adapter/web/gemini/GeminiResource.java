@@ -150,7 +150,8 @@ public class GeminiResource {
     @Path("{model}:streamGenerateContent")
     public Multi<byte[]> stream(@PathParam("model") String model, @QueryParam("alt") String alt,
                                 @Context ContainerRequestContext context, @Context HttpServerResponse http,
-                                byte[] body, @HeaderParam(END_USER_HEADER) String endUser) {
+                                byte[] body, @HeaderParam(END_USER_HEADER) String endUser,
+                                @HeaderParam("Cache-Control") String cacheControl) {
         Caller caller = TenantAuthenticationFilter.callerOf(context);
         RequestId requestId = RequestIdFilter.of(context);
         boolean sse = "sse".equalsIgnoreCase(alt);
@@ -162,9 +163,11 @@ public class GeminiResource {
             GenerationStreams.streamHeaders(headers, contentType);
             GeminiStream sink = new GeminiStream(emitter, sse, requestId, rateLimits,
                     cost -> GenerationStreams.costTrailer(http, cost),
-                    served -> headers.put(SERVED_MODEL_HEADER, served.value()));
+                    served -> headers.put(SERVED_MODEL_HEADER, served.value()),
+                    status -> headers.put(TenantRequests.CACHE_HEADER, status.name().toLowerCase()));
             streamGenerateContent.execute(new StreamGenerateContent.Command(requestContext(context, caller, endUser),
-                    GeminiJson.readGenerationRequest(parseModel(model), body), cancellation), sink);
+                    GeminiJson.readGenerationRequest(parseModel(model), body), cancellation,
+                    TenantRequests.cacheDirective(cacheControl)), sink);
         });
     }
 

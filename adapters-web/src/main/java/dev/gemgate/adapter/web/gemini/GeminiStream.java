@@ -1,6 +1,7 @@
 package dev.gemgate.adapter.web.gemini;
 
 import dev.gemgate.adapter.web.StreamEmitter;
+import dev.gemgate.application.generation.CacheStatus;
 import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.Money;
@@ -37,21 +38,24 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
     private final AtomicReference<RateLimitStatus> rateLimits;
     private final Consumer<Money> costTrailer;
     private final Consumer<ModelId> servedModel;
+    private final Consumer<CacheStatus> cacheStatus;
     private boolean started;
 
     /**
      * {@code rateLimits} receives the admission's standing, which the response's headers read at the first chunk;
-     * {@code costTrailer} the settled cost, before the stream's last item (it becomes the response's trailer).
+     * {@code costTrailer} the settled cost, before the stream's last item (it becomes the response's trailer);
+     * {@code cacheStatus} how the response cache took part (the {@code x-gemgate-cache} header, read at the first item).
      */
     GeminiStream(StreamEmitter emitter, boolean sse, RequestId requestId,
                  AtomicReference<RateLimitStatus> rateLimits, Consumer<Money> costTrailer,
-                 Consumer<ModelId> servedModel) {
+                 Consumer<ModelId> servedModel, Consumer<CacheStatus> cacheStatus) {
         this.emitter = emitter;
         this.sse = sse;
         this.requestId = requestId;
         this.rateLimits = rateLimits;
         this.costTrailer = costTrailer;
         this.servedModel = servedModel;
+        this.cacheStatus = cacheStatus;
     }
 
     @Override
@@ -62,6 +66,11 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
     @Override
     public void servedBy(ModelId model) {
         servedModel.accept(model);
+    }
+
+    @Override
+    public void cacheStatus(CacheStatus status) {
+        cacheStatus.accept(status);
     }
 
     @Override

@@ -14,7 +14,9 @@ import java.util.Map;
  * A usage report on the wire, the same for the tenant and the admin API: the selection as applied (defaults filled in),
  * the total of the range, and one row per group, each named by its grouping's field ({@code day}, {@code model},
  * {@code apiKeyId}, {@code endUser}; {@code endUser} is null for requests that named none). Money is a decimal string of
- * US dollars with six decimals ({@code costUsd}), tokens are integers.
+ * US dollars with six decimals ({@code costUsd}), tokens are integers. {@code cacheHits} counts the requests answered
+ * from the response cache (charged nothing, their tokens not counted as billed) and {@code savedUsd} what they would
+ * have cost.
  */
 public final class UsageJson {
     private UsageJson() {
@@ -61,6 +63,8 @@ public final class UsageJson {
         json.put("thinkingTokens", f.thinkingTokens());
         json.put("cachedTokens", f.cachedTokens());
         json.put("costUsd", CostHeader.usd(f.cost()));
+        json.put("cacheHits", f.cacheHits());
+        json.put("savedUsd", CostHeader.usd(f.saved()));
         return json;
     }
 }
