@@ -79,6 +79,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OpenAiSdkEndToEndTest {
     private static final AdminActor ADMIN = new AdminActor("sub-openai-test", "OpenAI Test", "192.0.2.30");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BOOTSTRAP = "Bearer test-bootstrap-admin-token-0123456789abcdef";
     private static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
     @TestHTTPResource("/")
@@ -170,6 +171,40 @@ class OpenAiSdkEndToEndTest {
             assertThat(raw.headers().values("x-gemgate-cost-usd")).singleElement()
                     .satisfies(cost -> assertThat(Double.parseDouble(cost)).isPositive());
             assertThat(raw.headers().values("x-request-id")).hasSize(1);
+        }
+    }
+
+    @Test
+    void theResponseCacheAnswersARepeatedRequestAndHonoursCacheControl() {
+        String policy = "/admin/api/v1/tenants/" + tenant.id() + "/cache-policy";
+        io.restassured.RestAssured.given().header("Authorization", BOOTSTRAP).contentType("application/json")
+                .body("{\"ttlSeconds\":60}").put(policy).then().statusCode(200);
+        try {
+            ChatCompletionCreateParams params = hello("gemini-2.5-flash", "cache me " + UUID.randomUUID())
+                    .temperature(0.0).build();
+            HttpResponseFor<ChatCompletion> miss = client().chat().completions().withRawResponse().create(params);
+            assertThat(miss.headers().values("x-gemgate-cache")).containsExactly("miss");
+            HttpResponseFor<ChatCompletion> hit = client().chat().completions().withRawResponse().create(params);
+            assertThat(hit.headers().values("x-gemgate-cache")).containsExactly("hit");
+            assertThat(hit.headers().values("x-gemgate-cost-usd")).containsExactly("0.000000");
+            assertThat(content(hit.parse())).isEqualTo(content(miss.parse()));
+
+            OpenAIClient noCache = OpenAIOkHttpClient.builder().baseUrl(gateway + "v1beta/openai")
+                    .apiKey(issued.secret().reveal()).maxRetries(0).putHeader("Cache-Control", "no-cache").build();
+            assertThat(noCache.chat().completions().withRawResponse().create(params).headers()
+                    .values("x-gemgate-cache")).containsExactly("bypass");
+
+            StringBuilder streamed = new StringBuilder();
+            try (HttpResponseFor<StreamResponse<ChatCompletionChunk>> stream = client().chat().completions()
+                    .withRawResponse().createStreaming(params)) {
+                assertThat(stream.headers().values("x-gemgate-cache")).containsExactly("hit");
+                stream.parse().stream().forEach(c -> c.choices()
+                        .forEach(choice -> choice.delta().content().ifPresent(streamed::append)));
+            }
+            assertThat(streamed.toString()).isEqualTo(content(miss.parse()));
+        } finally {
+            io.restassured.RestAssured.given().header("Authorization", BOOTSTRAP).delete(policy).then()
+                    .statusCode(204);
         }
     }
 

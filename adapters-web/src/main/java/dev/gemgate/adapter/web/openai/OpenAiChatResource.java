@@ -72,7 +72,7 @@ public class OpenAiChatResource {
             RequestContext request = TenantRequests.context(context, caller, endUser(chat, endUserHeader), clock);
             long created = clock.instant().getEpochSecond();
             if (chat.stream()) {
-                stream(chat, request, id, created, emitter, cancellation, rateLimits, headers, http);
+                stream(chat, request, id, created, emitter, cancellation, rateLimits, headers, http, cacheControl);
             } else {
                 complete(chat, request, id, created, emitter, rateLimits, headers, cacheControl);
             }
@@ -98,12 +98,14 @@ public class OpenAiChatResource {
     private void stream(OpenAiChatRequest chat, RequestContext request, String id, long created,
                         StreamEmitter emitter, Cancellation cancellation,
                         AtomicReference<RateLimitStatus> rateLimits, Map<String, String> headers,
-                        HttpServerResponse http) {
+                        HttpServerResponse http, String cacheControl) {
         GenerationStreams.streamHeaders(headers, "text/event-stream");
         OpenAiChatStream sink = new OpenAiChatStream(emitter, id, created, chat.request().model(), chat.includeUsage(),
                 rateLimits, cost -> GenerationStreams.costTrailer(http, cost),
-                served -> headers.put(TenantRequests.SERVED_MODEL_HEADER, served.value()));
-        streamGenerateContent.execute(new StreamGenerateContent.Command(request, chat.request(), cancellation), sink);
+                served -> headers.put(TenantRequests.SERVED_MODEL_HEADER, served.value()),
+                status -> headers.put(TenantRequests.CACHE_HEADER, status.name().toLowerCase()));
+        streamGenerateContent.execute(new StreamGenerateContent.Command(request, chat.request(), cancellation,
+                TenantRequests.cacheDirective(cacheControl)), sink);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.gemgate.adapter.web.openai;
 
 import dev.gemgate.adapter.web.StreamEmitter;
 import dev.gemgate.adapter.web.gemini.GeminiJson;
+import dev.gemgate.application.generation.CacheStatus;
 import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.Money;
@@ -43,6 +44,7 @@ final class OpenAiChatStream implements StreamGenerateContent.ChunkSink {
     private final AtomicReference<RateLimitStatus> rateLimits;
     private final Consumer<Money> costTrailer;
     private final Consumer<ModelId> servedModel;
+    private final Consumer<CacheStatus> cacheStatus;
     private final Set<Integer> started = new HashSet<>();
     private final Map<Integer, Integer> callsSoFar = new HashMap<>();
     private String model;
@@ -50,7 +52,7 @@ final class OpenAiChatStream implements StreamGenerateContent.ChunkSink {
 
     OpenAiChatStream(StreamEmitter emitter, String id, long created, ModelId requested, boolean includeUsage,
                      AtomicReference<RateLimitStatus> rateLimits, Consumer<Money> costTrailer,
-                     Consumer<ModelId> servedModel) {
+                     Consumer<ModelId> servedModel, Consumer<CacheStatus> cacheStatus) {
         this.emitter = emitter;
         this.id = id;
         this.created = created;
@@ -59,6 +61,7 @@ final class OpenAiChatStream implements StreamGenerateContent.ChunkSink {
         this.rateLimits = rateLimits;
         this.costTrailer = costTrailer;
         this.servedModel = servedModel;
+        this.cacheStatus = cacheStatus;
     }
 
     @Override
@@ -70,6 +73,11 @@ final class OpenAiChatStream implements StreamGenerateContent.ChunkSink {
     public void servedBy(ModelId served) {
         model = served.value();
         servedModel.accept(served);
+    }
+
+    @Override
+    public void cacheStatus(CacheStatus status) {
+        cacheStatus.accept(status);
     }
 
     @Override
