@@ -166,7 +166,7 @@ class OpenAiSdkEndToEndTest {
                 assertThat(usage.totalTokens()).isEqualTo(usage.promptTokens() + usage.completionTokens());
             });
             assertThat(raw.headers().values("x-gemgate-served-model")).containsExactly("gemini-2.5-flash");
-            // the response cache is off in tests (gemgate.generation cache TTL 0): every answer bypasses it
+            // tests give a tenant no cache unless it has a policy (%test.gemgate.cache.default-ttl=0s): a bypass
             assertThat(raw.headers().values("x-gemgate-cache")).containsExactly("bypass");
             assertThat(raw.headers().values("x-gemgate-cost-usd")).singleElement()
                     .satisfies(cost -> assertThat(Double.parseDouble(cost)).isPositive());
