@@ -68,7 +68,7 @@ class ReadDashboardTest {
         });
         pool.reload();
         return new ReadDashboard(usage, tenants, new ReadUpstreamHealth(pool),
-                new GatewayInfo("Gemini emulator (in-process)", emulated), clock);
+                new GatewayInfo("Gemini emulator (in-process)", emulated), clock, Duration.ofSeconds(15));
     }
 
     @Test
@@ -110,6 +110,22 @@ class ReadDashboardTest {
         assertThat(result.month().from()).isEqualTo(LocalDate.parse("2026-12-01"));
         assertThat(result.month().to()).isEqualTo(LocalDate.parse("2026-12-17"));
         assertThat(result.gateway().upstreamEmulated()).isFalse();
+    }
+
+    @Test
+    void theFiguresAreComputedAtMostOncePerMaxAgeWhileTheUpstreamHealthIsReadEachTime() {
+        ReadDashboard dashboard = dashboard(true);
+        ReadDashboard.Result first = dashboard.execute();
+        clock.advance(Duration.ofSeconds(14));
+
+        ReadDashboard.Result second = dashboard.execute();
+
+        assertThat(asked).hasSize(3);
+        assertThat(second.at()).isEqualTo(first.at());
+        assertThat(second.upstream()).isNotSameAs(first.upstream());
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(dashboard.execute().at()).isEqualTo(Instant.parse("2026-12-01T00:30:15Z"));
+        assertThat(asked).hasSize(6);
     }
 
     @Test
