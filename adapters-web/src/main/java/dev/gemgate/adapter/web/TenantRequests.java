@@ -75,6 +75,19 @@ public final class TenantRequests {
         }
     }
 
+    /**
+     * The end user of a request whose body may name one too (OpenAI's {@code user}): either may be sent, both only if
+     * they agree, so that a budget is never charged to the wrong end user.
+     */
+    public static Optional<String> endUser(Optional<String> fromBody, String header) {
+        Optional<String> fromHeader = endUserHeader(header);
+        if (fromBody.isPresent() && fromHeader.isPresent() && !fromBody.equals(fromHeader)) {
+            throw InvalidRequestException.forField("user", "names another end user than the " + END_USER_HEADER
+                    + " header; send one, or the same in both.");
+        }
+        return fromBody.isPresent() ? fromBody : fromHeader;
+    }
+
     /** {@code Cache-Control}: {@code no-store} neither reads nor writes the cache, {@code no-cache} only skips reading. */
     public static CacheDirective cacheDirective(String cacheControl) {
         if (cacheControl == null) {

@@ -3,7 +3,6 @@ package dev.gemgate.adapter.web.openai;
 import dev.gemgate.adapter.web.gemini.GeminiJson;
 import dev.gemgate.domain.budget.EndUserName;
 import dev.gemgate.domain.common.DomainException;
-import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.ModelId;
 
@@ -111,11 +110,7 @@ public record OpenAiChatRequest(GenerationRequest request, boolean stream, boole
             throw OpenAiRequestException.invalid("model", "you must provide a model parameter",
                     "missing_required_parameter");
         }
-        String name = string(value, "model");
-        if (!ModelId.isValid(name)) {
-            throw new NotFoundException("The model `" + name + "` does not exist or you do not have access to it.");
-        }
-        return ModelId.parse(name);
+        return OpenAiModelsJson.modelId(string(value, "model"));
     }
 
     /** The conversation: Gemini turns and the system instruction's parts. */

@@ -26,7 +26,6 @@ import jakarta.ws.rs.core.Context;
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -69,7 +68,7 @@ public class OpenAiChatResource {
         String id = "chatcmpl-" + RequestIdFilter.of(context).value();
         return GenerationStreams.start(context, caller, virtualThreads, (emitter, cancellation, rateLimits, headers) -> {
             OpenAiChatRequest chat = OpenAiChatRequest.read(body, imageUrls);
-            RequestContext request = TenantRequests.context(context, caller, endUser(chat, endUserHeader), clock);
+            RequestContext request = TenantRequests.context(context, caller, TenantRequests.endUser(chat.endUser(), endUserHeader), clock);
             long created = clock.instant().getEpochSecond();
             if (chat.stream()) {
                 stream(chat, request, id, created, emitter, cancellation, rateLimits, headers, http, cacheControl);
@@ -106,18 +105,5 @@ public class OpenAiChatResource {
                 status -> headers.put(TenantRequests.CACHE_HEADER, status.name().toLowerCase()));
         streamGenerateContent.execute(new StreamGenerateContent.Command(request, chat.request(), cancellation,
                 TenantRequests.cacheDirective(cacheControl)), sink);
-    }
-
-    /**
-     * The end user: OpenAI's {@code user} field, else Gemgate's {@code x-gemgate-user} header (the Gemini surface's);
-     * both naming different users is refused rather than guessed.
-     */
-    private static Optional<String> endUser(OpenAiChatRequest chat, String header) {
-        Optional<String> fromHeader = TenantRequests.endUserHeader(header);
-        if (chat.endUser().isPresent() && fromHeader.isPresent() && !chat.endUser().equals(fromHeader)) {
-            throw OpenAiRequestException.invalid("user", "user and the " + TenantRequests.END_USER_HEADER
-                    + " header name different end users.");
-        }
-        return chat.endUser().or(() -> fromHeader);
     }
 }

@@ -6,12 +6,11 @@ import dev.gemgate.adapter.web.RequestIdFilter;
 import dev.gemgate.adapter.web.TenantAuthenticationFilter;
 import dev.gemgate.adapter.web.TenantSurface;
 import dev.gemgate.adapter.web.gemini.GeminiJson;
+import dev.gemgate.adapter.web.TenantRequests;
 import dev.gemgate.adapter.web.gemini.GeminiResource;
 import dev.gemgate.application.generation.EmbedContent;
 import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.tenant.Caller;
-import dev.gemgate.domain.budget.EndUserName;
-import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.tenant.ApiSurface;
 import io.quarkus.virtual.threads.VirtualThreads;
 import io.smallrye.mutiny.Uni;
@@ -25,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.MDC;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -66,30 +64,12 @@ public class OpenAiEmbeddingsResource {
     private Response handle(ContainerRequestContext context, Caller caller, byte[] body, String endUserHeader) {
         OpenAiEmbeddingsJson.Call call = OpenAiEmbeddingsJson.read(GeminiJson.readObject(body));
         RequestContext request = new RequestContext(caller, RequestIdFilter.of(context),
-                RequestIdFilter.correlationOf(context), endUser(call.user(), endUserHeader));
+                RequestIdFilter.correlationOf(context), TenantRequests.endUser(call.user(), endUserHeader));
         EmbedContent.Result result = embedContent.execute(new EmbedContent.Command(request, call.toDomain()));
         List<double[]> vectors = OpenAiEmbeddingsJson.vectors(result.response().json(), call.inputs().size());
         Response.ResponseBuilder response = Response.ok(OpenAiEmbeddingsJson.write(call, vectors,
                 result.inputTokens()), MediaType.APPLICATION_JSON_TYPE);
         RateLimitHeaders.of(result.rateLimits()).forEach(response::header);
         return response.header(CostHeader.NAME, CostHeader.usd(result.cost())).build();
-    }
-
-    /**
-     * OpenAI's {@code user} names the end user budgets apply to; Gemgate's {@code x-gemgate-user} header does on every
-     * surface. Either may be sent; both only if they agree, so that a budget is never charged to the wrong one.
-     */
-    private static Optional<String> endUser(Optional<String> user, String header) {
-        Optional<String> named;
-        try {
-            named = EndUserName.parse(header);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(GeminiResource.END_USER_HEADER + " " + e.getMessage() + ".");
-        }
-        if (user.isPresent() && named.isPresent() && !user.equals(named)) {
-            throw InvalidRequestException.forField("user", "names another end user than the "
-                    + GeminiResource.END_USER_HEADER + " header; send one, or the same in both.");
-        }
-        return user.isPresent() ? user : named;
     }
 }
