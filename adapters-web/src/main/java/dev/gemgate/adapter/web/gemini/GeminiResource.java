@@ -161,10 +161,7 @@ public class GeminiResource {
         String contentType = sse ? "text/event-stream" : "application/json; charset=UTF-8";
         return GenerationStreams.start(context, caller, virtualThreads, (emitter, cancellation, rateLimits, headers) -> {
             GenerationStreams.streamHeaders(headers, contentType);
-            GeminiStream sink = new GeminiStream(emitter, sse, requestId, rateLimits,
-                    cost -> GenerationStreams.costTrailer(http, cost),
-                    served -> headers.put(SERVED_MODEL_HEADER, served.value()),
-                    status -> headers.put(TenantRequests.CACHE_HEADER, status.name().toLowerCase()));
+            GeminiStream sink = new GeminiStream(emitter, sse, requestId, rateLimits, headers, http);
             streamGenerateContent.execute(new StreamGenerateContent.Command(requestContext(context, caller, endUser),
                     GeminiJson.readGenerationRequest(parseModel(model), body), cancellation,
                     TenantRequests.cacheDirective(cacheControl)), sink);

@@ -1,19 +1,17 @@
 package dev.gemgate.adapter.web.gemini;
 
+import dev.gemgate.adapter.web.ResponseStreamSink;
 import dev.gemgate.adapter.web.StreamEmitter;
-import dev.gemgate.application.generation.CacheStatus;
-import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.domain.common.DomainException;
-import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.RequestId;
-import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.StreamChunk;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import io.vertx.core.http.HttpServerResponse;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 /**
  * Writes one streamed generation the way Google does, onto the HTTP response through a Mutiny emitter (the web
@@ -26,7 +24,7 @@ import java.util.function.Consumer;
  *
  * <p>Flow control: {@link StreamEmitter}.
  */
-final class GeminiStream implements StreamGenerateContent.ChunkSink {
+final class GeminiStream extends ResponseStreamSink {
     private static final Logger LOG = Logger.getLogger(GeminiStream.class);
     private static final byte[] SSE_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SSE_SUFFIX = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -35,47 +33,15 @@ final class GeminiStream implements StreamGenerateContent.ChunkSink {
     private final StreamEmitter emitter;
     private final boolean sse;
     private final RequestId requestId;
-    private final AtomicReference<RateLimitStatus> rateLimits;
-    private final Consumer<Money> costTrailer;
-    private final Consumer<ModelId> servedModel;
-    private final Consumer<CacheStatus> cacheStatus;
     private boolean started;
 
-    /**
-     * {@code rateLimits} receives the admission's standing, which the response's headers read at the first chunk;
-     * {@code costTrailer} the settled cost, before the stream's last item (it becomes the response's trailer);
-     * {@code cacheStatus} how the response cache took part (the {@code x-gemgate-cache} header, read at the first item).
-     */
-    GeminiStream(StreamEmitter emitter, boolean sse, RequestId requestId,
-                 AtomicReference<RateLimitStatus> rateLimits, Consumer<Money> costTrailer,
-                 Consumer<ModelId> servedModel, Consumer<CacheStatus> cacheStatus) {
+    /** {@code rateLimits}, {@code headers} and {@code http}: where the response's headers and trailer come from. */
+    GeminiStream(StreamEmitter emitter, boolean sse, RequestId requestId, AtomicReference<RateLimitStatus> rateLimits,
+                 Map<String, String> headers, HttpServerResponse http) {
+        super(rateLimits, headers, http);
         this.emitter = emitter;
         this.sse = sse;
         this.requestId = requestId;
-        this.rateLimits = rateLimits;
-        this.costTrailer = costTrailer;
-        this.servedModel = servedModel;
-        this.cacheStatus = cacheStatus;
-    }
-
-    @Override
-    public void admitted(RateLimitStatus status) {
-        rateLimits.set(status);
-    }
-
-    @Override
-    public void servedBy(ModelId model) {
-        servedModel.accept(model);
-    }
-
-    @Override
-    public void cacheStatus(CacheStatus status) {
-        cacheStatus.accept(status);
-    }
-
-    @Override
-    public void settled(Money cost) {
-        costTrailer.accept(cost);
     }
 
     @Override

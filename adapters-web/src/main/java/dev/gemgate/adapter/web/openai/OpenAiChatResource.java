@@ -100,9 +100,7 @@ public class OpenAiChatResource {
                         HttpServerResponse http, String cacheControl) {
         GenerationStreams.streamHeaders(headers, "text/event-stream");
         OpenAiChatStream sink = new OpenAiChatStream(emitter, id, created, chat.request().model(), chat.includeUsage(),
-                rateLimits, cost -> GenerationStreams.costTrailer(http, cost),
-                served -> headers.put(TenantRequests.SERVED_MODEL_HEADER, served.value()),
-                status -> headers.put(TenantRequests.CACHE_HEADER, status.name().toLowerCase()));
+                rateLimits, headers, http);
         streamGenerateContent.execute(new StreamGenerateContent.Command(request, chat.request(), cancellation,
                 TenantRequests.cacheDirective(cacheControl)), sink);
     }

@@ -1,15 +1,14 @@
 package dev.gemgate.adapter.web.openai;
 
+import dev.gemgate.adapter.web.ResponseStreamSink;
 import dev.gemgate.adapter.web.StreamEmitter;
 import dev.gemgate.adapter.web.gemini.GeminiJson;
-import dev.gemgate.application.generation.CacheStatus;
-import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.domain.common.DomainException;
-import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.StreamChunk;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import io.vertx.core.http.HttpServerResponse;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 /**
  * Writes one streamed generation as OpenAI's Server-Sent Events: {@code data: <chat.completion.chunk>} events, for each
@@ -29,7 +27,7 @@ import java.util.function.Consumer;
  * {@code data: [DONE]}. A failure after the first event is an event holding OpenAI's error object, which the SDKs raise
  * (the Java SDK's {@code SseException}).
  */
-final class OpenAiChatStream implements StreamGenerateContent.ChunkSink {
+final class OpenAiChatStream extends ResponseStreamSink {
     private static final Logger LOG = Logger.getLogger(OpenAiChatStream.class);
     private static final byte[] PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SUFFIX = "\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -41,48 +39,27 @@ final class OpenAiChatStream implements StreamGenerateContent.ChunkSink {
     private final String id;
     private final long created;
     private final boolean includeUsage;
-    private final AtomicReference<RateLimitStatus> rateLimits;
-    private final Consumer<Money> costTrailer;
-    private final Consumer<ModelId> servedModel;
-    private final Consumer<CacheStatus> cacheStatus;
     private final Set<Integer> started = new HashSet<>();
     private final Map<Integer, Integer> callsSoFar = new HashMap<>();
     private String model;
     private Usage usage = Usage.NONE;
 
     OpenAiChatStream(StreamEmitter emitter, String id, long created, ModelId requested, boolean includeUsage,
-                     AtomicReference<RateLimitStatus> rateLimits, Consumer<Money> costTrailer,
-                     Consumer<ModelId> servedModel, Consumer<CacheStatus> cacheStatus) {
+                     AtomicReference<RateLimitStatus> rateLimits, Map<String, String> headers,
+                     HttpServerResponse http) {
+        super(rateLimits, headers, http);
         this.emitter = emitter;
         this.id = id;
         this.created = created;
         this.model = requested.value();
         this.includeUsage = includeUsage;
-        this.rateLimits = rateLimits;
-        this.costTrailer = costTrailer;
-        this.servedModel = servedModel;
-        this.cacheStatus = cacheStatus;
     }
 
-    @Override
-    public void admitted(RateLimitStatus status) {
-        rateLimits.set(status);
-    }
-
+    /** The chunks name the model that serves: a fallback's, when the one asked for could not. */
     @Override
     public void servedBy(ModelId served) {
         model = served.value();
-        servedModel.accept(served);
-    }
-
-    @Override
-    public void cacheStatus(CacheStatus status) {
-        cacheStatus.accept(status);
-    }
-
-    @Override
-    public void settled(Money cost) {
-        costTrailer.accept(cost);
+        super.servedBy(served);
     }
 
     @Override
