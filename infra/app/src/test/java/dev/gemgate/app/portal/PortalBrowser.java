@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -89,10 +90,29 @@ public final class PortalBrowser {
         Path file = SCREENSHOTS.resolve("%s-%03d-%s-%s.png".formatted(currentTest, STEP.incrementAndGet(), what,
                 title));
         try {
-            Files.write(file, ((TakesScreenshot) chrome).getScreenshotAs(OutputType.BYTES));
+            Files.write(file, fullPage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The whole page, not only the window's 900 pixels (a field's error below the fold must show): Chrome DevTools'
+     * capture beyond the viewport, sized by the page's layout metrics.
+     */
+    @SuppressWarnings("unchecked")
+    private static byte[] fullPage() {
+        Map<String, Object> metrics = chrome.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+        Map<String, Object> size = (Map<String, Object>) metrics.getOrDefault("cssContentSize",
+                metrics.get("contentSize"));
+        if (size == null) {
+            return ((TakesScreenshot) chrome).getScreenshotAs(OutputType.BYTES);
+        }
+        Map<String, Object> shot = chrome.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0,
+                        "width", ((Number) size.get("width")).doubleValue(),
+                        "height", ((Number) size.get("height")).doubleValue(), "scale", 1)));
+        return Base64.getDecoder().decode((String) shot.get("data"));
     }
 
     /** Public: the decorator calls it reflectively. */
