@@ -74,13 +74,14 @@ public class PostgresAuditLog implements AuditLog {
                 after_state, end_user, saved_micros)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING""";
-    private static final String SELECT = """
-            SELECT id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model, prompt_tokens,
+    /** Every column {@link #read} reads. */
+    static final String COLUMNS = """
+            id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model, prompt_tokens,
                 candidates_tokens, thoughts_tokens, cached_tokens, cost_micros, latency_micros, outcome, prompt_hash,
                 detail, correlation_id, actor_name, source_address, target, before_state, after_state, end_user,
-                saved_micros
-            FROM audit_events
-            WHERE occurred_at >= ? AND occurred_at < ?""";
+                saved_micros""";
+    private static final String SELECT = "SELECT " + COLUMNS
+            + " FROM audit_events WHERE occurred_at >= ? AND occurred_at < ?";
 
     /** Whether {@link #append} waits for its event's commit ({@code gemgate.audit.durability}). */
     public enum Durability { ASYNC, SYNC }
@@ -306,7 +307,7 @@ public class PostgresAuditLog implements AuditLog {
         return Math.addExact(Math.multiplyExact(latency.getSeconds(), 1_000_000L), latency.getNano() / 1_000);
     }
 
-    private static AuditEvent read(ResultSet r) throws SQLException {
+    static AuditEvent read(ResultSet r) throws SQLException {
         return new AuditEvent(
                 r.getObject("id", UUID.class),
                 r.getTimestamp("occurred_at").toInstant(),
