@@ -9,9 +9,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * The portal's landing page. Until the portal issue (OIDC login, tenants, keys, budgets) it shows only what is safe
- * to show anyone: which upstream this gateway calls, with a banner when it is the emulator, and where the
- * operational endpoints are.
+ * The public landing page: only what is safe to show anyone (which upstream this gateway calls, with a banner when it
+ * is the emulator, and where the operational endpoints are), and a link to the admin portal behind sign-in.
  */
 @Path("/admin")
 public class AdminHome {

@@ -45,8 +45,12 @@ public class BootstrapAdminMechanism implements HttpAuthenticationMechanism {
                 .build());
     }
 
+    /** The admin API's challenge only: elsewhere (the portal) another mechanism sends people to a login page. */
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
+        if (!context.normalizedPath().startsWith(ADMIN_API)) {
+            return Uni.createFrom().nullItem();
+        }
         return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer"));
     }
 

@@ -2,6 +2,7 @@ package dev.gemgate.app.oidc;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -16,12 +17,15 @@ import java.util.Map;
  */
 public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager {
     public static final String API_CLIENT_ID = "gemgate-api";
+    /** The portal's client (authorization code, realm roles in the ID token's {@code groups}). */
+    public static final String PORTAL_CLIENT_ID = "gemgate-portal";
+    static final String PORTAL_CLIENT_SECRET = "gemgate-portal-secret";
     static final String UNREACHABLE_TENANT = "unreachable";
 
     /** The OIDC configuration of a Quarkus boot against the test Keycloak; waits until Keycloak is ready. */
     public static Map<String, String> oidcConfig() {
         KeycloakServer.awaitReady();
-        return Map.of(
+        Map<String, String> config = new HashMap<>(Map.of(
                 "quarkus.oidc.tenant-enabled", "true",
                 "quarkus.oidc.auth-server-url", KeycloakServer.realmUrl(KeycloakTokens.REALM),
                 "quarkus.oidc.client-id", API_CLIENT_ID,
@@ -31,7 +35,13 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
                 "quarkus.oidc." + UNREACHABLE_TENANT + ".tenant-paths", WhoAmIResource.UNREACHABLE_IDP_PATH,
                 // the unreachable tenant's failed connection at start is expected (logged with a stack trace)
                 "quarkus.log.category.\"io.quarkus.oidc.common.runtime.OidcCommonUtils\".level", "ERROR",
-                "quarkus.log.category.\"io.quarkus.oidc.runtime.OidcRecorder\".level", "ERROR");
+                "quarkus.log.category.\"io.quarkus.oidc.runtime.OidcRecorder\".level", "ERROR"));
+        // the portal's sign-in: the authorization-code flow against the same realm, as a confidential client
+        config.put("quarkus.oidc.portal.tenant-enabled", "true");
+        config.put("quarkus.oidc.portal.auth-server-url", KeycloakServer.realmUrl(KeycloakTokens.REALM));
+        config.put("quarkus.oidc.portal.client-id", PORTAL_CLIENT_ID);
+        config.put("quarkus.oidc.portal.credentials.secret", PORTAL_CLIENT_SECRET);
+        return config;
     }
 
     @Override

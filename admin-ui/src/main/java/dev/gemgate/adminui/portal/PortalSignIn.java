@@ -1,0 +1,17 @@
+package dev.gemgate.adminui.portal;
+
+/**
+ * How people sign in to the portal, wired by the app: through the identity provider's login page (OIDC authorization
+ * code, Quarkus's OIDC tenant {@code portal}) when one is configured, and with the local bootstrap admin token where
+ * the run has one (never in the prod profile, which has no bootstrap admin).
+ */
+public interface PortalSignIn {
+    /** Whether the OIDC tenant {@code portal} is on: anonymous visitors are then sent to the provider's login page. */
+    boolean identityProviderEnabled();
+
+    /** Whether this run has a bootstrap admin token that may sign in on {@code /admin/ui/login}. */
+    boolean bootstrapEnabled();
+
+    /** Whether {@code presented} is the bootstrap admin token (constant time; false when there is none). */
+    boolean bootstrapTokenMatches(String presented);
+}
