@@ -757,8 +757,14 @@ final class Resources {
         return job;
     }
 
-    synchronized List<Batch> listBatches() {
-        List<Batch> all = new ArrayList<>(batches.values());
+    /** Every job, newest first, advanced by time (not a poll). */
+    List<Batch> listBatches() {
+        List<Batch> all;
+        synchronized (this) {
+            all = new ArrayList<>(batches.values());
+        }
+        // advanced outside the store's lock: a job's lock is always taken before the store's (running a request
+        // looks up caches and files, ending a job writes its responses file)
         all.sort(Comparator.comparing((Batch b) -> b.createTime).reversed());
         all.forEach(job -> {
             synchronized (job) {
