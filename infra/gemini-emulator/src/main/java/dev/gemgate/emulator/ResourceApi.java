@@ -75,7 +75,7 @@ final class ResourceApi {
         int colon = name.indexOf(':');
         String id = colon < 0 ? name : name.substring(0, colon);
         String action = colon < 0 ? null : name.substring(colon + 1);
-        if (id.isEmpty() || (download && !"download".equals(action) && !kind.equals("files"))) {
+        if (id.isEmpty() || (download && (!kind.equals("files") || !"download".equals(action)))) {
             return null;
         }
         return new Target(kind, segs[1], id, action);

@@ -215,6 +215,27 @@ class GenAiSdkBatchesTest extends EmulatorTestBase {
     }
 
     @Test
+    void anEmbeddingsBatchReadsItsFileUnderTheSnakeCaseNameTheSdksSend() {
+        String jsonl = "{\"key\":\"x\",\"request\":{\"content\":{\"parts\":[{\"text\":\"hello\"}]},"
+                + "\"outputDimensionality\":8}}\n";
+        File input = sdk.files.upload(jsonl.getBytes(StandardCharsets.UTF_8),
+                UploadFileConfig.builder().mimeType("application/jsonl").build());
+        JsonNode created = client.post("/v1beta/models/gemini-embedding-001:asyncBatchEmbedContent",
+                "{\"batch\":{\"inputConfig\":{\"file_name\":\"" + input.name().orElseThrow() + "\"}}}").json();
+        assertThat(created.path("metadata").path("@type").asText()).endsWith(".EmbedContentBatch");
+        String name = created.path("name").asText();
+        emulator.advanceClock(EmulatorConfig.DEFAULT_BATCH_COMPLETION_TIME);
+        JsonNode done = client.get("/v1beta/" + name).json();
+        String results = done.path("metadata").path("output").path("responsesFile").asText();
+        EmulatorClient.Reply download = client.get("/download/v1beta/" + results + ":download?alt=media");
+        assertThat(download.status()).isEqualTo(200);
+        JsonNode line = download.json();
+        assertThat(line.path("key").asText()).isEqualTo("x");
+        assertThat(line.path("response").path("embedding").path("values")).hasSize(8);
+        assertThat(client.get("/download/v1beta/" + results).status()).isEqualTo(404);
+    }
+
+    @Test
     void faultsApplyToBatchCalls() {
         String name = create("x").name().orElseThrow();
         emulator.faults().rateLimit(1, Duration.ofSeconds(2));
