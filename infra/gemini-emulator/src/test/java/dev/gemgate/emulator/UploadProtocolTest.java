@@ -70,6 +70,23 @@ class UploadProtocolTest extends EmulatorTestBase {
     }
 
     @Test
+    void aGoStyleUploadEndsWithAnEmptyFinalizeAndAPythonStyleEmptyFileIsOneEmptyFinalize() {
+        String url = start("/upload/v1beta/files", "{\"file\":{\"mimeType\":\"\"}}",
+                "X-Goog-Upload-Header-Content-Type", "text/plain; charset=utf-8").header("x-goog-upload-url");
+        assertThat(chunk(url, "upload", 0, "abc".getBytes()).header("x-goog-upload-status")).isEqualTo("active");
+        EmulatorClient.Reply last = chunk(url, "upload, finalize", 3, new byte[0]);
+        assertThat(last.status()).isEqualTo(200);
+        assertThat(last.json().path("file").path("sizeBytes").asText()).isEqualTo("3");
+        assertThat(last.json().path("file").path("mimeType").asText()).isEqualTo("text/plain");
+
+        String empty = start("/upload/v1beta/files", "{\"file\":{\"mimeType\":\"text/plain\",\"sizeBytes\":0}}",
+                "X-Goog-Upload-Header-Content-Length", "0").header("x-goog-upload-url");
+        JsonNode file = chunk(empty, "upload, finalize", 0, new byte[0]).json().path("file");
+        assertThat(file.path("sizeBytes").asText()).isEqualTo("0");
+        assertThat(file.path("sha256Hash").asText()).isEqualTo("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+    }
+
+    @Test
     void theUploadUrlFollowsTheHostTheClientUsed() {
         EmulatorClient.Reply forwarded = start("/upload/v1/files", "{}", "X-Forwarded-Host", "gw.example:8443",
                 "X-Forwarded-Proto", "https", "X-Goog-Upload-Header-Content-Type", "text/plain");
