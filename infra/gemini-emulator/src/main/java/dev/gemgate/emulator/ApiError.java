@@ -152,7 +152,9 @@ final class ApiError extends RuntimeException {
         violation.put("quotaId", quotaId);
         ObjectNode dimensions = violation.putObject("quotaDimensions");
         dimensions.put("location", "global");
-        dimensions.put("model", model);
+        if (model != null) {
+            dimensions.put("model", model);
+        }
         violation.put("quotaValue", "1000");
         ObjectNode help = details.addObject();
         help.put("@type", "type.googleapis.com/google.rpc.Help");

@@ -94,6 +94,38 @@ final class ControlApi {
                 }
                 EmulatorHandler.sendJson(exchange, 200, keysJson(emulator.keyLog().all()));
             }
+            case "/emulator/actions" -> {
+                switch (method) {
+                    case "GET" -> { }
+                    case "DELETE" -> emulator.actionLog().clear();
+                    default -> throw notAllowed(method, "GET, DELETE");
+                }
+                ObjectNode root = NODES.objectNode();
+                ArrayNode actions = root.putArray("actions");
+                for (ActionLog.Usage usage : emulator.actionLog().all()) {
+                    ObjectNode item = actions.addObject();
+                    item.put("model", usage.model());
+                    item.put("action", usage.action());
+                    item.put("calls", usage.calls());
+                    item.put("items", usage.items());
+                    item.put("largestCall", usage.largestCall());
+                }
+                EmulatorHandler.sendJson(exchange, 200, root);
+            }
+            case "/emulator/clock" -> {
+                switch (method) {
+                    case "GET" -> { }
+                    case "POST" -> {
+                        JsonNode advance = EmulatorHandler.parseBody(new String(body, StandardCharsets.UTF_8)).path("advanceMillis");
+                        if (!advance.canConvertToLong() || advance.asLong() < 0) {
+                            throw ApiError.invalidArgument("Expected {\"advanceMillis\": n} with n >= 0.");
+                        }
+                        emulator.advanceClock(Duration.ofMillis(advance.asLong()));
+                    }
+                    default -> throw notAllowed(method, "GET, POST");
+                }
+                EmulatorHandler.sendJson(exchange, 200, NODES.objectNode().put("now", emulator.now().toString()));
+            }
             case "/emulator/streams/resume" -> {
                 require(method, "POST");
                 EmulatorHandler.sendJson(exchange, 200, NODES.objectNode().put("resumed", emulator.resumeStalledStreams()));

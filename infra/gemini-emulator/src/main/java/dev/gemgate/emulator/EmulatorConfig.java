@@ -1,5 +1,6 @@
 package dev.gemgate.emulator;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -22,9 +23,16 @@ import java.util.Set;
  *                          overrides it for the calls it matches
  * @param stampChunks       whether each streamed chunk carries {@code "emulatorSentAtMicros"}: the epoch microseconds
  *                          when it was written, for a benchmark client on the same machine (default false)
+ * @param batchPollsToComplete  a batch job is done on its n-th {@code get} (default {@value #DEFAULT_BATCH_POLLS}):
+ *                              PENDING when created, RUNNING with a share of its requests done after each earlier poll
+ * @param batchCompletionTime   a batch job is also done once this much emulator time has passed since its creation
+ *                              (default 10 s), whichever comes first; the share done grows with the time too
+ * @param clock                 the emulator's clock for resource times (files, caches, batches; default the system UTC
+ *                              clock), moved further by {@link GeminiEmulator#advanceClock(Duration)}
  */
 public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys, boolean recordRequests,
-                             int streamChunkTokens, int maxBodyBytes, Duration streamChunkDelay, boolean stampChunks) {
+                             int streamChunkTokens, int maxBodyBytes, Duration streamChunkDelay, boolean stampChunks,
+                             int batchPollsToComplete, Duration batchCompletionTime, Clock clock) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_STREAM_CHUNK_TOKENS = 8;
@@ -33,6 +41,8 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
      * the request. Anything a gateway in front accepts (its own limits are at most Google's) must pass here.
      */
     public static final int DEFAULT_MAX_BODY_BYTES = 150 * 1024 * 1024;
+    public static final int DEFAULT_BATCH_POLLS = 2;
+    public static final Duration DEFAULT_BATCH_COMPLETION_TIME = Duration.ofSeconds(10);
 
     public EmulatorConfig {
         host = host == null || host.isBlank() ? DEFAULT_HOST : host;
@@ -50,6 +60,21 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
         if (streamChunkDelay.isNegative()) {
             throw new IllegalArgumentException("streamChunkDelay must not be negative: " + streamChunkDelay);
         }
+        if (batchPollsToComplete <= 0) {
+            throw new IllegalArgumentException("batchPollsToComplete must be positive: " + batchPollsToComplete);
+        }
+        batchCompletionTime = batchCompletionTime == null ? DEFAULT_BATCH_COMPLETION_TIME : batchCompletionTime;
+        if (batchCompletionTime.isNegative() || batchCompletionTime.isZero()) {
+            throw new IllegalArgumentException("batchCompletionTime must be positive: " + batchCompletionTime);
+        }
+        clock = clock == null ? Clock.systemUTC() : clock;
+    }
+
+    /** The old eight-value form: batch defaults and the system clock. */
+    public EmulatorConfig(String host, int port, Set<String> acceptedApiKeys, boolean recordRequests,
+                          int streamChunkTokens, int maxBodyBytes, Duration streamChunkDelay, boolean stampChunks) {
+        this(host, port, acceptedApiKeys, recordRequests, streamChunkTokens, maxBodyBytes, streamChunkDelay, stampChunks,
+                DEFAULT_BATCH_POLLS, DEFAULT_BATCH_COMPLETION_TIME, null);
     }
 
     /**
@@ -68,7 +93,8 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
     public Builder toBuilder() {
         return new Builder().host(host).port(port).acceptedApiKeys(acceptedApiKeys).recordRequests(recordRequests)
                 .streamChunkTokens(streamChunkTokens).maxBodyBytes(maxBodyBytes).streamChunkDelay(streamChunkDelay)
-                .stampChunks(stampChunks);
+                .stampChunks(stampChunks).batchPollsToComplete(batchPollsToComplete)
+                .batchCompletionTime(batchCompletionTime).clock(clock);
     }
 
     /** This configuration with another port. */
@@ -85,6 +111,9 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private Duration streamChunkDelay = Duration.ZERO;
         private boolean stampChunks;
+        private int batchPollsToComplete = DEFAULT_BATCH_POLLS;
+        private Duration batchCompletionTime = DEFAULT_BATCH_COMPLETION_TIME;
+        private Clock clock;
 
         private Builder() {
         }
@@ -142,9 +171,27 @@ public record EmulatorConfig(String host, int port, Set<String> acceptedApiKeys,
             return this;
         }
 
+        /** A batch job is done on its n-th {@code get} (default 2). */
+        public Builder batchPollsToComplete(int polls) {
+            this.batchPollsToComplete = polls;
+            return this;
+        }
+
+        /** A batch job is done once this much emulator time has passed since its creation (default 10 s). */
+        public Builder batchCompletionTime(Duration time) {
+            this.batchCompletionTime = time;
+            return this;
+        }
+
+        /** The clock of resource times (expiry of files and caches, batch progress); default the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
         public EmulatorConfig build() {
             return new EmulatorConfig(host, port, acceptedApiKeys, recordRequests, streamChunkTokens, maxBodyBytes,
-                    streamChunkDelay, stampChunks);
+                    streamChunkDelay, stampChunks, batchPollsToComplete, batchCompletionTime, clock);
         }
     }
 }

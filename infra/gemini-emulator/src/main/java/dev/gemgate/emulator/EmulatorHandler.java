@@ -42,7 +42,7 @@ final class EmulatorHandler implements HttpHandler {
 
     private static final Set<String> VERSIONS = Set.of("v1", "v1beta", "v1alpha", "v1beta1");
     private static final Set<String> ACTIONS = Set.of("generateContent", "streamGenerateContent", "countTokens",
-            "embedContent", "batchEmbedContents", "predict");
+            "embedContent", "batchEmbedContents", "predict", "batchGenerateContent", "asyncBatchEmbedContent");
     private static final String VERTEX_PREFIX = "publishers/google/models";
     private static final byte[] SSE_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SSE_SUFFIX = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -66,10 +66,12 @@ final class EmulatorHandler implements HttpHandler {
 
     private final GeminiEmulator emulator;
     private final ControlApi control;
+    private final ResourceApi resources;
 
     EmulatorHandler(GeminiEmulator emulator) {
         this.emulator = emulator;
         this.control = new ControlApi(emulator);
+        this.resources = new ResourceApi(emulator, this);
     }
 
     @Override
@@ -79,6 +81,11 @@ final class EmulatorHandler implements HttpHandler {
             URI uri = exchange.getRequestURI();
             String path = uri.getPath() == null ? "/" : uri.getPath();
             String rawQuery = uri.getRawQuery();
+            if (path.startsWith("/upload/")) {
+                // upload bytes are streamed to disk by the resource API, never read into memory here
+                resources.upload(exchange, path, rawQuery, lowerCase(exchange.getRequestHeaders()));
+                return;
+            }
             byte[] body = readBody(exchange);
             if (path.equals("/emulator") || path.startsWith("/emulator/")) {
                 control.handle(exchange, path, rawQuery, body);
@@ -112,7 +119,7 @@ final class EmulatorHandler implements HttpHandler {
      * The rest is read and dropped (up to {@link #MAX_DISCARD} bytes) before answering: a client still sending when
      * the connection closes would see a reset instead of the refusal, as a test of this emulator did at random.
      */
-    private byte[] readBody(HttpExchange exchange) throws IOException {
+    byte[] readBody(HttpExchange exchange) throws IOException {
         int limit = emulator.config().maxBodyBytes();
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null) {
@@ -135,6 +142,15 @@ final class EmulatorHandler implements HttpHandler {
 
     private static final long MAX_DISCARD = 256L * 1024 * 1024;
 
+    /** Reads and drops what is left of the request body (up to 256 MiB), so the client sees the answer, not a reset. */
+    static void discard(HttpExchange exchange) {
+        try {
+            discardRest(exchange);
+        } catch (IOException e) {
+            // the client is gone
+        }
+    }
+
     private static void discardRest(HttpExchange exchange) throws IOException {
         long skipped = 0;
         byte[] sink = new byte[64 * 1024];
@@ -153,6 +169,13 @@ final class EmulatorHandler implements HttpHandler {
     private void serve(HttpExchange exchange, String path, String rawQuery, Map<String, List<String>> headers,
                        String body) throws IOException {
         Route route = parse(path);
+        if (route == null) {
+            ResourceApi.Target target = ResourceApi.target(path);
+            if (target != null) {
+                resources.serve(exchange, target, rawQuery, headers, body);
+                return;
+            }
+        }
         if (route == null || (route.action() != null && !ACTIONS.contains(route.action()))) {
             throw ApiError.notFound("The requested URL " + path + " was not found on this server.");
         }
@@ -164,14 +187,14 @@ final class EmulatorHandler implements HttpHandler {
         }
         Credentials credentials = Credentials.of(headers, rawQuery);
         if (route.action() == null) {
-            authenticate(route, credentials);
+            authenticate(route.vertex(), credentials);
             serveModels(exchange, route, rawQuery);
             return;
         }
         KeyLog.Entry usage = emulator.keyLog().start(credentials.value());
         try {
-            authenticate(route, credentials);
-            serveAction(exchange, path, route, rawQuery, credentials, body);
+            authenticate(route.vertex(), credentials);
+            serveAction(exchange, path, route, rawQuery, credentials, headers, body);
         } finally {
             usage.finish();
         }
@@ -191,24 +214,76 @@ final class EmulatorHandler implements HttpHandler {
     }
 
     private void serveAction(HttpExchange exchange, String path, Route route, String rawQuery, Credentials credentials,
-                             String body) throws IOException {
+                             Map<String, List<String>> headers, String body) throws IOException {
         Map<String, String> query = Credentials.queryParams(rawQuery);
         KnownModel model = KnownModel.find(route.model());
         if (model == null || !model.supports(route.action())) {
             throw modelNotFound(route, route.action());
         }
+        emulator.actionLog().count(model.id(), route.action(), items(route.action(), body));
         boolean streaming = route.action().equals("streamGenerateContent");
         FaultPlan.Decision decision = emulator.faults().next(model.id(), credentials.value(), streaming);
+        applyFaults(decision, model.id(), credentials, route.vertex());
+        JsonNode request = parseBody(body);
+        switch (route.action()) {
+            case "generateContent" -> {
+                ObjectNode response = generation(request, model, body).response();
+                ResponseExtras.merge(response, emulator.responseExtrasOrNull());
+                sendJson(exchange, 200, response);
+            }
+            case "streamGenerateContent" -> stream(exchange, generation(request, model, body),
+                    "sse".equals(query.get("alt")), decision);
+            case "countTokens" -> sendJson(exchange, 200, countTokens(request, model));
+            case "embedContent" -> sendJson(exchange, 200, embedContent(request, model));
+            case "batchEmbedContents" -> sendJson(exchange, 200, batchEmbedContents(request, model));
+            case "predict" -> sendJson(exchange, 200, predict(request, model));
+            case "batchGenerateContent", "asyncBatchEmbedContent" -> sendJson(exchange, 200, Resources.operationJson(
+                    emulator.resources().createBatch(request, model, route.action().equals("asyncBatchEmbedContent"),
+                            resources.publicBase(headers))));
+            default -> throw ApiError.notFound("The requested URL " + path + " was not found on this server.");
+        }
+    }
+
+    /** The reply to a GenerateContentRequest, with its file references checked and its context cache applied. */
+    private Generation generation(JsonNode request, KnownModel model, String body) {
+        Resources.Prepared prepared = emulator.resources().prepare(request, model);
+        return Generation.of(prepared.request(), model, body).withCached(prepared.cached());
+    }
+
+    /**
+     * How many requests a call carries, for the action log: a batchEmbedContents call its {@code requests}, a batch job
+     * its inlined requests, any other call 1 (0 when the body does not parse).
+     */
+    private static long items(String action, String body) {
+        if (!action.equals("batchEmbedContents") && !action.equals("batchGenerateContent")
+                && !action.equals("asyncBatchEmbedContent")) {
+            return 1;
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null) {
+                return 0;
+            }
+            JsonNode requests = action.equals("batchEmbedContents") ? node.path("requests")
+                    : node.path("batch").path("inputConfig").path("requests").path("requests");
+            return requests.isArray() ? requests.size() : 0;
+        } catch (JsonProcessingException e) {
+            return 0;
+        }
+    }
+
+    /** Latency, then a RATE_LIMIT, SERVER_ERROR or HANG fault (stream faults are left to the stream). */
+    void applyFaults(FaultPlan.Decision decision, String model, Credentials credentials, boolean vertex) {
         if (decision.latency() != null) {
             emulator.pause(decision.latency());
         }
         FaultPlan.Fault fault = decision.fault();
         if (fault != null) {
             switch (fault.type()) {
-                case RATE_LIMIT -> throw ApiError.rateLimited(model.id(), fault.delay(), fault.effectiveQuotaId());
+                case RATE_LIMIT -> throw ApiError.rateLimited(model, fault.delay(), fault.effectiveQuotaId());
                 case SERVER_ERROR -> {
                     ApiError error = ApiError.serverFault(fault.httpStatus(), credentials,
-                            route.vertex() ? "aiplatform.googleapis.com" : "generativelanguage.googleapis.com");
+                            vertex ? "aiplatform.googleapis.com" : "generativelanguage.googleapis.com");
                     if (fault.delay() != null) {
                         error.header("Retry-After", Long.toString((fault.delay().toMillis() + 999) / 1000));
                     }
@@ -222,21 +297,6 @@ final class EmulatorHandler implements HttpHandler {
                     // stream faults are applied while streaming
                 }
             }
-        }
-        JsonNode request = parseBody(body);
-        switch (route.action()) {
-            case "generateContent" -> {
-                ObjectNode response = Generation.of(request, model, body).response();
-                ResponseExtras.merge(response, emulator.responseExtrasOrNull());
-                sendJson(exchange, 200, response);
-            }
-            case "streamGenerateContent" -> stream(exchange, Generation.of(request, model, body),
-                    "sse".equals(query.get("alt")), decision);
-            case "countTokens" -> sendJson(exchange, 200, countTokens(request));
-            case "embedContent" -> sendJson(exchange, 200, embedContent(request, model));
-            case "batchEmbedContents" -> sendJson(exchange, 200, batchEmbedContents(request, model));
-            case "predict" -> sendJson(exchange, 200, predict(request, model));
-            default -> throw ApiError.notFound("The requested URL " + path + " was not found on this server.");
         }
     }
 
@@ -299,13 +359,13 @@ final class EmulatorHandler implements HttpHandler {
         return new Route(vertex, version, prefix, model, action);
     }
 
-    private void authenticate(Route route, Credentials credentials) {
+    void authenticate(boolean vertex, Credentials credentials) {
         Set<String> accepted = emulator.config().acceptedApiKeys();
         switch (credentials.kind()) {
-            case NONE -> throw route.vertex() ? ApiError.credentialsMissing() : ApiError.unregisteredCaller();
+            case NONE -> throw vertex ? ApiError.credentialsMissing() : ApiError.unregisteredCaller();
             case API_KEY -> {
                 if (!accepted.isEmpty() && !accepted.contains(credentials.value())) {
-                    throw ApiError.apiKeyInvalid(route.vertex() ? "aiplatform.googleapis.com"
+                    throw ApiError.apiKeyInvalid(vertex ? "aiplatform.googleapis.com"
                             : "generativelanguage.googleapis.com");
                 }
             }
@@ -329,7 +389,7 @@ final class EmulatorHandler implements HttpHandler {
                 + "their supported methods.");
     }
 
-    private static JsonNode parseBody(String body) {
+    static JsonNode parseBody(String body) {
         if (body.isBlank()) {
             return NODES.objectNode();
         }
@@ -428,7 +488,11 @@ final class EmulatorHandler implements HttpHandler {
 
     // ---------------------------------------------------------------- countTokens and embeddings
 
-    private static ObjectNode countTokens(JsonNode request) {
+    /**
+     * {@code totalTokens} of the contents and systemInstruction; with a {@code cachedContent} (in the request or its
+     * generateContentRequest) the cache's tokens are included and reported as {@code cachedContentTokenCount}.
+     */
+    private ObjectNode countTokens(JsonNode request, KnownModel model) {
         JsonNode source = request;
         String type = "CountTokensRequest";
         JsonNode nested = request.get("generateContentRequest");
@@ -436,16 +500,24 @@ final class EmulatorHandler implements HttpHandler {
             source = nested;
             type = "CountTokensRequest.generate_content_request";
         }
+        Resources.Prepared prepared = emulator.resources().prepare(source, model);
+        source = prepared.request();
         JsonNode contents = source.get("contents");
         Generation.validateContents(contents, type);
         Generation.PromptCount count = Generation.countPrompt(contents, source.get("systemInstruction"));
         ObjectNode root = NODES.objectNode();
         root.put("totalTokens", count.total());
+        if (prepared.cached() != null) {
+            root.put("cachedContentTokenCount", prepared.cached().total());
+        }
         root.set("promptTokensDetails", count.details());
+        if (prepared.cached() != null) {
+            root.set("cacheTokensDetails", prepared.cached().details());
+        }
         return root;
     }
 
-    private static ObjectNode embedContent(JsonNode request, KnownModel model) {
+    static ObjectNode embedContent(JsonNode request, KnownModel model) {
         String text = embeddingText(request.get("content"), "EmbedContentRequest.content");
         int dims = dimensions(request.get("outputDimensionality"), model, "EmbedContentRequest");
         ObjectNode root = NODES.objectNode();

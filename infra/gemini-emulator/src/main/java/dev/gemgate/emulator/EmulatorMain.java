@@ -73,7 +73,8 @@ public final class EmulatorMain {
                 case "--record" -> builder.recordRequests(true);
                 case "--no-record" -> builder.recordRequests(false);
                 case "--stamp-chunks" -> builder.stampChunks(true);
-                case "--port", "-p", "--host", "--api-key", "--chunk-tokens", "--chunk-delay-ms", "--max-body-mb" -> {
+                case "--port", "-p", "--host", "--api-key", "--chunk-tokens", "--chunk-delay-ms", "--max-body-mb",
+                     "--batch-polls", "--batch-seconds" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(arg + " needs a value");
@@ -86,6 +87,9 @@ public final class EmulatorMain {
                         case "--api-key" -> builder.acceptApiKey(splitKeys(value));
                         case "--max-body-mb" -> builder.maxBodyBytes(parseMegabytes(value));
                         case "--chunk-delay-ms" -> builder.streamChunkDelay(parseMillis(value));
+                        case "--batch-polls" -> builder.batchPollsToComplete(parsePositive(arg, value));
+                        case "--batch-seconds" -> builder.batchCompletionTime(
+                                Duration.ofSeconds(parsePositive(arg, value)));
                         default -> builder.streamChunkTokens(Integer.parseInt(value));
                     }
                 }
@@ -123,6 +127,18 @@ public final class EmulatorMain {
         }
     }
 
+    private static int parsePositive(String arg, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 1) {
+                throw new IllegalArgumentException(arg + " must be positive: " + value);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(arg + ": not a number: " + value);
+        }
+    }
+
     private static int parsePort(String value) {
         try {
             return Integer.parseInt(value);
@@ -136,6 +152,8 @@ public final class EmulatorMain {
                 + "[--host H (default 127.0.0.1, env EMULATOR_HOST)] [--api-key K[,K2]... (env EMULATOR_API_KEYS; "
                 + "default: any key)] [--chunk-tokens N (default 8)] [--chunk-delay-ms N (wait before each streamed "
                 + "chunk; default 0)] [--stamp-chunks (each streamed chunk carries emulatorSentAtMicros; default off)] "
-                + "[--max-body-mb N (default 150)] [--record (keep requests for GET /emulator/requests; default off)]";
+                + "[--max-body-mb N (default 150)] [--record (keep requests for GET /emulator/requests; default off)] "
+                + "[--batch-polls N (a batch job is done on its N-th get; default 2)] [--batch-seconds N (or N seconds "
+                + "after creation; default 10)]";
     }
 }

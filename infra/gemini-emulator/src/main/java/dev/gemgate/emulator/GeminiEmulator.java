@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,9 @@ public final class GeminiEmulator implements AutoCloseable {
     private final FaultPlan faults = new FaultPlan();
     private final StreamLog streamLog = new StreamLog();
     private final KeyLog keyLog = new KeyLog();
+    private final ActionLog actionLog = new ActionLog();
+    private final Resources resources = new Resources(this);
+    private volatile Duration clockOffset = Duration.ZERO;
     private final Stalls stalls = new Stalls();
     private volatile ObjectNode responseExtras;
     private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
@@ -171,6 +175,34 @@ public final class GeminiEmulator implements AutoCloseable {
         return keyLog;
     }
 
+    /**
+     * Calls per model and API method, with the requests they carried (a {@code batchEmbedContents} call: its
+     * requests): always on. See {@link ActionLog}.
+     */
+    public ActionLog actionLog() {
+        return actionLog;
+    }
+
+    /** The emulator's time: its configured clock plus every {@link #advanceClock(Duration)}. */
+    public Instant now() {
+        return config.clock().instant().plus(clockOffset);
+    }
+
+    /**
+     * Moves the emulator's clock forward (files and caches expire, batch jobs progress by time) without waiting. Not
+     * undone by {@link #reset()}.
+     */
+    public synchronized void advanceClock(Duration by) {
+        if (by.isNegative()) {
+            throw new IllegalArgumentException("the clock only moves forward: " + by);
+        }
+        clockOffset = clockOffset.plus(by);
+    }
+
+    Resources resources() {
+        return resources;
+    }
+
     /** How many streams are stalled right now by a {@link FaultPlan#stallStreamAfter stall fault}. */
     public int stalledStreams() {
         return stalls.stalled();
@@ -232,8 +264,9 @@ public final class GeminiEmulator implements AutoCloseable {
     }
 
     /**
-     * Back to a fresh state for the next test: clears the faults, the request log, the stream log, the key log and the
-     * response extras, and drops the connections of stalled streams.
+     * Back to a fresh state for the next test: clears the faults, the request log, the stream log, the key log, the
+     * action log, the response extras and every file, upload, cache and batch job, and drops the connections of
+     * stalled streams.
      */
     public void reset() {
         faults.clear();
@@ -241,6 +274,8 @@ public final class GeminiEmulator implements AutoCloseable {
         clearRecordedRequests();
         streamLog.clear();
         keyLog.clear();
+        actionLog.clear();
+        resources.clear();
         responseExtras = null;
     }
 
@@ -267,6 +302,7 @@ public final class GeminiEmulator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        resources.close();
     }
 
     void record(RecordedRequest request) {

@@ -70,6 +70,8 @@ final class Generation {
     final String responseId;
     /** The thoughtSignature of each candidate's first part, or null when the model does not think. */
     private final String[] signatures;
+    /** The tokens of the context cache the request used (included in {@link #prompt}), or null. */
+    private PromptCount cached;
 
     private Generation(String model, PromptCount prompt, String text, ObjectNode[] functionCalls, String finishReason,
                        int candidateCount, int thoughtsTokens, String responseId, String[] signatures) {
@@ -531,6 +533,12 @@ final class Generation {
                 .encodeToString(ByteBuffer.allocate(16).putLong(a).putLong(b).array());
     }
 
+    /** Marks the prompt's first tokens as a context cache's (reported as {@code cachedContentTokenCount}). */
+    Generation withCached(PromptCount cachedCount) {
+        this.cached = cachedCount;
+        return this;
+    }
+
     /** The whole GenerateContentResponse. */
     ObjectNode response() {
         return chunk(text, true, true);
@@ -589,7 +597,13 @@ final class Generation {
         } else {
             usage.put("totalTokenCount", prompt.total() + thoughtsTokens);
         }
+        if (cached != null) {
+            usage.put("cachedContentTokenCount", cached.total());
+        }
         usage.set("promptTokensDetails", prompt.details());
+        if (cached != null) {
+            usage.set("cacheTokensDetails", cached.details());
+        }
         if (thoughtsTokens > 0) {
             usage.put("thoughtsTokenCount", thoughtsTokens);
         }

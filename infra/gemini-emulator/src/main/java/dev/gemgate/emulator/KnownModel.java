@@ -145,7 +145,8 @@ public record KnownModel(String id, String displayName, String version, int inpu
         return switch (action) {
             case "countTokens" -> true;
             case "generateContent", "streamGenerateContent" -> !isEmbedding();
-            case "embedContent", "batchEmbedContents", "predict" -> isEmbedding();
+            case "embedContent", "batchEmbedContents", "predict", "asyncBatchEmbedContent" -> isEmbedding();
+            case "batchGenerateContent" -> !isEmbedding();
             default -> false;
         };
     }

@@ -50,6 +50,18 @@ class EmulatorMainTest {
     }
 
     @Test
+    void batchProgressIsSetInPollsAndSeconds() {
+        EmulatorConfig defaults = EmulatorMain.parse(new String[0]);
+        assertThat(defaults.batchPollsToComplete()).isEqualTo(2);
+        assertThat(defaults.batchCompletionTime()).isEqualTo(java.time.Duration.ofSeconds(10));
+        EmulatorConfig config = EmulatorMain.parse(new String[] {"--batch-polls", "5", "--batch-seconds=60"});
+        assertThat(config.batchPollsToComplete()).isEqualTo(5);
+        assertThat(config.batchCompletionTime()).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--batch-polls", "0"}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void defaultsToPort8089WhenNoEnvironment() {
         if (System.getenv("EMULATOR_PORT") == null) {
             assertThat(EmulatorMain.parse(new String[0]).port()).isEqualTo(EmulatorMain.DEFAULT_PORT);
