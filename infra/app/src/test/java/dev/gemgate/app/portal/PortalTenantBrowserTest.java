@@ -26,6 +26,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -120,7 +122,7 @@ class PortalTenantBrowserTest extends BrowserTest {
     }
 
     @Test
-    void anAdminIssuesAScopedKeyAndChangesItsScopes() {
+    void anAdminIssuesAScopedKeyAndChangesItsScopes() throws Exception {
         Tenant tenant = createTenant.execute(new CreateTenant.Command("scoped-" + UUID.randomUUID()));
         signInThroughKeycloak(KeycloakTokens.ADMIN);
         browser.get(url("/admin/ui/tenant?id=" + tenant.id()));
@@ -165,6 +167,20 @@ class PortalTenantBrowserTest extends BrowserTest {
 
         browser.navigate().refresh();
         assertThat(recentEvents()).contains("API_KEY_ISSUED by Alice Admin", "API_KEY_SCOPES_CHANGED by Alice Admin");
+
+        // an expiry at issue, over HTTP (a date field's typing differs by browser locale): through that whole day, UTC
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        HttpResponse<String> past = postWithBrowserCookies("/admin/ui/tenant/keys", "tenant=" + tenant.id()
+                + "&label=dated&expiresOn=" + today.minusDays(1));
+        assertThat(past.statusCode()).isEqualTo(400);
+        assertThat(past.body()).contains("id=\"expiresOn-error\"").contains("is not in the future");
+        HttpResponse<String> dated = postWithBrowserCookies("/admin/ui/tenant/keys", "tenant=" + tenant.id()
+                + "&label=dated&expiresOn=" + today.plusDays(30));
+        assertThat(dated.statusCode()).isEqualTo(200);
+        assertThat(listApiKeys.execute(new ListApiKeys.Query(tenant.id())))
+                .filteredOn(k -> k.label().equals("dated")).singleElement()
+                .satisfies(k -> assertThat(k.expiresAt()).contains(
+                        today.plusDays(31).atStartOfDay(ZoneOffset.UTC).toInstant()));
 
         // a phone: the page does not overflow, the keys table scrolls inside its wrapper
         try {
