@@ -90,10 +90,11 @@ public class PortalAudit {
     }
 
     /** One event as a row of the page. */
-    public record Row(String id, String at, String type, String outcome, String tenant, String actor,
-                      String actorName, String model, String cost, String detail) {
+    public record Row(String id, String at, String shownAt, String type, String outcome, String tenant,
+                      String actor, String actorName, String model, String cost, String detail) {
         static Row of(AuditEvent e) {
-            return new Row(e.id().toString(), e.occurredAt().toString(), e.type().name(), e.outcome().name(),
+            return new Row(e.id().toString(), e.occurredAt().toString(), PortalDashboard.seconds(e.occurredAt()),
+                    e.type().name(), e.outcome().name(),
                     e.tenant().map(Object::toString).orElse(null), e.actor(),
                     e.admin().map(AdminDetails::actorName).orElse(null), e.model().map(m -> m.value()).orElse(null),
                     e.cost().isZero() ? "" : PortalDashboard.usd(e.cost()),

@@ -16,6 +16,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,6 +34,8 @@ import java.util.Optional;
 @RunOnVirtualThread
 public class PortalDashboard {
     public static final String PATH = PortalSessionMechanism.PORTAL + "/dashboard";
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'",
+            Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /** One figure of both periods, formatted for reading. */
     public record Row(String id, String label, String today, String month) {
@@ -46,7 +51,7 @@ public class PortalDashboard {
                              List<Circuit> circuits) {
     }
 
-    public record View(String at, String today, String monthFrom, List<Row> figures, List<TopTenant> topTenants,
+    public record View(String at, String shownAt, String today, String monthFrom, List<Row> figures, List<TopTenant> topTenants,
                        boolean canServe, List<Credential> credentials, String upstream) {
     }
 
@@ -93,7 +98,7 @@ public class PortalDashboard {
                 t.name().orElse("(deleted tenant)"), t.requests(), usd(t.cost()))).toList();
         List<Credential> credentials = result.upstream().credentials().stream().map(PortalDashboard::credential)
                 .toList();
-        return new View(result.at().toString(), result.today().from().toString(),
+        return new View(result.at().toString(), seconds(result.at()), result.today().from().toString(),
                 result.month().from().toString(), rows, top, result.upstream().canServe(), credentials,
                 result.gateway().upstreamDescription());
     }
@@ -112,6 +117,11 @@ public class PortalDashboard {
 
     private static Row row(String id, String label, FleetFigures today, FleetFigures month, Figure figure) {
         return new Row(id, label, figure.of(today), figure.of(month));
+    }
+
+    /** An instant to the second, in UTC, for reading ({@code 2026-11-30 08:00:00 UTC}). */
+    static String seconds(Instant at) {
+        return SECONDS.format(at);
     }
 
     static String count(long n) {
