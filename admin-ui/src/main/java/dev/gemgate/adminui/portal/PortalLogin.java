@@ -58,7 +58,7 @@ public class PortalLogin {
         NewCookie cookie = new NewCookie.Builder(PortalSessions.COOKIE).value(sessions.open())
                 .path(PortalSessionMechanism.PORTAL).secure(true).httpOnly(true)
                 .sameSite(NewCookie.SameSite.STRICT).maxAge((int) PortalSessions.LIFETIME.toSeconds()).build();
-        return Response.seeOther(URI.create(PortalTenants.LIST)).cookie(cookie).build();
+        return Response.seeOther(URI.create(PortalDashboard.PATH)).cookie(cookie).build();
     }
 
     private TemplateInstance page(String error) {

@@ -1,14 +1,16 @@
 package dev.gemgate.adminui.portal;
 
+import dev.gemgate.application.admin.AdminRoles;
+
 /**
- * The control plane's roles, as the identity provider names them: the same two the admin API checks (adapters-web's
- * AdminRoles; infra/app's PortalWiringTest keeps the two in step, since adapters may not depend on each other).
+ * The roles the portal checks: the control plane's ({@link AdminRoles}, the same the admin API checks), named here so
+ * the portal's annotations read short. Constants of constants: still compile-time constants for the annotations.
  */
 public final class PortalRoles {
     /** May change anything. */
-    public static final String ADMIN = "gemgate-admin";
+    public static final String ADMIN = AdminRoles.ADMIN;
     /** May read everything, change nothing. */
-    public static final String VIEWER = "gemgate-viewer";
+    public static final String VIEWER = AdminRoles.VIEWER;
 
     private PortalRoles() {
     }

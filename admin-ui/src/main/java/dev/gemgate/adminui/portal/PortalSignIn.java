@@ -1,5 +1,7 @@
 package dev.gemgate.adminui.portal;
 
+import java.util.Optional;
+
 /**
  * How people sign in to the portal, wired by the app: through the identity provider's login page (OIDC authorization
  * code, Quarkus's OIDC tenant {@code portal}) when one is configured, and with the local bootstrap admin token where
@@ -14,4 +16,12 @@ public interface PortalSignIn {
 
     /** Whether {@code presented} is the bootstrap admin token (constant time; false when there is none). */
     boolean bootstrapTokenMatches(String presented);
+
+    /**
+     * The identity provider's origin ({@code https://idp.example.com}) when one is on: signing out posts a form whose
+     * answer redirects there (RP-initiated logout), so the portal's Content-Security-Policy lets forms lead to it.
+     */
+    default Optional<String> identityProviderOrigin() {
+        return Optional.empty();
+    }
 }

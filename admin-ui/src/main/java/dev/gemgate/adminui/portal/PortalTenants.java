@@ -237,7 +237,7 @@ public class PortalTenants {
     @GET
     @RolesAllowed({PortalRoles.ADMIN, PortalRoles.VIEWER})
     public Response home() {
-        return Response.seeOther(URI.create(LIST)).build();
+        return Response.seeOther(URI.create(PortalDashboard.PATH)).build();
     }
 
     @GET

@@ -1,95 +1,31 @@
 package dev.gemgate.adapter.web.admin;
 
-import dev.gemgate.adapter.web.CostHeader;
-import dev.gemgate.domain.audit.AdminDetails;
+import dev.gemgate.application.audit.AuditRecord;
 import dev.gemgate.domain.audit.AuditEvent;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.math.BigDecimal;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * An audit event on the admin API, the same fields in the JSON page and in the CSV export, in this order:
- * {@link #FIELDS}. Money is a decimal string of US dollars ({@code costUsd}, {@code savedUsd}: what a response-cache
- * hit would have cost), {@code latencyMs} a number of milliseconds with three decimals, absent values null (an empty
- * cell in CSV). {@code before}/{@code after} are an admin action's target state as JSON text, which never holds a
- * secret; the prompt's hash is not shown.
- *
- * <p>CSV: RFC 4180 (a header line, CRLF line ends, a field quoted when it holds a comma, a quote, CR or LF, quotes
- * doubled). A text cell that a spreadsheet would run as a formula (it starts with {@code = + - @}, a tab or a CR) is
- * prefixed with a single quote, as OWASP advises: tenants choose some of these values (end user, correlation id).
+ * An audit event on the admin API: the application's {@link AuditRecord}, the same fields in the JSON page and in the
+ * CSV export (and in the portal's export), in this order: {@link #FIELDS}.
  */
 public final class AuditJson {
-    public static final List<String> FIELDS = List.of("id", "occurredAt", "type", "outcome", "tenantId", "actor",
-            "actorName", "sourceAddress", "target", "apiKeyId", "model", "endUser", "requestId", "correlationId",
-            "promptTokens", "outputTokens", "thinkingTokens", "cachedTokens", "costUsd", "savedUsd", "latencyMs",
-            "detail", "before", "after");
+    public static final List<String> FIELDS = AuditRecord.FIELDS;
 
     private AuditJson() {
     }
 
     public static Map<String, Object> of(AuditEvent e) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", e.id().toString());
-        json.put("occurredAt", e.occurredAt().toString());
-        json.put("type", e.type().name());
-        json.put("outcome", e.outcome().name());
-        json.put("tenantId", e.tenant().map(Object::toString).orElse(null));
-        json.put("actor", e.actor());
-        json.put("actorName", e.admin().map(AdminDetails::actorName).orElse(null));
-        json.put("sourceAddress", e.admin().map(AdminDetails::sourceAddress).orElse(null));
-        json.put("target", e.admin().map(AdminDetails::target).orElse(null));
-        json.put("apiKeyId", e.apiKey().map(Object::toString).orElse(null));
-        json.put("model", e.model().map(m -> m.value()).orElse(null));
-        json.put("endUser", e.endUser().orElse(null));
-        json.put("requestId", e.requestId().value());
-        json.put("correlationId", e.correlationId().orElse(null));
-        json.put("promptTokens", e.usage().promptTokens());
-        json.put("outputTokens", e.usage().candidatesTokens());
-        json.put("thinkingTokens", e.usage().thoughtsTokens());
-        json.put("cachedTokens", e.usage().cachedTokens());
-        json.put("costUsd", CostHeader.usd(e.cost()));
-        json.put("savedUsd", CostHeader.usd(e.saved()));
-        json.put("latencyMs", BigDecimal.valueOf(e.latency().toNanos() / 1_000, 3));
-        json.put("detail", e.detail());
-        json.put("before", e.admin().flatMap(AdminDetails::before).orElse(null));
-        json.put("after", e.admin().flatMap(AdminDetails::after).orElse(null));
-        return json;
+        return AuditRecord.fields(e);
     }
 
     public static void csvHeader(Writer out) {
-        line(out, FIELDS);
+        AuditRecord.csvHeader(out);
     }
 
     public static void csvLine(Writer out, AuditEvent event) {
-        line(out, List.copyOf(of(event).values().stream().map(v -> v == null ? "" : v).toList()));
-    }
-
-    private static void line(Writer out, List<?> cells) {
-        try {
-            for (int i = 0; i < cells.size(); i++) {
-                if (i > 0) {
-                    out.write(',');
-                }
-                Object cell = cells.get(i);
-                out.write(cell instanceof String text ? cell(text) : cell.toString());
-            }
-            out.write("\r\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** One text cell: defused if a spreadsheet would read it as a formula, quoted when RFC 4180 says so. */
-    static String cell(String text) {
-        String value = !text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
-        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\r') < 0 && value.indexOf('\n') < 0) {
-            return value;
-        }
-        return '"' + value.replace("\"", "\"\"") + '"';
+        AuditRecord.csvLine(out, event);
     }
 }

@@ -52,12 +52,17 @@ public abstract class BrowserTest {
 
     /** Signs {@code user} in through Keycloak's own login page (password: the user's name + "-password"). */
     protected void signInThroughKeycloak(String user) {
-        browser.get(url("/admin/ui/tenants"));
+        signInThroughKeycloak(user, "/admin/ui/tenants", "/admin/ui/tenants");
+    }
+
+    /** Visits {@code path} signed out, signs in on Keycloak's page and waits to land on {@code landing}. */
+    protected void signInThroughKeycloak(String user, String path, String landing) {
+        browser.get(url(path));
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("username")))
                 .sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(user + "-password");
         browser.findElement(By.id("kc-login")).click();
-        new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/admin/ui/tenants"));
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains(landing));
         PortalBrowser.screenshot("signed-in");
     }
 

@@ -119,17 +119,21 @@ class PortalBrowserTest extends BrowserTest {
         Tenant tenant = createTenant.execute(new CreateTenant.Command("viewed-" + UUID.randomUUID()));
         signInThroughKeycloak(KeycloakTokens.VIEWER);
         assertThat(browser.findElement(By.cssSelector(".who")).getText()).contains("read only");
-        assertThat(browser.findElements(By.cssSelector("form[method=post]"))).isEmpty();
+        // the header's sign-out form is everybody's; nothing else posts
+        assertThat(browser.findElements(By.cssSelector("form[method=post]:not(.sign-out)"))).isEmpty();
 
         browser.get(url("/admin/ui/tenant?id=" + tenant.id()));
         assertThat(browser.findElement(By.id("tenant-name")).getText()).isEqualTo(tenant.name());
-        assertThat(browser.findElements(By.cssSelector("form[method=post]"))).isEmpty();
-        assertThat(browser.findElements(By.tagName("button"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("form[method=post]:not(.sign-out)"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("button:not(#sign-out)"))).isEmpty();
 
         // the viewer's own session and a valid CSRF token: only the role is missing
         String forgedName = "forged-" + UUID.randomUUID();
         HttpResponse<String> forged = postWithBrowserCookies("/admin/ui/tenants", "name=" + forgedName);
         assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/html"));
+        assertThat(forged.body()).contains("id=\"error-reason\"").contains("Your role does not allow this action");
         assertThat(listTenants.execute(new ListTenants.Query(Optional.of(forgedName), true, 0, 10)).total())
                 .isZero();
     }
@@ -140,8 +144,9 @@ class PortalBrowserTest extends BrowserTest {
         browser.findElement(By.id("token")).sendKeys("test-bootstrap-admin-token-0123456789abcdef");
         browser.findElement(By.id("sign-in-bootstrap")).click();
 
-        new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/admin/ui/tenants"));
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/admin/ui/dashboard"));
         assertThat(browser.findElement(By.cssSelector(".who")).getText()).isEqualTo("Bootstrap admin");
+        browser.get(url("/admin/ui/tenants"));
         assertThat(browser.findElements(By.id("create-tenant"))).hasSize(1);
         Cookie session = browser.manage().getCookieNamed("gemgate-portal-session");
         assertThat(session.isSecure()).isTrue();
