@@ -157,6 +157,11 @@ public class PortalUpstreams {
             return errors.get(field);
         }
 
+        /** Whether the form came back with errors (its secret then has to be typed again). */
+        public boolean rejected() {
+            return !errors.isEmpty();
+        }
+
         public boolean vertex() {
             return UpstreamCredential.Mode.VERTEX_AI.name().equals(mode);
         }
@@ -241,7 +246,7 @@ public class PortalUpstreams {
             String otherSecret = vertex ? apiKey : serviceAccountJson;
             if (otherSecret != null && !otherSecret.isBlank()) {
                 errors.put(vertex ? UpstreamCredentialSpec.API_KEY : UpstreamCredentialSpec.SERVICE_ACCOUNT_JSON,
-                        "is not for " + chosen.get() + ": leave it empty (it was not kept)");
+                        "is not for " + chosen.get() + ": leave it empty");
             }
             UpstreamCredentialSpec spec = new UpstreamCredentialSpec(typed.id(), chosen.get(),
                     vertex ? serviceAccountJson : apiKey, parsedWeight, optional(typed.baseUrl()),

@@ -100,6 +100,7 @@ class PortalOperationsBrowserTest extends BrowserTest {
         assertThat(browser.findElement(By.id("id")).getAttribute("aria-describedby")).isEqualTo("id-error");
         assertThat(browser.findElement(By.id("id")).getAttribute("value")).isEqualTo("not an id");
         assertThat(browser.findElement(By.id("apiKey")).getAttribute("value")).isEmpty();
+        assertThat(browser.findElement(By.id("secret-not-kept")).getText()).contains("type it again");
         assertThat(browser.getPageSource()).doesNotContain(secret);
 
         browser.findElement(By.id("id")).clear();
