@@ -55,6 +55,11 @@ public abstract class BrowserTest {
         signInThroughKeycloak(user, "/admin/ui/tenants", "/admin/ui/tenants");
     }
 
+    /** Signs {@code user} in on Keycloak's own login page, coming from and landing on {@code portalPath}. */
+    protected void signInThroughKeycloak(String user, String portalPath) {
+        signInThroughKeycloak(user, portalPath, portalPath);
+    }
+
     /** Visits {@code path} signed out, signs in on Keycloak's page and waits to land on {@code landing}. */
     protected void signInThroughKeycloak(String user, String path, String landing) {
         browser.get(url(path));
