@@ -193,7 +193,6 @@ public class PortalTenants {
 
         static native TemplateInstance revealed(PortalPage page, Tenant tenant, RevealedKey key);
 
-        static native TemplateInstance problem(PortalPage page, String message);
     }
 
     private final ListTenants listTenants;
@@ -617,9 +616,6 @@ public class PortalTenants {
     /** A missing or deleted tenant, a missing key, a revoked key rotated: a portal page with the reason, never a 500. */
     @org.jboss.resteasy.reactive.server.ServerExceptionMapper
     public Response domain(DomainException e) {
-        int status = e instanceof NotFoundException ? 404 : e instanceof ConflictException ? 409 : 400;
-        String title = status == 404 ? "Not found" : status == 409 ? "Not possible" : "Not accepted";
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
-                .entity(Templates.problem(page(title), e.getMessage())).build();
+        return PortalErrorPages.plain(e);
     }
 }
