@@ -17,7 +17,6 @@ import dev.gemgate.domain.audit.AuditQuery;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.domain.tenant.TenantId;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -28,19 +27,12 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.net.URI;
-import java.net.URL;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -53,11 +45,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @QuarkusTest
 @WithTestResource(GatewayTestResources.class)
 class PortalBrowserTest extends BrowserTest {
-    private static final Duration WAIT = Duration.ofSeconds(15);
-
-    @TestHTTPResource("/")
-    URL gateway;
-
     @Inject
     CreateTenant createTenant;
     @Inject
@@ -162,16 +149,6 @@ class PortalBrowserTest extends BrowserTest {
         assertThat(session.getSameSite()).isEqualTo("Strict");
     }
 
-    private void signInThroughKeycloak(String user) {
-        browser.get(url("/admin/ui/tenants"));
-        new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("username")))
-                .sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(user + "-password");
-        browser.findElement(By.id("kc-login")).click();
-        new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/admin/ui/tenants"));
-        PortalBrowser.screenshot("signed-in");
-    }
-
     private String revealedSecret() {
         WebElement secret = new WebDriverWait(browser, WAIT).until(
                 ExpectedConditions.visibilityOfElementLocated(By.id("secret")));
@@ -193,22 +170,4 @@ class PortalBrowserTest extends BrowserTest {
                 Instant.now().plus(Duration.ofDays(2)), 10));
     }
 
-    private HttpResponse<String> postWithBrowserCookies(String path, String form) throws Exception {
-        String cookies = browser.manage().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
-                .collect(Collectors.joining("; "));
-        String csrf = browser.manage().getCookieNamed("gemgate-csrf").getValue();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url(path)))
-                .header("Cookie", cookies)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form + "&csrf-token="
-                        + URLEncoder.encode(csrf, StandardCharsets.UTF_8)))
-                .build();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        }
-    }
-
-    private String url(String path) {
-        return gateway.toString().replaceFirst("/$", "") + path;
-    }
 }
