@@ -408,7 +408,7 @@ public class PortalTenantLimits {
         String high = percents.isEmpty() ? PortalFigures.plainDollars(limit)
                 : PortalFigures.plainDollars(Money.ofMicros(limit.micros() * percents.getLast() / 100));
         return new BudgetRow(standing.stored().id().toString(), budget.scope().name(), whose,
-                budget.period().name(), budget.zone().getId(), PortalFigures.usd(limit),
+                budget.period().name(), zoneName(budget.zone()), PortalFigures.usd(limit),
                 PortalFigures.plainDollars(limit), standing.spent().map(PortalFigures::usd).orElse(null),
                 standing.spent().map(PortalFigures::plainDollars).orElse(null), standing.percentUsed(),
                 standing.resetsAt().map(WHEN::format).orElse("never"), alerts, low, high);
@@ -431,7 +431,7 @@ public class PortalTenantLimits {
         values.put(BudgetSpec.API_KEY_ID, budget.apiKey().map(ApiKeyId::toString).orElse(""));
         values.put(BudgetSpec.END_USER, budget.endUser().orElse(""));
         values.put("period", budget.period().name());
-        values.put("zone", budget.zone().getId());
+        values.put("zone", zoneName(budget.zone()));
         values.put(BudgetSpec.LIMIT_USD, PortalFigures.plainDollars(budget.limit()));
         values.put(BudgetSpec.ALERT_PERCENTS, String.join(", ",
                 budget.alertPercents().stream().map(String::valueOf).toList()));
@@ -596,6 +596,11 @@ public class PortalTenantLimits {
         // the use case's builder: its refusals name the field as <scope>.<field>
         return Optional.of(SetTenantRateLimits.limits(scope.equals("key") ? "" : scope, parsed[0], parsed[1],
                 parsed[2], parsed[3]));
+    }
+
+    /** A zone as an admin would write it: UTC rather than the normalized offset's "Z". */
+    private static String zoneName(ZoneId zone) {
+        return zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId();
     }
 
     private static String overridden(LimitOverrides overrides, String field) {

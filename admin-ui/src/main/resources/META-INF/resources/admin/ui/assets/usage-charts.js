@@ -13,6 +13,9 @@
     if (rows.length === 0) {
       return;
     }
+    var dollars = function (v) {
+      return '$' + Number(v).toLocaleString('en-US', { maximumSignificantDigits: 3, maximumFractionDigits: 6 });
+    };
     var number = function (row, name) { return Number(row.getAttribute('data-' + name)) || 0; };
     var labels = rows.map(function (row) { return row.getAttribute('data-group'); });
     var series = function (name) { return rows.map(function (row) { return number(row, name); }); };
@@ -28,9 +31,13 @@
       type: 'bar',
       data: { labels: labels, datasets: [{ label: 'Cost (USD)', data: series('cost'), backgroundColor: '#1a56db' }] },
       options: Object.assign({}, common, {
+        scales: {
+          x: { ticks: { autoSkip: true, maxRotation: 60 } },
+          y: { beginAtZero: true, ticks: { callback: function (v) { return dollars(v); } } }
+        },
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { label: function (c) { return '$' + c.parsed.y.toFixed(6); } } }
+          tooltip: { callbacks: { label: function (c) { return dollars(c.parsed.y); } } }
         }
       })
     });
