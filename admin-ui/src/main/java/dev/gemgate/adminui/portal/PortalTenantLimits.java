@@ -221,6 +221,7 @@ public class PortalTenantLimits {
         values.put(BudgetSpec.ALERT_PERCENTS, text(alertPercents));
         Map<String, String> errors = new LinkedHashMap<>();
         Optional<BudgetSpec> spec = budgetSpec(values, errors);
+        int status = 400;
         if (spec.isPresent()) {
             try {
                 if (values.get("budget").isEmpty()) {
@@ -234,10 +235,11 @@ public class PortalTenantLimits {
                 errors.put(e.field().filter(values::containsKey).orElse(BudgetSpec.LIMIT_USD),
                         e.field().isPresent() ? e.problem() : e.getMessage());
             } catch (ConflictException e) {
+                status = 409;
                 errors.put("period", e.getMessage());
             }
         }
-        return Response.status(400).entity(render(tenantId, new PortalFormState(values, errors), null,
+        return Response.status(status).entity(render(tenantId, new PortalFormState(values, errors), null,
                 PortalFormState.empty())).build();
     }
 
