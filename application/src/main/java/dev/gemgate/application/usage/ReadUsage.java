@@ -25,7 +25,8 @@ import java.util.Optional;
  * included, by default the first and last day of the current month in the zone; at most
  * {@link UsageSelection#MAX_DAYS} days; {@code groupBy} is {@code day} (the default), {@code model}, {@code key} or
  * {@code endUser}; {@code zone} is an IANA zone ({@code Europe/Paris}) or an offset ({@code +02:00}), UTC by default,
- * and says where days begin. A read: not audited.
+ * and says where days begin. By day, every day of the range has its row, zeros on a day without requests
+ * ({@link UsageReport#withEveryDay()}). A read: not audited.
  */
 public final class ReadUsage {
     /** The group names on the wire, in the order the documentation lists them. */
@@ -56,7 +57,7 @@ public final class ReadUsage {
         UsageSelection selection = select(query);
         tenants.findById(query.tenant()).filter(t -> !t.isDeleted())
                 .orElseThrow(() -> new NotFoundException("tenant " + query.tenant() + " does not exist"));
-        return usage.aggregate(selection);
+        return usage.aggregate(selection).withEveryDay();
     }
 
     private UsageSelection select(Query query) {

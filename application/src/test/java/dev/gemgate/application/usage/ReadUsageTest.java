@@ -1,6 +1,7 @@
 package dev.gemgate.application.usage;
 
 import dev.gemgate.domain.common.InvalidRequestException;
+import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.fakes.InMemoryTenantRepository;
 import dev.gemgate.domain.fakes.MutableClock;
@@ -18,6 +19,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,9 +31,11 @@ class ReadUsageTest {
     // 23:30 UTC on the last day of November is already December in Tokyo
     private final MutableClock clock = MutableClock.at("2026-11-30T23:30:00Z");
     private final List<UsageSelection> asked = new ArrayList<>();
+    /** What the store answers: only the days (or groups) that had requests. */
+    private List<UsageReport.Row> stored = List.of();
     private final ReadUsage readUsage = new ReadUsage(selection -> {
         asked.add(selection);
-        return new UsageReport(selection, UsageFigures.NONE, List.of(), false);
+        return new UsageReport(selection, UsageFigures.NONE, stored, false);
     }, tenants, clock);
 
     ReadUsageTest() {
@@ -95,6 +99,23 @@ class ReadUsageTest {
         assertField(() -> read(null, null, null, "Mars/Olympus_Mons"), "zone");
         assertField(() -> read(null, null, null, " 02:00"), "zone"); // a '+' the query string turned into a space
         assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void byDayEveryDayOfTheRangeHasItsRowWithZerosWhereNothingWasCalled() {
+        UsageFigures calls = new UsageFigures(4, 100, 200, 0, 0, Money.ofDollars("0.0031"));
+        stored = List.of(new UsageReport.Row(Optional.of("2026-11-03"), calls));
+
+        UsageReport report = readUsage.execute(new ReadUsage.Query(acme, "2026-11-01", "2026-11-04", "day", null));
+
+        assertThat(report.rows()).extracting(r -> r.group().orElseThrow())
+                .containsExactly("2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04");
+        assertThat(report.rows()).extracting(UsageReport.Row::figures)
+                .containsExactly(UsageFigures.NONE, UsageFigures.NONE, calls, UsageFigures.NONE);
+
+        stored = List.of(new UsageReport.Row(Optional.of("gemini-2.5-flash"), calls));
+        assertThat(readUsage.execute(new ReadUsage.Query(acme, "2026-11-01", "2026-11-04", "model", null)).rows())
+                .as("by model only the models called").hasSize(1);
     }
 
     @Test

@@ -1,6 +1,10 @@
 package dev.gemgate.domain.usage;
 
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,5 +30,27 @@ public record UsageReport(UsageSelection selection, UsageFigures total, List<Row
             throw new IllegalArgumentException("usage report fields are required");
         }
         rows = List.copyOf(rows);
+    }
+
+    /**
+     * A report by day with a row for every day of the range, in order: a day without requests is a row of zeros, not
+     * a gap (a chart or a sum over days then needs no knowledge of the calendar). Any other grouping is returned as it
+     * is: a model or a key that made no request has no row. (A report by day is never cut: a range has at most
+     * {@link UsageSelection#MAX_DAYS} days, fewer than any group limit; a cut one is returned as it is.)
+     */
+    public UsageReport withEveryDay() {
+        if (selection.groupBy() != UsageGrouping.DAY || truncated) {
+            return this;
+        }
+        Map<String, UsageFigures> byDay = new HashMap<>();
+        for (Row row : rows) {
+            row.group().ifPresent(day -> byDay.put(day, row.figures()));
+        }
+        List<Row> everyDay = new ArrayList<>((int) UsageSelection.days(selection.from(), selection.to()));
+        for (LocalDate day = selection.from(); !day.isAfter(selection.to()); day = day.plusDays(1)) {
+            String name = day.toString();
+            everyDay.add(new Row(Optional.of(name), byDay.getOrDefault(name, UsageFigures.NONE)));
+        }
+        return new UsageReport(selection, total, everyDay, truncated);
     }
 }

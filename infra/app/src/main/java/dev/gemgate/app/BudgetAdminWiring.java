@@ -5,10 +5,12 @@ import dev.gemgate.application.budget.AddBudget;
 import dev.gemgate.application.budget.GetBudget;
 import dev.gemgate.application.budget.GetSpendingPolicy;
 import dev.gemgate.application.budget.ListBudgets;
+import dev.gemgate.application.budget.ReadBudgetStandings;
 import dev.gemgate.application.budget.RemoveBudget;
 import dev.gemgate.application.budget.ReplaceBudget;
 import dev.gemgate.application.budget.SetSpendingPolicy;
 import dev.gemgate.domain.budget.BudgetRepository;
+import dev.gemgate.domain.budget.BudgetStore;
 import dev.gemgate.domain.budget.SpendingPolicy;
 import dev.gemgate.domain.budget.SpendingPolicyStore;
 import dev.gemgate.domain.budget.StoredBudgetSource;
@@ -85,6 +87,14 @@ public class BudgetAdminWiring {
     @Singleton
     ListBudgets listBudgets(TenantRepository tenants, BudgetRepository budgets) {
         return new ListBudgets(tenants, budgets);
+    }
+
+    /** The portal's budgets with their spend so far, from the ledger's settled rows. */
+    @Produces
+    @Singleton
+    ReadBudgetStandings readBudgetStandings(TenantRepository tenants, BudgetRepository budgets, BudgetStore ledger,
+                                            Clock clock) {
+        return new ReadBudgetStandings(tenants, budgets, ledger, clock);
     }
 
     @Produces
