@@ -57,7 +57,7 @@ public class PortalDashboard {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance dashboard(PortalPage page, View view);
+        static native TemplateInstance dashboard(PortalPage page, View view, String htmx);
     }
 
     private final ReadDashboard readDashboard;
@@ -74,7 +74,8 @@ public class PortalDashboard {
     @RolesAllowed({PortalRoles.ADMIN, PortalRoles.VIEWER})
     public TemplateInstance dashboard() {
         ReadDashboard.Result result = readDashboard.execute();
-        return Templates.dashboard(PortalPage.of("Dashboard", "dashboard", identity, gateway), view(result));
+        return Templates.dashboard(PortalPage.of("Dashboard", "dashboard", identity, gateway), view(result),
+                PortalAssets.HTMX);
     }
 
     static View view(ReadDashboard.Result result) {

@@ -666,7 +666,6 @@ public class PortalTenantLimits {
     /** A missing tenant, budget or key: a plain page with the reason, never a 500. */
     @ServerExceptionMapper
     public Response domain(DomainException e) {
-        int status = e instanceof NotFoundException ? 404 : e instanceof ConflictException ? 409 : 400;
-        return Response.status(status).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+        return PortalErrorPages.plain(e);
     }
 }

@@ -26,14 +26,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * A tenant's usage and cost in the portal ({@code /admin/ui/tenant/usage?id=&group=day|model|key|endUser&from=&to=}):
@@ -49,8 +45,6 @@ public class PortalTenantUsage {
     public static final String PAGE = PortalSessionMechanism.PORTAL + "/tenant/usage";
     /** The groupings offered, in the order of the select, with what they read. */
     static final Map<String, String> GROUPS = groups();
-    /** Where Quarkus serves the Chart.js webjar's self-contained bundle, by the version on the class path. */
-    static final String CHART_JS = "/webjars/chart.js/" + webjarVersion("chart.js") + "/dist/chart.umd.js";
 
     /** One row of the report as the page shows it, with the raw figures the charts read. */
     public record Row(String group, long requests, long promptTokens, long outputTokens, long thinkingTokens,
@@ -124,7 +118,7 @@ public class PortalTenantUsage {
             values.put("to", report.selection().to().toString());
             return Response.ok(Templates.usage(page(tenant), new View(tenant, groupBy, GROUPS.get(groupBy),
                     values.get("from"), values.get("to"), rows, Row.of("Total", report.total()), report.truncated(),
-                    new PortalFormState(values, Map.of()), GROUPS, CHART_JS))).build();
+                    new PortalFormState(values, Map.of()), GROUPS, PortalAssets.CHART_JS))).build();
         } catch (InvalidRequestException e) {
             String field = e.field().map(f -> f.equals("groupBy") ? "group" : f).filter(values::containsKey)
                     .orElse("from");
@@ -132,7 +126,7 @@ public class PortalTenantUsage {
                     GROUPS.containsKey(groupBy) ? groupBy : "day", GROUPS.getOrDefault(groupBy, "Day"),
                     values.get("from"), values.get("to"), List.of(), null, false,
                     new PortalFormState(values, Map.of(field, e.field().isPresent() ? e.problem() : e.getMessage())),
-                    GROUPS, CHART_JS))).build();
+                    GROUPS, PortalAssets.CHART_JS))).build();
         }
     }
 
@@ -157,26 +151,9 @@ public class PortalTenantUsage {
         return groups;
     }
 
-    /** The version of a webjar on the class path (from its Maven metadata), so no page hard-codes it. */
-    static String webjarVersion(String artifact) {
-        String path = "META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties";
-        try (InputStream in = PortalTenantUsage.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("the " + artifact + " webjar is not on the class path (" + path + ")");
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            return Optional.ofNullable(properties.getProperty("version")).orElseThrow(
-                    () -> new IllegalStateException(path + " names no version"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** A missing tenant: a plain page with the reason, never a 500. */
     @ServerExceptionMapper
     public Response domain(DomainException e) {
-        int status = e instanceof NotFoundException ? 404 : 400;
-        return Response.status(status).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+        return PortalErrorPages.plain(e);
     }
 }

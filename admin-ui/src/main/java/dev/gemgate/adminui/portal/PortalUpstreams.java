@@ -351,7 +351,6 @@ public class PortalUpstreams {
     /** A missing credential is a 404 page, a refused change a 400 or 409: never a 500. */
     @ServerExceptionMapper
     public Response domain(DomainException e) {
-        int status = e instanceof NotFoundException ? 404 : e instanceof ConflictException ? 409 : 400;
-        return Response.status(status).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+        return PortalErrorPages.plain(e);
     }
 }

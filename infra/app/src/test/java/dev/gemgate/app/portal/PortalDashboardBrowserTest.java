@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -71,7 +72,16 @@ class PortalDashboardBrowserTest extends BrowserTest {
         generate(key);
         generate(key);
         List<AuditEvent> events = events(tenant.id());
-        browser.get(url("/admin/ui/dashboard"));
+        // no reload: the page refreshes its figures itself (htmx, from its webjar under the portal's CSP)
+        String pageId = (String) ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.dataset.probe = 'before-refresh';");
+        new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class).until(b -> {
+            ((JavascriptExecutor) b).executeScript("htmx.trigger('#dashboard', 'refresh');");
+            return count(figure("requests", "today")) - requestsBefore == 2;
+        });
+        assertThat(((JavascriptExecutor) browser).executeScript("return document.documentElement.dataset.probe;"))
+                .as("the same page, not a reload").isEqualTo(pageId);
+        PortalBrowser.screenshot("refreshed-by-htmx");
 
         assertThat(count(figure("requests", "today")) - requestsBefore).isEqualTo(2);
         assertThat(count(figure("requests", "month"))).isGreaterThanOrEqualTo(count(figure("requests", "today")));
