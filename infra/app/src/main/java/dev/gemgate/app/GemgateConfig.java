@@ -283,6 +283,27 @@ public interface GemgateConfig {
         /** The upstream credential pool ({@code CredentialPool}). */
         Pool pool();
 
+        /**
+         * Micro-batching of embeddings (adapters-gemini {@code EmbedBatcher}, API-key mode): concurrent embedding
+         * calls for the same model and upstream credential within {@code window} of the first go upstream as one
+         * batchEmbedContents call of at most {@code max-requests} embeddings. Each caller is still admitted, charged
+         * and audited on its own.
+         */
+        EmbedBatching embedBatching();
+
+        interface EmbedBatching {
+            @WithDefault("true")
+            boolean enabled();
+
+            /** How long the first call of a batch waits for others (1us to 1s). */
+            @WithDefault("5ms")
+            Duration window();
+
+            /** The most embeddings in one upstream call, 2 to 100 (Google's limit per call); a full batch goes at once. */
+            @WithDefault("100")
+            int maxRequests();
+        }
+
         interface Retry {
             /** Attempts per model of one request, the first included (1 = never retry); at most 10. */
             @WithDefault("3")
