@@ -67,15 +67,22 @@ final class EmbedBatcher {
     private record Key(UpstreamCredential credential, ModelId model) {
     }
 
-    private record Member(EmbeddingRequest request, List<String> items, long deadlineNanos,
+    private record Member(EmbeddingRequest request, List<String> items, long bytes, long deadlineNanos,
                           CompletableFuture<EmbeddingResponse> result) {
     }
+
+    /**
+     * Google refuses a request body over 4 MiB ("Request payload size exceeds the limit: 4194304 bytes"): a combined
+     * body stays under it (with room for the envelope), and a caller that would push it over goes in the next call.
+     */
+    static final long MAX_BODY_BYTES = 4_194_304 - 1024;
 
     private static final class Batch {
         final Key key;
         final List<Member> members = new ArrayList<>();
         final CountDownLatch full = new CountDownLatch(1);
         int items;
+        long bytes;
 
         Batch(Key key) {
             this.key = key;
@@ -99,10 +106,11 @@ final class EmbedBatcher {
         long deadline = System.nanoTime() + timeout.toNanos();
         Optional<List<String>> items = settings.enabled() && credential.mode() == UpstreamCredential.Mode.GEMINI_API_KEY
                 ? items(request) : Optional.empty();
-        if (items.isEmpty() || items.get().size() >= settings.maxRequests()) {
+        long bytes = items.map(EmbedBatcher::utf8Bytes).orElse(0L);
+        if (items.isEmpty() || items.get().size() >= settings.maxRequests() || bytes > MAX_BODY_BYTES / 2) {
             return upstream.alone(request, credential, timeout);
         }
-        Member member = new Member(request, items.get(), deadline, new CompletableFuture<>());
+        Member member = new Member(request, items.get(), bytes, deadline, new CompletableFuture<>());
         enqueue(new Key(credential, request.model()), member);
         return await(member);
     }
@@ -113,7 +121,8 @@ final class EmbedBatcher {
         lock.lock();
         try {
             Batch batch = open.get(key);
-            if (batch != null && batch.items + member.items().size() > settings.maxRequests()) {
+            if (batch != null && (batch.items + member.items().size() > settings.maxRequests()
+                    || batch.bytes + member.bytes() > MAX_BODY_BYTES)) {
                 open.remove(key);
                 toSendNow = batch;
                 batch = null;
@@ -125,6 +134,7 @@ final class EmbedBatcher {
             }
             batch.members.add(member);
             batch.items += member.items().size();
+            batch.bytes += member.bytes();
             if (batch.items >= settings.maxRequests()) {
                 open.remove(key);
                 batch.full.countDown();
@@ -217,6 +227,19 @@ final class EmbedBatcher {
         } catch (RuntimeException | Error e) {
             member.result().completeExceptionally(e);
         }
+    }
+
+    /** The UTF-8 size of the items, each followed by a comma (without a copy of the text). */
+    private static long utf8Bytes(List<String> items) {
+        long bytes = 0;
+        for (String item : items) {
+            bytes += 1;
+            for (int i = 0; i < item.length(); i++) {
+                char c = item.charAt(i);
+                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+            }
+        }
+        return bytes;
     }
 
     private static EmbeddingResponse answer(EmbeddingRequest request, List<String> vectors) {

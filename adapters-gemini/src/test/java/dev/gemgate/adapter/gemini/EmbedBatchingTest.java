@@ -143,6 +143,29 @@ class EmbedBatchingTest {
     }
 
     @Test
+    void aCombinedBodyStaysUnderGooglesFourMegabyteLimit() throws Exception {
+        GenAiGenerationAdapter batching = adapter(LONG_WINDOW, 3);
+        List<Callable<EmbeddingResponse>> calls = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String text = i + "x".repeat(1_500_000);                  // 1.5 MB each: two fit in one call, not three
+            texts.add(text);
+            calls.add(() -> batching.embed(embedContent(text, 4), credential, TIMEOUT));
+        }
+
+        List<EmbeddingResponse> answers = runTogether(calls);
+
+        for (int i = 0; i < 3; i++) {
+            assertVector(JSON.readTree(answers.get(i).json()).path("embedding"), texts.get(i), 4);
+        }
+        assertThat(emulator.recordedRequests()).allSatisfy(r ->
+                assertThat(r.body().length()).isLessThanOrEqualTo(4_194_304));
+        assertThat(emulator.actionLog().usage(MODEL, "batchEmbedContents").largestCall()).isEqualTo(2);
+        assertThat(emulator.actionLog().calls(MODEL, "batchEmbedContents")
+                + emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(2);
+    }
+
+    @Test
     void differentTaskTypesAndDimensionsShareACallEachKeepingItsOwnButOtherModelsAndCredentialsDoNot()
             throws Exception {
         GenAiGenerationAdapter batching = adapter(Duration.ofMillis(300), 100);
