@@ -26,9 +26,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Micro-batching of embeddings (API-key mode): concurrent calls for the same model and credential that arrive within
- * the window of the first go upstream as <em>one</em> {@code batchEmbedContents} call, and each caller gets its own
- * answer, in the form of the method it asked for.
+ * Micro-batching of embeddings (API-key mode), <em>only under contention</em>: a call that finds nothing to share a
+ * call with goes upstream at once, alone, exactly as it came; calls that arrive while a call for the same model and
+ * credential is in flight wait in one open batch and go upstream together as <em>one</em> {@code batchEmbedContents}
+ * call, and each caller gets its own answer, in the form of the method it asked for.
  *
  * <p><b>What is combined.</b> Every item of Gemini's batchEmbedContents is a whole {@code EmbedContentRequest}
  * ({@code model}, {@code content}, {@code taskType}, {@code title}, {@code outputDimensionality} and any field Google
@@ -37,19 +38,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code batchEmbedContents} body gives its items as written. A caller's items stay together, in order, in one call; a
  * caller with {@code maxRequests} items or more, or an {@code embedContent} body naming another model, goes alone.
  *
- * <p><b>When it is sent.</b> The first call for a key opens a batch and a virtual thread that sends it when the window
- * has passed or as soon as it holds {@code maxRequests} items; a call whose items do not fit sends the open batch at
- * once and opens the next. A batch of one caller is sent exactly as that caller's request (its own method and body), so
- * a quiet gateway sends what it sent before, only later by the window.
+ * <p><b>When it is sent.</b> A call that finds no call of its key in flight and no open batch goes alone, at once, on
+ * its own thread (no added latency when there is nothing to batch with). A call that finds one in flight opens a batch
+ * (or joins the open one) and a virtual thread sends it at the first of: a call of its key in flight completes (the
+ * "group commit": the next call carries everything that arrived during the last one), the window has passed since it
+ * opened, it holds {@code maxRequests} items. A call whose items do not fit sends the open batch at once and opens the
+ * next. A batch of one caller is sent exactly as that caller's request (its own method and body).
  *
  * <p><b>Deadlines.</b> Each caller waits no longer than its own timeout (then {@code TIMEOUT}, as an unbatched call whose
- * deadline passed); the combined call is bounded by the latest deadline among its callers.
+ * deadline passed). The combined call is bounded by half the time its most hurried caller has left, so that if it
+ * fails by its deadline every caller still has at least half its time for its own call (below).
  *
- * <p><b>Failures.</b> A failure of the combined call (429 with its RetryInfo, 5xx, a deadline, a rejected credential, an
- * unreadable answer) reaches every caller as its own {@link UpstreamException} (a copy each), so each caller's retries
- * and settlement go on as for an unbatched call. A 400 is different: one caller's invalid input must not fail the
- * others, so on a 400 of a combined call every caller is sent again alone (each then gets the answer, or the 400, its
- * own request earns). An answer with another number of embeddings than items is {@code PROTOCOL_ERROR} for every caller.
+ * <p><b>Failures.</b> The combined call is invisible to the per-caller resilience above the port (circuit breaker,
+ * retries): where its failure is not clearly everyone's, every caller is sent again <em>alone</em> and gets the outcome
+ * of its own real call. That is a 400 (one caller's invalid input must not fail the others), a 5xx and a deadline
+ * ({@code UNAVAILABLE}, {@code TIMEOUT}: the kinds a circuit breaker counts, so that one failed combined call of N
+ * callers is never N failures; each resend is one real call, counted once). A 429 (with its RetryInfo), a rejected
+ * credential or an unreadable answer reaches every caller as its own {@link UpstreamException} (a copy each) without a
+ * resend: they are about the credential's quota or the upstream itself, and resending would only multiply the calls
+ * into a quota Google just said is spent; the upstream gate takes a burst of the same 429 as one event. An answer with
+ * another number of embeddings than items is {@code PROTOCOL_ERROR} for every caller.
  *
  * <p>Google's batchEmbedContents reports no token count (neither per item nor in total), so charging is unchanged: each
  * caller is settled from its own estimate, as an unbatched call.
@@ -80,9 +88,11 @@ final class EmbedBatcher {
     private static final class Batch {
         final Key key;
         final List<Member> members = new ArrayList<>();
-        final CountDownLatch full = new CountDownLatch(1);
+        /** Counted down when the batch is closed before its window ends (full, bumped, or a call in flight done). */
+        final CountDownLatch due = new CountDownLatch(1);
         int items;
         long bytes;
+        boolean closed;
 
         Batch(Key key) {
             this.key = key;
@@ -94,6 +104,8 @@ final class EmbedBatcher {
     private final Upstream upstream;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Key, Batch> open = new HashMap<>();
+    /** Calls in flight per key (lone calls and combined calls), under {@link #lock}; a key with none is absent. */
+    private final Map<Key, Integer> inFlight = new HashMap<>();
     private final ThreadFactory senders = Thread.ofVirtual().name("gemgate-embed-batch-", 0).factory();
 
     EmbedBatcher(EmbedBatching settings, JsonBodies json, Upstream upstream) {
@@ -110,21 +122,34 @@ final class EmbedBatcher {
         if (items.isEmpty() || items.get().size() >= settings.maxRequests() || bytes > MAX_BODY_BYTES / 2) {
             return upstream.alone(request, credential, timeout);
         }
+        Key key = new Key(credential, request.model());
         Member member = new Member(request, items.get(), bytes, deadline, new CompletableFuture<>());
-        enqueue(new Key(credential, request.model()), member);
+        if (!enqueueUnlessAlone(key, member)) {
+            try {
+                return upstream.alone(request, credential, timeout);
+            } finally {
+                done(key);
+            }
+        }
         return await(member);
     }
 
-    private void enqueue(Key key, Member member) {
-        Batch toSendNow = null;
+    /**
+     * Puts {@code member} in the open batch of its key (opening one if needed), or, when no call of its key is in
+     * flight and no batch is open, counts it in flight and answers false: it goes alone, at once.
+     */
+    private boolean enqueueUnlessAlone(Key key, Member member) {
         Batch opened = null;
         lock.lock();
         try {
             Batch batch = open.get(key);
+            if (batch == null && !inFlight.containsKey(key)) {
+                inFlight.put(key, 1);
+                return false;
+            }
             if (batch != null && (batch.items + member.items().size() > settings.maxRequests()
                     || batch.bytes + member.bytes() > MAX_BODY_BYTES)) {
-                open.remove(key);
-                toSendNow = batch;
+                close(batch);
                 batch = null;
             }
             if (batch == null) {
@@ -136,48 +161,88 @@ final class EmbedBatcher {
             batch.items += member.items().size();
             batch.bytes += member.bytes();
             if (batch.items >= settings.maxRequests()) {
-                open.remove(key);
-                batch.full.countDown();
+                close(batch);
             }
         } finally {
             lock.unlock();
-        }
-        if (toSendNow != null) {
-            toSendNow.full.countDown();
         }
         if (opened != null) {
             Batch batch = opened;
             senders.newThread(() -> sendWhenDue(batch)).start();
         }
+        return true;
     }
 
-    /** On the batch's own virtual thread: wait for the window (or a full batch), close it, send it. */
+    /** Under {@link #lock}: no one joins {@code batch} any more, it counts in flight, and its sender goes now. */
+    private void close(Batch batch) {
+        if (batch.closed) {
+            return;
+        }
+        batch.closed = true;
+        open.remove(batch.key, batch);
+        inFlight.merge(batch.key, 1, Integer::sum);
+        batch.due.countDown();
+    }
+
+    /** A call of {@code key} completed: one fewer in flight, and the batch that waited for it goes now. */
+    private void done(Key key) {
+        lock.lock();
+        try {
+            inFlight.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+            Batch waiting = open.get(key);
+            if (waiting != null) {
+                close(waiting);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** On the batch's own virtual thread: wait until it is due (or its window passed), close it, send it. */
     private void sendWhenDue(Batch batch) {
         try {
-            batch.full.await(settings.window().toNanos(), TimeUnit.NANOSECONDS);
+            batch.due.await(settings.window().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         lock.lock();
         try {
-            open.remove(batch.key, batch);
+            close(batch);
         } finally {
             lock.unlock();
         }
-        send(batch.key.credential(), batch.key.model(), batch.members);
+        try {
+            send(batch.key.credential(), batch.key.model(), batch.members);
+        } finally {
+            done(batch.key);
+        }
     }
 
-    private void send(UpstreamCredential credential, ModelId model, List<Member> members) {
+    private void send(UpstreamCredential credential, ModelId model, List<Member> batched) {
+        long now = System.nanoTime();
+        List<Member> members = new ArrayList<>(batched.size());
+        for (Member member : batched) {
+            if (member.deadlineNanos() - now > 0) {
+                members.add(member);
+            } else { // its caller has had its TIMEOUT already: not sent
+                member.result().completeExceptionally(new UpstreamException(Kind.TIMEOUT, 0,
+                        "the upstream did not answer within the deadline"));
+            }
+        }
+        if (members.isEmpty()) {
+            return;
+        }
         if (members.size() == 1) {
             sendAlone(members.getFirst(), credential);
             return;
         }
-        long latest = members.stream().mapToLong(Member::deadlineNanos).max().orElseThrow();
-        Duration timeout = Duration.ofNanos(latest - System.nanoTime());
+        long earliest = members.stream().mapToLong(Member::deadlineNanos).min().orElseThrow();
+        Duration timeout = Duration.ofNanos((earliest - System.nanoTime()) / 2);
+        if (timeout.isNegative() || timeout.isZero()) {
+            resendAlone(members, credential);
+            return;
+        }
         try {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new UpstreamException(Kind.TIMEOUT, 0, "no time left to call the upstream");
-            }
             StringBuilder body = new StringBuilder("{\"requests\":[");
             int total = 0;
             for (Member member : members) {
@@ -201,10 +266,8 @@ final class EmbedBatcher {
                 member.result().complete(answer(member.request(), own));
             }
         } catch (UpstreamException e) {
-            if (e.kind() == Kind.INVALID_REQUEST) {
-                for (Member member : members) {
-                    senders.newThread(() -> sendAlone(member, credential)).start();
-                }
+            if (e.kind() == Kind.INVALID_REQUEST || e.kind() == Kind.UNAVAILABLE || e.kind() == Kind.TIMEOUT) {
+                resendAlone(members, credential);
             } else {
                 for (Member member : members) {
                     member.result().completeExceptionally(e.afterAttempts(1));
@@ -214,6 +277,13 @@ final class EmbedBatcher {
             for (Member member : members) {
                 member.result().completeExceptionally(e);
             }
+        }
+    }
+
+    /** Each caller of a combined call that failed, sent again alone (each on a thread of its own, at once). */
+    private void resendAlone(List<Member> members, UpstreamCredential credential) {
+        for (Member member : members) {
+            senders.newThread(() -> sendAlone(member, credential)).start();
         }
     }
 

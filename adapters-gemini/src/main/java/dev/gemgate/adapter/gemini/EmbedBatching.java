@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Micro-batching of embeddings ({@link EmbedBatcher}): concurrent embedding calls for the same model and upstream
- * credential that arrive within {@code window} of the first go upstream as one {@code batchEmbedContents} call, sent
- * when the window ends or as soon as it holds {@code maxRequests} embeddings, whichever comes first.
+ * Micro-batching of embeddings ({@link EmbedBatcher}), only under contention: a call with no call of its model and
+ * upstream credential in flight goes alone, at once; calls arriving while one is in flight share one
+ * {@code batchEmbedContents} call, sent when a call in flight completes, when {@code window} has passed since the batch
+ * opened, or as soon as it holds {@code maxRequests} embeddings, whichever comes first.
  *
  * @param enabled     off: every call goes upstream alone, at once (the behaviour before micro-batching)
- * @param window      how long the first call of a batch waits for others (1 microsecond to 1 second)
+ * @param window      the longest a batch waits for a call in flight to complete (1 microsecond to 1 second)
  * @param maxRequests the most embeddings one upstream call carries, from 2 to 100 (Google's limit per
  *                    batchEmbedContents call is 100); a caller asking for this many or more goes alone
  */

@@ -41,12 +41,19 @@ class EmbedBatchingTest {
     private static final String MODEL = "gemini-embedding-001";
     private static final ModelId EMBEDDING = new ModelId(MODEL);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Long enough that only a full batch sends it, in these tests: the grouping does not depend on timing. */
+    /** Long enough that only a full batch, or the held call's completion, sends it in these tests. */
     private static final Duration LONG_WINDOW = Duration.ofSeconds(1);
+    /**
+     * How long the emulator holds the call that makes the others contend ({@link #holdTheKey}): long enough for every
+     * caller a test starts to join the open batch before it completes and sends it.
+     */
+    private static final Duration HOLD = Duration.ofMillis(800);
 
     private static GeminiEmulator emulator;
     private static UpstreamCredential credential;
     private GenAiGenerationAdapter adapter;
+    /** The held calls a test started ({@link #holdTheKey}): awaited after it, so that none lands in the next test. */
+    private final List<Future<EmbeddingResponse>> held = new ArrayList<>();
 
     @BeforeAll
     static void start() {
@@ -69,6 +76,13 @@ class EmbedBatchingTest {
 
     @AfterEach
     void closeAdapter() {
+        for (Future<EmbeddingResponse> call : held) {
+            try {
+                call.get();
+            } catch (Exception ignored) {
+                // its outcome was the test's business
+            }
+        }
         if (adapter != null) {
             adapter.close();
         }
@@ -96,8 +110,10 @@ class EmbedBatchingTest {
             calls.add(() -> batching.embed(batch(pair, 8), credential, TIMEOUT));
         }
 
+        Future<EmbeddingResponse> heldCall = holdTheKey(batching, HOLD);
         List<EmbeddingResponse> answers = runTogether(calls);
 
+        assertVector(JSON.readTree(heldCall.get().json()).path("embedding"), "held", 8);
         for (int i = 0; i < answers.size(); i++) {
             JsonNode reply = JSON.readTree(answers.get(i).json());
             if (i < 16) {
@@ -113,7 +129,7 @@ class EmbedBatchingTest {
         }
         assertThat(emulator.actionLog().calls(MODEL, "batchEmbedContents")).isEqualTo(1);
         assertThat(emulator.actionLog().items(MODEL, "batchEmbedContents")).isEqualTo(24);
-        assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isZero();
+        assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(1); // the held call, alone
         RecordedRequest sent = emulator.recordedRequests().getLast();
         assertThat(sent.path()).isEqualTo("/v1beta/models/gemini-embedding-001:batchEmbedContents");
         assertThat(JSON.readTree(sent.body()).path("requests")).allSatisfy(item ->
@@ -129,6 +145,7 @@ class EmbedBatchingTest {
             calls.add(() -> batching.embed(batch(three, 4), credential, TIMEOUT));
         }
 
+        holdTheKey(batching, HOLD);
         List<EmbeddingResponse> answers = runTogether(calls);
 
         for (int i = 0; i < answers.size(); i++) {
@@ -153,6 +170,7 @@ class EmbedBatchingTest {
             calls.add(() -> batching.embed(embedContent(text, 4), credential, TIMEOUT));
         }
 
+        holdTheKey(batching, HOLD);
         List<EmbeddingResponse> answers = runTogether(calls);
 
         for (int i = 0; i < 3; i++) {
@@ -162,7 +180,7 @@ class EmbedBatchingTest {
                 assertThat(r.body().length()).isLessThanOrEqualTo(4_194_304));
         assertThat(emulator.actionLog().usage(MODEL, "batchEmbedContents").largestCall()).isEqualTo(2);
         assertThat(emulator.actionLog().calls(MODEL, "batchEmbedContents")
-                + emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(2);
+                + emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(3); // the held call, then two
     }
 
     @Test
@@ -183,6 +201,7 @@ class EmbedBatchingTest {
                         EmbeddingRequest.Method.EMBED_CONTENT, parse(body("another model", 8)),
                         Optional.of(body("another model", 8))), credential, TIMEOUT));
 
+        holdTheKey(batching, HOLD); // only the first credential's model is in flight
         List<Future<EmbeddingResponse>> answers = startTogether(calls);
 
         assertVector(JSON.readTree(answers.get(0).get().json()).path("embedding"), "a query", 8);
@@ -192,7 +211,7 @@ class EmbedBatchingTest {
         assertThat(emulator.recordedRequests()).extracting(RecordedRequest::path)
                 .contains("/v1beta/models/gemini-2.5-flash:embedContent");
         // the two of the first credential shared one call carrying each one's own fields; the other key and the other
-        // model went alone, as they came (embedContent)
+        // model had nothing to share a call with, and went alone at once, as they came (embedContent)
         List<JsonNode> combined = new ArrayList<>();
         for (RecordedRequest r : emulator.recordedRequests()) {
             if (r.path().endsWith("gemini-embedding-001:batchEmbedContents")) {
@@ -204,27 +223,45 @@ class EmbedBatchingTest {
         assertThat(combined.getFirst().path("requests").findValuesAsText("taskType"))
                 .containsExactlyInAnyOrder("RETRIEVAL_QUERY", "RETRIEVAL_DOCUMENT");
         assertThat(combined.getFirst().path("requests").findValuesAsText("title")).containsExactly("Doc");
-        assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(1);
+        assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(2); // the held call, the other key
         assertThat(emulator.keyLog().calls("other-key")).isEqualTo(1);
     }
 
     @Test
-    void aLoneCallGoesUpstreamExactlyAsItCame() throws Exception {
-        GenAiGenerationAdapter batching = adapter(Duration.ofMillis(2), 100);
+    void aLoneCallGoesUpstreamAtOnceExactlyAsItCame() throws Exception {
+        GenAiGenerationAdapter batching = adapter(LONG_WINDOW, 100);
         String body = "{ \"content\" : {\"parts\":[{\"text\":\"alone\"}]}, \"outputDimensionality\": 4 }";
+        batching.embed(embedContent("warm-up", 4), credential, TIMEOUT); // the HTTP client is built at the first call
 
+        long started = System.nanoTime();
         EmbeddingResponse response = batching.embed(embedContent(body), credential, TIMEOUT);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertVector(JSON.readTree(response.json()).path("embedding"), "alone", 4);
         RecordedRequest sent = emulator.recordedRequests().getLast();
         assertThat(sent.path()).isEqualTo("/v1beta/models/gemini-embedding-001:embedContent");
         assertThat(sent.body()).isEqualTo(body);
+        // nothing was in flight: it did not wait for the (one-second) window
+        assertThat(took).isLessThan(LONG_WINDOW);
     }
 
     @Test
-    void aFailureOfTheCombinedCallReachesEveryCallerAsItsOwnError() throws Exception {
+    void sequentialCallsNeverShareACall() throws Exception {
+        GenAiGenerationAdapter batching = adapter(LONG_WINDOW, 100);
+        for (int i = 0; i < 5; i++) {
+            assertVector(JSON.readTree(batching.embed(embedContent("one after another " + i, 4), credential, TIMEOUT)
+                    .json()).path("embedding"), "one after another " + i, 4);
+        }
+
+        assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(5);
+        assertThat(emulator.actionLog().calls(MODEL, "batchEmbedContents")).isZero();
+    }
+
+    @Test
+    void a429OfTheCombinedCallReachesEveryCallerAsItsOwnErrorWithoutAResend() throws Exception {
         GenAiGenerationAdapter batching = adapter(LONG_WINDOW, 6);
-        emulator.faults().forModel(MODEL).rateLimit(1, Duration.ofSeconds(7));
+        holdTheKey(batching, HOLD);
+        emulator.faults().forModel(MODEL).rateLimit(1, Duration.ofSeconds(7)); // the next call: the combined one
         List<Throwable> failures = failuresOf(batching, 6);
 
         Set<Throwable> distinct = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -238,11 +275,51 @@ class EmbedBatchingTest {
         }
         assertThat(distinct).hasSize(6);
         assertThat(emulator.actionLog().calls(MODEL, "batchEmbedContents")).isEqualTo(1);
+        assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(1); // the held call; no resend
+    }
 
-        emulator.faults().forModel(MODEL).serverError(1, 503);
-        assertThat(failuresOf(batching, 6)).allSatisfy(f -> assertThat(((UpstreamException) f).kind())
-                .isEqualTo(UpstreamException.Kind.UNAVAILABLE));
-        assertThat(emulator.actionLog().calls(MODEL, "batchEmbedContents")).isEqualTo(2);
+    @Test
+    void a503OfTheCombinedCallSendsEveryCallerAgainAloneAndEachGetsTheOutcomeOfItsOwnCall() throws Exception {
+        GenAiGenerationAdapter batching = adapter(LONG_WINDOW, 100);
+        holdTheKey(batching, HOLD);
+        emulator.faults().forModel(MODEL).serverError(1, 503); // one-shot: the next call, the combined one
+        List<Callable<EmbeddingResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String text = "resent " + i;
+            calls.add(() -> batching.embed(embedContent(text, 8), credential, TIMEOUT));
+        }
+
+        List<EmbeddingResponse> answers = runTogether(calls);
+
+        for (int i = 0; i < 6; i++) {
+            assertVector(JSON.readTree(answers.get(i).json()).path("embedding"), "resent " + i, 8);
+        }
+        assertThat(emulator.actionLog().calls(MODEL, "batchEmbedContents")).isEqualTo(1); // the 503
+        assertThat(emulator.actionLog().items(MODEL, "batchEmbedContents")).isEqualTo(6);
+        assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(1 + 6); // the held call, the resends
+        assertThat(emulator.faults().pending()).isEmpty();
+    }
+
+    @Test
+    void aCombinedCallThatRunsOutOfTimeLeavesEveryCallerHalfItsTimeForItsOwnCall() throws Exception {
+        GenAiGenerationAdapter batching = adapter(LONG_WINDOW, 100);
+        holdTheKey(batching, HOLD);
+        emulator.faults().forModel(MODEL).latency(1, Duration.ofSeconds(10)); // the combined call: far too slow
+        List<Callable<EmbeddingResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String text = "in time " + i;
+            calls.add(() -> batching.embed(embedContent(text, 8), credential, Duration.ofSeconds(5)));
+        }
+
+        List<EmbeddingResponse> answers = runTogether(calls);
+
+        for (int i = 0; i < 4; i++) {
+            assertVector(JSON.readTree(answers.get(i).json()).path("embedding"), "in time " + i, 8);
+        }
+        // the combined call gave up after half the time left, then each went alone (a real call of its own)
+        assertThat(emulator.recordedRequests()).extracting(RecordedRequest::path)
+                .filteredOn(path -> path.endsWith(":batchEmbedContents")).hasSize(1);
+        assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(1 + 4);
     }
 
     @Test
@@ -255,6 +332,7 @@ class EmbedBatchingTest {
         }
         calls.add(() -> batching.embed(embedContent("too many dimensions", 999_999), credential, TIMEOUT));
 
+        holdTheKey(batching, HOLD);
         List<Future<EmbeddingResponse>> results = startTogether(calls);
 
         for (int i = 0; i < 3; i++) {
@@ -263,15 +341,15 @@ class EmbedBatchingTest {
         Throwable bad = catchFailure(results.get(3));
         assertThat(bad).isInstanceOf(UpstreamException.class);
         assertThat(((UpstreamException) bad).kind()).isEqualTo(UpstreamException.Kind.INVALID_REQUEST);
-        // the combined call (400), then each caller alone
+        // the held call, the combined call (400), then each caller alone
         assertThat(emulator.actionLog().calls(MODEL, "batchEmbedContents")).isEqualTo(1);
-        assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(4);
+        assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(1 + 4);
     }
 
     @Test
     void aCallerWhoseDeadlinePassesGetsATimeoutWhileTheOthersGetTheirAnswers() throws Exception {
-        GenAiGenerationAdapter batching = adapter(LONG_WINDOW, 2);
-        emulator.faults().forModel(MODEL).latency(1, Duration.ofMillis(1500));
+        GenAiGenerationAdapter batching = adapter(LONG_WINDOW, 100);
+        holdTheKey(batching, HOLD); // the hurried one's deadline passes while it waits for the held call
         List<Future<EmbeddingResponse>> results = startTogether(List.of(
                 () -> batching.embed(embedContent("in a hurry", 8), credential, Duration.ofMillis(300)),
                 () -> batching.embed(embedContent("patient", 8), credential, TIMEOUT)));
@@ -280,7 +358,9 @@ class EmbedBatchingTest {
         assertThat(hurried).isInstanceOf(UpstreamException.class);
         assertThat(((UpstreamException) hurried).kind()).isEqualTo(UpstreamException.Kind.TIMEOUT);
         assertVector(JSON.readTree(results.get(1).get().json()).path("embedding"), "patient", 8);
-        assertThat(emulator.actionLog().calls(MODEL, "batchEmbedContents")).isEqualTo(1);
+        // the hurried one was not sent any more: the patient one went alone
+        assertThat(emulator.actionLog().calls(MODEL, "batchEmbedContents")).isZero();
+        assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(1 + 1);
     }
 
     @Test
@@ -292,7 +372,10 @@ class EmbedBatchingTest {
             calls.add(() -> batching.embed(embedContent(text, 8), credential, TIMEOUT));
         }
 
+        Future<EmbeddingResponse> heldCall = holdTheKey(batching, Duration.ofSeconds(2));
         List<EmbeddingResponse> answers = runTogether(calls);
+
+        assertThat(heldCall).isNotDone(); // the window sent the batch, not the held call's completion
 
         for (int i = 0; i < 5; i++) {
             assertVector(JSON.readTree(answers.get(i).json()).path("embedding"), "windowed " + i, 8);
@@ -315,6 +398,26 @@ class EmbedBatchingTest {
 
         assertThat(emulator.actionLog().calls(MODEL, "embedContent")).isEqualTo(8);
         assertThat(emulator.actionLog().calls(MODEL, "batchEmbedContents")).isZero();
+    }
+
+    /**
+     * Starts a call of {@code batching} for the test model that the emulator holds for {@code hold}, and returns once it
+     * is in flight (the emulator took its one-shot latency fault): the calls a test starts next contend with it.
+     */
+    private Future<EmbeddingResponse> holdTheKey(GenAiGenerationAdapter batching, Duration hold)
+            throws InterruptedException {
+        emulator.faults().forModel(MODEL).latency(1, hold);
+        ExecutorService thread = Executors.newVirtualThreadPerTaskExecutor();
+        Future<EmbeddingResponse> call = thread.submit(() -> batching.embed(embedContent("held", 8), credential,
+                TIMEOUT));
+        thread.shutdown();
+        held.add(call);
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!emulator.faults().pending().isEmpty()) {
+            assertThat(System.nanoTime()).as("the held call reached the emulator").isLessThan(giveUp);
+            Thread.sleep(2);
+        }
+        return call;
     }
 
     private List<Throwable> failuresOf(GenAiGenerationAdapter batching, int callers) throws Exception {
