@@ -284,10 +284,11 @@ public interface GemgateConfig {
         Pool pool();
 
         /**
-         * Micro-batching of embeddings (adapters-gemini {@code EmbedBatcher}, API-key mode): concurrent embedding
-         * calls for the same model and upstream credential within {@code window} of the first go upstream as one
-         * batchEmbedContents call of at most {@code max-requests} embeddings. Each caller is still admitted, charged
-         * and audited on its own.
+         * Micro-batching of embeddings (adapters-gemini {@code EmbedBatcher}, API-key mode), only under contention: a
+         * call with nothing of its model and upstream credential in flight goes at once, alone; calls arriving while
+         * one is in flight go upstream as one batchEmbedContents call of at most {@code max-requests} embeddings, sent
+         * when a call in flight completes or {@code window} has passed. Each caller is still admitted, charged and
+         * audited on its own.
          */
         EmbedBatching embedBatching();
 
@@ -295,7 +296,7 @@ public interface GemgateConfig {
             @WithDefault("true")
             boolean enabled();
 
-            /** How long the first call of a batch waits for others (1us to 1s). */
+            /** The longest a batch waits for a call in flight to complete (1us to 1s). */
             @WithDefault("5ms")
             Duration window();
 

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * The embeddings part: {@code embedContent} requests, each of its own text, sequentially (one connection, one request
- * at a time: what a lone request pays for micro-batching's window) and concurrently (a closed loop of
+ * at a time: a lone request, which must pay nothing for micro-batching) and concurrently (a closed loop of
  * {@code --embed-concurrency} workers, each on its own connection), straight to the emulator and through Gemgate. For
  * each run it reads the emulator's action log ({@code DELETE} then {@code GET /emulator/actions}): how many upstream
  * calls the requests cost and how many embeddings the largest one carried. Whether Gemgate micro-batches is its
