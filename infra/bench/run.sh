@@ -3,7 +3,8 @@
 # on free loopback ports, runs the load driver (dev.gemgate.bench.Bench) against the three paths, prints one table,
 # and always stops all three. Run by hand, never by the test suite. See infra/bench/README.md.
 #
-#   infra/bench/run.sh [--quick] [--skip-gemgate] [--keep-tmp] [-- driver flags...]
+#   infra/bench/run.sh [--quick] [--skip-gemgate] [--keep-tmp] [--embed-batching on|off] [--embed-window 5ms]
+#                      [--embed-only] [-- driver flags...]
 #
 # Driver flags (java -jar infra/bench/target/gemgate-bench.jar --help) go after "--", e.g.
 #   infra/bench/run.sh -- --seq-rounds 3 --tp-duration-s 20 --inflight 2000
@@ -17,15 +18,19 @@ EMULATOR_JAR=$REPO/infra/gemini-emulator/target/gemgate-emulator.jar
 APP_JAR=$REPO/infra/app/target/quarkus-app/quarkus-run.jar
 BENCH_JAR=$BENCH_DIR/target/gemgate-bench.jar
 
-QUICK=0 SKIP_GEMGATE=0 KEEP_TMP=0
+QUICK=0 SKIP_GEMGATE=0 KEEP_TMP=0 EMBED_BATCHING="" EMBED_WINDOW="" EMBED_ONLY=0
 DRIVER_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --skip-gemgate) SKIP_GEMGATE=1 ;;
     --keep-tmp) KEEP_TMP=1 ;;
+    --embed-batching) shift; EMBED_BATCHING=${1:-}
+      case "$EMBED_BATCHING" in on|off) ;; *) echo "run.sh: --embed-batching takes on or off" >&2; exit 2 ;; esac ;;
+    --embed-window) shift; EMBED_WINDOW=${1:-} ;;
+    --embed-only) EMBED_ONLY=1 ;;
     --) shift; DRIVER_ARGS=("$@"); break ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (driver flags go after --)" >&2; exit 2 ;;
   esac
   shift
@@ -34,6 +39,15 @@ if [ "$QUICK" = 1 ]; then # a smoke run of about a minute: same code, small coun
   DRIVER_ARGS=(--seq-warmup 300 --seq-requests 500 --tp-warmup-s 1 --tp-duration-s 3 --inflight 1000
                --stream-warmup 20 --stream-requests 60 --stream-inflight 300 "${DRIVER_ARGS[@]}")
 fi
+
+# micro-batching of embeddings: Gemgate's setting (default: its configuration, on) and the report's label
+EMBED_OPTS=() EMBED_LABEL="on (Gemgate's default)"
+if [ "$EMBED_BATCHING" = off ]; then EMBED_OPTS+=(-Dgemgate.upstream.embed-batching.enabled=false); EMBED_LABEL=off; fi
+if [ "$EMBED_BATCHING" = on ]; then EMBED_OPTS+=(-Dgemgate.upstream.embed-batching.enabled=true); EMBED_LABEL=on; fi
+if [ -n "$EMBED_WINDOW" ]; then
+  EMBED_OPTS+=(-Dgemgate.upstream.embed-batching.window="$EMBED_WINDOW"); EMBED_LABEL="$EMBED_LABEL, window $EMBED_WINDOW"
+fi
+[ "$EMBED_ONLY" = 1 ] && DRIVER_ARGS=(--embed-only true "${DRIVER_ARGS[@]}")
 
 log() { echo "$(date +%H:%M:%S.%3N) run.sh: $*"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
@@ -227,7 +241,7 @@ start_gemgate() { # start_gemgate LOGFILE: starts Gemgate, sets GG_PID and START
   mkdir -p "$TMP/gemgate"
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  (cd "$TMP/gemgate" && exec "$JAVA" ${GEMGATE_JAVA_OPTS:-} -Dquarkus.profile=local -Dquarkus.http.host=127.0.0.1 \
+  (cd "$TMP/gemgate" && exec "$JAVA" ${GEMGATE_JAVA_OPTS:-} "${EMBED_OPTS[@]}" -Dquarkus.profile=local -Dquarkus.http.host=127.0.0.1 \
     -Dquarkus.http.port="$GG_PORT" -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$GG_MGMT_PORT" \
     -Dgemgate.upstream.base-url="http://127.0.0.1:$EMU_PORT" -jar "$APP_JAR" >"$logfile" 2>&1) &
   GG_PID=$!
@@ -263,6 +277,6 @@ log "running the driver; the output is also saved to $OUT"
 "$JAVA" -Xms256m -Xmx2g -jar "$BENCH_JAR" \
   --direct-url "http://127.0.0.1:$EMU_PORT" --nginx-url "http://127.0.0.1:$NGINX_PORT" \
   --note "servers: emulator JVM options '${EMULATOR_JAVA_OPTS:-}', nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') with ${NGINX_WORKERS:-auto} workers, Gemgate JVM options '${GEMGATE_JAVA_OPTS:-}'" \
-  "${GG_ARGS[@]}" --wrk "$(command -v wrk || echo wrk)" "${DRIVER_ARGS[@]}" > >(tee "$OUT") 2>&1 &
+  --embed-batching "$EMBED_LABEL" "${GG_ARGS[@]}" --wrk "$(command -v wrk || echo wrk)" "${DRIVER_ARGS[@]}" > >(tee "$OUT") 2>&1 &
 DRIVER_PID=$!
 wait "$DRIVER_PID"

@@ -69,6 +69,7 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
 
     private final GenAiClients clients;
     private final JsonBodies json = new JsonBodies();
+    private final EmbedBatcher embedBatcher;
 
     public GenAiGenerationAdapter() {
         this(GenAiSettings.defaults());
@@ -76,6 +77,18 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
 
     public GenAiGenerationAdapter(GenAiSettings settings) {
         this.clients = new GenAiClients(Objects.requireNonNull(settings, "settings"));
+        this.embedBatcher = new EmbedBatcher(settings.embedBatching(), json, new EmbedBatcher.Upstream() {
+            @Override
+            public EmbeddingResponse alone(EmbeddingRequest request, UpstreamCredential credential,
+                                           Duration timeout) {
+                return embedRaw(request, credential, Deadline.after(timeout));
+            }
+
+            @Override
+            public String batch(ModelId model, UpstreamCredential credential, String body, Duration timeout) {
+                return postRawText(credential, model.resourceName() + ":batchEmbedContents", body, timeout);
+            }
+        });
     }
 
     @Override
@@ -312,26 +325,38 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
 
     /**
      * API-key mode: the tenant's body goes to the same method ({@code :embedContent} or {@code :batchEmbedContents})
-     * as it came, and Google's answer comes back as text, unparsed. Vertex AI has neither method for its embedding
+     * as it came, and Google's answer comes back as text, unparsed; with micro-batching on ({@link EmbedBatching}),
+     * concurrent calls for the same model and credential are combined into one {@code :batchEmbedContents} call
+     * ({@link EmbedBatcher}) and each gets its own part of the answer. Vertex AI has neither method for its embedding
      * models (the SDK embeds through {@code :predict}): there the SDK's typed call is used and its vectors are written
-     * back in the Gemini form the method promises.
+     * back in the Gemini form the method promises; it is not batched.
      */
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, UpstreamCredential credential, Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
         if (credential.mode() == UpstreamCredential.Mode.GEMINI_API_KEY) {
-            String path = request.model().resourceName() + ":" + request.method().wireName();
-            String body = request.originalJson().orElseGet(() -> json.write(request.body()));
-            try (UpstreamCallGuard guard = UpstreamCallGuard.open(deadline.remaining())) {
-                try (ApiResponse response = clients.rawClientFor(credential).request("post", path, body,
-                        Optional.empty())) {
-                    return new EmbeddingResponse(response.getBody().string(), OptionalLong.empty());
-                } catch (IOException | RuntimeException e) {
-                    throw UpstreamErrors.translate(e, credential.secret(), guard);
-                }
-            }
+            return embedBatcher.embed(request, credential, timeout);
         }
         return call(credential, deadline, () -> vertexEmbed(request, credential, deadline));
+    }
+
+    /** One embedding request, alone, exactly as it came (API-key mode). */
+    private EmbeddingResponse embedRaw(EmbeddingRequest request, UpstreamCredential credential, Deadline deadline) {
+        String path = request.model().resourceName() + ":" + request.method().wireName();
+        String body = request.originalJson().orElseGet(() -> json.write(request.body()));
+        return new EmbeddingResponse(postRawText(credential, path, body, deadline.remaining()), OptionalLong.empty());
+    }
+
+    /** A raw POST through the SDK's HTTP client, bounded by an {@link UpstreamCallGuard}; the answer's text. */
+    private String postRawText(UpstreamCredential credential, String path, String body, Duration timeout) {
+        try (UpstreamCallGuard guard = UpstreamCallGuard.open(timeout)) {
+            try (ApiResponse response = clients.rawClientFor(credential).request("post", path, body,
+                    Optional.empty())) {
+                return response.getBody().string();
+            } catch (IOException | RuntimeException e) {
+                throw UpstreamErrors.translate(e, credential.secret(), guard);
+            }
+        }
     }
 
     private EmbeddingResponse vertexEmbed(EmbeddingRequest request, UpstreamCredential credential,

@@ -20,9 +20,11 @@ import java.util.Objects;
  *                                 own (empty by default: the JDK's trust alone). For a corporate TLS-inspecting proxy
  *                                 between Gemgate and Google, or a private upstream with its own CA. Hostnames are
  *                                 still verified; nothing is ever "trust all".
+ * @param embedBatching            micro-batching of embeddings in API-key mode ({@link EmbedBatching}; off by default)
  */
 public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
-                            List<X509Certificate> extraTrustedCertificates, int poolShards) {
+                            List<X509Certificate> extraTrustedCertificates, int poolShards,
+                            EmbedBatching embedBatching) {
     /** Connection pools raw calls are spread over by default (see {@code GenAiClients.POOL_SHARDS}). */
     public static final int DEFAULT_POOL_SHARDS = 8;
 
@@ -41,6 +43,12 @@ public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
         if (poolShards < 1 || poolShards > 64) {
             throw new IllegalArgumentException("poolShards must be from 1 to 64: " + poolShards);
         }
+        Objects.requireNonNull(embedBatching, "embedBatching");
+    }
+
+    public GenAiSettings(String geminiApiVersion, String vertexApiVersion,
+                         List<X509Certificate> extraTrustedCertificates, int poolShards) {
+        this(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, poolShards, EmbedBatching.off());
     }
 
     public GenAiSettings(String geminiApiVersion, String vertexApiVersion,
@@ -57,7 +65,12 @@ public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
      * HTTP/2 upstream share one connection).
      */
     public GenAiSettings withPoolShards(int shards) {
-        return new GenAiSettings(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, shards);
+        return new GenAiSettings(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, shards, embedBatching);
+    }
+
+    /** These settings with embeddings micro-batched as {@code batching} says. */
+    public GenAiSettings withEmbedBatching(EmbedBatching batching) {
+        return new GenAiSettings(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, poolShards, batching);
     }
 
     public static GenAiSettings defaults() {
@@ -65,12 +78,12 @@ public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
     }
 
     public GenAiSettings withGeminiApiVersion(String version) {
-        return new GenAiSettings(version, vertexApiVersion, extraTrustedCertificates, poolShards);
+        return new GenAiSettings(version, vertexApiVersion, extraTrustedCertificates, poolShards, embedBatching);
     }
 
     /** These settings, trusting {@code certificates} for upstream TLS besides the JDK's own authorities. */
     public GenAiSettings withExtraTrustedCertificates(List<X509Certificate> certificates) {
-        return new GenAiSettings(geminiApiVersion, vertexApiVersion, certificates, poolShards);
+        return new GenAiSettings(geminiApiVersion, vertexApiVersion, certificates, poolShards, embedBatching);
     }
 
     /**

@@ -283,6 +283,28 @@ public interface GemgateConfig {
         /** The upstream credential pool ({@code CredentialPool}). */
         Pool pool();
 
+        /**
+         * Micro-batching of embeddings (adapters-gemini {@code EmbedBatcher}, API-key mode), only under contention: a
+         * call with nothing of its model and upstream credential in flight goes at once, alone; calls arriving while
+         * one is in flight go upstream as one batchEmbedContents call of at most {@code max-requests} embeddings, sent
+         * when a call in flight completes or {@code window} has passed. Each caller is still admitted, charged and
+         * audited on its own.
+         */
+        EmbedBatching embedBatching();
+
+        interface EmbedBatching {
+            @WithDefault("true")
+            boolean enabled();
+
+            /** The longest a batch waits for a call in flight to complete (1us to 1s). */
+            @WithDefault("5ms")
+            Duration window();
+
+            /** The most embeddings in one upstream call, 2 to 100 (Google's limit per call); a full batch goes at once. */
+            @WithDefault("100")
+            int maxRequests();
+        }
+
         interface Retry {
             /** Attempts per model of one request, the first included (1 = never retry); at most 10. */
             @WithDefault("3")

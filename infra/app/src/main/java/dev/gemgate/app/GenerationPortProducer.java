@@ -39,7 +39,18 @@ public class GenerationPortProducer {
         if (extraCas.isPresent()) {
             settings = settings.withExtraTrustedCertificates(readCertificates(extraCas.get()));
         }
-        return new GenAiGenerationAdapter(settings);
+        return new GenAiGenerationAdapter(settings.withEmbedBatching(embedBatching(config)));
+    }
+
+    /** gemgate.upstream.embed-batching.*: a value out of range stops the start, naming its setting. */
+    static dev.gemgate.adapter.gemini.EmbedBatching embedBatching(GemgateConfig config) {
+        GemgateConfig.Upstream.EmbedBatching batching = config.upstream().embedBatching();
+        try {
+            return new dev.gemgate.adapter.gemini.EmbedBatching(batching.enabled(), batching.window(),
+                    batching.maxRequests());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gemgate.upstream.embed-batching: " + e.getMessage(), e);
+        }
     }
 
     /** A PEM file of CA certificates (a TLS-inspecting proxy's); a file that cannot be read stops the start. */
@@ -73,6 +84,7 @@ public class GenerationPortProducer {
     /** The port is built at the first upstream call: settings it would refuse fail the start instead. */
     void checkCircuitSettings(@Observes StartupEvent event, GemgateConfig config) {
         circuitSettings(config);
+        embedBatching(config);
     }
 
     @Produces

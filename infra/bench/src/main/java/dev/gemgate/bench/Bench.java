@@ -114,6 +114,14 @@ public final class Bench {
             }
         }
 
+        if (o.bool("embed-only")) {
+            embeddings(gemgate, timeout);
+            System.out.println();
+            System.out.println("=".repeat(100));
+            System.out.print(report);
+            System.out.println("=".repeat(100));
+            return;
+        }
         sequential(driver, targets);
         throughput(driver, targets, timeout);
         if (o.integer("stream-requests") > 0) {
@@ -134,6 +142,7 @@ public final class Bench {
             out("Streams in flight: skipped (%s)", gemgate == null ? "no Gemgate" : "--stream-inflight 0");
             out("");
         }
+        embeddings(gemgate, timeout);
         startup();
         out("load average at end %s", loadAverage());
         out("");
@@ -143,6 +152,47 @@ public final class Bench {
         System.out.println("=".repeat(100));
         System.out.print(report);
         System.out.println("=".repeat(100));
+    }
+
+    // ---------------------------------------------------------------- embeddings (micro-batching)
+
+    private void embeddings(Target gemgate, Duration timeout) throws Exception {
+        int requests = o.integer("embed-requests");
+        if (gemgate == null || requests <= 0) {
+            out("Embeddings: skipped (%s)", gemgate == null ? "no Gemgate" : "--embed-requests 0");
+            out("");
+            return;
+        }
+        String model = o.str("embed-model");
+        int concurrency = o.integer("embed-concurrency");
+        EmbedBench bench = new EmbedBench(o.base("direct-url"), model, o.integer("embed-dimensions"), timeout);
+        log("embeddings: sequential, then " + concurrency + " concurrent");
+        out("Embeddings: embedContent of %s, %d dimensions, each request its own text; Gemgate's micro-batching: %s",
+                model, o.integer("embed-dimensions"), o.str("embed-batching"));
+        out("  %-8s %-14s %8s %6s %8s %8s %8s %8s %9s %9s %8s", "path", "run", "requests", "errors", "req/s", "p50 ms",
+                "p99 ms", "max ms", "upstream", "calls/req", "largest");
+        List<String[]> runs = List.of(new String[] {"direct", "sequential"}, new String[] {"gemgate", "sequential"},
+                new String[] {"direct", "concurrent"}, new String[] {"gemgate", "concurrent"});
+        for (String[] run : runs) {
+            boolean viaGemgate = run[0].equals("gemgate");
+            java.net.URI base = viaGemgate ? o.base("gemgate-url") : o.base("direct-url");
+            String key = viaGemgate ? o.str("gemgate-key") : o.str("upstream-key");
+            EmbedBench.Result r = run[1].equals("sequential")
+                    ? bench.sequential(base, key, o.integer("embed-seq-warmup"), o.integer("embed-seq"))
+                    : bench.concurrent(base, key, concurrency, requests);
+            long sent = r.stats().ok() + r.stats().errorCount();
+            out("  %-8s %-14s %8d %6d %8.0f %8.2f %8.2f %8.2f %9d %9.3f %8d", run[0],
+                    run[1].equals("sequential") ? "sequential" : concurrency + " concurrent", sent,
+                    r.stats().errorCount(), sent / r.seconds(), r.stats().ms(50), r.stats().ms(99), r.stats().maxMs(),
+                    r.upstream().calls(), sent == 0 ? Double.NaN : (double) r.upstream().calls() / sent,
+                    r.upstream().largestCall());
+            if (r.stats().errorCount() > 0) {
+                out("    errors: %s", r.stats().errors);
+            }
+        }
+        out("  (upstream: the emulator's embedContent + batchEmbedContents calls for the run, from its action log;"
+                + " largest: the most embeddings in one call)");
+        out("");
     }
 
     // ---------------------------------------------------------------- sequential

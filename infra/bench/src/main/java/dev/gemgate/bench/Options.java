@@ -64,6 +64,16 @@ final class Options {
         flag("stream-inflight-clients", "50", "streams in flight: HttpClient instances sharing the streams");
         flag("stream-inflight-baseline", "true", "streams in flight: first open the same streams straight to the "
                 + "emulator");
+        flag("embed-requests", "3000", "embeddings: embedContent requests per path in the concurrent run (0 = skip "
+                + "the embeddings part)");
+        flag("embed-concurrency", "64", "embeddings: concurrent workers (each on its own connection)");
+        flag("embed-seq", "300", "embeddings: measured sequential requests per path (one at a time)");
+        flag("embed-seq-warmup", "100", "embeddings: sequential warm-up requests per path (not measured)");
+        flag("embed-model", "gemini-embedding-001", "embeddings: the embedding model");
+        flag("embed-dimensions", "768", "embeddings: outputDimensionality of every request");
+        flag("embed-batching", "as configured", "embeddings: a label for Gemgate's micro-batching setting in the "
+                + "report (run.sh --embed-batching on|off sets it and Gemgate's configuration)");
+        flag("embed-only", "false", "run only the embeddings part (after the check that every path answers)");
         flag("startup-fresh-ms", "", "Gemgate start-up on a fresh data directory, as measured by run.sh");
         flag("startup-restart-ms", "", "Gemgate start-up on an existing data directory, as measured by run.sh");
         flag("note", "", "a line printed in the report's header (run.sh: the servers' settings)");
