@@ -88,6 +88,15 @@ public class PortalUpstreams {
             return health.map(CredentialPool.Health::inFlight).orElse(0);
         }
 
+        /** Upstream calls made with it on this replica since start-up. */
+        public long calls() {
+            return health.map(CredentialPool.Health::calls).orElse(0L);
+        }
+
+        public String lastCallAt() {
+            return health.flatMap(CredentialPool.Health::lastCallAt).map(Object::toString).orElse(null);
+        }
+
         public String heldOutUntil() {
             return health.flatMap(CredentialPool.Health::heldOutUntil).map(Object::toString).orElse(null);
         }

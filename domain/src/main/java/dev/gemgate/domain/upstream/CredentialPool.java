@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -59,7 +60,15 @@ public final class CredentialPool implements UpstreamKeyVault {
 
     /** What a credential's health is on this replica, for the admin view and the health check. */
     public record Health(UpstreamCredentialId credential, CredentialStatus status, int weight, int inFlight,
-                         Optional<Instant> heldOutUntil, Map<ModelId, CircuitState> circuits) {
+                         Optional<Instant> heldOutUntil, Map<ModelId, CircuitState> circuits, long calls,
+                         Optional<Instant> lastCallAt) {
+    }
+
+    /** A credential's use on this replica: calls in flight, calls started since start-up, and when the last began. */
+    private static final class Use {
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicLong calls = new AtomicLong();
+        volatile Instant lastCallAt;
     }
 
     private final Optional<UpstreamCredential> configured;
@@ -71,7 +80,7 @@ public final class CredentialPool implements UpstreamKeyVault {
     private final Duration quarantine;
     private final RejectionListener rejections;
     private final ConcurrentHashMap<UpstreamCredentialId, Instant> heldOut = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<UpstreamCredentialId, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UpstreamCredentialId, Use> uses = new ConcurrentHashMap<>();
 
     /**
      * @param configured the deployment's own credential (empty when every credential comes from the store)
@@ -230,21 +239,24 @@ public final class CredentialPool implements UpstreamKeyVault {
     /** A call with {@code credential} starts; pair with {@link #ended}. */
     @Override
     public void started(UpstreamCredentialId credential) {
-        inFlight.computeIfAbsent(credential, id -> new AtomicInteger()).incrementAndGet();
+        Use use = uses.computeIfAbsent(credential, id -> new Use());
+        use.inFlight.incrementAndGet();
+        use.calls.incrementAndGet();
+        use.lastCallAt = clock.instant();
     }
 
     @Override
     public void ended(UpstreamCredentialId credential) {
-        AtomicInteger count = inFlight.get(credential);
-        if (count != null) {
-            count.decrementAndGet();
+        Use use = uses.get(credential);
+        if (use != null) {
+            use.inFlight.decrementAndGet();
         }
     }
 
     /** Calls in flight with {@code credential} on this replica. */
     public int inFlight(UpstreamCredentialId credential) {
-        AtomicInteger count = inFlight.get(credential);
-        return count == null ? 0 : count.get();
+        Use use = uses.get(credential);
+        return use == null ? 0 : use.inFlight.get();
     }
 
     private boolean isHeldOut(UpstreamCredentialId credential, Instant now) {
@@ -260,8 +272,10 @@ public final class CredentialPool implements UpstreamKeyVault {
         for (Member member : members.get()) {
             UpstreamCredentialId id = member.credential().id();
             Instant until = heldOut.get(id);
-            out.add(new Health(id, member.status(), member.weight(), inFlight(id),
-                    Optional.ofNullable(until).filter(u -> u.isAfter(now)), states.getOrDefault(id, Map.of())));
+            Use use = uses.get(id);
+            out.add(new Health(id, member.status(), member.weight(), use == null ? 0 : use.inFlight.get(),
+                    Optional.ofNullable(until).filter(u -> u.isAfter(now)), states.getOrDefault(id, Map.of()),
+                    use == null ? 0 : use.calls.get(), Optional.ofNullable(use == null ? null : use.lastCallAt)));
         }
         return out;
     }

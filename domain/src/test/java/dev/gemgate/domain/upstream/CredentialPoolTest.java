@@ -108,6 +108,25 @@ class CredentialPoolTest {
     }
 
     @Test
+    void healthCountsEachCredentialsCallsOnThisReplicaAndWhenTheLastBegan() {
+        store.add(key("a"), 1, clock.instant());
+        store.add(key("b"), 1, clock.instant());
+        CredentialPool pool = pool(Optional.empty());
+        pool.started(id("a"));
+        pool.ended(id("a"));
+        clock.advance(Duration.ofSeconds(30));
+        pool.started(id("a"));
+
+        Map<UpstreamCredentialId, CredentialPool.Health> health = new HashMap<>();
+        pool.health().forEach(h -> health.put(h.credential(), h));
+        assertThat(health.get(id("a")).calls()).isEqualTo(2);
+        assertThat(health.get(id("a")).inFlight()).isEqualTo(1);
+        assertThat(health.get(id("a")).lastCallAt()).contains(clock.instant());
+        assertThat(health.get(id("b")).calls()).isZero();
+        assertThat(health.get(id("b")).lastCallAt()).isEmpty();
+    }
+
+    @Test
     void aRejectedCredentialIsHeldOutForTheQuarantineAndReportedOnce() {
         store.add(key("bad"), 1, clock.instant());
         store.add(key("good"), 1, clock.instant());

@@ -316,6 +316,10 @@ class ResilienceGatewayTest {
                             org.hamcrest.Matchers.notNullValue())
                     .body("credentials.find { it.id == '" + badId + "' }.status",
                             org.hamcrest.Matchers.equalTo("ACTIVE"))
+                    // its one call, counted on this replica
+                    .body("credentials.find { it.id == '" + badId + "' }.calls", org.hamcrest.Matchers.equalTo(1))
+                    .body("credentials.find { it.id == '" + badId + "' }.lastCallAt",
+                            org.hamcrest.Matchers.notNullValue())
                     .extract().asString();
             assertThat(health).doesNotContain(badKey).doesNotContain(configured.credential().secret());
         } finally {

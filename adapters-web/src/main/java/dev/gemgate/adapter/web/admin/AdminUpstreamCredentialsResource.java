@@ -74,12 +74,15 @@ public class AdminUpstreamCredentialsResource {
                              @Schema(description = "when Google rejected it (401/403): held out until then")
                              Instant heldOutUntil,
                              @Schema(description = "each model's circuit: CLOSED, HALF_OPEN or OPEN")
-                             Map<String, String> circuits) {
+                             Map<String, String> circuits,
+                             @Schema(description = "upstream calls made with it on this replica since it started")
+                             long calls,
+                             @Schema(description = "when the last of those calls began") Instant lastCallAt) {
         static HealthView of(CredentialPool.Health h) {
             Map<String, String> circuits = new TreeMap<>();
             h.circuits().forEach((model, state) -> circuits.put(model.value(), state.name()));
             return new HealthView(h.credential().value(), h.status().name(), h.weight(), h.inFlight(),
-                    h.heldOutUntil().orElse(null), circuits);
+                    h.heldOutUntil().orElse(null), circuits, h.calls(), h.lastCallAt().orElse(null));
         }
     }
 
