@@ -23,9 +23,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -162,12 +159,7 @@ public class PortalAudit {
         } catch (InvalidRequestException e) {
             return refused(filters, e);
         }
-        StreamingOutput body = output -> {
-            Writer out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 16 * 1024);
-            AuditRecord.csvHeader(out);
-            prepared.writeTo(event -> AuditRecord.csvLine(out, event));
-            out.flush();
-        };
+        StreamingOutput body = prepared::writeCsv;
         return Response.ok(body, CSV + ";charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"gemgate-audit.csv\"").build();
     }

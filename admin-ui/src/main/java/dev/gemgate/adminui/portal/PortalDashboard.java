@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import static dev.gemgate.adminui.portal.PortalFigures.count;
+
 /**
  * The operator's dashboard ({@link ReadDashboard}, as the admin API's {@code /admin/api/v1/dashboard}): today's and
  * this month's requests, error rate, latency percentiles, tokens, spend, response-cache hits and money saved (UTC
@@ -123,10 +125,6 @@ public class PortalDashboard {
     /** An instant to the second, in UTC, for reading ({@code 2026-11-30 08:00:00 UTC}). */
     static String seconds(Instant at) {
         return SECONDS.format(at);
-    }
-
-    static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
     }
 
     static String percent(double rate) {

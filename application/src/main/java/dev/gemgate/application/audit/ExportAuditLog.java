@@ -5,6 +5,12 @@ import dev.gemgate.domain.audit.AuditFilter;
 import dev.gemgate.domain.audit.AuditPosition;
 import dev.gemgate.domain.audit.AuditSearch;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -40,6 +46,18 @@ public final class ExportAuditLog {
                 }
                 after = Optional.of(AuditPosition.of(page.getLast()));
             }
+        }
+
+        /**
+         * Writes the download itself to {@code output}: {@link AuditRecord}'s header, then one CSV line per matching
+         * event (UTF-8, buffered, flushed at the end, not closed); returns how many events.
+         */
+        public long writeCsv(OutputStream output) throws IOException {
+            Writer out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 16 * 1024);
+            AuditRecord.csvHeader(out);
+            long written = writeTo(event -> AuditRecord.csvLine(out, event));
+            out.flush();
+            return written;
         }
     }
 

@@ -24,10 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -90,12 +86,7 @@ public class AdminAuditResource {
             content = @Content(mediaType = CSV))
     public Response csv(@BeanParam Filters filters) {
         ExportAuditLog.Export prepared = export.prepare(filters.parse());
-        StreamingOutput body = output -> {
-            Writer out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 16 * 1024);
-            AuditJson.csvHeader(out);
-            prepared.writeTo(event -> AuditJson.csvLine(out, event));
-            out.flush();
-        };
+        StreamingOutput body = prepared::writeCsv;
         return Response.ok(body, CSV + ";charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"gemgate-audit.csv\"").build();
     }
