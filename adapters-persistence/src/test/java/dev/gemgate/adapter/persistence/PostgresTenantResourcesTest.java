@@ -111,15 +111,16 @@ class PostgresTenantResourcesTest {
         TenantId other = tenant();
         List<TenantResource> files = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            // two pairs share their creation time: the id breaks the tie
-            Instant at = T0.plusSeconds(new int[] {0, 1, 1, 2, 3, 3, 4}[i]);
+            // two pairs share their creation time (one across the first page's end): the id breaks the tie
+            Instant at = T0.plusSeconds(new int[] {0, 0, 1, 2, 2, 3, 4}[i]);
             files.add(store.record(resource(tenant, name(ResourceKind.FILE), i % 2 == 0 ? CRED_1 : CRED_2, at)));
         }
         store.record(resource(tenant, name(ResourceKind.BATCH), CRED_1, T0.plusSeconds(3)));
         store.record(resource(other, name(ResourceKind.FILE), CRED_1, T0.plusSeconds(3)));
         List<TenantResource> newestFirst = files.stream()
-                .sorted((x, y) -> x.createdAt().equals(y.createdAt()) ? y.id().compareTo(x.id())
-                        : y.createdAt().compareTo(x.createdAt()))
+                // PostgreSQL orders uuids by their unsigned bytes, i.e. as their lowercase text (not UUID.compareTo)
+                .sorted((x, y) -> x.createdAt().equals(y.createdAt())
+                        ? y.id().toString().compareTo(x.id().toString()) : y.createdAt().compareTo(x.createdAt()))
                 .toList();
 
         ResourcePage first = store.list(tenant, ResourceKind.FILE, 3, Optional.empty());

@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  *   <li>{@code state}: Google's state as an upper-case word ({@code ACTIVE}, {@code PROCESSING},
  *       {@code BATCH_STATE_RUNNING}, ...; a cache, which has no state at Google, is {@code ACTIVE});</li>
  *   <li>{@code expireTime}: when Google drops it (files after 48 h, caches at their TTL; batches have none);</li>
- *   <li>{@code reserved}, {@code settled}: the money reserved for it (a batch at creation) and settled so far (a batch's
- *       results, a cache's tokens and storage hours);</li>
+ *   <li>{@code reserved}, {@code settled}: the money reserved for it (a batch at creation) and settled so far (a
+ *       batch's results, a cache's tokens and storage hours);</li>
  *   <li>{@code deletedAt}: when it was deleted through Gemgate; a deleted resource is kept for billing history but is
  *       never found, listed or changed again.</li>
  * </ul>
