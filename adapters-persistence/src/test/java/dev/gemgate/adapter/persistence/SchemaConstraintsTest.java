@@ -116,6 +116,32 @@ class SchemaConstraintsTest {
                 "quota_buckets_granted_not_negative");
     }
 
+    @Test
+    void a_tenant_resource_has_a_name_of_its_kind_and_only_its_own_count_and_one_live_row_per_name_and_credential()
+            throws SQLException {
+        String insert = """
+                INSERT INTO tenant_resources (id, kind, upstream_name, tenant_id, api_key_id, credential_id,
+                    size_bytes, request_count, state, created_at, updated_at)
+                VALUES ('%s', '%s', '%s', '%s', '%s', 'pool-1', %s, %s, '%s', now(), now())""";
+        String name = "files/schema" + UUID.randomUUID().toString().replace("-", "");
+        assertRefused(insert.formatted(UUID.randomUUID(), "BATCH", "files/abc", UUID.randomUUID(), UUID.randomUUID(),
+                "NULL", "NULL", "BATCH_STATE_PENDING"), "tenant_resources_name_shape");
+        assertRefused(insert.formatted(UUID.randomUUID(), "FILE", "files/a/../b", UUID.randomUUID(), UUID.randomUUID(),
+                "NULL", "NULL", "ACTIVE"), "tenant_resources_name_shape");
+        assertRefused(insert.formatted(UUID.randomUUID(), "FILE", name, UUID.randomUUID(), UUID.randomUUID(),
+                "NULL", "3", "ACTIVE"), "tenant_resources_requests_of_batches");
+        assertRefused(insert.formatted(UUID.randomUUID(), "FILE", name, UUID.randomUUID(), UUID.randomUUID(),
+                "-1", "NULL", "ACTIVE"), "tenant_resources_size_of_files");
+        assertRefused(insert.formatted(UUID.randomUUID(), "FILE", name, UUID.randomUUID(), UUID.randomUUID(),
+                "1", "NULL", "active"), "tenant_resources_state_shape");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate(insert.formatted(UUID.randomUUID(), "FILE", name, UUID.randomUUID(), UUID.randomUUID(),
+                    "1", "NULL", "ACTIVE"));
+        }
+        assertRefused(insert.formatted(UUID.randomUUID(), "FILE", name, UUID.randomUUID(), UUID.randomUUID(),
+                "1", "NULL", "ACTIVE"), "tenant_resources_live_upstream");
+    }
+
     private void assertRefused(String sql, String constraint) {
         assertThatThrownBy(() -> {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
