@@ -5,6 +5,7 @@
 -- upstream credential whose Google project holds it: every later call naming the resource must go to that credential.
 -- Deleting through Gemgate sets deleted_at and keeps the row (billing history); a deleted row is never found, listed
 -- or updated again and blocks no later resource of the same name (Google may reuse a name once it is gone).
+-- description is the resource as Google last described it (its JSON text), what a list answers from this table.
 --
 -- No foreign keys: like the audit log and the ledger, the record outlives its tenant, key and credential (tenants are
 -- soft-deleted anyway, credentials may be removed from the pool while their resources still bill).
@@ -26,6 +27,7 @@ CREATE TABLE tenant_resources (
     created_at     timestamptz  NOT NULL,
     updated_at     timestamptz  NOT NULL,
     deleted_at     timestamptz  NULL,
+    description    text         NOT NULL DEFAULT '',
     CONSTRAINT tenant_resources_kind_known CHECK (kind IN ('FILE', 'CACHED_CONTENT', 'BATCH')),
     -- the kind's prefix and an id of 1 to 128 letters, digits, '-' or '_' (UpstreamResourceName)
     CONSTRAINT tenant_resources_name_shape CHECK (upstream_name ~ ((CASE kind WHEN 'FILE' THEN '^files/'

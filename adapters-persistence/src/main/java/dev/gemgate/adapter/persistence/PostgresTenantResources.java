@@ -43,9 +43,9 @@ import java.util.UUID;
 public class PostgresTenantResources implements TenantResources {
     private static final String COLUMNS = "id, kind, upstream_name, tenant_id, api_key_id, credential_id, model, "
             + "size_bytes, token_count, request_count, state, expire_time, reserved_micros, settled_micros, "
-            + "created_at, updated_at, deleted_at";
+            + "created_at, updated_at, deleted_at, description";
     private static final String INSERT = "INSERT INTO tenant_resources (" + COLUMNS + ") VALUES "
-            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)";
+            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)";
     /** Live rows in the new one's way (same name and credential, or same tenant and name) that have expired by now. */
     private static final String CLOSE_EXPIRED = "UPDATE tenant_resources SET deleted_at = GREATEST(created_at, "
             + "expire_time), updated_at = GREATEST(updated_at, expire_time) WHERE kind = ? AND upstream_name = ? "
@@ -57,7 +57,7 @@ public class PostgresTenantResources implements TenantResources {
             + "expire_time = COALESCE(?, expire_time), size_bytes = COALESCE(?, size_bytes), "
             + "token_count = COALESCE(?, token_count), request_count = COALESCE(?, request_count), "
             + "reserved_micros = COALESCE(?, reserved_micros), settled_micros = COALESCE(?, settled_micros), "
-            + "updated_at = GREATEST(updated_at, ?)" + LIVE_OF_TENANT + " RETURNING " + COLUMNS;
+            + "description = COALESCE(?, description), updated_at = GREATEST(updated_at, ?)" + LIVE_OF_TENANT + " RETURNING " + COLUMNS;
     private static final String DELETE = "UPDATE tenant_resources SET deleted_at = GREATEST(created_at, ?), "
             + "updated_at = GREATEST(updated_at, ?)" + LIVE_OF_TENANT + " RETURNING " + COLUMNS;
     private static final String LIST_FIRST = "SELECT " + COLUMNS + " FROM tenant_resources WHERE tenant_id = ? "
@@ -113,6 +113,7 @@ public class PostgresTenantResources implements TenantResources {
                         insert.setLong(14, r.settled().micros());
                         insert.setObject(15, at(created));
                         insert.setObject(16, at(r.updatedAt()));
+                        insert.setString(17, r.description());
                         insert.executeUpdate();
                     }
                     connection.commit();
@@ -209,8 +210,9 @@ public class PostgresTenantResources implements TenantResources {
                 bindLong(statement, 5, update.requestCount());
                 bindLong(statement, 6, money(update.reserved()));
                 bindLong(statement, 7, money(update.settled()));
-                statement.setObject(8, at(now));
-                bindLiveOfTenant(statement, 9, tenant, name);
+                statement.setString(8, update.description().orElse(null));
+                statement.setObject(9, at(now));
+                bindLiveOfTenant(statement, 10, tenant, name);
                 try (ResultSet rows = statement.executeQuery()) {
                     return rows.next() ? Optional.of(resource(rows)) : Optional.<TenantResource>empty();
                 }
@@ -264,7 +266,8 @@ public class PostgresTenantResources implements TenantResources {
                 new UpstreamCredentialId(row.getString(6)), Optional.ofNullable(row.getString(7)).map(ModelId::new),
                 optionalLong(row, 8), optionalLong(row, 9), optionalLong(row, 10), row.getString(11),
                 instant(row, 12), Money.ofMicros(row.getLong(13)), Money.ofMicros(row.getLong(14)),
-                instant(row, 15).orElseThrow(), instant(row, 16).orElseThrow(), instant(row, 17));
+                instant(row, 15).orElseThrow(), instant(row, 16).orElseThrow(), instant(row, 17),
+                row.getString(18));
     }
 
     private static OptionalLong optionalLong(ResultSet row, int column) throws SQLException {

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
 
@@ -145,19 +146,54 @@ public final class UpstreamCalls {
      * the usage the budget reservation covers (a fallback must be affordable within it).
      */
     public <T> Served<T> generation(Ticket ticket, Usage bound, Cancellation cancellation, Attempt<T> attempt) {
+        return generation(ticket, bound, cancellation, Pin.NONE, attempt);
+    }
+
+    /**
+     * A generation held to {@code pin}: with a credential, every attempt uses it (the request names a resource in its
+     * project); with {@link Pin#modelFixed}, no fallback model is tried (a context cache serves its own model only).
+     */
+    public <T> Served<T> generation(Ticket ticket, Usage bound, Cancellation cancellation, Pin pin,
+                                    Attempt<T> attempt) {
         List<ModelId> models = new ArrayList<>();
         models.add(ticket.model());
-        models.addAll(fallbacks.chainFor(ticket.context().caller().tenant(), ticket.model()));
-        return run(ticket, models, bound, cancellation, attempt);
+        if (!pin.modelFixed()) {
+            models.addAll(fallbacks.chainFor(ticket.context().caller().tenant(), ticket.model()));
+        }
+        return run(ticket, models, bound, cancellation, pin.credential(), attempt);
     }
 
     /** A call that only the model asked for can answer (countTokens, embeddings): retried, never moved. */
     public <T> Served<T> retrying(Ticket ticket, Attempt<T> attempt) {
-        return run(ticket, List.of(ticket.model()), Usage.NONE, new Cancellation(), attempt);
+        return run(ticket, List.of(ticket.model()), Usage.NONE, new Cancellation(), Optional.empty(), attempt);
+    }
+
+    /**
+     * A call naming a server-side resource (a file, a context cache, a batch job) of {@code credential}'s project:
+     * retried on that credential only, never moved to another credential or model. When the vault may not use it
+     * (disabled, gone, rejected), 503 UNAVAILABLE.
+     */
+    public <T> Served<T> pinned(Ticket ticket, UpstreamCredentialId credential, Attempt<T> attempt) {
+        return run(ticket, List.of(ticket.model()), Usage.NONE, new Cancellation(), Optional.of(credential),
+                attempt);
+    }
+
+    /**
+     * What holds a generation to one credential or one model: {@code credential}, the credential whose project holds
+     * a resource the request names; {@code modelFixed}, no fallback model.
+     */
+    public record Pin(Optional<UpstreamCredentialId> credential, boolean modelFixed) {
+        public static final Pin NONE = new Pin(Optional.empty(), false);
+
+        public Pin {
+            if (credential == null) {
+                throw new IllegalArgumentException("a pin's credential is required (Optional.empty for none)");
+            }
+        }
     }
 
     private <T> Served<T> run(Ticket ticket, List<ModelId> models, Usage bound, Cancellation cancellation,
-                              Attempt<T> attempt) {
+                              Optional<UpstreamCredentialId> pinned, Attempt<T> attempt) {
         Instant deadline = deadlineOf(ticket);
         budget.requested();
         RuntimeException last = null;
@@ -195,13 +231,16 @@ public final class UpstreamCalls {
                     // request was not served (Google's 429, the gate's refusal with its delay), a bare 504 would not
                     throw last == null ? deadlineExceeded(attempts, null) : enrich(last, attempts);
                 }
-                UpstreamCredential credential = switch (vault.choose(model, tried)) {
+                CredentialChoice choice = pinned.isPresent() ? vault.pinned(pinned.get()) : vault.choose(model, tried);
+                UpstreamCredential credential = switch (choice) {
                     case CredentialChoice.Use use -> use.credential();
                     case CredentialChoice.None none -> null;
                 };
                 if (credential == null) {
-                    last = new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0,
-                            "no upstream credential can serve models/" + model);
+                    last = new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0, pinned.isPresent()
+                            ? "the upstream cannot be reached for this resource: "
+                            + ((CredentialChoice.None) choice).reason()
+                            : "no upstream credential can serve models/" + model);
                     break;
                 }
                 if (heldByGate.contains(credential.id())

@@ -315,6 +315,42 @@ class UpstreamCallsTest {
     }
 
     @Test
+    void aPinnedCallUsesItsCredentialOnlyRetryingThereAndNeverMovesToAnother() {
+        store.add(key("k1"), 1, clock.instant());
+        store.add(key("k2"), 1, clock.instant());
+        UpstreamCalls calls = calls();
+        Admission admission = admission();
+        port.failCredential("k2", unavailable());
+        Ticket ticket = admission.open(new RequestContext(CALLER, new RequestId("req-pin"), Optional.empty(),
+                Optional.empty()), dev.gemgate.domain.audit.AuditEventType.GET_FILE, FLASH, Optional.empty(),
+                Optional.empty());
+        ticket.admitQuotaWithoutTokens();
+        List<String> used = new ArrayList<>();
+        assertThatThrownBy(() -> calls.pinned(ticket, new UpstreamCredentialId("k2"), (model, credential, timeout) -> {
+            used.add(credential.id().value());
+            return port.generate(new GenerationRequest(model, hello()), credential, timeout);
+        })).isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+        assertThat(used).hasSize(3).containsOnly("k2");
+
+        store.update(new UpstreamCredentialId("k1"), Optional.of(dev.gemgate.domain.upstream.CredentialStatus.DISABLED),
+                Optional.empty(), clock.instant());
+        pool.reload();
+        used.clear();
+        Ticket second = admission.open(new RequestContext(CALLER, new RequestId("req-pin-2"), Optional.empty(),
+                Optional.empty()), dev.gemgate.domain.audit.AuditEventType.GET_FILE, FLASH, Optional.empty(),
+                Optional.empty());
+        second.admitQuotaWithoutTokens();
+        assertThatThrownBy(() -> calls.pinned(second, new UpstreamCredentialId("k1"), (model, credential, timeout) -> {
+            used.add(credential.id().value());
+            return "called";
+        })).isInstanceOfSatisfying(UpstreamException.class, e -> {
+            assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(e.getMessage()).contains("disabled");
+        });
+        assertThat(used).isEmpty();
+    }
+
+    @Test
     void aStreamIsRetriedOnlyBeforeItsFirstChunkReachedTheClient() {
         port.fail(unavailable());
         List<String> sent = new ArrayList<>();

@@ -25,5 +25,24 @@ public enum AuditEventType {
     /** A tenant's fallback policy set or removed: strict mode and its own fallback chains per model. */
     FALLBACK_POLICY_CHANGED,
     /** A tenant's response-cache policy set or removed: its TTL and whether non-deterministic requests are cached. */
-    CACHE_POLICY_CHANGED
+    CACHE_POLICY_CHANGED,
+    /**
+     * The Files API through the gateway: a resumable upload (one event when it finishes or fails), a file read, listed,
+     * deleted or downloaded. Files are free; an upload's size is in its detail.
+     */
+    UPLOAD_FILE, GET_FILE, LIST_FILES, DELETE_FILE, DOWNLOAD_FILE,
+    /**
+     * Explicit context caches: created (its cached tokens are charged), read, listed, its TTL or expiry changed,
+     * deleted; and {@link #CACHE_STORAGE_CHARGED}, the storage of a cache for the time it lived (recorded by the
+     * gateway, not by a request, when the cache is deleted, shortened or expires, or the settlement sweep runs).
+     */
+    CREATE_CACHED_CONTENT, GET_CACHED_CONTENT, LIST_CACHED_CONTENTS, UPDATE_CACHED_CONTENT, DELETE_CACHED_CONTENT,
+    CACHE_STORAGE_CHARGED,
+    /**
+     * The Batch API: a generation batch or an embedding batch created (its estimate reserved at the batch price),
+     * read, listed, cancelled, deleted; and {@link #BATCH_SETTLED}, the charge of a finished batch from its results
+     * (recorded by the gateway when it notices the end, not by a request).
+     */
+    BATCH_GENERATE_CONTENT, ASYNC_BATCH_EMBED_CONTENT, GET_BATCH, LIST_BATCHES, CANCEL_BATCH, DELETE_BATCH,
+    BATCH_SETTLED
 }

@@ -13,13 +13,14 @@ import java.util.OptionalLong;
  */
 public record ResourceUpdate(Optional<String> state, Optional<Instant> expireTime, OptionalLong sizeBytes,
                              OptionalLong tokenCount, OptionalLong requestCount, Optional<Money> reserved,
-                             Optional<Money> settled) {
+                             Optional<Money> settled, Optional<String> description) {
     private static final ResourceUpdate NONE = new ResourceUpdate(Optional.empty(), Optional.empty(),
-            OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty());
+            OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty());
 
     public ResourceUpdate {
         if (state == null || expireTime == null || sizeBytes == null || tokenCount == null || requestCount == null
-                || reserved == null || settled == null) {
+                || reserved == null || settled == null || description == null) {
             throw new IllegalArgumentException("update fields are required (Optional.empty to keep a value)");
         }
         state.ifPresent(TenantResource::checkState);
@@ -37,36 +38,42 @@ public record ResourceUpdate(Optional<String> state, Optional<Instant> expireTim
 
     public ResourceUpdate withState(String value) {
         return new ResourceUpdate(Optional.of(value), expireTime, sizeBytes, tokenCount, requestCount, reserved,
-                settled);
+                settled, description);
     }
 
     public ResourceUpdate withExpireTime(Instant value) {
-        return new ResourceUpdate(state, Optional.of(value), sizeBytes, tokenCount, requestCount, reserved, settled);
+        return new ResourceUpdate(state, Optional.of(value), sizeBytes, tokenCount, requestCount, reserved,
+                settled, description);
     }
 
     public ResourceUpdate withSizeBytes(long value) {
         return new ResourceUpdate(state, expireTime, OptionalLong.of(value), tokenCount, requestCount, reserved,
-                settled);
+                settled, description);
     }
 
     public ResourceUpdate withTokenCount(long value) {
         return new ResourceUpdate(state, expireTime, sizeBytes, OptionalLong.of(value), requestCount, reserved,
-                settled);
+                settled, description);
     }
 
     public ResourceUpdate withRequestCount(long value) {
         return new ResourceUpdate(state, expireTime, sizeBytes, tokenCount, OptionalLong.of(value), reserved,
-                settled);
+                settled, description);
     }
 
     public ResourceUpdate withReserved(Money value) {
         return new ResourceUpdate(state, expireTime, sizeBytes, tokenCount, requestCount, Optional.of(value),
-                settled);
+                settled, description);
     }
 
     public ResourceUpdate withSettled(Money value) {
         return new ResourceUpdate(state, expireTime, sizeBytes, tokenCount, requestCount, reserved,
-                Optional.of(value));
+                Optional.of(value), description);
+    }
+
+    public ResourceUpdate withDescription(String json) {
+        return new ResourceUpdate(state, expireTime, sizeBytes, tokenCount, requestCount, reserved, settled,
+                Optional.of(json));
     }
 
     /** Refuses a count that does not apply to {@code kind} (a file has no token count). */

@@ -32,21 +32,24 @@ import java.util.regex.Pattern;
  *   <li>{@code reserved}, {@code settled}: the money reserved for it (a batch at creation) and settled so far (a
  *       batch's results, a cache's tokens and storage hours);</li>
  *   <li>{@code deletedAt}: when it was deleted through Gemgate; a deleted resource is kept for billing history but is
- *       never found, listed or changed again.</li>
+ *       never found, listed or changed again;</li>
+ *   <li>{@code description}: the resource as Google last described it, as its JSON text (a File, a CachedContent, a
+ *       batch Operation without its results), what a list answers without calling the upstream; empty when not
+ *       known.</li>
  * </ul>
  */
 public record TenantResource(UUID id, UpstreamResourceName name, TenantId tenant, ApiKeyId apiKey,
                              UpstreamCredentialId credential, Optional<ModelId> model, OptionalLong sizeBytes,
                              OptionalLong tokenCount, OptionalLong requestCount, String state,
                              Optional<Instant> expireTime, Money reserved, Money settled, Instant createdAt,
-                             Instant updatedAt, Optional<Instant> deletedAt) {
+                             Instant updatedAt, Optional<Instant> deletedAt, String description) {
     private static final Pattern STATE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
 
     public TenantResource {
         if (id == null || name == null || tenant == null || apiKey == null || credential == null || model == null
                 || sizeBytes == null || tokenCount == null || requestCount == null || state == null
                 || expireTime == null || reserved == null || settled == null || createdAt == null
-                || updatedAt == null || deletedAt == null) {
+                || updatedAt == null || deletedAt == null || description == null) {
             throw new IllegalArgumentException("every field of a tenant resource is required (Optional.empty when "
                     + "absent)");
         }
@@ -65,7 +68,7 @@ public record TenantResource(UUID id, UpstreamResourceName name, TenantId tenant
                                          Optional<Instant> expireTime, Instant now) {
         return new TenantResource(id, name, tenant, apiKey, credential, model, OptionalLong.empty(),
                 OptionalLong.empty(), OptionalLong.empty(), state, expireTime, Money.ZERO, Money.ZERO, now, now,
-                Optional.empty());
+                Optional.empty(), "");
     }
 
     public ResourceKind kind() {
@@ -78,22 +81,27 @@ public record TenantResource(UUID id, UpstreamResourceName name, TenantId tenant
 
     public TenantResource withSizeBytes(long bytes) {
         return new TenantResource(id, name, tenant, apiKey, credential, model, OptionalLong.of(bytes), tokenCount,
-                requestCount, state, expireTime, reserved, settled, createdAt, updatedAt, deletedAt);
+                requestCount, state, expireTime, reserved, settled, createdAt, updatedAt, deletedAt, description);
     }
 
     public TenantResource withTokenCount(long tokens) {
         return new TenantResource(id, name, tenant, apiKey, credential, model, sizeBytes, OptionalLong.of(tokens),
-                requestCount, state, expireTime, reserved, settled, createdAt, updatedAt, deletedAt);
+                requestCount, state, expireTime, reserved, settled, createdAt, updatedAt, deletedAt, description);
     }
 
     public TenantResource withRequestCount(long requests) {
         return new TenantResource(id, name, tenant, apiKey, credential, model, sizeBytes, tokenCount,
-                OptionalLong.of(requests), state, expireTime, reserved, settled, createdAt, updatedAt, deletedAt);
+                OptionalLong.of(requests), state, expireTime, reserved, settled, createdAt, updatedAt, deletedAt, description);
+    }
+
+    public TenantResource withDescription(String json) {
+        return new TenantResource(id, name, tenant, apiKey, credential, model, sizeBytes, tokenCount, requestCount,
+                state, expireTime, reserved, settled, createdAt, updatedAt, deletedAt, json);
     }
 
     public TenantResource withReserved(Money amount) {
         return new TenantResource(id, name, tenant, apiKey, credential, model, sizeBytes, tokenCount, requestCount,
-                state, expireTime, amount, settled, createdAt, updatedAt, deletedAt);
+                state, expireTime, amount, settled, createdAt, updatedAt, deletedAt, description);
     }
 
     /** Google's states are upper-case words: {@code ACTIVE}, {@code BATCH_STATE_SUCCEEDED}. */

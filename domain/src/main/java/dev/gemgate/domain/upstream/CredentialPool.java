@@ -189,6 +189,29 @@ public final class CredentialPool implements UpstreamKeyVault {
         return new CredentialChoice.Use(openCircuit.credential());
     }
 
+    /**
+     * A pinned call (a resource in {@code credential}'s project) may use it while it is active or draining (a draining
+     * credential finishes what was started with it, and its resources are still reachable through it only), not when
+     * disabled, gone from the pool or held out after Google rejected it.
+     */
+    @Override
+    public CredentialChoice pinned(UpstreamCredentialId credential) {
+        for (Member member : members.get()) {
+            if (!member.credential().id().equals(credential)) {
+                continue;
+            }
+            if (member.status() == CredentialStatus.DISABLED) {
+                return new CredentialChoice.None("the upstream credential holding this resource is disabled");
+            }
+            if (isHeldOut(credential, clock.instant())) {
+                return new CredentialChoice.None("the upstream credential holding this resource was rejected by "
+                        + "the upstream");
+            }
+            return new CredentialChoice.Use(member.credential());
+        }
+        return new CredentialChoice.None("the upstream credential holding this resource is no longer in the pool");
+    }
+
     private UpstreamCredential weighted(List<Member> from) {
         if (from.size() == 1) {
             return from.getFirst().credential();

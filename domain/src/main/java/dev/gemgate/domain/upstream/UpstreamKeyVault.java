@@ -20,6 +20,18 @@ public interface UpstreamKeyVault {
         return new CredentialChoice.Use(select(model));
     }
 
+    /**
+     * The credential of an attempt that must use {@code credential} and no other: a call naming a server-side resource
+     * (a file, a context cache, a batch job), which lives in the Google project of the credential that created it.
+     * {@link CredentialChoice.None} when the vault no longer has it or may not use it now. By default: the vault's
+     * credential of that id, whatever its health.
+     */
+    default CredentialChoice pinned(UpstreamCredentialId credential) {
+        return all().stream().filter(c -> c.id().equals(credential)).findFirst()
+                .<CredentialChoice>map(CredentialChoice.Use::new)
+                .orElseGet(() -> new CredentialChoice.None("the upstream credential holding this resource is gone"));
+    }
+
     /** Google rejected {@code credential} (401, 403, an invalid key): a pool holds it out for a while. */
     default void rejected(UpstreamCredentialId credential, int upstreamStatus) {
     }

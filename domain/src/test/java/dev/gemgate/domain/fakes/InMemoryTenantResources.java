@@ -92,7 +92,7 @@ public final class InMemoryTenantResources implements TenantResources {
                         u.state().orElse(r.state()),
                         u.expireTime().map(e -> e.truncatedTo(ChronoUnit.MICROS)).or(r::expireTime),
                         u.reserved().orElse(r.reserved()), u.settled().orElse(r.settled()), r.createdAt(), at,
-                        Optional.empty());
+                        Optional.empty(), u.description().orElse(r.description()));
                 rows.set(i, updated);
                 return Optional.of(updated);
             }
@@ -130,7 +130,7 @@ public final class InMemoryTenantResources implements TenantResources {
     private static TenantResource copy(TenantResource r, Instant updatedAt, Optional<Instant> deletedAt) {
         return new TenantResource(r.id(), r.name(), r.tenant(), r.apiKey(), r.credential(), r.model(), r.sizeBytes(),
                 r.tokenCount(), r.requestCount(), r.state(), r.expireTime(), r.reserved(), r.settled(), r.createdAt(),
-                updatedAt, deletedAt);
+                updatedAt, deletedAt, r.description());
     }
 
     private static TenantResource truncated(TenantResource r) {
@@ -138,6 +138,6 @@ public final class InMemoryTenantResources implements TenantResources {
                 r.tokenCount(), r.requestCount(), r.state(),
                 r.expireTime().map(e -> e.truncatedTo(ChronoUnit.MICROS)), r.reserved(), r.settled(),
                 r.createdAt().truncatedTo(ChronoUnit.MICROS), r.updatedAt().truncatedTo(ChronoUnit.MICROS),
-                Optional.empty());
+                Optional.empty(), r.description());
     }
 }
