@@ -121,6 +121,17 @@ public final class Admission {
         return ticket;
     }
 
+    /**
+     * Starts the clock on a request that names no model: a call on a server-side resource API (the Files API, a list
+     * of context caches or batches). It counts against the request limits of the caller's tenant and key only (no
+     * model's limits, no tokens unless admitted with some), costs nothing unless settled with a price-less usage, is
+     * audited without a model, and is admitted upstream in the lane {@code api} of each credential (for example
+     * {@code files}: Google limits its resource APIs apart from its models).
+     */
+    public Ticket openWithoutModel(RequestContext context, AuditEventType type, ModelId api) {
+        return new Ticket(this, context, type, api, false, Optional.empty(), Optional.empty());
+    }
+
     /** The spending policy of {@code caller}'s tenant (how its requests are bounded for the budget reservation). */
     SpendingPolicy spendingPolicy(Caller caller) {
         return spending.of(caller.tenant());

@@ -46,6 +46,8 @@ public final class Ticket {
     private final RequestContext context;
     private final AuditEventType type;
     private final ModelId model;
+    /** False for a call that names no model ({@link Admission#openWithoutModel}): {@link #model} is only its lane. */
+    private final boolean namesModel;
     private volatile ModelId servedModel;
     private volatile Optional<ModelPrice> price;
     private volatile String servedDetail = "";
@@ -64,7 +66,13 @@ public final class Ticket {
 
     Ticket(Admission policy, RequestContext context, AuditEventType type, ModelId model, Optional<ModelPrice> price,
            Optional<String> promptHash) {
+        this(policy, context, type, model, true, price, promptHash);
+    }
+
+    Ticket(Admission policy, RequestContext context, AuditEventType type, ModelId model, boolean namesModel,
+           Optional<ModelPrice> price, Optional<String> promptHash) {
         this.policy = policy;
+        this.namesModel = namesModel;
         this.context = context;
         this.type = type;
         this.model = model;
@@ -103,8 +111,8 @@ public final class Ticket {
         if (quotaTicket != null) {
             throw new IllegalStateException("quota was already admitted for this request");
         }
-        QuotaRequest request = QuotaRequest.call(context.caller().tenant(), context.caller().apiKey(), model,
-                estimatedTokens);
+        QuotaRequest request = new QuotaRequest(context.caller().tenant(), context.caller().apiKey(),
+                namesModel ? Optional.of(model) : Optional.empty(), 1, estimatedTokens);
         QuotaDecision.Admitted admitted = policy.admitWaiting(request, context.deadline());
         rateLimits = admitted.status();
         quotaTicket = admitted.ticket();
@@ -164,7 +172,8 @@ public final class Ticket {
             throw new IllegalStateException("the upstream attempt before this one was not reported");
         }
         QuotaRequest cost = quotaTicket != null ? quotaTicket.charged()
-                : QuotaRequest.call(context.caller().tenant(), context.caller().apiKey(), model, 0);
+                : new QuotaRequest(context.caller().tenant(), context.caller().apiKey(),
+                namesModel ? Optional.of(model) : Optional.empty(), 1, 0);
         Admission.UpstreamAdmission admitted = policy.admitUpstream(cost, credential.id(), servedModel,
                 policy.waitDeadline(openedAt, context.deadline()));
         upstreamQuotaTicket = admitted.quotaTicket();
@@ -368,7 +377,7 @@ public final class Ticket {
             policy.recorder.record(new AuditEvent(policy.ids.newUuid(), openedAt, type, context.requestId(),
                     context.correlationId(), Optional.of(context.caller().tenant()),
                     Optional.of(context.caller().apiKey()), context.caller().apiKey().toString(),
-                    Optional.of(servedModel), usage, cost, Duration.ofNanos(System.nanoTime() - startNanos), outcome,
+                    namesModel ? Optional.of(servedModel) : Optional.empty(), usage, cost, Duration.ofNanos(System.nanoTime() - startNanos), outcome,
                     promptHash, servedDetail.isEmpty() ? detail
                             : detail.isEmpty() ? servedDetail : servedDetail + "; " + detail,
                     Optional.empty(), context.endUser(), saved));

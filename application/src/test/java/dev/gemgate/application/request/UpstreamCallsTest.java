@@ -15,6 +15,7 @@ import dev.gemgate.domain.audit.Outcome;
 import dev.gemgate.domain.cache.RequestFingerprint;
 import dev.gemgate.domain.common.Backoff;
 import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.common.UpstreamException;
 import dev.gemgate.domain.common.UpstreamException.Kind;
@@ -348,6 +349,24 @@ class UpstreamCallsTest {
             assertThat(e.getMessage()).contains("disabled");
         });
         assertThat(used).isEmpty();
+    }
+
+    @Test
+    void aCallNamingNoModelIsAdmittedInItsApiLaneAndAuditedWithoutAModel() {
+        UpstreamCalls calls = calls();
+        Ticket ticket = admission().openWithoutModel(new RequestContext(CALLER, new RequestId("req-files"),
+                Optional.empty(), Optional.empty()), dev.gemgate.domain.audit.AuditEventType.LIST_FILES,
+                new ModelId("files"));
+        ticket.admitQuotaWithoutTokens();
+        UpstreamCalls.Served<String> served = calls.pinned(ticket, new UpstreamCredentialId("k1"),
+                (model, credential, timeout) -> model + " with " + credential.id());
+        ticket.settle(Usage.NONE, Outcome.SUCCESS);
+        assertThat(served.value()).isEqualTo("files with k1");
+        assertThat(audit.all()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(dev.gemgate.domain.audit.AuditEventType.LIST_FILES);
+            assertThat(e.model()).isEmpty();
+            assertThat(e.cost()).isEqualTo(Money.ZERO);
+        });
     }
 
     @Test
