@@ -57,7 +57,8 @@ public class PostgresTenantResources implements TenantResources {
             + "expire_time = COALESCE(?, expire_time), size_bytes = COALESCE(?, size_bytes), "
             + "token_count = COALESCE(?, token_count), request_count = COALESCE(?, request_count), "
             + "reserved_micros = COALESCE(?, reserved_micros), settled_micros = COALESCE(?, settled_micros), "
-            + "description = COALESCE(?, description), updated_at = GREATEST(updated_at, ?)" + LIVE_OF_TENANT + " RETURNING " + COLUMNS;
+            + "description = COALESCE(?, description), updated_at = GREATEST(updated_at, ?)" + LIVE_OF_TENANT
+            + " RETURNING " + COLUMNS;
     private static final String DELETE = "UPDATE tenant_resources SET deleted_at = GREATEST(created_at, ?), "
             + "updated_at = GREATEST(updated_at, ?)" + LIVE_OF_TENANT + " RETURNING " + COLUMNS;
     private static final String LIST_FIRST = "SELECT " + COLUMNS + " FROM tenant_resources WHERE tenant_id = ? "

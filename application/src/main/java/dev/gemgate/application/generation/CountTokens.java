@@ -50,8 +50,11 @@ public final class CountTokens {
             ModelAccess.requireServed(pricing, request.model(), clock.instant());
             RequestLimits.check(request, policy);
             ticket.admitQuotaWithoutTokens();
-            long total = upstream.retrying(ticket, (model, credential, timeout) ->
-                    upstream.port().countTokens(request, credential, timeout)).value();
+            UpstreamCalls.Pin pin = ticket.pinFor(request);
+            UpstreamCalls.Attempt<Long> count = (model, credential, timeout) ->
+                    upstream.port().countTokens(request, credential, timeout);
+            long total = (pin.credential().isPresent() ? upstream.pinned(ticket, pin.credential().get(), count)
+                    : upstream.retrying(ticket, count)).value();
             ticket.settle(new Usage(total, 0, 0, 0), Outcome.SUCCESS);
             return new Result(total, ticket.rateLimits());
         } catch (RuntimeException | Error e) {

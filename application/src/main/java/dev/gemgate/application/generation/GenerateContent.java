@@ -89,6 +89,7 @@ public final class GenerateContent {
             RequestLimits.checkGeneration(request, policy);
             RequestLimits.Admitted admitted = RequestLimits.admitted(request, policy, ticket.spendingPolicy());
             ticket.admitQuota(admitted.quota());
+            UpstreamCalls.Pin pin = ticket.pinFor(request);
 
             ResponseCaching.Plan plan = caching.plan(command.context().caller().tenant(), request,
                     command.cacheDirective());
@@ -106,7 +107,7 @@ public final class GenerateContent {
             ticket.reserveBudget(admitted.reservation());
             GenerationRequest forwarded = admitted.forwarded();
             UpstreamCalls.Served<GenerationResponse> served = upstream.generation(ticket, admitted.reservation(),
-                    new Cancellation(), (model, credential, timeout) -> upstream.port().generate(
+                    new Cancellation(), pin, (model, credential, timeout) -> upstream.port().generate(
                             model.equals(forwarded.model()) ? forwarded : forwarded.forModel(model), credential,
                             timeout));
             GenerationResponse response = served.value();

@@ -158,6 +158,7 @@ public final class StreamGenerateContent {
             RequestLimits.checkGeneration(request, policy);
             RequestLimits.Admitted admitted = RequestLimits.admitted(request, policy, ticket.spendingPolicy());
             ticket.admitQuota(admitted.quota());
+            UpstreamCalls.Pin pin = ticket.pinFor(request);
             plan = caching.plan(command.context().caller().tenant(), request, command.cacheDirective());
             Optional<GenerationResponse> hit = caching.lookup(plan);
             if (hit.isPresent()) {
@@ -171,14 +172,16 @@ public final class StreamGenerateContent {
             forwarder = attempts;
             GenerationRequest forwarded = admitted.forwarded();
             boolean callerDeadline = command.context().deadline().isPresent();
-            upstream.generation(ticket, admitted.reservation(), command.cancellation(), (model, credential, timeout) -> {
-                sink.servedBy(model);
-                upstream.port().stream(model.equals(forwarded.model()) ? forwarded : forwarded.forModel(model),
-                        credential, callerDeadline ? within(streams.limits(), timeout) : streams.limits(),
-                        command.cancellation(), attempts);
-                attempts.throwIfFailedBeforeFirstChunk();
-                return null;
-            });
+            upstream.generation(ticket, admitted.reservation(), command.cancellation(), pin,
+                    (model, credential, timeout) -> {
+                        sink.servedBy(model);
+                        upstream.port().stream(model.equals(forwarded.model()) ? forwarded
+                                        : forwarded.forModel(model), credential,
+                                callerDeadline ? within(streams.limits(), timeout) : streams.limits(),
+                                command.cancellation(), attempts);
+                        attempts.throwIfFailedBeforeFirstChunk();
+                        return null;
+                    });
         } catch (RuntimeException | Error e) {
             if (forwarder == null || forwarder.chunks == 0) {
                 ticket.fail(e);

@@ -20,6 +20,7 @@ import dev.gemgate.domain.quota.RateLimit;
 import dev.gemgate.domain.quota.RateLimitSource;
 import dev.gemgate.domain.quota.RateLimits;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import dev.gemgate.domain.resource.TenantResources;
 import dev.gemgate.domain.upstream.UpstreamCredentialId;
 import dev.gemgate.domain.upstream.UpstreamGate;
 import dev.gemgate.domain.upstream.UpstreamLimits;
@@ -64,6 +65,7 @@ public final class Admission {
     private final UpstreamGate upstreamGate;
     private final UpstreamLimits upstreamLimits;
     private final SpendingPolicySource spending;
+    final TenantResources resources;
 
     /** Without waiting (every refusal is answered at once), with the default upstream gate and no upstream limits. */
     public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock) {
@@ -89,11 +91,23 @@ public final class Admission {
     public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock,
                      WaitingRoom waiting, RateLimitSource priorities, UpstreamGate upstreamGate,
                      UpstreamLimits upstreamLimits, SpendingPolicySource spending) {
+        this(quota, ledger, recorder, ids, clock, waiting, priorities, upstreamGate, upstreamLimits, spending,
+                TenantResources.none());
+    }
+
+    /**
+     * @param resources who owns each file, context cache and batch: a request naming one must be its caller's
+     *                  ({@link Ticket#pinFor})
+     */
+    public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock,
+                     WaitingRoom waiting, RateLimitSource priorities, UpstreamGate upstreamGate,
+                     UpstreamLimits upstreamLimits, SpendingPolicySource spending, TenantResources resources) {
         if (waiting == null || priorities == null || upstreamGate == null || upstreamLimits == null
-                || spending == null) {
-            throw new IllegalArgumentException("the waiting room, priorities, upstream gate and limits and the "
-                    + "spending policies are required");
+                || spending == null || resources == null) {
+            throw new IllegalArgumentException("the waiting room, priorities, upstream gate and limits, the "
+                    + "spending policies and the resource owners are required");
         }
+        this.resources = resources;
         this.spending = spending;
         this.quota = quota;
         this.ledger = ledger;

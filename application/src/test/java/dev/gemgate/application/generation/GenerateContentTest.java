@@ -253,7 +253,7 @@ class GenerateContentTest {
     void aTenantThatDemandsExactnessHasUnmeasurableMediaRefusedBeforeAnythingIsSent() {
         spending = new SpendingPolicy(OptionalLong.empty(), true);
         Map<String, Object> withFile = Map.of("contents", List.of(Map.of("parts", List.of(Map.of("text", "hi"),
-                Map.of("fileData", Map.of("mimeType", "video/mp4", "fileUri", "files/abc"))))),
+                Map.of("fileData", Map.of("mimeType", "video/mp4", "fileUri", "https://example.com/clip.mp4"))))),
                 "generationConfig", Map.of("maxOutputTokens", 10));
 
         assertThatThrownBy(() -> useCase().execute(command("gemini-2.5-flash", withFile)))

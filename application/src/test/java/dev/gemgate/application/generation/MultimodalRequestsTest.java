@@ -1,5 +1,16 @@
 package dev.gemgate.application.generation;
 
+import dev.gemgate.domain.budget.SpendingPolicySource;
+import dev.gemgate.domain.fakes.InMemoryTenantResources;
+import dev.gemgate.domain.quota.RateLimitSource;
+import dev.gemgate.domain.quota.RateLimits;
+import dev.gemgate.domain.resource.ResourceKind;
+import dev.gemgate.domain.resource.TenantResource;
+import dev.gemgate.domain.resource.UpstreamResourceName;
+import dev.gemgate.domain.upstream.UpstreamCredentialId;
+import dev.gemgate.domain.upstream.UpstreamGate;
+import dev.gemgate.domain.upstream.UpstreamLimits;
+import dev.gemgate.domain.waiting.WaitingRoom;
 import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
@@ -43,6 +54,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Inline media is checked, sized per model and estimated before anything reaches the quota, budget or upstream. */
 class MultimodalRequestsTest {
+    private final InMemoryTenantResources resources = new InMemoryTenantResources();
     private static final Caller CALLER = new Caller(new TenantId(new UUID(1, 1)), new ApiKeyId(new UUID(2, 2)));
 
     private final MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
@@ -67,7 +79,10 @@ class MultimodalRequestsTest {
             public void authenticationFailed(String reason) {
             }
         };
-        return new Admission(quota, ledger, new RequestRecorder(audit, metrics), new SequentialIdGenerator(), clock);
+        return new Admission(quota, ledger, new RequestRecorder(audit, metrics), new SequentialIdGenerator(), clock,
+                WaitingRoom.neverWaiting(clock), RateLimitSource.defaults(RateLimits.UNLIMITED, RateLimits.UNLIMITED,
+                RateLimits.UNLIMITED), new UpstreamGate(UpstreamGate.Settings.DEFAULT), UpstreamLimits.NONE,
+                SpendingPolicySource.defaults(), resources);
     }
 
     private GenerateContent generate() {
@@ -187,6 +202,10 @@ class MultimodalRequestsTest {
         Map<String, Object> video = Map.of("fileData", Map.of("mimeType", "video/mp4",
                 "fileUri", "https://generativelanguage.googleapis.com/v1beta/files/abc-123"));
         GenerationRequest request = request("gemini-2.5-flash", DESCRIBE, video);
+        // the file is the caller's own, uploaded through the gateway with the test credential
+        resources.record(TenantResource.created(UUID.randomUUID(), new UpstreamResourceName(ResourceKind.FILE,
+                "files/abc-123"), CALLER.tenant(), CALLER.apiKey(), new UpstreamCredentialId("test"),
+                Optional.empty(), "ACTIVE", Optional.empty(), clock.instant()));
 
         run(request);
 

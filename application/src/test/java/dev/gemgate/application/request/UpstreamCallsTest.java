@@ -1,5 +1,10 @@
 package dev.gemgate.application.request;
 
+import dev.gemgate.domain.budget.SpendingPolicySource;
+import dev.gemgate.domain.fakes.InMemoryTenantResources;
+import dev.gemgate.domain.resource.ResourceKind;
+import dev.gemgate.domain.resource.TenantResource;
+import dev.gemgate.domain.resource.UpstreamResourceName;
 import dev.gemgate.application.generation.CacheDirective;
 import dev.gemgate.application.generation.CacheStatus;
 import dev.gemgate.application.generation.GenerateContent;
@@ -98,6 +103,7 @@ class UpstreamCallsTest {
     private final List<String> fallbacks = new CopyOnWriteArrayList<>();
     private RetryBudget.Settings budgetSettings = RetryBudget.Settings.DEFAULT;
     private Map<ModelId, List<ModelId>> chains = Map.of();
+    private final InMemoryTenantResources resources = new InMemoryTenantResources();
     private UpstreamCalls.Settings settings = new UpstreamCalls.Settings(Duration.ofSeconds(30),
             Duration.ofSeconds(20), new UpstreamRetryPolicy(3, new Backoff(Duration.ofMillis(200),
             Duration.ofSeconds(2))));
@@ -115,7 +121,111 @@ class UpstreamCallsTest {
             }
         }), new SequentialIdGenerator(), clock, WaitingRoom.neverWaiting(clock),
                 RateLimitSource.defaults(RateLimits.UNLIMITED, RateLimits.UNLIMITED, RateLimits.UNLIMITED), gate,
-                UpstreamLimits.NONE);
+                UpstreamLimits.NONE, SpendingPolicySource.defaults(), resources);
+    }
+
+    private void owns(Caller caller, String name, String credential, Optional<Instant> expiry) {
+        ResourceKind kind = name.startsWith("files/") ? ResourceKind.FILE : ResourceKind.CACHED_CONTENT;
+        resources.record(TenantResource.created(UUID.randomUUID(), new UpstreamResourceName(kind, name),
+                caller.tenant(), caller.apiKey(), new UpstreamCredentialId(credential),
+                kind == ResourceKind.FILE ? Optional.empty() : Optional.of(PRO), "ACTIVE", expiry, clock.instant()));
+    }
+
+    private static GenerateContent.Command naming(ModelId model, Map<String, Object> body) {
+        return new GenerateContent.Command(new RequestContext(CALLER, new RequestId("req-" + UUID.randomUUID()),
+                Optional.empty(), Optional.empty()), new GenerationRequest(model, body), CacheDirective.NO_STORE);
+    }
+
+    private static Map<String, Object> withFile(String fileUri) {
+        return Map.of("contents", List.of(Map.of("role", "user", "parts", List.of(Map.of("text", "Describe"),
+                Map.of("fileData", Map.of("mimeType", "image/png", "fileUri", fileUri))))),
+                "generationConfig", Map.of("maxOutputTokens", 100));
+    }
+
+    private static Map<String, Object> withCache(String cache) {
+        return Map.of("contents", List.of(Map.of("role", "user", "parts", List.of(Map.of("text", "Go on")))),
+                "cachedContent", cache, "generationConfig", Map.of("maxOutputTokens", 100));
+    }
+
+    @Test
+    void aRequestNamingItsOwnFileGoesToTheCredentialHoldingItEvenWhenThatOneFailsAWhile() {
+        store.add(key("k1"), 1, clock.instant());
+        store.add(key("k2"), 1, clock.instant());
+        owns(CALLER, "files/abc123", "k2", Optional.empty());
+        port.fail(unavailable());
+        GenerateContent useCase = generate();
+
+        for (int i = 0; i < 5; i++) {
+            useCase.execute(naming(FLASH, withFile("https://generativelanguage.googleapis.com/v1beta/files/abc123")));
+        }
+        // k1 is preferred by the pool's weights here (random 0.0): every call still went to k2, the retry too
+        assertThat(port.calls).hasSize(6).extracting(c -> c.credential).containsOnly("k2");
+        assertThat(ledger.settled().micros()).isPositive();
+    }
+
+    @Test
+    void anotherTenantsFileOrCacheIsRefusedExactlyAsAMissingOneAndNothingReachesTheUpstream() {
+        Caller other = new Caller(new TenantId(new UUID(7, 7)), new ApiKeyId(new UUID(8, 8)));
+        owns(other, "files/theirs1", "k1", Optional.empty());
+        owns(other, "cachedContents/theirs2", "k1", Optional.empty());
+        GenerateContent useCase = generate();
+
+        for (String[] pair : new String[][] {{"https://generativelanguage.googleapis.com/v1beta/files/theirs1",
+                "https://generativelanguage.googleapis.com/v1beta/files/nothere"}, {"files/theirs1", "files/nothere"}}) {
+            String theirs = failure(() -> useCase.execute(naming(FLASH, withFile(pair[0]))));
+            String missing = failure(() -> useCase.execute(naming(FLASH, withFile(pair[1]))));
+            assertThat(theirs).isEqualTo("PermissionDeniedException: You do not have permission to access the File "
+                    + "theirs1 or it may not exist.");
+            assertThat(missing).isEqualTo(theirs.replace("theirs1", "nothere"));
+        }
+        String theirCache = failure(() -> useCase.execute(naming(PRO, withCache("cachedContents/theirs2"))));
+        String noCache = failure(() -> useCase.execute(naming(PRO, withCache("cachedContents/nothere"))));
+        assertThat(theirCache).isEqualTo(noCache)
+                .isEqualTo("PermissionDeniedException: CachedContent not found (or permission denied)");
+        assertThat(port.calls).isEmpty();
+        assertThat(audit.all()).hasSize(6).allSatisfy(e -> assertThat(e.outcome()).isEqualTo(Outcome.PERMISSION_DENIED));
+    }
+
+    @Test
+    void aCachedRequestIsHeldToItsModelAndAnExpiredCacheIsRefused() {
+        chains = Map.of(PRO, List.of(FLASH));
+        owns(CALLER, "cachedContents/mine", "k1", Optional.of(clock.instant().plus(Duration.ofMinutes(5))));
+        port.failModel(PRO, unavailable());
+        GenerateContent useCase = generate();
+
+        assertThatThrownBy(() -> useCase.execute(naming(PRO, withCache("cachedContents/mine"))))
+                .isInstanceOf(UpstreamException.class);
+        assertThat(port.calls).extracting(c -> c.model).containsOnly(PRO);
+        assertThat(fallbacks).isEmpty();
+
+        port.calls.clear();
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(failure(() -> useCase.execute(naming(PRO, withCache("mine")))))
+                .isEqualTo("PermissionDeniedException: CachedContent not found (or permission denied)");
+        assertThat(port.calls).isEmpty();
+    }
+
+    @Test
+    void filesOfTwoProjectsInOneRequestAreRefusedAsInvalid() {
+        store.add(key("k1"), 1, clock.instant());
+        store.add(key("k2"), 1, clock.instant());
+        owns(CALLER, "files/one", "k1", Optional.empty());
+        owns(CALLER, "files/two", "k2", Optional.empty());
+        Map<String, Object> body = Map.of("contents", List.of(Map.of("role", "user", "parts", List.of(
+                Map.of("fileData", Map.of("mimeType", "image/png", "fileUri", "files/one")),
+                Map.of("fileData", Map.of("mimeType", "image/png", "fileUri", "files/two"))))));
+        assertThat(failure(() -> generate().execute(naming(FLASH, body))))
+                .startsWith("InvalidRequestException: The files and cached content of one request");
+        assertThat(port.calls).isEmpty();
+    }
+
+    private static String failure(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        throw new AssertionError("expected a refusal");
     }
 
     private UpstreamCalls calls() {

@@ -22,6 +22,14 @@ public interface TenantResources {
     int MAX_PAGE_SIZE = 1000;
 
     /**
+     * A store in which nobody owns anything: every reference to a resource is refused (wiring without a database, and
+     * tests that create no resources).
+     */
+    static TenantResources none() {
+        return NoTenantResources.INSTANCE;
+    }
+
+    /**
      * Records a resource just created upstream (its {@code deletedAt} must be empty).
      *
      * @throws dev.gemgate.domain.common.ConflictException when a live, unexpired resource of the same kind, name and

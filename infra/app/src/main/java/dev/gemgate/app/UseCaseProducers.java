@@ -49,6 +49,7 @@ import dev.gemgate.domain.pricing.PriceBook;
 import dev.gemgate.domain.pricing.PricingCatalog;
 import dev.gemgate.domain.quota.QuotaLimiter;
 import dev.gemgate.domain.quota.RateLimitSource;
+import dev.gemgate.domain.resource.TenantResources;
 import dev.gemgate.domain.tenant.ApiKeyRepository;
 import dev.gemgate.domain.tenant.KeyGrantLookup;
 import dev.gemgate.domain.tenant.KeyUsageRecorder;
@@ -151,9 +152,9 @@ public class UseCaseProducers {
     @Singleton
     Admission admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids,
                         Clock clock, WaitingRoom waiting, RateLimitSource priorities, UpstreamGate upstreamGate,
-                        UpstreamLimits upstreamLimits, SpendingPolicySource spending) {
+                        UpstreamLimits upstreamLimits, SpendingPolicySource spending, TenantResources resources) {
         return new Admission(quota, ledger, recorder, ids, clock, waiting, priorities, upstreamGate, upstreamLimits,
-                spending);
+                spending, resources);
     }
 
     /** Every tenant on the configured spending policy, until a stored policy source replaces this bean. */
