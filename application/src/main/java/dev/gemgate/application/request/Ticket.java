@@ -51,6 +51,7 @@ public final class Ticket {
     private volatile ModelId servedModel;
     private volatile Optional<ModelPrice> price;
     private volatile String servedDetail = "";
+    private volatile String note = "";
     private volatile Money reserved;
     private final Optional<String> promptHash;
     private final Instant openedAt;
@@ -229,6 +230,14 @@ public final class Ticket {
         return true;
     }
 
+    /**
+     * What the request did, for its audit record's detail (e.g. the file a resource call uploaded and its size); the
+     * last one given is kept, beside the fallback's and the outcome's details.
+     */
+    public void describe(String detail) {
+        note = detail == null ? "" : detail;
+    }
+
     /** The model that serves this request: the one asked for, or the fallback it moved to ({@link #serveWith}). */
     public ModelId servedModel() {
         return servedModel;
@@ -378,12 +387,15 @@ public final class Ticket {
                     context.correlationId(), Optional.of(context.caller().tenant()),
                     Optional.of(context.caller().apiKey()), context.caller().apiKey().toString(),
                     namesModel ? Optional.of(servedModel) : Optional.empty(), usage, cost, Duration.ofNanos(System.nanoTime() - startNanos), outcome,
-                    promptHash, servedDetail.isEmpty() ? detail
-                            : detail.isEmpty() ? servedDetail : servedDetail + "; " + detail,
+                    promptHash, joined(joined(servedDetail, note), detail),
                     Optional.empty(), context.endUser(), saved));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "recording request " + context.requestId() + " failed", e);
         }
+    }
+
+    private static String joined(String first, String second) {
+        return first.isEmpty() ? second : second.isEmpty() ? first : first + "; " + second;
     }
 
     private void requireOpen() {
