@@ -209,6 +209,31 @@ public final class Ticket {
     }
 
     /**
+     * An upstream call admitted by {@link #admitUpstream} succeeded and the request makes another one (an upload's next
+     * piece): the gate learns the success, the upstream limits keep the call, and the next call may be admitted. The
+     * ticket stays open. A no-op when no call is outstanding.
+     */
+    public void upstreamCallSucceeded() {
+        if (upstreamPermit == null || closed.get()) {
+            return;
+        }
+        Instant now = policy.clock.instant();
+        QuotaTicket callQuota = upstreamQuotaTicket;
+        upstreamQuotaTicket = null;
+        if (callQuota != null) {
+            try {
+                policy.quota.finish(callQuota, 0, now);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "upstream quota correction failed for request {0}: {1}",
+                        context.requestId(), e.getClass().getName());
+            }
+        }
+        reportUpstream(true, null, now);
+        upstreamPermit = null;
+        upstreamLane = null;
+    }
+
+    /**
      * The request moves to the fallback model {@code fallback}, priced {@code fallbackPrice}, because {@code why}: from
      * now on its upstream admission is that model's, it is charged that model's price, and its audit record names
      * that model (and the one asked for, in its detail). Refused (false, nothing changed) when the caller's key may

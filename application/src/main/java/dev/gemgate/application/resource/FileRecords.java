@@ -1,6 +1,5 @@
 package dev.gemgate.application.resource;
 
-import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.UpstreamException;
 import dev.gemgate.domain.generation.JsonTree;
 import dev.gemgate.domain.generation.ModelId;
@@ -54,9 +53,7 @@ final class FileRecords {
     static RuntimeException gone(RuntimeException failure, TenantResources store, TenantResource file, Instant now) {
         if (failure instanceof UpstreamException u && u.kind() == UpstreamException.Kind.NOT_FOUND) {
             store.delete(file.tenant(), file.name(), now);
-            DomainException refusal = ResourceRefusals.fileNotFound(file.name().id());
-            refusal.initCause(failure);
-            return refusal;
+            return ResourceRefusals.fileNotFound(file.name().id());
         }
         return failure;
     }

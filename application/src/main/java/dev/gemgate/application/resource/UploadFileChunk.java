@@ -170,6 +170,7 @@ public final class UploadFileChunk {
                 ticket.describe("upload chunk: " + (position - command.offset()) + " bytes");
                 return new Result.Active(position);
             }
+            ticket.upstreamCallSucceeded(); // the next piece is another upstream call of this request
         }
     }
 
