@@ -307,6 +307,49 @@ class GeminiFilesEndToEndTest {
         assertThat(anonymous.headers().firstValue("X-Goog-Upload-Status")).contains("final");
     }
 
+    @Test
+    void aChunkLargerThanAPieceGoesUpstreamInPiecesOf8MibWithTheCallersOffsets() throws Exception {
+        HttpResponse<String> start = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "upload/v1beta/files"))
+                .header("x-goog-api-key", keyA).header("X-Goog-Upload-Command", "start")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        String url = start.headers().firstValue("X-Goog-Upload-URL").orElseThrow();
+        int before = GatewayTestResources.emulator().recordedRequests().size();
+        byte[] data = bytes(20 * 1024 * 1024 + 5);
+
+        HttpResponse<String> done = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("X-Goog-Upload-Command", "upload, finalize").header("X-Goog-Upload-Offset", "0")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(data)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.body()).contains("\"sizeBytes\":\"" + data.length + "\"").contains("\"sha256Hash\":\""
+                + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(data)) + "\"");
+        List<RecordedRequest> sent = GatewayTestResources.emulator().recordedRequests();
+        List<RecordedRequest> chunks = sent.subList(before, sent.size()).stream()
+                .filter(r -> r.path().startsWith("/upload/")).toList();
+        assertThat(chunks).extracting(r -> r.header("x-goog-upload-offset"))
+                .containsExactly("0", Integer.toString(8 << 20), Integer.toString(16 << 20));
+        assertThat(chunks).extracting(r -> r.header("x-goog-upload-command"))
+                .containsExactly("upload", "upload", "upload, finalize");
+    }
+
+    @Test
+    void aFileGoogleDroppedIsRefusedLikeAnyMissingFileAndLeavesTheList() throws Exception {
+        try (Client a = sdk(keyA)) {
+            String name = a.files.upload("short-lived".getBytes(StandardCharsets.UTF_8),
+                    UploadFileConfig.builder().mimeType("text/plain").build()).name().orElseThrow();
+            GatewayTestResources.emulator().advanceClock(java.time.Duration.ofHours(49)); // Google keeps files 48 h
+            assertThatThrownBy(() -> a.files.get(name, null)).isInstanceOfSatisfying(ClientException.class, e -> {
+                assertThat(e.code()).isEqualTo(403);
+                assertThat(e.message()).startsWith("You do not have permission to access the File "
+                        + name.substring("files/".length()) + " or it may not exist.");
+            });
+            assertThat(resources.find(tenantA.id(), new UpstreamResourceName(ResourceKind.FILE, name))).isEmpty();
+            List<String> listed = new ArrayList<>();
+            a.files.list(null).forEach(f -> listed.add(f.name().orElseThrow()));
+            assertThat(listed).doesNotContain(name);
+        }
+    }
+
     private HttpResponse<String> send(String method, String path, String key) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.toString().replaceAll("/$", "") + path))
                 .header("x-goog-api-key", key).method(method, HttpRequest.BodyPublishers.noBody()).build(),
