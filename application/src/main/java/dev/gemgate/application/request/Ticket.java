@@ -59,6 +59,7 @@ public final class Ticket {
     private volatile ModelId servedModel;
     private volatile Optional<ModelPrice> price;
     private volatile String servedDetail = "";
+    private volatile String note = "";
     private volatile Money reserved;
     private final Optional<String> promptHash;
     private final Instant openedAt;
@@ -247,6 +248,31 @@ public final class Ticket {
     }
 
     /**
+     * An upstream call admitted by {@link #admitUpstream} succeeded and the request makes another one (an upload's next
+     * piece): the gate learns the success, the upstream limits keep the call, and the next call may be admitted. The
+     * ticket stays open. A no-op when no call is outstanding.
+     */
+    public void upstreamCallSucceeded() {
+        if (upstreamPermit == null || closed.get()) {
+            return;
+        }
+        Instant now = policy.clock.instant();
+        QuotaTicket callQuota = upstreamQuotaTicket;
+        upstreamQuotaTicket = null;
+        if (callQuota != null) {
+            try {
+                policy.quota.finish(callQuota, 0, now);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "upstream quota correction failed for request {0}: {1}",
+                        context.requestId(), e.getClass().getName());
+            }
+        }
+        reportUpstream(true, null, now);
+        upstreamPermit = null;
+        upstreamLane = null;
+    }
+
+    /**
      * The request moves to the fallback model {@code fallback}, priced {@code fallbackPrice}, because {@code why}: from
      * now on its upstream admission is that model's, it is charged that model's price, and its audit record names
      * that model (and the one asked for, in its detail). Refused (false, nothing changed) when the caller's key may
@@ -266,6 +292,14 @@ public final class Ticket {
         price = fallbackPrice;
         servedDetail = "served by the fallback models/" + fallback + " for models/" + model + " (" + why + ")";
         return true;
+    }
+
+    /**
+     * What the request did, for its audit record's detail (e.g. the file a resource call uploaded and its size); the
+     * last one given is kept, beside the fallback's and the outcome's details.
+     */
+    public void describe(String detail) {
+        note = detail == null ? "" : detail;
     }
 
     /** The model that serves this request: the one asked for, or the fallback it moved to ({@link #serveWith}). */
@@ -417,12 +451,15 @@ public final class Ticket {
                     context.correlationId(), Optional.of(context.caller().tenant()),
                     Optional.of(context.caller().apiKey()), context.caller().apiKey().toString(),
                     namesModel ? Optional.of(servedModel) : Optional.empty(), usage, cost, Duration.ofNanos(System.nanoTime() - startNanos), outcome,
-                    promptHash, servedDetail.isEmpty() ? detail
-                            : detail.isEmpty() ? servedDetail : servedDetail + "; " + detail,
+                    promptHash, joined(joined(servedDetail, note), detail),
                     Optional.empty(), context.endUser(), saved));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "recording request " + context.requestId() + " failed", e);
         }
+    }
+
+    private static String joined(String first, String second) {
+        return first.isEmpty() ? second : second.isEmpty() ? first : first + "; " + second;
     }
 
     private void requireOpen() {

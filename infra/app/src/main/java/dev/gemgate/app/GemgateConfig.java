@@ -52,6 +52,28 @@ public interface GemgateConfig {
      */
     Cache cache();
 
+    /** The Files API through Gemgate (issue 19): resumable uploads forwarded piece by piece ({@code FilesWiring}). */
+    Files files();
+
+    interface Files {
+        /**
+         * The most of an upload chunk held in memory and sent upstream in one request: a multiple of 256 KiB, 256 KiB
+         * to 64 MiB. The SDKs send 8 MiB chunks, so each goes upstream as it came.
+         */
+        @WithDefault("8388608")
+        int uploadPieceBytes();
+
+        /** How long an upload URL Gemgate hands out may be used. */
+        @WithDefault("24h")
+        Duration uploadSessionTtl();
+
+        /**
+         * The public base URL upload URLs are built on (scheme, host, port and any path prefix of a proxy in front);
+         * unset: the request's own, as {@code X-Forwarded-Proto}/{@code X-Forwarded-Host} or {@code Host} say.
+         */
+        Optional<String> publicBaseUrl();
+    }
+
     interface Cache {
         /**
          * How long a stored answer is served, for every tenant without a policy of its own; {@code 0s} turns caching
