@@ -4,10 +4,12 @@ import com.google.genai.Client;
 import com.google.genai.errors.ClientException;
 import com.google.genai.types.BatchJob;
 import com.google.genai.types.BatchJobSource;
+import com.google.genai.types.Content;
 import com.google.genai.types.File;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.ListFilesConfig;
+import com.google.genai.types.Part;
 import com.google.genai.types.UploadFileConfig;
 import dev.gemgate.application.tenant.CreateTenant;
 import dev.gemgate.application.tenant.IssueApiKey;
@@ -229,6 +231,49 @@ class GeminiFilesEndToEndTest {
         try (Client a = sdk(keyA)) {
             assertThat(a.files.get(name, null).name()).contains(name);
         }
+    }
+
+    @Test
+    void aTenantUsesItsFileInAGenerateRequestAndAnotherTenantNamingItIsRefusedBeforeTheUpstream() throws Exception {
+        File file;
+        try (Client a = sdk(keyA)) {
+            file = a.files.upload("a picture of A".getBytes(StandardCharsets.UTF_8),
+                    UploadFileConfig.builder().mimeType("image/png").build());
+            String uri = file.uri().orElseThrow();
+            var answer = a.models.generateContent("gemini-2.5-flash", Content.fromParts(Part.fromText("Describe"),
+                    Part.fromUri(uri, "image/png")), null);
+            assertThat(answer.text()).isNotBlank();
+            List<RecordedRequest> seen = GatewayTestResources.emulator().recordedRequests();
+            assertThat(seen).anySatisfy(r -> {
+                assertThat(r.path()).endsWith("models/gemini-2.5-flash:generateContent");
+                assertThat(r.body()).contains(uri);
+            });
+        }
+        String id = file.name().orElseThrow().substring("files/".length());
+        String never = "zz" + id.substring(2);
+        int before = GatewayTestResources.emulator().recordedRequests().size();
+        String body = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Describe\"},{\"fileData\":"
+                + "{\"mimeType\":\"image/png\",\"fileUri\":\"%s\"}}]}]}";
+        HttpResponse<String> theirs = post("/v1beta/models/gemini-2.5-flash:generateContent",
+                body.formatted(file.uri().orElseThrow()), keyB);
+        HttpResponse<String> none = post("/v1beta/models/gemini-2.5-flash:generateContent",
+                body.formatted(file.uri().orElseThrow().replace(id, never)), keyB);
+        assertThat(theirs.statusCode()).isEqualTo(403);
+        assertThat(normalized(theirs.body())).isEqualTo(normalized(none.body()).replace(never, id));
+        assertThat(theirs.body()).contains("You do not have permission to access the File " + id);
+        try (Client b = sdk(keyB)) {
+            assertThatThrownBy(() -> b.models.generateContent("gemini-2.5-flash", Content.fromParts(
+                    Part.fromText("Describe"), Part.fromUri(file.uri().orElseThrow(), "image/png")), null))
+                    .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo(403));
+        }
+        List<RecordedRequest> upstream = GatewayTestResources.emulator().recordedRequests();
+        assertThat(upstream.subList(before, upstream.size())).isEmpty();
+    }
+
+    private HttpResponse<String> post(String path, String body, String key) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.toString().replaceAll("/$", "") + path))
+                .header("x-goog-api-key", key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
