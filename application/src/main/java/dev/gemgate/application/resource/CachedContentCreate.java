@@ -20,7 +20,7 @@ import dev.gemgate.domain.quota.RateLimitStatus;
 import dev.gemgate.domain.resource.CachedContent;
 import dev.gemgate.domain.resource.TenantResource;
 import dev.gemgate.domain.common.IdGenerator;
-import dev.gemgate.domain.upstream.UpstreamCredentialId;
+import dev.gemgate.domain.upstream.UpstreamCredential;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -50,8 +50,10 @@ public final class CachedContentCreate {
     public record Result(String json, Money cost, RateLimitStatus rateLimits) {
     }
 
-    private record Created(UpstreamCredentialId credential, CachedContent cache) {
+    private record Created(UpstreamCredential credential, CachedContent cache) {
     }
+
+    private static final Duration UNDO_TIMEOUT = Duration.ofSeconds(10);
 
     private final CachedContentCalls calls;
     private final PricingCatalog pricing;
@@ -64,6 +66,28 @@ public final class CachedContentCreate {
         this.pricing = pricing;
         this.estimator = estimator;
         this.ids = ids;
+    }
+
+    /**
+     * Records the new cache as the caller's. Should that fail (the store is down, or holds a live record of the same
+     * name), the cache is deleted upstream again, best effort: a cache nobody owns would be stored, unbilled, until it
+     * expires.
+     */
+    private void record(RequestContext context, Created created, Instant createdAt) {
+        CachedContent cache = created.cache();
+        try {
+            calls.store().record(TenantResource.created(ids.newUuid(), cache.name(), context.caller().tenant(),
+                            context.caller().apiKey(), created.credential().id(), Optional.of(cache.model()),
+                            "ACTIVE", Optional.of(cache.expireTime()), createdAt)
+                    .withTokenCount(cache.totalTokens()).withDescription(cache.json()));
+        } catch (RuntimeException e) {
+            try {
+                calls.port().delete(created.credential(), cache.name(), UNDO_TIMEOUT);
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
     }
 
     public Result execute(Command command) {
@@ -87,15 +111,12 @@ public final class CachedContentCreate {
             ticket.reserveBudget(new Usage(tokens, 0, 0, 0), CacheStorageCost.of(storage, tokens,
                     lifetime.isNegative() ? Duration.ZERO : lifetime));
             Created created = calls.upstream().retrying(ticket, (m, credential, timeout) ->
-                    new Created(credential.id(), calls.port().create(credential, command.originalJson(), timeout)))
+                    new Created(credential, calls.port().create(credential, command.originalJson(), timeout)))
                     .value();
             CachedContent cache = created.cache();
             Instant createdAt = cache.createTime().filter(t -> !t.isAfter(calls.clock().instant()))
                     .orElse(calls.clock().instant());
-            calls.store().record(TenantResource.created(ids.newUuid(), cache.name(), context.caller().tenant(),
-                            context.caller().apiKey(), created.credential(), Optional.of(cache.model()), "ACTIVE",
-                            Optional.of(cache.expireTime()), createdAt)
-                    .withTokenCount(cache.totalTokens()).withDescription(cache.json()));
+            record(context, created, createdAt);
             Money cost = ticket.settle(new Usage(cache.totalTokens(), 0, 0, 0), Outcome.SUCCESS);
             return new Result(cache.json(), cost, ticket.rateLimits());
         } catch (RuntimeException | Error e) {

@@ -209,6 +209,21 @@ class CachedContentsTest {
     }
 
     @Test
+    void aCacheThatCannotBeRecordedAsTheCallersIsDeletedUpstreamAgain() {
+        // a live record already holds the name the upstream will give (the store refuses a second one)
+        store.record(TenantResource.created(UUID.randomUUID(), UpstreamResourceName.of(ResourceKind.CACHED_CONTENT,
+                "c1"), B.tenant(), B.apiKey(), new dev.gemgate.domain.upstream.UpstreamCredentialId("test"),
+                Optional.of(FLASH), "ACTIVE", Optional.of(clock.instant().plusSeconds(3600)), clock.instant()));
+
+        assertThatThrownBy(() -> create(A, cacheBody("gemini-2.5-flash", "3600s")))
+                .isInstanceOf(dev.gemgate.domain.common.ConflictException.class);
+        assertThat(upstream.calls).containsExactly("POST cachedContents", "DELETE cachedContents/c1");
+        assertThat(events(AuditEventType.CREATE_CACHED_CONTENT)).singleElement()
+                .satisfies(e -> assertThat(e.cost()).isEqualTo(Money.ZERO));
+        assertThat(ledger.openReservations()).isZero();
+    }
+
+    @Test
     void anotherTenantsCacheIsRefusedExactlyAsOneThatNeverExistedAndNothingReachesTheUpstream() {
         String id = idOf(create(A, cacheBody("gemini-2.5-flash", "3600s")));
         upstream.calls.clear();
