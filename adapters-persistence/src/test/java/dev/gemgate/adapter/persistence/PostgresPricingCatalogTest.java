@@ -210,7 +210,12 @@ class PostgresPricingCatalogTest {
         ModelPrice flash = catalog.priceAt(new ModelId("gemini-2.5-flash"), NOW).orElseThrow();
         assertThat(flash.audioInput()).contains(TokenRate.dollarsPerMillion("1.00"));
         assertThat(flash.batchDiscount()).isEqualByComparingTo("0.5");
-        assertThat(flash.cacheStoragePerHour()).isEmpty();
+        // V26 fills in the storage rate of the 2.5 Flash models (1.00 per 1M tokens per hour)
+        assertThat(flash.cacheStoragePerHour()).contains(TokenRate.dollarsPerMillion("1.00"));
+        assertThat(catalog.priceAt(new ModelId("gemini-2.5-flash-lite"), NOW).orElseThrow().cacheStoragePerHour())
+                .contains(TokenRate.dollarsPerMillion("1.00"));
+        assertThat(catalog.priceAt(new ModelId("gemini-3.5-flash"), NOW).orElseThrow().cacheStoragePerHour())
+                .isEmpty();
         ModelPrice pro = catalog.priceAt(new ModelId("gemini-2.5-pro"), NOW).orElseThrow();
         assertThat(pro.cacheStoragePerHour()).contains(TokenRate.dollarsPerMillion("4.50"));
         assertThat(pro.audioInput()).isEmpty();

@@ -176,12 +176,21 @@ public final class Ticket {
      * that applies; refused as 429 BUDGET naming the budget. Only after {@link #admitQuota}.
      */
     public void reserveBudget(Usage estimatedUsage) {
+        reserveBudget(estimatedUsage, Money.ZERO);
+    }
+
+    /**
+     * {@link #reserveBudget(Usage)} holding {@code extra} besides the usage's cost: a charge that is not tokens and
+     * that the call commits the tenant to (a context cache's storage for the TTL it asks for). Settlement charges the
+     * usage only; the rest goes back.
+     */
+    public void reserveBudget(Usage estimatedUsage, Money extra) {
         requireOpen();
         if (quotaTicket == null || reservation != null) {
             throw new IllegalStateException("budget is reserved once, after quota");
         }
         Instant now = policy.clock.instant();
-        Money estimate = cost(estimatedUsage);
+        Money estimate = cost(estimatedUsage).plus(extra);
         reservation = switch (policy.ledger.reserve(new ReservationRequest(context.requestId(),
                 context.caller().tenant(), Optional.of(context.caller().apiKey()), context.endUser(), estimate), now)) {
             case ReservationOutcome.Reserved r -> {

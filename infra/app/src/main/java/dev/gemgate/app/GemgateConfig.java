@@ -74,6 +74,19 @@ public interface GemgateConfig {
         Optional<String> publicBaseUrl();
     }
 
+    /** Gemini's explicit context caches through the gateway (issue 19): the settlement of their storage. */
+    CachedContents cachedContents();
+
+    interface CachedContents {
+        /** How often each replica looks for cache storage to charge (expired or deleted caches, long-lived ones). */
+        @WithDefault("1m")
+        Duration storageSweepInterval();
+
+        /** A live cache's storage is charged at least this often (and at its deletion, TTL change or expiry). */
+        @WithDefault("1h")
+        Duration storageChargeInterval();
+    }
+
     interface Cache {
         /**
          * How long a stored answer is served, for every tenant without a policy of its own; {@code 0s} turns caching
