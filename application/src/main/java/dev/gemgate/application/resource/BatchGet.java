@@ -28,6 +28,7 @@ import java.util.Optional;
  * was not, and answered as missing.
  */
 public final class BatchGet {
+    private static final System.Logger LOG = System.getLogger(BatchGet.class.getName());
     public record Query(RequestContext context, String name) {
         public Query {
             if (context == null || name == null) {
@@ -75,7 +76,14 @@ public final class BatchGet {
                 throw e;
             }
             refresh(resources, batch, operation, clock);
-            settlement.settleIfEnded(batch, operation);
+            try {
+                settlement.settleIfEnded(batch, operation);
+            } catch (RuntimeException e) {
+                // the caller still gets its job; the poller settles it (nothing was marked settled before the failure
+                // of reading its results, and the ledger charges a reservation once whoever settles it)
+                LOG.log(System.Logger.Level.WARNING, "settling {0} failed ({1}); the poller tries again",
+                        batch.name(), e.getClass().getSimpleName());
+            }
             ticket.settle(Usage.NONE, Outcome.SUCCESS);
             return new Result(operation, ticket.rateLimits());
         } catch (RuntimeException | Error e) {

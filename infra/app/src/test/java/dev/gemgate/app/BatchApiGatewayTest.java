@@ -6,6 +6,8 @@ import com.google.genai.types.BatchJob;
 import com.google.genai.types.BatchJobSource;
 import com.google.genai.types.Content;
 import com.google.genai.types.CreateBatchJobConfig;
+import com.google.genai.types.EmbedContentBatch;
+import com.google.genai.types.EmbeddingsBatchJobSource;
 import com.google.genai.types.GenerateContentConfig;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
@@ -38,6 +40,7 @@ import dev.gemgate.domain.resource.TenantResources;
 import dev.gemgate.domain.resource.UpstreamResourceName;
 import dev.gemgate.domain.tenant.Tenant;
 import dev.gemgate.domain.upstream.UpstreamKeyVault;
+import dev.gemgate.emulator.EmulatorConfig;
 import dev.gemgate.emulator.RecordedRequest;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
@@ -244,6 +247,36 @@ class BatchApiGatewayTest {
             client.batches.get(name, null);
         }
         assertThat(events(tenantA, AuditEventType.BATCH_SETTLED)).hasSize(1);
+    }
+
+    @Test
+    void anEmbeddingsBatchFinishesByTheEmulatorsClockAndIsChargedHalfOfTheSameEmbeddings() throws Exception {
+        String name;
+        try (Client client = sdk(keyA)) {
+            name = client.batches.createEmbeddings("gemini-embedding-001", EmbeddingsBatchJobSource.builder()
+                    .inlinedRequests(EmbedContentBatch.builder().contents(Content.fromParts(Part.fromText("hello")),
+                            Content.fromParts(Part.fromText("embedding world"))).build()).build(), null)
+                    .name().orElseThrow();
+            assertThat(GatewayTestResources.emulator().recordedRequests().getLast().path())
+                    .endsWith("/models/gemini-embedding-001:asyncBatchEmbedContent");
+            GatewayTestResources.emulator().advanceClock(EmulatorConfig.DEFAULT_BATCH_COMPLETION_TIME);
+            assertThat(client.batches.get(name, null).state().orElseThrow().toString())
+                    .isEqualTo("JOB_STATE_SUCCEEDED");
+        }
+        for (String text : List.of("hello", "embedding world")) {
+            assertThat(given().header("x-goog-api-key", keyA).contentType(ContentType.JSON)
+                    .body("{\"content\":{\"parts\":[{\"text\":\"" + text + "\"}]}}")
+                    .post("/v1beta/models/gemini-embedding-001:embedContent").statusCode()).isEqualTo(200);
+        }
+        long halfOfEach = events(tenantA, AuditEventType.EMBED_CONTENT).stream()
+                .mapToLong(e -> Math.ceilDiv(e.cost().micros(), 2)).sum();
+        assertThat(halfOfEach).isPositive();
+        AuditEvent created = events(tenantA, AuditEventType.ASYNC_BATCH_EMBED_CONTENT).getFirst();
+        assertThat(events(tenantA, AuditEventType.BATCH_SETTLED)).singleElement().satisfies(e -> {
+            assertThat(e.cost().micros()).isEqualTo(halfOfEach);
+            assertThat(e.requestId()).isEqualTo(created.requestId());
+        });
+        assertThat(settledMicros(created.requestId().value())).contains(halfOfEach);
     }
 
     @Test
