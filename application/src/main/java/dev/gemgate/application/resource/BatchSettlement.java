@@ -138,15 +138,19 @@ public final class BatchSettlement {
 
     private Bill bill(TenantResource batch, BatchOperation operation) {
         ModelPrice price = pricing.priceAt(batch.model().orElseThrow(), batch.createdAt()).orElse(null);
-        boolean embeddings = operation.metadata().getOrDefault("@type", "").toString().contains("EmbedContentBatch");
         long[] ran = {0};
+        long[] embeddings = {0};
         Usage[] usage = {Usage.NONE};
         Money[] cost = {Money.ZERO};
         Consumer<Map<String, Object>> response = r -> {
             ran[0]++;
+            if (r.containsKey("embedding") || r.containsKey("embeddings")) {
+                embeddings[0]++; // an EmbedContentResponse: no token counts to price
+                return;
+            }
             Usage u = BatchOperation.usageOf(r);
             usage[0] = plus(usage[0], u);
-            if (price != null && !embeddings) {
+            if (price != null) {
                 cost[0] = cost[0].plus(price.batchCost(CALCULATOR.cost(price, u)));
             }
         };
@@ -173,12 +177,15 @@ public final class BatchSettlement {
                 }
             }
         }
-        if (embeddings) {
+        boolean embeddingJob = embeddings[0] > 0
+                || String.valueOf(operation.metadata().get("@type")).endsWith("EmbedContentBatch");
+        if (embeddingJob) {
+            // Google reports no tokens for embeddings: the reservation (their estimate at the batch price), pro rata
             long requests = batch.requestCount().orElse(0);
-            long succeeded = Math.max(ran[0], operation.successfulRequestCount().orElse(0));
-            cost[0] = requests <= 0 ? Money.ZERO : Money.ofMicros(Math.ceilDiv(Math.multiplyExact(
-                    batch.reserved().micros(), Math.min(succeeded, requests)), requests));
-            ran[0] = Math.min(succeeded, requests);
+            long succeeded = Math.min(requests, Math.max(embeddings[0], operation.successfulRequestCount().orElse(0)));
+            Money embedded = requests <= 0 ? Money.ZERO : Money.ofMicros(Math.ceilDiv(Math.multiplyExact(
+                    batch.reserved().micros(), succeeded), requests));
+            return new Bill(usage[0], cost[0].plus(embedded), Math.max(ran[0], succeeded));
         }
         return new Bill(usage[0], cost[0], ran[0]);
     }
