@@ -91,6 +91,11 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
         });
     }
 
+    /** The SDK clients this adapter holds, shared with the adapters of Google's other APIs (the Batch API). */
+    GenAiClients clients() {
+        return clients;
+    }
+
     @Override
     public GenerationResponse generate(GenerationRequest request, UpstreamCredential credential, Duration timeout) {
         return generateRaw(request, credential, Deadline.after(timeout));

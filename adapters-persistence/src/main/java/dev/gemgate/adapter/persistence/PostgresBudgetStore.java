@@ -123,6 +123,10 @@ public class PostgresBudgetStore implements BudgetStore {
             JOIN budget_settlements s ON s.reservation_id = r.reservation_id
             WHERE r.account_keys @> ARRAY[?]::varchar(400)[]""";
 
+    static final String RESERVATION = """
+            SELECT reservation_id, request_id, account_keys, amount_micros, holder, reserved_at, expires_at
+            FROM budget_reservations WHERE reservation_id = ?""";
+
     private final DataSource dataSource;
     private final DatabaseGuard guard;
 
@@ -307,6 +311,30 @@ public class PostgresBudgetStore implements BudgetStore {
                 return expired;
             } catch (SQLException e) {
                 throw new IllegalStateException("settling expired budget reservations failed", e);
+            }
+        });
+    }
+
+    @Override
+    public Optional<Reservation> reservation(ReservationId id) {
+        Objects.requireNonNull(id, "id");
+        return guard.call(() -> {
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(RESERVATION)) {
+                statement.setObject(1, id.value());
+                try (ResultSet result = statement.executeQuery()) {
+                    if (!result.next()) {
+                        return Optional.<Reservation>empty();
+                    }
+                    String[] keys = (String[]) result.getArray("account_keys").getArray();
+                    return Optional.of(new Reservation(id, new dev.gemgate.domain.common.RequestId(
+                            result.getString("request_id")), List.of(keys),
+                            Money.ofMicros(result.getLong("amount_micros")), result.getString("holder"),
+                            result.getObject("reserved_at", OffsetDateTime.class).toInstant(),
+                            result.getObject("expires_at", OffsetDateTime.class).toInstant()));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading budget reservation " + id.value() + " failed", e);
             }
         });
     }

@@ -40,10 +40,13 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class PostgresUsageQuery implements UsageQuery {
-    /** The request path's events: what a tenant's calls did and cost. Admin actions and refused logins are not usage. */
+    /**
+     * The request path's events: what a tenant's calls did and cost. Admin actions and refused logins are not usage. A
+     * batch job counts once, when it is settled (BATCH_SETTLED: its results' tokens and its cost at the batch price).
+     */
     static final Set<AuditEventType> REQUEST_TYPES = EnumSet.of(AuditEventType.GENERATE_CONTENT,
             AuditEventType.STREAM_GENERATE_CONTENT, AuditEventType.COUNT_TOKENS, AuditEventType.LIST_MODELS,
-            AuditEventType.EMBED_CONTENT);
+            AuditEventType.EMBED_CONTENT, AuditEventType.BATCH_SETTLED);
     private static final String TYPES = REQUEST_TYPES.stream().map(t -> "'" + t.name() + "'")
             .collect(Collectors.joining(", "));
 

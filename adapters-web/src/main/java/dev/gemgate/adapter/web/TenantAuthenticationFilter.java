@@ -96,7 +96,7 @@ public class TenantAuthenticationFilter {
         String method = last.contains(":") ? last.substring(last.indexOf(':') + 1) : last;
         return switch (method) {
             case "embedContent", "batchEmbedContents", "embeddings" -> ApiSurface.EMBEDDINGS;
-            case "batchGenerateContent", "batches" -> ApiSurface.BATCH;
+            case "batchGenerateContent", "asyncBatchEmbedContent", "batches" -> ApiSurface.BATCH;
             default -> resourceSurface;
         };
     }

@@ -18,6 +18,10 @@ class TenantSurfaceScopeTest {
                 "/v1beta/models/gemini-embedding-001:batchEmbedContents")).isEqualTo(ApiSurface.EMBEDDINGS);
         assertThat(TenantAuthenticationFilter.surfaceOf(ApiSurface.GEMINI,
                 "/v1beta/models/gemini-2.5-flash:batchGenerateContent")).isEqualTo(ApiSurface.BATCH);
+        assertThat(TenantAuthenticationFilter.surfaceOf(ApiSurface.GEMINI,
+                "/v1beta/models/gemini-embedding-001:asyncBatchEmbedContent")).isEqualTo(ApiSurface.BATCH);
+        assertThat(TenantAuthenticationFilter.surfaceOf(ApiSurface.BATCH, "/v1beta/batches/abc:cancel"))
+                .isEqualTo(ApiSurface.BATCH);
         assertThat(TenantAuthenticationFilter.surfaceOf(ApiSurface.OPENAI, "/v1/chat/completions"))
                 .isEqualTo(ApiSurface.OPENAI);
         assertThat(TenantAuthenticationFilter.surfaceOf(ApiSurface.OPENAI, "/v1/embeddings"))

@@ -19,7 +19,7 @@ import java.util.Optional;
  * declared type ({@link GenerationRequest#inlineMedia()}). Sizes come first: they cost nothing, while a PDF's page
  * count decodes it.
  */
-final class RequestLimits {
+public final class RequestLimits {
     private RequestLimits() {
     }
 
@@ -27,7 +27,7 @@ final class RequestLimits {
      * What a generation (streamed or not) must pass before anything is reserved or sent: {@link #check}, and the
      * output ceiling.
      */
-    static void checkGeneration(GenerationRequest request, GenerationPolicy policy) {
+    public static void checkGeneration(GenerationRequest request, GenerationPolicy policy) {
         check(request, policy);
         if (request.maxOutputTokens().isPresent() && request.maxOutputTokens().getAsLong() > policy.maxOutputTokens()) {
             throw new InvalidRequestException(InvalidRequestException.Reason.LIMIT_EXCEEDED,
@@ -53,14 +53,14 @@ final class RequestLimits {
      *                    least every served model's output limit); thinking tokens bill as output and are counted
      *                    inside {@code maxOutputTokens} (see infra/app/README.md, "Budgets")
      */
-    record Admitted(GenerationRequest forwarded, long input, long quota, Usage reservation) {
+    public record Admitted(GenerationRequest forwarded, long input, long quota, Usage reservation) {
     }
 
     /**
      * Bounds a generation for admission and reservation (see {@link Admitted}). A tenant whose policy refuses
      * unmeasurable media gets such a request refused here, before anything is reserved or sent.
      */
-    static Admitted admitted(GenerationRequest request, GenerationPolicy policy, SpendingPolicy spending) {
+    public static Admitted admitted(GenerationRequest request, GenerationPolicy policy, SpendingPolicy spending) {
         TokenEstimator estimator = new TokenEstimator(policy.mediaBounds());
         if (spending.refuseUnmeasuredMedia()) {
             Optional<String> unmeasured = estimator.firstUnmeasuredPart(request);

@@ -2,7 +2,15 @@ package dev.gemgate.application.request;
 
 import dev.gemgate.application.port.RequestRecorder;
 import dev.gemgate.application.tenant.Caller;
+import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.AuditEventType;
+import dev.gemgate.domain.audit.Outcome;
+import dev.gemgate.domain.budget.ReservationId;
+import dev.gemgate.domain.common.Money;
+import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.generation.Usage;
+import dev.gemgate.domain.tenant.ApiKeyId;
+import dev.gemgate.domain.tenant.TenantId;
 import dev.gemgate.domain.budget.BudgetLedger;
 import dev.gemgate.domain.budget.SpendingPolicy;
 import dev.gemgate.domain.budget.SpendingPolicySource;
@@ -55,6 +63,7 @@ import java.util.Optional;
  * ({@link QuotaDecision.TooLarge}) never waits.
  */
 public final class Admission {
+    private static final System.Logger LOG = System.getLogger(Admission.class.getName());
     final QuotaLimiter quota;
     final BudgetLedger ledger;
     final RequestRecorder recorder;
@@ -144,6 +153,53 @@ public final class Admission {
      */
     public Ticket openWithoutModel(RequestContext context, AuditEventType type, ModelId api) {
         return new Ticket(this, context, type, api, false, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Work a ticket handed over ({@link Ticket#handOver}: a batch job) whose bill is known now, on any replica and
+     * possibly days after its request: what the settlement needs of that request.
+     */
+    public record HandedOver(RequestId requestId, TenantId tenant, ApiKeyId apiKey, Optional<String> endUser,
+                             ModelId model, Optional<ReservationId> reservation) {
+        public HandedOver {
+            if (requestId == null || tenant == null || apiKey == null || endUser == null || model == null
+                    || reservation == null) {
+                throw new IllegalArgumentException("every field of handed-over work is required");
+            }
+        }
+    }
+
+    /**
+     * Settles handed-over work once its real usage is known: the reservation is charged {@code cost} (at most what was
+     * reserved; the rest goes back to the budgets, whichever replica reserved it) and one audit event of {@code type}
+     * records {@code usage}, the cost, {@code outcome} and {@code detail} for the work's tenant, key, end user and
+     * model, under the id of the request that created it. The caller makes sure it runs once per work (the ledger
+     * charges a reservation once anyway). Returns the cost charged (at most the reservation).
+     */
+    public Money settleHandedOver(HandedOver work, AuditEventType type, Usage usage, Money cost, Outcome outcome,
+                                  String detail) {
+        Instant now = clock.instant();
+        String note = detail;
+        try {
+            if (work.reservation().isPresent()) {
+                ledger.settleDetached(work.reservation().get(), cost, now);
+            }
+        } catch (RuntimeException e) {
+            note = detail + (detail.isEmpty() ? "" : "; ") + "settlement failed (" + e.getClass().getSimpleName()
+                    + "); the reservation expires by itself";
+            LOG.log(System.Logger.Level.WARNING, "settling handed-over work of request {0} failed: {1}",
+                    work.requestId(), e.getClass().getName());
+        }
+        try {
+            recorder.record(new AuditEvent(ids.newUuid(), now, type, work.requestId(), Optional.empty(),
+                    Optional.of(work.tenant()), Optional.of(work.apiKey()), work.apiKey().toString(),
+                    Optional.of(work.model()), usage, cost, Duration.ZERO, outcome, Optional.empty(), note,
+                    Optional.empty(), work.endUser(), Money.ZERO));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "recording the settlement of request " + work.requestId() + " failed",
+                    e);
+        }
+        return cost;
     }
 
     /** The spending policy of {@code caller}'s tenant (how its requests are bounded for the budget reservation). */

@@ -176,7 +176,7 @@ public final class Ticket {
      * that applies; refused as 429 BUDGET naming the budget. Only after {@link #admitQuota}.
      */
     public void reserveBudget(Usage estimatedUsage) {
-        reserveBudget(estimatedUsage, Money.ZERO);
+        reserve(cost(estimatedUsage), Optional.empty());
     }
 
     /**
@@ -185,14 +185,28 @@ public final class Ticket {
      * usage only; the rest goes back.
      */
     public void reserveBudget(Usage estimatedUsage, Money extra) {
+        reserve(cost(estimatedUsage).plus(extra), Optional.empty());
+    }
+
+    /**
+     * Step e for work that outlives its request (a batch job, which Google runs over hours): holds {@code estimate}
+     * (already priced, e.g. at the batch price) against every budget that applies, for {@code holdFor} rather than
+     * the ledger's own time to live; the ticket then {@link #handOver hands} the reservation over to whoever settles
+     * the work when it ends. Refused as {@link #reserveBudget(Usage)} is. Only after {@link #admitQuota}.
+     */
+    public void reserveBudget(Money estimate, Duration holdFor) {
+        reserve(estimate, Optional.of(holdFor));
+    }
+
+    private void reserve(Money estimate, Optional<Duration> holdFor) {
         requireOpen();
         if (quotaTicket == null || reservation != null) {
             throw new IllegalStateException("budget is reserved once, after quota");
         }
         Instant now = policy.clock.instant();
-        Money estimate = cost(estimatedUsage).plus(extra);
         reservation = switch (policy.ledger.reserve(new ReservationRequest(context.requestId(),
-                context.caller().tenant(), Optional.of(context.caller().apiKey()), context.endUser(), estimate), now)) {
+                context.caller().tenant(), Optional.of(context.caller().apiKey()), context.endUser(), estimate,
+                holdFor), now)) {
             case ReservationOutcome.Reserved r -> {
                 reserved = estimate;
                 yield r.id();
@@ -204,6 +218,31 @@ public final class Ticket {
                                 + (untilReset == null ? "." : "; it resets at " + r.resetsAt() + "."));
             }
         };
+    }
+
+    /**
+     * Closes a request whose work goes on upstream after its answer (a batch job): a success, audited with no usage and
+     * no cost ({@code detail} says why); its quota keeps the tokens it was admitted with (the work's tokens are spent
+     * later, at Google; counting the estimate at creation is the documented rule); its budget reservation stays held,
+     * to be settled when the work ends ({@link Admission#settleHandedOver}). Returns that reservation (empty when
+     * none was taken). A closed ticket cannot be handed over.
+     */
+    public Optional<ReservationId> handOver(String detail) {
+        if (!closed.compareAndSet(false, true)) {
+            throw new IllegalStateException("the ticket is closed");
+        }
+        Instant now = policy.clock.instant();
+        tokensCounted = false; // the admitted estimate stays charged
+        correctQuota(0, now);
+        reportUpstream(true, null, now);
+        record(Outcome.SUCCESS, Usage.NONE, Money.ZERO, Money.ZERO, detail);
+        return Optional.ofNullable(reservation);
+    }
+
+    /** What {@link #reserveBudget} holds; zero before. */
+    public Money reserved() {
+        Money held = reserved;
+        return held == null ? Money.ZERO : held;
     }
 
     /**

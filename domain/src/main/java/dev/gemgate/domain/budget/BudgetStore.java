@@ -47,6 +47,9 @@ public interface BudgetStore {
      */
     List<ReservationId> settleExpired(Instant from, Instant now);
 
+    /** The reservation row of {@code id}, settled or not; empty when none was recorded (no budget applied). */
+    Optional<Reservation> reservation(ReservationId id);
+
     /** The settled spend of an account, rebuilt from the ledger rows (reservations joined with settlements). */
     Money settledSpend(String accountKey);
 

@@ -144,7 +144,8 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         boolean recorded;
         try {
             recorded = store.recordReservation(new Reservation(id, request.requestId(),
-                    taken.stream().map(s -> s.key).toList(), estimate, holder, now, now.plus(reservationTtl)));
+                    taken.stream().map(s -> s.key).toList(), estimate, holder, now,
+                    now.plus(request.holdFor().orElse(reservationTtl))));
         } catch (RuntimeException e) {
             taken.forEach(t -> t.put(estimate));
             throw e;
@@ -165,6 +166,32 @@ public final class LeasedBudgetLedger implements BudgetLedger {
     @Override
     public void release(ReservationId reservation, Instant now) {
         close(reservation, Money.ZERO, SettlementKind.RELEASED, now);
+    }
+
+    /**
+     * A reservation this replica still holds is settled as {@link #settle} does. Any other (taken by another replica,
+     * or by this one before a restart) is settled in the store directly, and what it does not charge goes back to
+     * each of its accounts: the money was leased for it by whoever reserved it, and that replica's slice no longer
+     * counts it. One store read more than a settlement; for long-lived reservations only, never on the request path.
+     */
+    @Override
+    public void settleDetached(ReservationId reservation, Money actualCost, Instant now) {
+        if (open.containsKey(reservation)) {
+            close(reservation, actualCost, SettlementKind.SETTLED, now);
+            return;
+        }
+        Optional<Reservation> row = store.reservation(reservation);
+        if (row.isEmpty()) {
+            return; // no budget applied when it was reserved
+        }
+        Money charged = actualCost.compareTo(row.get().amount()) > 0 ? row.get().amount() : actualCost;
+        Optional<Money> recorded = store.settle(reservation, charged, SettlementKind.SETTLED, now);
+        if (recorded.isPresent()) {
+            Money unused = row.get().amount().minusOrZero(recorded.get());
+            if (!unused.isZero()) {
+                row.get().accountKeys().forEach(key -> store.giveBack(key, unused));
+            }
+        }
     }
 
     private void close(ReservationId reservation, Money amount, SettlementKind kind, Instant now) {

@@ -73,6 +73,41 @@ class LeasedBudgetLedgerTest {
     }
 
     @Test
+    void a_long_held_reservation_outlives_the_ttl_and_another_replica_settles_it_once_giving_the_rest_back() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "10", List.of());
+        LeasedBudgetLedger reserving = ledger("a", List.of(budget), 10);
+        LeasedBudgetLedger settling = ledger("b", List.of(budget), 10);
+        String account = budget.accountKey(T0);
+        ReservationId id = reserved(reserving.reserve(new ReservationRequest(new RequestId("batch-1"), TENANT,
+                Optional.of(KEY), Optional.empty(), Money.ofDollars("4"), Optional.of(Duration.ofHours(72))), T0));
+        // the ordinary ttl passes: a batch's reservation is not swept
+        assertThat(settling.sweep(T0.plus(TTL).plusSeconds(1))).isEmpty();
+        assertThat(store.leased(account)).isEqualTo(Money.ofDollars("4"));
+
+        settling.settleDetached(id, Money.ofDollars("1.5"), T0.plus(Duration.ofHours(30)));
+        settling.settleDetached(id, Money.ofDollars("3"), T0.plus(Duration.ofHours(31)));
+
+        assertThat(store.settlementOf(id)).hasValueSatisfying(s -> {
+            assertThat(s.amount()).isEqualTo(Money.ofDollars("1.5"));
+            assertThat(s.kind()).isEqualTo(BudgetStore.SettlementKind.SETTLED);
+        });
+        assertThat(store.leased(account)).isEqualTo(Money.ofDollars("1.5"));
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("1.5"));
+        // the sweep at its expiry finds it settled
+        assertThat(settling.sweep(T0.plus(Duration.ofHours(73)))).isEmpty();
+    }
+
+    @Test
+    void an_unsettled_long_held_reservation_is_charged_its_amount_when_it_expires() {
+        Budget budget = tenantBudget(BudgetPeriod.LIFETIME, "10", List.of());
+        LeasedBudgetLedger ledger = ledger("a", List.of(budget), 10);
+        ReservationId id = reserved(ledger.reserve(new ReservationRequest(new RequestId("batch-2"), TENANT,
+                Optional.of(KEY), Optional.empty(), Money.ofDollars("2"), Optional.of(Duration.ofHours(72))), T0));
+        assertThat(ledger.sweep(T0.plus(Duration.ofHours(72)).plusSeconds(1))).containsExactly(id);
+        assertThat(store.settledSpend(budget.accountKey(T0))).isEqualTo(Money.ofDollars("2"));
+    }
+
+    @Test
     void a_reservation_comes_from_a_leased_slice_and_its_settlement_gives_the_unused_part_back() {
         Budget budget = tenantBudget(BudgetPeriod.DAILY, "10", List.of());
         LeasedBudgetLedger ledger = ledger("a", List.of(budget), 10);
@@ -436,6 +471,11 @@ class LeasedBudgetLedgerTest {
             @Override
             public Money settledSpend(String accountKey) {
                 return store.settledSpend(accountKey);
+            }
+
+            @Override
+            public Optional<Reservation> reservation(ReservationId id) {
+                return store.reservation(id);
             }
         };
         LeasedBudgetLedger ledger = new LeasedBudgetLedger(failing, BudgetSource.fixed(List.of(budget)), "a", 1, TTL,

@@ -50,6 +50,11 @@ public final class InMemoryBudgetStore implements BudgetStore {
     }
 
     @Override
+    public synchronized Optional<Reservation> reservation(ReservationId id) {
+        return Optional.ofNullable(reservations.get(id));
+    }
+
+    @Override
     public synchronized boolean recordReservation(Reservation reservation) {
         if (byRequest.containsKey(reservation.requestId()) || reservations.containsKey(reservation.id())) {
             return false;

@@ -87,6 +87,52 @@ public interface GemgateConfig {
         Duration storageChargeInterval();
     }
 
+    /** The Batch API through Gemgate (issue 19): how jobs are reserved for and followed until they are settled. */
+    Batches batches();
+
+    interface Batches {
+        /**
+         * How long a job's budget reservation is held before it expires and is charged its amount (for a job Gemgate
+         * could not settle by then). Longer than Google runs a job (it expires a job after 48 hours).
+         */
+        @WithDefault("72h")
+        Duration reservationTtl();
+
+        /** The first poll of a new job; polls then back off, doubling, up to {@code max-poll-gap}. */
+        @WithDefault("30s")
+        Duration firstPoll();
+
+        @WithDefault("10m")
+        Duration maxPollGap();
+
+        /** How often each replica looks for jobs due a poll (a round leases them: one replica polls each job). */
+        @WithDefault("10s")
+        Duration pollInterval();
+
+        /** How long a replica holds the jobs it polls; another takes them over after it if that replica died. */
+        @WithDefault("2m")
+        Duration pollLease();
+
+        /** At most this many jobs are polled per round by one replica. */
+        @WithDefault("50")
+        int pollBatch();
+
+        /** One upstream call of the poller (a get, or reading a results file). */
+        @WithDefault("60s")
+        Duration callTimeout();
+
+        /**
+         * The output tokens each request of an input file is reserved for (the gateway does not read the file; see
+         * BatchCreate).
+         */
+        @WithDefault("8192")
+        long fileOutputTokensPerRequest();
+
+        /** Whether this replica runs the poller (every replica may: leases keep each job to one at a time). */
+        @WithDefault("true")
+        boolean pollerEnabled();
+    }
+
     interface Cache {
         /**
          * How long a stored answer is served, for every tenant without a policy of its own; {@code 0s} turns caching

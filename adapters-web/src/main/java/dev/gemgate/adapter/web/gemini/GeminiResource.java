@@ -60,7 +60,7 @@ public class GeminiResource {
     public static final String SERVED_MODEL_HEADER = TenantRequests.SERVED_MODEL_HEADER;
     private static final int MAX_PAGE_SIZE = 1000;
     private static final Set<String> POST_METHODS = Set.of("generateContent", "streamGenerateContent", "countTokens",
-            "embedContent", "batchEmbedContents", "batchGenerateContent");
+            "embedContent", "batchEmbedContents", "batchGenerateContent", "asyncBatchEmbedContent");
 
     private final GenerateContent generateContent;
     private final StreamGenerateContent streamGenerateContent;
@@ -68,12 +68,15 @@ public class GeminiResource {
     private final CountTokens countTokens;
     private final ListModels listModels;
     private final GetModel getModel;
+    private final GeminiBatchesResource batches;
     private final ExecutorService virtualThreads;
     private final Clock clock;
 
     public GeminiResource(GenerateContent generateContent, StreamGenerateContent streamGenerateContent,
                           EmbedContent embedContent, CountTokens countTokens, ListModels listModels,
-                          GetModel getModel, @VirtualThreads ExecutorService virtualThreads, Clock clock) {
+                          GetModel getModel, GeminiBatchesResource batches,
+                          @VirtualThreads ExecutorService virtualThreads, Clock clock) {
+        this.batches = batches;
         this.virtualThreads = virtualThreads;
         this.clock = clock;
         this.generateContent = generateContent;
@@ -134,7 +137,7 @@ public class GeminiResource {
             }
             case "streamGenerateContent" -> throw new NotFoundException(
                     "Use POST models/{model}:streamGenerateContent with an unencoded colon.");
-            case "batchGenerateContent" -> throw new UnimplementedException(action);
+            case "batchGenerateContent", "asyncBatchEmbedContent" -> batches.create(context, model, action, body);
             default -> throw new NotFoundException("Unknown method '" + action + "' on models/" + model + ".");
         };
     }
