@@ -42,11 +42,14 @@ import java.util.stream.Collectors;
 public class PostgresUsageQuery implements UsageQuery {
     /**
      * The request path's events: what a tenant's calls did and cost. Admin actions and refused logins are not usage. A
-     * batch job counts once, when it is settled (BATCH_SETTLED: its results' tokens and its cost at the batch price).
+     * batch job counts once, when it is settled (BATCH_SETTLED: its results' tokens and its cost at the batch price). A
+     * context cache counts at its creation (its tokens, at the input rate) and at each charge of its storage
+     * (CACHE_STORAGE_CHARGED: no tokens, the cost of the hours charged), so that its money is in the reports.
      */
     static final Set<AuditEventType> REQUEST_TYPES = EnumSet.of(AuditEventType.GENERATE_CONTENT,
             AuditEventType.STREAM_GENERATE_CONTENT, AuditEventType.COUNT_TOKENS, AuditEventType.LIST_MODELS,
-            AuditEventType.EMBED_CONTENT, AuditEventType.BATCH_SETTLED);
+            AuditEventType.EMBED_CONTENT, AuditEventType.BATCH_SETTLED, AuditEventType.CREATE_CACHED_CONTENT,
+            AuditEventType.CACHE_STORAGE_CHARGED);
     private static final String TYPES = REQUEST_TYPES.stream().map(t -> "'" + t.name() + "'")
             .collect(Collectors.joining(", "));
 

@@ -9,7 +9,6 @@ import dev.gemgate.domain.budget.ReservationOutcome;
 import dev.gemgate.domain.budget.ReservationRequest;
 import dev.gemgate.domain.budget.SpendingPolicy;
 import dev.gemgate.domain.common.DomainException;
-import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.UpstreamException;
@@ -23,13 +22,10 @@ import dev.gemgate.domain.quota.QuotaRequest;
 import dev.gemgate.domain.quota.QuotaTicket;
 import dev.gemgate.domain.quota.RateLimit;
 import dev.gemgate.domain.quota.RateLimitStatus;
-import dev.gemgate.domain.resource.ResourceKind;
+import dev.gemgate.domain.resource.ResourcePin;
 import dev.gemgate.domain.resource.ResourceReferences;
-import dev.gemgate.domain.resource.ResourceRefusals;
-import dev.gemgate.domain.resource.TenantResource;
 import dev.gemgate.domain.resource.UpstreamResourceName;
 import dev.gemgate.domain.upstream.UpstreamCredential;
-import dev.gemgate.domain.upstream.UpstreamCredentialId;
 import dev.gemgate.domain.upstream.UpstreamGate;
 import dev.gemgate.domain.waiting.Lane;
 
@@ -130,7 +126,7 @@ public final class Ticket {
     /**
      * The credential (and model) {@code request} is held to by the server-side resources it names
      * ({@link ResourceReferences}: its files and its context cache): each must be the caller's tenant's own and alive,
-     * else the refusal Google gives for a resource that does not exist ({@link ResourceRefusals}), before anything
+     * else the refusal Google gives for a resource that does not exist ({@link ResourcePin}), before anything
      * reaches the upstream. They must all live in one credential's project (400 otherwise); a context cache also
      * holds the request to its model (no fallback). {@link UpstreamCalls.Pin#NONE} when it names none.
      */
@@ -140,22 +136,9 @@ public final class Ticket {
         if (names.isEmpty()) {
             return UpstreamCalls.Pin.NONE;
         }
-        Instant now = policy.clock.instant();
-        UpstreamCredentialId credential = null;
-        boolean cache = false;
-        for (UpstreamResourceName name : names) {
-            TenantResource owned = policy.resources.find(context.caller().tenant(), name)
-                    .filter(r -> r.expireTime().map(now::isBefore).orElse(true))
-                    .orElseThrow(() -> ResourceRefusals.notFound(name));
-            if (credential != null && !credential.equals(owned.credential())) {
-                throw new InvalidRequestException("The files and cached content of one request must have been "
-                        + "created through the same upstream project; " + name + " was not. Upload the file again, "
-                        + "or create the cache from files of one project.");
-            }
-            credential = owned.credential();
-            cache |= name.kind() == ResourceKind.CACHED_CONTENT;
-        }
-        return new UpstreamCalls.Pin(Optional.of(credential), cache);
+        ResourcePin pin = new ResourcePin(policy.resources, context.caller().tenant(), policy.clock.instant());
+        names.forEach(pin::use);
+        return new UpstreamCalls.Pin(pin.credential(), pin.namesCache());
     }
 
     /** The caller's tenant's spending policy: how this request is bounded for its budget reservation. */

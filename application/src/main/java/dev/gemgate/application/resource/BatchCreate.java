@@ -121,7 +121,8 @@ public final class BatchCreate {
         try {
             ModelPrice served = price.orElseThrow(() -> new NotFoundException("models/" + command.model()
                     + " is not found or is not served by this gateway."));
-            BatchReferences references = new BatchReferences(resources, context.caller().tenant());
+            BatchReferences references = new BatchReferences(resources, context.caller().tenant(),
+                    clock.instant());
             Estimate estimate = estimate(command, embed, served, references, ticket);
             ticket.admitQuota(estimate.quotaTokens());
             ticket.reserveBudget(estimate.reservation(), settings.reservationTtl());

@@ -1,12 +1,12 @@
 package dev.gemgate.domain.resource;
 
 import dev.gemgate.domain.common.InvalidRequestException;
-import dev.gemgate.domain.generation.Content;
 import dev.gemgate.domain.generation.GenerationRequest;
-import dev.gemgate.domain.generation.Part;
+import dev.gemgate.domain.generation.JsonTree;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -31,18 +31,34 @@ public final class ResourceReferences {
 
     /** The resources {@code request} names, files first in the order they appear, then its cache; no repeats. */
     public static List<UpstreamResourceName> in(GenerationRequest request) {
+        return in(request.body());
+    }
+
+    /**
+     * The resources a request body names, read from its JSON: the {@code fileData} parts of {@code contents},
+     * {@code systemInstruction} and {@code content} (an embedding request), then {@code cachedContent}; no repeats.
+     * For bodies that are not (yet) a {@link GenerationRequest}: a batch's inlined requests.
+     */
+    public static List<UpstreamResourceName> in(Map<String, Object> body) {
         Set<UpstreamResourceName> names = new LinkedHashSet<>();
-        for (Content content : request.contents()) {
-            files(content, names);
+        for (Object content : JsonTree.array(body, "contents").orElse(List.of())) {
+            if (JsonTree.isObject(content)) {
+                files(JsonTree.asObject(content), names);
+            }
         }
-        request.systemInstruction().ifPresent(c -> files(c, names));
-        cachedContent(request).ifPresent(names::add);
+        JsonTree.object(body, "systemInstruction").ifPresent(c -> files(c, names));
+        JsonTree.object(body, "content").ifPresent(c -> files(c, names));
+        cachedContent(body).ifPresent(names::add);
         return List.copyOf(names);
     }
 
     /** The request's {@code cachedContent}, as a name (a bare id is taken as {@code cachedContents/<id>}). */
     public static Optional<UpstreamResourceName> cachedContent(GenerationRequest request) {
-        Object value = request.body().get("cachedContent");
+        return cachedContent(request.body());
+    }
+
+    private static Optional<UpstreamResourceName> cachedContent(Map<String, Object> body) {
+        Object value = body.get("cachedContent");
         if (value == null) {
             return Optional.empty();
         }
@@ -56,6 +72,16 @@ public final class ResourceReferences {
             throw ResourceRefusals.cachedContentNotFound();
         }
         return Optional.of(new UpstreamResourceName(ResourceKind.CACHED_CONTENT, name));
+    }
+
+    /**
+     * A file a request names where only a file can be named (a batch's {@code inputConfig.fileName}): its name, or its
+     * URI; anything else is refused as a missing file.
+     */
+    public static UpstreamResourceName requiredFile(String nameOrUri) {
+        return file(nameOrUri).orElseThrow(() -> ResourceRefusals.fileNotFound(
+                nameOrUri.startsWith(ResourceKind.FILE.prefix()) ? nameOrUri.substring(ResourceKind.FILE.prefix()
+                        .length()) : nameOrUri));
     }
 
     /** The file {@code fileUri} names, if it names one. */
@@ -73,10 +99,11 @@ public final class ResourceReferences {
         return Optional.of(new UpstreamResourceName(ResourceKind.FILE, name));
     }
 
-    private static void files(Content content, Set<UpstreamResourceName> names) {
-        for (Part part : content.parts()) {
-            if (part instanceof Part.FileData data) {
-                file(data.fileUri()).ifPresent(names::add);
+    private static void files(Map<String, Object> content, Set<UpstreamResourceName> names) {
+        for (Object part : JsonTree.array(content, "parts").orElse(List.of())) {
+            if (JsonTree.isObject(part)) {
+                JsonTree.object(JsonTree.asObject(part), "fileData").flatMap(d -> JsonTree.string(d, "fileUri"))
+                        .flatMap(ResourceReferences::file).ifPresent(names::add);
             }
         }
     }
