@@ -1,6 +1,7 @@
 package dev.gemgate.application.request;
 
 import dev.gemgate.application.port.RequestRecorder;
+import dev.gemgate.application.port.RequestTracing;
 import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.AuditEventType;
@@ -75,6 +76,7 @@ public final class Admission {
     private final UpstreamLimits upstreamLimits;
     private final SpendingPolicySource spending;
     final TenantResources resources;
+    final RequestTracing tracing;
 
     /** Without waiting (every refusal is answered at once), with the default upstream gate and no upstream limits. */
     public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock) {
@@ -111,11 +113,24 @@ public final class Admission {
     public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock,
                      WaitingRoom waiting, RateLimitSource priorities, UpstreamGate upstreamGate,
                      UpstreamLimits upstreamLimits, SpendingPolicySource spending, TenantResources resources) {
+        this(quota, ledger, recorder, ids, clock, waiting, priorities, upstreamGate, upstreamLimits, spending,
+                resources, RequestTracing.NONE);
+    }
+
+    /**
+     * @param tracing where each request's span learns how it ended and its upstream attempts get spans of their own
+     *                ({@link RequestTracing#NONE}: not traced)
+     */
+    public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock,
+                     WaitingRoom waiting, RateLimitSource priorities, UpstreamGate upstreamGate,
+                     UpstreamLimits upstreamLimits, SpendingPolicySource spending, TenantResources resources,
+                     RequestTracing tracing) {
         if (waiting == null || priorities == null || upstreamGate == null || upstreamLimits == null
-                || spending == null || resources == null) {
+                || spending == null || resources == null || tracing == null) {
             throw new IllegalArgumentException("the waiting room, priorities, upstream gate and limits, the "
-                    + "spending policies and the resource owners are required");
+                    + "spending policies, the resource owners and the tracing are required");
         }
+        this.tracing = tracing;
         this.resources = resources;
         this.spending = spending;
         this.quota = quota;

@@ -1,6 +1,7 @@
 package dev.gemgate.application.request;
 
 import dev.gemgate.application.generation.Outcomes;
+import dev.gemgate.application.port.RequestTracing;
 import dev.gemgate.domain.audit.AuditEvent;
 import dev.gemgate.domain.audit.AuditEventType;
 import dev.gemgate.domain.audit.Outcome;
@@ -68,6 +69,7 @@ public final class Ticket {
     private volatile UpstreamGate.Permit upstreamPermit;
     private volatile Lane upstreamLane;
     private volatile QuotaTicket upstreamQuotaTicket;
+    private final RequestTracing.RequestSpan span;
 
     Ticket(Admission policy, RequestContext context, AuditEventType type, ModelId model, Optional<ModelPrice> price,
            Optional<String> promptHash) {
@@ -86,6 +88,12 @@ public final class Ticket {
         this.promptHash = promptHash;
         this.openedAt = policy.clock.instant();
         this.startNanos = System.nanoTime();
+        this.span = policy.tracing.opened(context, type, model);
+    }
+
+    /** This request's span: the parent of its upstream attempts' spans. */
+    RequestTracing.RequestSpan span() {
+        return span;
     }
 
     public RequestContext context() {
@@ -477,6 +485,12 @@ public final class Ticket {
     }
 
     private void record(Outcome outcome, Usage usage, Money cost, Money saved, String detail) {
+        try {
+            span.closed(outcome, namesModel ? Optional.of(servedModel) : Optional.empty(), usage, cost);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "tracing request {0} failed: {1}", context.requestId(),
+                    e.getClass().getName());
+        }
         try {
             policy.recorder.record(new AuditEvent(policy.ids.newUuid(), openedAt, type, context.requestId(),
                     context.correlationId(), Optional.of(context.caller().tenant()),

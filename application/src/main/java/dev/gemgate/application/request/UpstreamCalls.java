@@ -1,10 +1,12 @@
 package dev.gemgate.application.request;
 
+import dev.gemgate.application.port.RequestTracing;
 import dev.gemgate.application.port.ResilienceMetrics;
 import dev.gemgate.domain.common.LimitExceededException;
 import dev.gemgate.domain.common.UpstreamException;
 import dev.gemgate.domain.generation.Cancellation;
 import dev.gemgate.domain.generation.GenerationPort;
+import dev.gemgate.domain.generation.GenerationResponse;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.pricing.PricingCatalog;
@@ -264,8 +266,17 @@ public final class UpstreamCalls {
                 attempts++;
                 Duration timeout = min(Duration.between(clock.instant(), deadline), settings.attemptTimeout());
                 vault.started(credential.id());
+                RequestTracing.UpstreamAttempt traced = ticket.span().attempt(model, credential, attempts);
                 try {
-                    T value = attempt.call(model, credential, timeout.isPositive() ? timeout : Duration.ofMillis(1));
+                    T value;
+                    try {
+                        value = attempt.call(model, credential, timeout.isPositive() ? timeout : Duration.ofMillis(1));
+                    } catch (RuntimeException failure) {
+                        traced.failed(failure);
+                        throw failure;
+                    }
+                    traced.answered(value instanceof GenerationResponse response ? Optional.of(response)
+                            : Optional.empty());
                     return new Served<>(value, model, attempts);
                 } catch (UpstreamException failure) {
                     if (failure.kind() == UpstreamException.Kind.CREDENTIAL_REJECTED) {

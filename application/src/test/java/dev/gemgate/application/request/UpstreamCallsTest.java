@@ -2,6 +2,7 @@ package dev.gemgate.application.request;
 
 import dev.gemgate.domain.budget.SpendingPolicySource;
 import dev.gemgate.domain.fakes.InMemoryTenantResources;
+import dev.gemgate.application.port.RequestTracing;
 import dev.gemgate.domain.resource.ResourceKind;
 import dev.gemgate.domain.resource.TenantResource;
 import dev.gemgate.domain.resource.UpstreamResourceName;
@@ -121,8 +122,39 @@ class UpstreamCallsTest {
             }
         }), new SequentialIdGenerator(), clock, WaitingRoom.neverWaiting(clock),
                 RateLimitSource.defaults(RateLimits.UNLIMITED, RateLimits.UNLIMITED, RateLimits.UNLIMITED), gate,
-                UpstreamLimits.NONE, SpendingPolicySource.defaults(), resources);
+                UpstreamLimits.NONE, SpendingPolicySource.defaults(), resources, tracing);
     }
+
+    /** What a tracing backend was told, one line per call. */
+    private final List<String> traced = new ArrayList<>();
+    private final RequestTracing tracing = (context, type, model) -> {
+        traced.add("opened " + type + " " + model + " " + context.requestId().value());
+        return new RequestTracing.RequestSpan() {
+            @Override
+            public RequestTracing.UpstreamAttempt attempt(ModelId attempted, UpstreamCredential credential,
+                                                          int number) {
+                traced.add("attempt " + number + " " + attempted + " on " + credential.id());
+                return new RequestTracing.UpstreamAttempt() {
+                    @Override
+                    public void answered(Optional<GenerationResponse> response) {
+                        traced.add("answered " + number + " " + response.map(r -> r.usage().promptTokens() + " in, "
+                                + r.finishReason().orElse("?")).orElse("-"));
+                    }
+
+                    @Override
+                    public void failed(RuntimeException failure) {
+                        traced.add("failed " + number + " " + ((UpstreamException) failure).kind());
+                    }
+                };
+            }
+
+            @Override
+            public void closed(Outcome outcome, Optional<ModelId> servedModel, Usage usage, Money cost) {
+                traced.add("closed " + outcome + " " + servedModel.orElseThrow() + " " + usage.promptTokens()
+                        + " in");
+            }
+        };
+    };
 
     private void owns(Caller caller, String name, String credential, Optional<Instant> expiry) {
         ResourceKind kind = name.startsWith("files/") ? ResourceKind.FILE : ResourceKind.CACHED_CONTENT;
@@ -296,6 +328,22 @@ class UpstreamCallsTest {
         // equal jitter at 0.5: 150 ms after the first failure, 300 ms after the second
         assertThat(waits).containsExactly(Duration.ofMillis(150), Duration.ofMillis(300));
         assertThat(audit.all()).singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo(Outcome.SUCCESS));
+    }
+
+    @Test
+    void eachAttemptIsTracedUnderItsRequestWhichLearnsHowItEnded() {
+        port.fail(unavailable());
+        GenerateContent.Command command = command(FLASH);
+        GenerateContent.Result result = generate().execute(command);
+
+        long prompt = result.response().usage().promptTokens();
+        assertThat(traced).containsExactly(
+                "opened GENERATE_CONTENT " + FLASH + " " + command.context().requestId().value(),
+                "attempt 1 " + FLASH + " on k1",
+                "failed 1 UNAVAILABLE",
+                "attempt 2 " + FLASH + " on k1",
+                "answered 2 " + prompt + " in, " + result.response().finishReason().orElse("?"),
+                "closed SUCCESS " + FLASH + " " + prompt + " in");
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.gemgate.application.generation.ListModels;
 import dev.gemgate.application.generation.ModelCatalog;
 import dev.gemgate.application.port.RequestMetrics;
 import dev.gemgate.application.port.RequestRecorder;
+import dev.gemgate.application.port.RequestTracing;
 import dev.gemgate.application.request.Admission;
 import dev.gemgate.application.request.UpstreamCalls;
 import dev.gemgate.application.admin.AdminAudit;
@@ -152,9 +153,10 @@ public class UseCaseProducers {
     @Singleton
     Admission admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids,
                         Clock clock, WaitingRoom waiting, RateLimitSource priorities, UpstreamGate upstreamGate,
-                        UpstreamLimits upstreamLimits, SpendingPolicySource spending, TenantResources resources) {
+                        UpstreamLimits upstreamLimits, SpendingPolicySource spending, TenantResources resources,
+                        RequestTracing tracing) {
         return new Admission(quota, ledger, recorder, ids, clock, waiting, priorities, upstreamGate, upstreamLimits,
-                spending, resources);
+                spending, resources, tracing);
     }
 
     /** Every tenant on the configured spending policy, until a stored policy source replaces this bean. */
