@@ -105,14 +105,18 @@ public final class CachedContentCreate {
                             + "caches cannot be billed; ask the gateway's operator to add one."));
             Duration lifetime = CachedContentBodies.requestedExpiry(command.body(), now)
                     .map(e -> Duration.between(now, e)).orElse(CachedContentBodies.DEFAULT_TTL);
-            long tokens = estimator.boundInput(new GenerationRequest(model,
-                    CachedContentBodies.cachedPart(command.body()))).tokens();
+            GenerationRequest cached = new GenerationRequest(model, CachedContentBodies.cachedPart(command.body()));
+            long tokens = estimator.boundInput(cached).tokens();
             ticket.admitQuota(tokens);
+            // the files the cache is made of must be the caller's own, and the cache is made in their project
+            UpstreamCalls.Pin pin = ticket.pinFor(cached);
             ticket.reserveBudget(new Usage(tokens, 0, 0, 0), CacheStorageCost.of(storage, tokens,
                     lifetime.isNegative() ? Duration.ZERO : lifetime));
-            Created created = calls.upstream().retrying(ticket, (m, credential, timeout) ->
-                    new Created(credential, calls.port().create(credential, command.originalJson(), timeout)))
-                    .value();
+            UpstreamCalls.Attempt<Created> create = (m, credential, timeout) ->
+                    new Created(credential, calls.port().create(credential, command.originalJson(), timeout));
+            Created created = (pin.credential().isPresent()
+                    ? calls.upstream().pinned(ticket, pin.credential().get(), create)
+                    : calls.upstream().retrying(ticket, create)).value();
             CachedContent cache = created.cache();
             Instant createdAt = cache.createTime().filter(t -> !t.isAfter(calls.clock().instant()))
                     .orElse(calls.clock().instant());
