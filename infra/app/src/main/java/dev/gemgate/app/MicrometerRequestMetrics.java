@@ -49,6 +49,13 @@ public class MicrometerRequestMetrics implements RequestMetrics {
     }
 
     /**
+     * Round boundaries added to the percentile histogram's, so that latency SLOs can name a bucket ({@code le="10.0"}:
+     * infra/observability/prometheus/gemgate-alerts.yml).
+     */
+    private static final Duration[] SLO_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30)};
+
+    /**
      * The buckets of the streams' time to first chunk: a few fixed ones (not ~70 percentile buckets) per model, from
      * what a cached answer takes to what a long thinking model takes.
      */
@@ -142,7 +149,8 @@ public class MicrometerRequestMetrics implements RequestMetrics {
                 l.outcome().isSuccess() ? null : Counter.builder("gemgate.errors")
                         .description("Gateway requests that did not succeed").tags(tags).register(registry),
                 Timer.builder("gemgate.request.duration").description("Time in the gateway, upstream included")
-                        .tags(histogramTags).publishPercentileHistogram().register(registry),
+                        .tags(histogramTags).publishPercentileHistogram().serviceLevelObjectives(SLO_BUCKETS)
+                        .register(registry),
                 Counter.builder("gemgate.tokens").description("Tokens billed").tags(usageTags).tag("kind", "prompt")
                         .register(registry),
                 Counter.builder("gemgate.tokens").description("Tokens billed").tags(usageTags).tag("kind", "output")
