@@ -168,7 +168,8 @@ public final class StreamGenerateContent {
             ticket.reserveBudget(admitted.reservation());
             sink.admitted(ticket.rateLimits());
             sink.cacheStatus(plan.missStatus());
-            Forwarder attempts = new Forwarder(sink, admitted.input(), plan.store() ? new StreamedAnswer() : null);
+            Forwarder attempts = new Forwarder(ticket, sink, admitted.input(),
+                    plan.store() ? new StreamedAnswer() : null);
             forwarder = attempts;
             GenerationRequest forwarded = admitted.forwarded();
             boolean callerDeadline = command.context().deadline().isPresent();
@@ -221,6 +222,7 @@ public final class StreamGenerateContent {
 
     /** Forwards chunks and keeps what is needed to charge the stream however it ends. */
     private static final class Forwarder implements StreamObserver {
+        private final Ticket ticket;
         private final ChunkSink sink;
         private final long estimatedPrompt;
         /** The chunks assembled into one answer, to store once the stream completes (null: not stored). */
@@ -232,7 +234,8 @@ public final class StreamGenerateContent {
         private boolean completed;
         private RuntimeException failure;
 
-        Forwarder(ChunkSink sink, long estimatedPrompt, StreamedAnswer assembly) {
+        Forwarder(Ticket ticket, ChunkSink sink, long estimatedPrompt, StreamedAnswer assembly) {
+            this.ticket = ticket;
             this.sink = sink;
             this.estimatedPrompt = estimatedPrompt;
             this.assembly = assembly;
@@ -243,6 +246,9 @@ public final class StreamGenerateContent {
         public boolean onChunk(StreamChunk chunk) {
             chunks++;
             boolean open = sink.send(chunk);
+            if (chunks == 1) {
+                ticket.firstChunkForwarded();
+            }
             chunk.usage().ifPresent(u -> lastUsage = u);
             forwardedTextTokens += TokenEstimator.countText(chunk.response().text());
             if (assembly != null) {

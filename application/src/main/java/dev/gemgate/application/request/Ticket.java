@@ -442,6 +442,20 @@ public final class Ticket {
         return closed.get();
     }
 
+    /**
+     * A stream's first chunk reached the caller: its time to first byte (from the ticket's opening, so admission and
+     * any wait for room are included), observed under the model serving it. Not audited; call it once per stream.
+     */
+    public void firstChunkForwarded() {
+        try {
+            policy.recorder.firstChunk(servedModel, policy.clock.instant(),
+                    Duration.ofNanos(System.nanoTime() - startNanos));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "recording the first chunk of request {0} failed: {1}",
+                    context.requestId(), e.getClass().getName());
+        }
+    }
+
     /** Corrects the tokens and returns the concurrency permits in one call (the ticket closes once, so this runs once). */
     private void correctQuota(long actualTokens, Instant now) {
         correct(quotaTicket, actualTokens, now);

@@ -50,9 +50,16 @@ class StreamGenerateContentTest {
             .add("gemini-2.5-flash", "0.30", "2.50", "0.03");
     private final FakeGenerationPort upstream = new FakeGenerationPort(List.of("gemini-2.5-flash"));
     private final InMemoryAuditLog audit = new InMemoryAuditLog();
+    private final List<String> firstChunks = new ArrayList<>();
     private final RequestMetrics metrics = new RequestMetrics() {
         @Override
         public void record(AuditEvent event) {
+        }
+
+        @Override
+        public void firstChunk(ModelId model, java.time.Instant at, java.time.Duration sinceStart) {
+            assertThat(sinceStart).isPositive();
+            firstChunks.add(model.value() + " at " + at);
         }
 
         @Override
@@ -128,6 +135,23 @@ class StreamGenerateContentTest {
         });
         assertThat(sink.settled).containsExactly(Money.ofMicros(17));
         assertThat(quota.corrections).containsExactly(10L);
+    }
+
+    @Test
+    void aStreamsFirstChunkIsObservedOnceUnderTheServingModelAsItsTimeToFirstByte() {
+        useCase().execute(command("Hello there"), new RecordingSink());
+
+        assertThat(upstream.streamedChunks).hasSize(3);
+        assertThat(firstChunks).containsExactly("gemini-2.5-flash at " + clock.instant());
+    }
+
+    @Test
+    void aStreamThatFailsBeforeItsFirstChunkHasNoTimeToFirstByte() {
+        upstream.failNext(new UpstreamException(UpstreamException.Kind.INVALID_REQUEST, 400, "bad"));
+
+        assertThatThrownBy(() -> useCase().execute(command("Hello there"), new RecordingSink()))
+                .isInstanceOf(UpstreamException.class);
+        assertThat(firstChunks).isEmpty();
     }
 
     @Test

@@ -75,6 +75,25 @@ public final class LeasedBudgetLedger implements BudgetLedger {
     private final Executor settlements;
     private final Set<CompletableFuture<Void>> settling = ConcurrentHashMap.newKeySet();
     private volatile Instant sweptUpTo;
+    private volatile CommitmentObserver commitments = (budget, committed, resetsAt) -> {
+    };
+
+    /**
+     * Observes what each lease learns of its account: the money committed fleet-wide ({@code committed}: settled,
+     * reserved or held in replicas' slices, an upper bound of the spend) against the budget, valid until the period
+     * resets at {@code resetsAt}. For meters: it runs on the request's thread and must not block.
+     */
+    public interface CommitmentObserver {
+        void committed(Budget budget, Money committed, Instant resetsAt);
+    }
+
+    /** Sets the one observer of commitments (the budget-utilisation gauge); it replaces any earlier one. */
+    public void observeCommitments(CommitmentObserver observer) {
+        if (observer == null) {
+            throw new IllegalArgumentException("an observer is required");
+        }
+        this.commitments = observer;
+    }
 
     /**
      * @param holder         this replica's name on its reservation rows
@@ -338,6 +357,12 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         }
 
         private void report(Lease lease) {
+            try {
+                commitments.committed(budget, lease.leasedTotal(), resetsAt);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "observing a budget commitment failed: {0}",
+                        e.getClass().getName());
+            }
             long after = lease.leasedTotal().micros();
             long before = after - lease.granted().micros();
             long limit = budget.limit().micros();

@@ -487,4 +487,20 @@ class LeasedBudgetLedgerTest {
         assertThat(ledger.sliceOf(budget.accountKey(T0))).isEqualTo(Money.ofDollars("1"));
         assertThat(ledger.openReservations()).isZero();
     }
+
+    @Test
+    void each_lease_reports_the_accounts_fleet_wide_commitment_until_its_period_resets() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "10", List.of());
+        LeasedBudgetLedger ledger = ledger("a", List.of(budget), 10);
+        List<String> seen = new ArrayList<>();
+        ledger.observeCommitments((b, committed, resetsAt) -> seen.add(b.name() + " " + committed + " " + resetsAt));
+
+        reserved(ledger.reserve(request("r-1", "0.50"), T0));
+        reserved(ledger.reserve(request("r-2", "0.50"), T0)); // from the slice: no lease, nothing observed
+        reserved(ledger.reserve(request("r-3", "0.50"), T0)); // the second lease
+
+        Instant reset = BudgetPeriod.DAILY.nextReset(T0, ZoneOffset.UTC);
+        assertThat(seen).containsExactly(budget.name() + " " + Money.ofDollars("1") + " " + reset,
+                budget.name() + " " + Money.ofDollars("2") + " " + reset);
+    }
 }

@@ -56,11 +56,12 @@ public class BudgetWiring {
     @Produces
     @Singleton
     BudgetLedger budgetLedger(BudgetStore store, StoredBudgetSource budgets, GemgateConfig config, Clock clock,
-                              AlertWiring alerts) {
+                              AlertWiring alerts, BudgetUtilizationMetrics utilization) {
         GemgateConfig.Budget budget = config.budget();
         ledger = new LeasedBudgetLedger(store, budgets, "gemgate-" + UUID.randomUUID(), budget.slicesPerLimit(),
                 budget.reservationTtl(), clock.instant().minus(budget.reservationTtl().multipliedBy(2)),
                 alerts::offer, SETTLEMENTS);
+        ledger.observeCommitments(utilization::committed);
         return ledger;
     }
 

@@ -13,6 +13,8 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The meters of the retry path and the credential pool. Labels are bounded: models Gemgate serves, failure kinds,
@@ -26,6 +28,8 @@ import java.time.Instant;
  *   <li>{@code gemgate_upstream_credential_rejected_total{credential,status}}: a credential Google rejected (401, 403,
  *   an invalid key) and that was held out: the alert to page on</li>
  *   <li>{@code gemgate_upstream_credentials_serving}: 1 while some credential can serve (readiness), else 0</li>
+ *   <li>{@code gemgate_upstream_credentials{state}}: the pool's credentials by state ({@code active}, {@code draining},
+ *   {@code disabled}, {@code held_out} after a rejection), as this replica sees them</li>
  * </ul>
  */
 @Singleton
@@ -44,6 +48,23 @@ public class MicrometerResilienceMetrics implements ResilienceMetrics {
     void watch(CredentialPool pool) {
         Gauge.builder("gemgate.upstream.credentials.serving", pool, p -> p.canServe() ? 1 : 0)
                 .description("1 while some upstream credential can serve, else 0").register(registry);
+        for (String state : CREDENTIAL_STATES) {
+            Gauge.builder("gemgate.upstream.credentials", pool, p -> count(p, state))
+                    .description("Upstream credentials of the pool by state, as this replica sees them: active, "
+                            + "draining, disabled, or held out after Google rejected them")
+                    .tag("state", state).register(registry);
+        }
+    }
+
+    /** The {@code state} label's values: an administrator's setting, or {@code held_out} (rejected, quarantined). */
+    static final List<String> CREDENTIAL_STATES = List.of("active", "draining", "disabled", "held_out");
+
+    private static double count(CredentialPool pool, String state) {
+        return pool.health().stream().filter(h -> stateOf(h).equals(state)).count();
+    }
+
+    private static String stateOf(CredentialPool.Health health) {
+        return health.heldOutUntil().isPresent() ? "held_out" : health.status().name().toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -51,7 +51,7 @@ class MicrometerRequestMetricsTest {
         });
         assertThat(registry.find("gemgate.errors").counters()).hasSize(1);
         assertThat(registry.find("gemgate.request.duration").timers()).hasSize(1);
-        assertThat(registry.find("gemgate.tokens").counters()).hasSize(3);
+        assertThat(registry.find("gemgate.tokens").counters()).hasSize(4);
         assertThat(registry.find("gemgate.cost.microdollars").counters()).hasSize(1);
         assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTag("model")).isEqualTo("unknown"));
     }
@@ -139,8 +139,41 @@ class MicrometerRequestMetricsTest {
                 .satisfies(c -> assertThat(c.getId().getTag("outcome")).isEqualTo("upstream_error"));
     }
 
+    @Test
+    void tokensAreCountedByClassPromptWithoutCachedAndOutputWithoutThinking() {
+        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(registry, catalog, false, new AuthFailureMetrics(new SimpleMeterRegistry()));
+        metrics.record(event(ALICE, "gemini-2.5-flash", Outcome.SUCCESS, new Usage(100, 7, 40, 30)));
+
+        assertThat(registry.get("gemgate.tokens").tag("kind", "prompt").counter().count()).isEqualTo(70);
+        assertThat(registry.get("gemgate.tokens").tag("kind", "cached").counter().count()).isEqualTo(30);
+        assertThat(registry.get("gemgate.tokens").tag("kind", "output").counter().count()).isEqualTo(7);
+        assertThat(registry.get("gemgate.tokens").tag("kind", "thinking").counter().count()).isEqualTo(40);
+    }
+
+    @Test
+    void aStreamsTimeToFirstChunkIsAFixedBucketHistogramPerServedModelAndUnknownForOthers() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MicrometerRequestMetrics metrics = new MicrometerRequestMetrics(prometheus, catalog, false, new AuthFailureMetrics(new SimpleMeterRegistry()));
+        metrics.firstChunk(ModelId.parse("gemini-2.5-flash"), NOW, Duration.ofMillis(180));
+        metrics.firstChunk(ModelId.parse("gemini-2.5-flash"), NOW, Duration.ofMillis(700));
+        for (int i = 0; i < 5; i++) {
+            metrics.firstChunk(ModelId.parse("made-up-" + i), NOW, Duration.ofMillis(10));
+        }
+
+        assertThat(prometheus.find("gemgate.stream.first.chunk").timers())
+                .extracting(t -> t.getId().getTag("model")).containsExactlyInAnyOrder("gemini-2.5-flash", "unknown");
+        String scrape = prometheus.scrape();
+        assertThat(scrape).contains("gemgate_stream_first_chunk_seconds_bucket{model=\"gemini-2.5-flash\",le=\"0.25\",} 1.0")
+                .contains("gemgate_stream_first_chunk_seconds_bucket{model=\"gemini-2.5-flash\",le=\"1.0\",} 2.0")
+                .contains("gemgate_stream_first_chunk_seconds_count{model=\"unknown\",} 5.0");
+        assertThat(scrape.lines().filter(l -> l.startsWith("gemgate_stream_first_chunk_seconds_bucket"))).hasSize(22);
+    }
+
     private static AuditEvent event(TenantId tenant, String model, Outcome outcome) {
-        Usage usage = outcome.isSuccess() ? new Usage(5, 7, 0, 0) : Usage.NONE;
+        return event(tenant, model, outcome, outcome.isSuccess() ? new Usage(5, 7, 0, 0) : Usage.NONE);
+    }
+
+    private static AuditEvent event(TenantId tenant, String model, Outcome outcome, Usage usage) {
         return new AuditEvent(UUID.randomUUID(), NOW, AuditEventType.GENERATE_CONTENT, new RequestId("r-1"),
                 Optional.empty(), Optional.of(tenant), Optional.of(new ApiKeyId(UUID.randomUUID())), "key",
                 Optional.of(ModelId.parse(model)),
