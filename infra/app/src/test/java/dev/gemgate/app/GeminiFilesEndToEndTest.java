@@ -277,6 +277,26 @@ class GeminiFilesEndToEndTest {
     }
 
     @Test
+    void aChunkSentAsCurlsDataBinarySendsIt_AFormTypeIsTakenAsBytes() throws Exception {
+        // Google's REST samples upload with curl --data-binary, which labels the bytes application/x-www-form-urlencoded
+        HttpResponse<String> started = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.toString()
+                        .replaceAll("/$", "") + "/upload/v1beta/files")).header("x-goog-api-key", keyA)
+                .header("X-Goog-Upload-Protocol", "resumable").header("X-Goog-Upload-Command", "start")
+                .header("X-Goog-Upload-Header-Content-Length", "11")
+                .header("X-Goog-Upload-Header-Content-Type", "text/plain").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"file\":{\"displayName\":\"curl\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String url = started.headers().firstValue("X-Goog-Upload-URL").orElseThrow();
+        HttpResponse<String> done = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("X-Goog-Upload-Command", "upload, finalize").header("X-Goog-Upload-Offset", "0")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("a=b&c=d e f")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.headers().firstValue("X-Goog-Upload-Status")).hasValue("final");
+        assertThat(done.body()).contains("\"sizeBytes\":\"11\"").contains("\"displayName\":\"curl\"");
+    }
+
+    @Test
     void theUploadUrlIsTheGatewaysOwnOnTheForwardedHostAndSchemeAndNeverTheUpstreams() throws Exception {
         HttpResponse<String> start = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "upload/v1beta/files"))
                 .header("x-goog-api-key", keyA).header("X-Goog-Upload-Protocol", "resumable")
