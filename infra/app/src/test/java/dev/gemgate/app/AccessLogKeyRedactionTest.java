@@ -21,5 +21,10 @@ class AccessLogKeyRedactionTest {
         assertThat(AccessLogKeyRedaction.redactQuery("key=gmg_secret&alt=sse")).isEqualTo("key=REDACTED&alt=sse");
         assertThat(AccessLogKeyRedaction.redactQuery("alt=sse&Key=gmg_secret")).isEqualTo("alt=sse&Key=REDACTED");
         assertThat(AccessLogKeyRedaction.redactQuery("hotkey=1")).isEqualTo("hotkey=1");
+        assertThat(AccessLogKeyRedaction.redactQuery("upload_id=AbC-123_x&upload_protocol=resumable"))
+                .isEqualTo("upload_id=REDACTED&upload_protocol=resumable");
+        assertThat(AccessLogKeyRedaction.redact("POST /upload/v1beta/files?upload_id=AbC-123_x&upload_protocol="
+                + "resumable HTTP/1.1")).isEqualTo("POST /upload/v1beta/files?upload_id=REDACTED&upload_protocol="
+                + "resumable HTTP/1.1");
     }
 }
