@@ -53,8 +53,7 @@ public final class CountTokens {
             UpstreamCalls.Pin pin = ticket.pinFor(request);
             UpstreamCalls.Attempt<Long> count = (model, credential, timeout) ->
                     upstream.port().countTokens(request, credential, timeout);
-            long total = (pin.credential().isPresent() ? upstream.pinned(ticket, pin.credential().get(), count)
-                    : upstream.retrying(ticket, count)).value();
+            long total = upstream.retrying(ticket, pin.credential(), count).value();
             ticket.settle(new Usage(total, 0, 0, 0), Outcome.SUCCESS);
             return new Result(total, ticket.rateLimits());
         } catch (RuntimeException | Error e) {

@@ -167,7 +167,7 @@ public final class UpstreamCalls {
 
     /** A call that only the model asked for can answer (countTokens, embeddings): retried, never moved. */
     public <T> Served<T> retrying(Ticket ticket, Attempt<T> attempt) {
-        return run(ticket, List.of(ticket.model()), Usage.NONE, new Cancellation(), Optional.empty(), attempt);
+        return retrying(ticket, Optional.empty(), attempt);
     }
 
     /**
@@ -176,8 +176,15 @@ public final class UpstreamCalls {
      * (disabled, gone, rejected), 503 UNAVAILABLE.
      */
     public <T> Served<T> pinned(Ticket ticket, UpstreamCredentialId credential, Attempt<T> attempt) {
-        return run(ticket, List.of(ticket.model()), Usage.NONE, new Cancellation(), Optional.of(credential),
-                attempt);
+        return retrying(ticket, Optional.of(credential), attempt);
+    }
+
+    /**
+     * {@link #retrying(Ticket, Attempt)}, or {@link #pinned} to {@code pin} when the call names a resource of that
+     * credential's project (a {@link Pin#credential()}).
+     */
+    public <T> Served<T> retrying(Ticket ticket, Optional<UpstreamCredentialId> pin, Attempt<T> attempt) {
+        return run(ticket, List.of(ticket.model()), Usage.NONE, new Cancellation(), pin, attempt);
     }
 
     /**

@@ -132,9 +132,7 @@ public final class BatchCreate {
                 return batches.create(command.model(), command.method(),
                         estimate.rewrittenBody().orElse(command.originalJson()), credential, timeout);
             };
-            BatchOperation operation = (references.pin().isPresent()
-                    ? upstream.pinned(ticket, references.pin().get(), create)
-                    : upstream.retrying(ticket, create)).value();
+            BatchOperation operation = upstream.retrying(ticket, references.pin(), create).value();
             UpstreamResourceName name = operation.name().orElseThrow(() -> new UpstreamException(
                     UpstreamException.Kind.PROTOCOL_ERROR, 200, "the upstream answered a batch without a name"));
             record(context, command.model(), name, creator.get(), operation, estimate, ticket);

@@ -114,9 +114,7 @@ public final class CachedContentCreate {
                     lifetime.isNegative() ? Duration.ZERO : lifetime));
             UpstreamCalls.Attempt<Created> create = (m, credential, timeout) ->
                     new Created(credential, calls.port().create(credential, command.originalJson(), timeout));
-            Created created = (pin.credential().isPresent()
-                    ? calls.upstream().pinned(ticket, pin.credential().get(), create)
-                    : calls.upstream().retrying(ticket, create)).value();
+            Created created = calls.upstream().retrying(ticket, pin.credential(), create).value();
             CachedContent cache = created.cache();
             Instant createdAt = cache.createTime().filter(t -> !t.isAfter(calls.clock().instant()))
                     .orElse(calls.clock().instant());
