@@ -3,6 +3,7 @@ package dev.gemgate.adapter.gemini;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -32,7 +33,10 @@ final class JsonBodies {
      */
     static final int MAX_STRING_LENGTH = 200_000_000;
 
+    // Jackson's default recycler pool is per thread: on virtual threads (one per request) it recycled nothing and every
+    // parse allocated fresh buffers (16.8% of allocations in issue 21's profile 1); a shared pool recycles across threads
     private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_LENGTH).build())
             .build()).build();
 

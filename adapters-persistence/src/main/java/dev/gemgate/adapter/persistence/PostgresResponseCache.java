@@ -52,7 +52,9 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class PostgresResponseCache implements ResponseCache, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PostgresResponseCache.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** With a shared buffer pool: Jackson's default pool is per thread, and each request has its own virtual thread. */
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()).build());
     private static final TypeReference<Map<String, Object>> TREE = new TypeReference<>() {
     };
     /** What an entry weighs beyond its JSON: the parsed tree is larger than its text; a fixed overhead bounds it. */

@@ -1,6 +1,7 @@
 package dev.gemgate.adapter.web.gemini;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -68,7 +69,10 @@ public final class GeminiJson {
      */
     static final int MAX_VALUES = 2_000_000;
 
+    // Jackson's default recycler pool is per thread: on virtual threads (one per request) it recycled nothing and every
+    // parse allocated fresh buffers (16.8% of allocations in issue 21's profile 1); a shared pool recycles across threads
     private static final JsonFactory FACTORY = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
             .streamReadConstraints(StreamReadConstraints.builder()
                     // depth is checked by the reader below (with the path) before Jackson's check would fire; the
                     // others only Jackson can check before the text is in memory, and the reader names which one
@@ -84,7 +88,8 @@ public final class GeminiJson {
             // tenant-chosen names must not fill the JVM's string table; canonicalization still shares repeated names
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .build();
-    private static final ObjectMapper WRITER = JsonMapper.builder().build();
+    private static final ObjectMapper WRITER = JsonMapper.builder(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build()).build();
 
     private GeminiJson() {
     }

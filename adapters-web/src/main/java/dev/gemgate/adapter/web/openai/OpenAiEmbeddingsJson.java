@@ -1,6 +1,7 @@
 package dev.gemgate.adapter.web.openai;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,8 +39,12 @@ import java.util.OptionalLong;
  * text of its little-endian float32 bytes (what OpenAI's SDKs ask for by default and decode).
  */
 public final class OpenAiEmbeddingsJson {
-    private static final JsonFactory FACTORY = new JsonFactory();
-    private static final ObjectMapper UPSTREAM = JsonMapper.builder().build();
+    // Jackson's default recycler pool is per thread: on virtual threads (one per request) it recycled nothing and every
+    // parse allocated fresh buffers (16.8% of allocations in issue 21's profile 1); a shared pool recycles across threads
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build();
+    private static final ObjectMapper UPSTREAM = JsonMapper.builder(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build()).build();
 
     /** How the caller wants each vector written. */
     public enum Encoding {
