@@ -65,8 +65,14 @@ public final class RateLimitHeaders {
         }
         text.append(seconds);
         if (fraction > 0) {
-            String decimals = String.format("%03d", fraction);
-            text.append('.').append(decimals.replaceAll("0+$", ""));
+            // three digits, trailing zeros dropped (on every response: no String.format, no regex)
+            text.append('.').append((char) ('0' + fraction / 100));
+            if (fraction % 100 > 0) {
+                text.append((char) ('0' + fraction / 10 % 10));
+                if (fraction % 10 > 0) {
+                    text.append((char) ('0' + fraction % 10));
+                }
+            }
         }
         return text.append('s').toString();
     }

@@ -40,6 +40,9 @@ class RateLimitHeadersTest {
         assertThat(RateLimitHeaders.duration(Duration.ofMillis(600))).isEqualTo("600ms");
         assertThat(RateLimitHeaders.duration(Duration.ofMillis(1500))).isEqualTo("1.5s");
         assertThat(RateLimitHeaders.duration(Duration.ofMillis(59_999))).isEqualTo("59.999s");
+        assertThat(RateLimitHeaders.duration(Duration.ofMillis(1_050))).isEqualTo("1.05s");
+        assertThat(RateLimitHeaders.duration(Duration.ofMillis(1_005))).isEqualTo("1.005s");
+        assertThat(RateLimitHeaders.duration(Duration.ofMillis(1_101))).isEqualTo("1.101s");
         assertThat(RateLimitHeaders.duration(Duration.ofMinutes(6))).isEqualTo("6m0s");
         assertThat(RateLimitHeaders.duration(Duration.ofSeconds(3 * 3600 + 61).plusMillis(20))).isEqualTo("3h1m1.02s");
     }
