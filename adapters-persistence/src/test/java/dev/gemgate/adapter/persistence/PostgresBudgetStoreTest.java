@@ -121,6 +121,49 @@ class PostgresBudgetStoreTest {
         assertThat(store.settledSpend(account.key())).isEqualTo(Money.ofDollars("0.40"));
     }
 
+    /**
+     * The reservation row's transaction commits without waiting for the WAL flush (it is on the request path; see
+     * {@link PostgresBudgetStore#RESERVE}), and only that transaction: the connection, back in the pool, keeps the
+     * server's synchronous commit for the settlements and everything else.
+     */
+    @Test
+    void a_reservation_alone_commits_without_waiting_for_the_wal_flush() throws Exception {
+        Account account = account("1");
+        try (Connection c = dataSource.getConnection()) {
+            assertThat(show(c)).isEqualTo("on");
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(PostgresBudgetStore.RESERVE)) {
+                s.setArray(1, c.createArrayOf("uuid", new Object[]{UUID.randomUUID()}));
+                s.setArray(2, c.createArrayOf("varchar", new Object[]{"req-" + UUID.randomUUID()}));
+                s.setArray(3, c.createArrayOf("text", new Object[]{account.key()}));
+                s.setArray(4, c.createArrayOf("bigint", new Object[]{400_000L}));
+                s.setArray(5, c.createArrayOf("varchar", new Object[]{"replica-a"}));
+                s.setArray(6, c.createArrayOf("timestamptz", new Object[]{java.sql.Timestamp.from(T0)}));
+                s.setArray(7, c.createArrayOf("timestamptz", new Object[]{java.sql.Timestamp.from(T0.plus(TTL))}));
+                try (ResultSet r = s.executeQuery()) {
+                    assertThat(r.next()).as("the row is written").isTrue();
+                }
+            }
+            assertThat(show(c)).as("inside the reservation's transaction").isEqualTo("off");
+            c.commit();
+            assertThat(show(c)).as("after it").isEqualTo("on");
+            c.setAutoCommit(true);
+        }
+        // and through the store, on whichever pooled connection it takes
+        assertThat(store.recordReservation(reservation("req-" + UUID.randomUUID(), List.of(account.key()), "0.1", T0)))
+                .isTrue();
+        try (Connection c = dataSource.getConnection()) {
+            assertThat(show(c)).isEqualTo("on");
+        }
+    }
+
+    private static String show(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW synchronous_commit")) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
     @Test
     void concurrent_rows_are_group_committed_and_each_caller_gets_its_own_answer() throws Exception {
         Account account = account("1000");
