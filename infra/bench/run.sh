@@ -271,7 +271,7 @@ http {
   }
   # the OTLP sink of Gemgate's traces (run.sh --policies on): every export is answered 200 with an empty
   # ExportTraceServiceResponse and logged, one line each; nothing is stored
-  log_format otlp '\$msec \$request \$request_length \$status';
+  log_format otlp '\$msec \$request \$content_length \$status';
   server {
     listen 127.0.0.1:$OTLP_PORT;
     access_log $OTLP_LOG otlp;

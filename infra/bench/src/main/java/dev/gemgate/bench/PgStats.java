@@ -22,9 +22,13 @@ import java.util.regex.Pattern;
  *       PostgreSQL updates it at the end of each statement, so a snapshot is exact at any moment);</li>
  *   <li>{@code pg_stat_database}: the transactions committed and rolled back there (each backend reports them at most
  *       once a second and, when idle, up to 10 s late: a window's figure may miss the last seconds);</li>
- *   <li>the kernel's count of TCP segments carrying data into PostgreSQL from everyone but this connection
- *       ({@code ss -ti}, {@code data_segs_in} of every established socket on its port): a round trip starts with at
- *       least one, a large send (a JDBC batch) takes several.</li>
+ *   <li>the kernel's count of PostgreSQL's replies: TCP segments with data that PostgreSQL sent to everyone but this
+ *       connection ({@code ss -ti}, {@code data_segs_out} of every established socket on its port). PostgreSQL
+ *       flushes its output when it answers a Sync (the end of every extended-protocol round trip, which the client
+ *       waits for) or when its 8 KB output buffer fills, so this counts round trips, plus one per further 8 KB of a
+ *       large reply. It is the round-trip figure that statements cannot give: the JDBC driver sends a JDBC batch (the
+ *       audit writer's, up to 500 INSERTs) in one or a few round trips, which pg_stat_statements counts as one call
+ *       per row.</li>
  * </ul>
  * The bench's own queries carry the marker {@code gemgate-bench} and are left out of the statement counts.
  */
@@ -36,12 +40,12 @@ final class PgStats implements AutoCloseable {
     record Query(String query, long calls) {
     }
 
-    record Snapshot(long nanos, Map<Long, Query> statements, long transactions, long tcpSends) {
+    record Snapshot(long nanos, Map<Long, Query> statements, long transactions, long replies) {
     }
 
     /** What happened between two snapshots. */
     record Window(double seconds, List<Query> statements, long calls, long begins, long transactions,
-                  long tcpSends) {
+                  long replies) {
         /** Statement executions apart from BEGIN (the JDBC driver sends BEGIN with the first statement after it). */
         long statementsWithoutBegin() {
             return calls - begins;
@@ -130,7 +134,7 @@ final class PgStats implements AutoCloseable {
                 r.next();
                 transactions = r.getLong(1);
             }
-            return new Snapshot(System.nanoTime(), statements, transactions, tcpSends());
+            return new Snapshot(System.nanoTime(), statements, transactions, replies());
         }
     }
 
@@ -152,14 +156,14 @@ final class PgStats implements AutoCloseable {
         }
         delta.sort(Comparator.comparingLong(Query::calls).reversed());
         return new Window((b.nanos() - a.nanos()) / 1e9, delta, calls, begins, b.transactions() - a.transactions(),
-                a.tcpSends() < 0 || b.tcpSends() < 0 ? -1 : b.tcpSends() - a.tcpSends());
+                a.replies() < 0 || b.replies() < 0 ? -1 : b.replies() - a.replies());
     }
 
     /**
-     * TCP segments with data received by PostgreSQL on its port, summed over the established sockets except this
+     * TCP segments with data sent by PostgreSQL from its port, summed over the established sockets except this
      * connection's; -1 if {@code ss} is not there. Sockets closed between two snapshots take their counts with them.
      */
-    private long tcpSends() {
+    private long replies() {
         try {
             Process p = new ProcessBuilder("ss", "-tinH", "state", "established", "( sport = :" + port + " and dport != :"
                     + ownClientPort + " )").redirectErrorStream(true).start();
@@ -169,7 +173,7 @@ final class PgStats implements AutoCloseable {
                 return -1;
             }
             long sum = 0;
-            Matcher m = Pattern.compile("data_segs_in:(\\d+)").matcher(out);
+            Matcher m = Pattern.compile("data_segs_out:(\\d+)").matcher(out);
             while (m.find()) {
                 sum += Long.parseLong(m.group(1));
             }
