@@ -59,7 +59,7 @@ final class Options {
         flag("stream-chunk-delay-ms", "5", "streaming latency: the emulator waits this long before each chunk "
                 + "(a CHUNK_DELAY fault for the phase), so chunks come one by one, not in one burst");
         flag("stream-inflight", "5000", "streams in flight: concurrent streams through Gemgate (0 = skip)");
-        flag("stream-inflight-delay-ms", "500", "streams in flight: the emulator waits this long before each chunk, "
+        flag("stream-inflight-delay-ms", "1000", "streams in flight: the emulator waits this long before each chunk, "
                 + "so that all streams are open at once");
         flag("stream-inflight-clients", "50", "streams in flight: HttpClient instances sharing the streams");
         flag("stream-inflight-baseline", "true", "streams in flight: first open the same streams straight to the "
