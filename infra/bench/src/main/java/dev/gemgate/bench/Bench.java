@@ -839,7 +839,14 @@ public final class Bench {
                     q.calls() / (double) requests, PgStats.shortText(q.query(), 110)));
         }
         // the target: every throughput window through Gemgate (both surfaces and the cache hits), every round; judged
-        // on the round trips when the kernel counts them, else on the statements (an upper bound, batches aside)
+        // on --db-judge: the round trips when the kernel counts them, else the statements (an upper bound, batches
+        // aside), else the transactions
+        String judge = o.str("db-judge");
+        if (!List.of("round-trips", "statements", "transactions").contains(judge)) {
+            throw new IllegalArgumentException("--db-judge is round-trips, statements or transactions, not " + judge);
+        }
+        boolean byReplies = judge.equals("round-trips") && replies;
+        boolean byStatements = !byReplies && !judge.equals("transactions") && statements;
         boolean any = false;
         for (DbWindow w : dbWindows) {
             if (!w.label().startsWith("throughput ")) {
@@ -848,12 +855,12 @@ public final class Bench {
             any = true;
             PgStats.Window d = w.window();
             boolean known = w.requests() > 0;
-            long count = replies ? d.replies() : statements ? d.statementsWithoutBegin() : d.transactions();
+            long count = byReplies ? d.replies() : byStatements ? d.statementsWithoutBegin() : d.transactions();
             double per = known ? count / (double) w.requests() : Double.NaN;
             verdicts.add(String.format(Locale.ROOT, "database round trips per request (%s): %s %.3f (target <= %.1f) "
-                            + "%s; statements %s, transactions %s per request", w.label(), replies
-                            ? "round trips (PostgreSQL's replies)" : statements ? "statements (pg_stat_statements; no ss)"
-                            : "transactions (pg_stat_database; no ss, no pg_stat_statements)", per,
+                            + "%s; statements %s, transactions %s per request", w.label(), byReplies
+                            ? "round trips (PostgreSQL's replies)" : byStatements ? "statements (pg_stat_statements)"
+                            : "transactions (pg_stat_database)", per,
                     TARGET_DB_ROUND_TRIPS, known ? pass(per <= TARGET_DB_ROUND_TRIPS) : "UNKNOWN",
                     statements ? perRequest(d.statementsWithoutBegin(), w.requests()) : "n/a",
                     perRequest(d.transactions(), w.requests())));

@@ -82,6 +82,8 @@ final class Options {
         flag("pg-password", "postgres", "password for --pg-user");
         flag("db-settle-ms", "1000", "database windows: wait this long after a window's last request before the "
                 + "closing snapshot, so that the audit writer's batch (50 ms) and settlements of the window are in it");
+        flag("db-judge", "round-trips", "database target: judged on round-trips (PostgreSQL's replies, ss), "
+                + "statements (pg_stat_statements calls without BEGIN: JDBC batches count one per row) or transactions");
         flag("db-top", "10", "database: how many statements the breakdown lists");
         flag("policies", "", "a line naming the policies Gemgate runs with (run.sh --policies on|off sets them)");
         flag("otlp-log", "", "the access log of the OTLP sink Gemgate exports its traces to (run.sh: nginx), "
