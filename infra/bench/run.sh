@@ -3,8 +3,12 @@
 # on free loopback ports, runs the load driver (dev.gemgate.bench.Bench) against the three paths, prints one table,
 # and always stops all three. Run by hand, never by the test suite. See infra/bench/README.md.
 #
-#   infra/bench/run.sh [--quick] [--skip-gemgate] [--keep-tmp] [--embed-batching on|off] [--embed-window 5ms]
-#                      [--embed-only] [-- driver flags...]
+#   infra/bench/run.sh [--quick] [--skip-gemgate] [--keep-tmp] [--policies on|off] [--embed-batching on|off]
+#                      [--embed-window 5ms] [--embed-only] [-- driver flags...]
+#
+# --policies on (the default): Gemgate runs with every policy of issue 21 on: rate limits (tenant, tenant x model, key,
+# upstream) and a tenant budget far above what the run can reach, and tracing exported to an OTLP sink (nginx).
+# --policies off: Gemgate's own defaults (no limits, no budget, no tracing).
 #
 # Driver flags (java -jar infra/bench/target/gemgate-bench.jar --help) go after "--", e.g.
 #   infra/bench/run.sh -- --seq-rounds 3 --tp-duration-s 20 --inflight 2000
@@ -18,7 +22,7 @@ EMULATOR_JAR=$REPO/infra/gemini-emulator/target/gemgate-emulator.jar
 APP_JAR=$REPO/infra/app/target/quarkus-app/quarkus-run.jar
 BENCH_JAR=$BENCH_DIR/target/gemgate-bench.jar
 
-QUICK=0 SKIP_GEMGATE=0 KEEP_TMP=0 EMBED_BATCHING="" EMBED_WINDOW="" EMBED_ONLY=0
+QUICK=0 SKIP_GEMGATE=0 KEEP_TMP=0 EMBED_BATCHING="" EMBED_WINDOW="" EMBED_ONLY=0 POLICIES=on
 DRIVER_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,8 +33,10 @@ while [ $# -gt 0 ]; do
       case "$EMBED_BATCHING" in on|off) ;; *) echo "run.sh: --embed-batching takes on or off" >&2; exit 2 ;; esac ;;
     --embed-window) shift; EMBED_WINDOW=${1:-} ;;
     --embed-only) EMBED_ONLY=1 ;;
+    --policies) shift; POLICIES=${1:-}
+      case "$POLICIES" in on|off) ;; *) echo "run.sh: --policies takes on or off" >&2; exit 2 ;; esac ;;
     --) shift; DRIVER_ARGS=("$@"); break ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (driver flags go after --)" >&2; exit 2 ;;
   esac
   shift
@@ -48,6 +54,29 @@ if [ -n "$EMBED_WINDOW" ]; then
   EMBED_OPTS+=(-Dgemgate.upstream.embed-batching.window="$EMBED_WINDOW"); EMBED_LABEL="$EMBED_LABEL, window $EMBED_WINDOW"
 fi
 [ "$EMBED_ONLY" = 1 ] && DRIVER_ARGS=(--embed-only true "${DRIVER_ARGS[@]}")
+
+# Issue 21 measures Gemgate "with every policy on": authentication and scopes, quota with leased slices, the budget
+# ledger, cache lookup, audit, metrics and tracing. Authentication, scopes, the response cache (its default policy: 5 m,
+# deterministic requests), audit and metrics are always on; the rate limits and the budget are off until configured, so
+# --policies on sets them "on but never hit" (10^10 per minute or day, 100,000 in flight per key, 1,000,000 USD a
+# month per tenant), and turns tracing on by giving it an OTLP endpoint: a sink in nginx that answers 200 to every
+# export and logs each one (the tracing evidence). The names are checked by GemgateConfig, which refuses unknown keys.
+BIG=10000000000
+POLICY_OPTS=() POLICY_LABEL=""
+if [ "$POLICIES" = on ]; then
+  POLICY_OPTS=(
+    -Dgemgate.quota.tenant.requests-per-minute=$BIG -Dgemgate.quota.tenant.tokens-per-minute=$BIG
+    -Dgemgate.quota.tenant-model.requests-per-minute=$BIG
+    -Dgemgate.quota.key.requests-per-minute=$BIG -Dgemgate.quota.key.requests-per-day=$BIG
+    -Dgemgate.quota.key.concurrent-requests=100000
+    "-Dgemgate.upstream.limits.\"gemini*\".requests-per-minute=$BIG"
+    "-Dgemgate.upstream.limits.\"gemini*\".tokens-per-minute=$BIG"
+    -Dgemgate.budget.tenant.limit-usd=1000000
+  )
+  POLICY_LABEL="on (run.sh --policies on): API-key authentication and scopes; rate limits leased in slices (tenant rpm and tpm, tenant x model rpm, key rpm, rpd and 100,000 concurrent: 10^10 each, never hit); upstream limits gemini* rpm and tpm 10^10; tenant budget 1,000,000 USD monthly (leased ledger); response cache (Gemgate's default: 5 m, deterministic requests); audit (async); metrics; tracing (OTLP http/protobuf to a sink, every request sampled)"
+else
+  POLICY_LABEL="off (run.sh --policies off): Gemgate's defaults: API-key authentication and scopes, response cache (5 m, deterministic requests), audit, metrics; no rate limits, no budget, no tracing"
+fi
 
 log() { echo "$(date +%H:%M:%S.%3N) run.sh: $*"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
@@ -106,6 +135,14 @@ if ! command -v wrk >/dev/null 2>&1; then # the default throughput driver (--tp-
   else
     log "wrk is missing (apt-get install wrk as root); pass -- --tp-tool java to drive throughput from Java instead"
   fi
+fi
+
+# ------------------------------------------------------------------ file descriptors
+# 5,000 concurrent streams hold 5,000 sockets in the driver, 10,000 in Gemgate (client and upstream side) and 5,000 in
+# the emulator: raise the soft limit to the hard one (each process started from here inherits it)
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
+  log "WARNING: ulimit -n is $(ulimit -n): 5,000 streams in flight need about 11,000 descriptors in Gemgate"
 fi
 
 # ------------------------------------------------------------------ processes, ports, cleanup
@@ -170,7 +207,12 @@ wait_http() { # wait_http URL SECONDS PID NAME: poll until 200, or fail if the p
   die "$name did not answer 200 on $url within ${limit}s (log: $TMP)"
 }
 
-EMU_PORT=$(free_port) NGINX_PORT=$(free_port) GG_PORT=$(free_port) GG_MGMT_PORT=$(free_port)
+EMU_PORT=$(free_port) NGINX_PORT=$(free_port) GG_PORT=$(free_port) GG_MGMT_PORT=$(free_port) OTLP_PORT=$(free_port)
+OTLP_LOG=$TMP/nginx/logs/otlp.log
+if [ "$POLICIES" = on ]; then
+  POLICY_OPTS+=(-Dquarkus.otel.exporter.otlp.traces.endpoint="http://127.0.0.1:$OTLP_PORT"
+                -Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf)
+fi
 
 # ------------------------------------------------------------------ 1. the emulator
 log "starting the Gemini emulator on 127.0.0.1:$EMU_PORT"
@@ -227,6 +269,17 @@ http {
       proxy_buffering off;
     }
   }
+  # the OTLP sink of Gemgate's traces (run.sh --policies on): every export is answered 200 with an empty
+  # ExportTraceServiceResponse and logged, one line each; nothing is stored
+  log_format otlp '\$msec \$request \$content_length \$status';
+  server {
+    listen 127.0.0.1:$OTLP_PORT;
+    access_log $OTLP_LOG otlp;
+    location / {
+      default_type application/x-protobuf;
+      return 200 "";
+    }
+  }
 }
 EOF
 log "starting nginx ($("$NGINX" -v 2>&1 | sed 's/.*: //')) on 127.0.0.1:$NGINX_PORT -> emulator"
@@ -241,7 +294,7 @@ start_gemgate() { # start_gemgate LOGFILE: starts Gemgate, sets GG_PID and START
   mkdir -p "$TMP/gemgate"
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  (cd "$TMP/gemgate" && exec "$JAVA" ${GEMGATE_JAVA_OPTS:-} "${EMBED_OPTS[@]}" -Dquarkus.profile=local -Dquarkus.http.host=127.0.0.1 \
+  (cd "$TMP/gemgate" && exec "$JAVA" ${GEMGATE_JAVA_OPTS:-} "${POLICY_OPTS[@]}" "${EMBED_OPTS[@]}" -Dquarkus.profile=local -Dquarkus.http.host=127.0.0.1 \
     -Dquarkus.http.port="$GG_PORT" -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$GG_MGMT_PORT" \
     -Dgemgate.upstream.base-url="http://127.0.0.1:$EMU_PORT" -jar "$APP_JAR" >"$logfile" 2>&1) &
   GG_PID=$!
@@ -260,11 +313,23 @@ if [ "$SKIP_GEMGATE" = 0 ]; then
   stop_pid "$GG_PID" gemgate 60
   alive "$GG_PID" && die "Gemgate did not stop"
   GG_PID=""
+  # PostgreSQL's per-statement statistics for the database round trips: pg_stat_statements (in the zonky binaries)
+  # must be preloaded, which takes a server restart; Gemgate's restart is that restart
+  PG_CONF=$TMP/gemgate/.gemgate/postgres/postgresql.conf
+  if [ -f "$PG_CONF" ]; then
+    printf "\n# added by infra/bench/run.sh: statement statistics for the benchmark\nshared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.max = 10000\n" >>"$PG_CONF"
+  else
+    log "WARNING: no $PG_CONF: the database round trips will be counted from pg_stat_database only"
+  fi
   start_gemgate "$TMP/gemgate.log"
   log "Gemgate ready in $STARTUP_MS ms (restart), pid $GG_PID"
+  PG_URL=$(grep -oE 'embedded PostgreSQL at jdbc:postgresql://[^ ]+' "$TMP/gemgate.log" | head -n1 | sed 's/.* at //' || true)
+  [ -n "$PG_URL" ] || log "WARNING: no embedded PostgreSQL URL in Gemgate's output: no database round trips"
   GG_ARGS=(--gemgate-url "http://127.0.0.1:$GG_PORT" --gemgate-management-url "http://127.0.0.1:$GG_MGMT_PORT"
            --gemgate-key "$KEY" --jcmd "$JAVA_HOME/bin/jcmd"
-           --startup-fresh-ms "$FRESH_MS" --startup-restart-ms "$STARTUP_MS")
+           --startup-fresh-ms "$FRESH_MS" --startup-restart-ms "$STARTUP_MS" --pg-url "${PG_URL:-}"
+           --policies "$POLICY_LABEL")
+  [ "$POLICIES" = on ] && GG_ARGS+=(--otlp-log "$OTLP_LOG")
   # the JVM's pid (the subshell exec'd java, so $! is the JVM)
   GG_ARGS+=(--gemgate-pid "$GG_PID")
 fi
@@ -276,7 +341,7 @@ log "running the driver; the output is also saved to $OUT"
 # in the background and waited for, so that a signal to this script runs the cleanup at once
 "$JAVA" -Xms256m -Xmx2g -jar "$BENCH_JAR" \
   --direct-url "http://127.0.0.1:$EMU_PORT" --nginx-url "http://127.0.0.1:$NGINX_PORT" \
-  --note "servers: emulator JVM options '${EMULATOR_JAVA_OPTS:-}', nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') with ${NGINX_WORKERS:-auto} workers, Gemgate JVM options '${GEMGATE_JAVA_OPTS:-}'" \
+  --note "servers: emulator JVM options '${EMULATOR_JAVA_OPTS:-}', nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') with ${NGINX_WORKERS:-auto} workers, Gemgate JVM options '${GEMGATE_JAVA_OPTS:-}'; ulimit -n $(ulimit -n)" \
   --embed-batching "$EMBED_LABEL" "${GG_ARGS[@]}" --wrk "$(command -v wrk || echo wrk)" "${DRIVER_ARGS[@]}" > >(tee "$OUT") 2>&1 &
 DRIVER_PID=$!
 wait "$DRIVER_PID"

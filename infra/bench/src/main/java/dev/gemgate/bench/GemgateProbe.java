@@ -82,6 +82,65 @@ final class GemgateProbe {
         return new Sample(used, committed, active);
     }
 
+    /** The text of /q/metrics, or null if it cannot be read. */
+    String metricsText() {
+        try {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10))
+                    .header("Accept", "text/plain").GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** The metric lines (no comments) whose name is {@code name}, e.g. {@code gemgate_requests_total}. */
+    static List<String> lines(String text, String name) {
+        List<String> lines = new ArrayList<>();
+        if (text == null) {
+            return lines;
+        }
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    /** The value of a metric line ({@code name{labels} value}), NaN if it has none. */
+    static double value(String line) {
+        try {
+            return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The value of {@code label} in a metric line, or "" if it has none. */
+    static String label(String line, String label) {
+        Matcher m = Pattern.compile("[{,]" + Pattern.quote(label) + "=\"([^\"]*)\"").matcher(line);
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** The sum of every series of {@code name}, or -1 if /q/metrics cannot be read or has none. */
+    long sum(String name) {
+        List<String> lines = lines(metricsText(), name);
+        if (lines.isEmpty()) {
+            return -1;
+        }
+        double sum = 0;
+        for (String l : lines) {
+            double v = value(l);
+            if (!Double.isNaN(v)) {
+                sum += v;
+            }
+        }
+        return Math.round(sum);
+    }
+
     boolean canJcmd() {
         return pid != null && !pid.isEmpty();
     }

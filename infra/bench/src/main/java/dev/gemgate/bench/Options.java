@@ -58,8 +58,8 @@ final class Options {
         flag("stream-chunk-tokens", "8", "streams: the emulator's tokens per chunk (its --chunk-tokens)");
         flag("stream-chunk-delay-ms", "5", "streaming latency: the emulator waits this long before each chunk "
                 + "(a CHUNK_DELAY fault for the phase), so chunks come one by one, not in one burst");
-        flag("stream-inflight", "2000", "streams in flight: concurrent streams through Gemgate (0 = skip)");
-        flag("stream-inflight-delay-ms", "500", "streams in flight: the emulator waits this long before each chunk, "
+        flag("stream-inflight", "5000", "streams in flight: concurrent streams through Gemgate (0 = skip)");
+        flag("stream-inflight-delay-ms", "1000", "streams in flight: the emulator waits this long before each chunk, "
                 + "so that all streams are open at once");
         flag("stream-inflight-clients", "50", "streams in flight: HttpClient instances sharing the streams");
         flag("stream-inflight-baseline", "true", "streams in flight: first open the same streams straight to the "
@@ -76,6 +76,18 @@ final class Options {
         flag("embed-only", "false", "run only the embeddings part (after the check that every path answers)");
         flag("startup-fresh-ms", "", "Gemgate start-up on a fresh data directory, as measured by run.sh");
         flag("startup-restart-ms", "", "Gemgate start-up on an existing data directory, as measured by run.sh");
+        flag("pg-url", "", "JDBC URL of Gemgate's (embedded) PostgreSQL, e.g. jdbc:postgresql://localhost:PORT/postgres: "
+                + "the database round trips per request are read from its statistics (run.sh passes it; empty = skip)");
+        flag("pg-user", "postgres", "PostgreSQL user for --pg-url (the embedded server's superuser)");
+        flag("pg-password", "postgres", "password for --pg-user");
+        flag("db-settle-ms", "1000", "database windows: wait this long after a window's last request before the "
+                + "closing snapshot, so that the audit writer's batch (50 ms) and settlements of the window are in it");
+        flag("db-judge", "round-trips", "database target: judged on round-trips (PostgreSQL's replies, ss), "
+                + "statements (pg_stat_statements calls without BEGIN: JDBC batches count one per row) or transactions");
+        flag("db-top", "10", "database: how many statements the breakdown lists");
+        flag("policies", "", "a line naming the policies Gemgate runs with (run.sh --policies on|off sets them)");
+        flag("otlp-log", "", "the access log of the OTLP sink Gemgate exports its traces to (run.sh: nginx), "
+                + "counted as evidence that tracing is on");
         flag("note", "", "a line printed in the report's header (run.sh: the servers' settings)");
         flag("timeout-s", "30", "per-request timeout outside the in-flight scenario");
     }
