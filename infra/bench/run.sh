@@ -289,12 +289,15 @@ wait_http "http://127.0.0.1:$NGINX_PORT/emulator/health" 15 "$NGINX_PID" nginx
 
 # ------------------------------------------------------------------ 3. Gemgate (twice: fresh start, then restart)
 GG_ARGS=()
+# the JVM's AOT cache that the build trained (infra/app/pom.xml, profile aot-cache), as ./gemgate run uses it
+AOT_OPTS=()
+if [ -f "${APP_JAR%/*}/app.aot" ] && [ "$(java_major "$JAVA")" -ge 25 ]; then AOT_OPTS=("-XX:AOTCache=${APP_JAR%/*}/app.aot"); fi
 start_gemgate() { # start_gemgate LOGFILE: starts Gemgate, sets GG_PID and STARTUP_MS
   local logfile=$1 t0 t1
   mkdir -p "$TMP/gemgate"
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  (cd "$TMP/gemgate" && exec "$JAVA" ${GEMGATE_JAVA_OPTS:-} "${POLICY_OPTS[@]}" "${EMBED_OPTS[@]}" -Dquarkus.profile=local -Dquarkus.http.host=127.0.0.1 \
+  (cd "$TMP/gemgate" && exec "$JAVA" ${AOT_OPTS[@]+"${AOT_OPTS[@]}"} ${GEMGATE_JAVA_OPTS:-} "${POLICY_OPTS[@]}" "${EMBED_OPTS[@]}" -Dquarkus.profile=local -Dquarkus.http.host=127.0.0.1 \
     -Dquarkus.http.port="$GG_PORT" -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$GG_MGMT_PORT" \
     -Dgemgate.upstream.base-url="http://127.0.0.1:$EMU_PORT" -jar "$APP_JAR" >"$logfile" 2>&1) &
   GG_PID=$!
@@ -341,7 +344,7 @@ log "running the driver; the output is also saved to $OUT"
 # in the background and waited for, so that a signal to this script runs the cleanup at once
 "$JAVA" -Xms256m -Xmx2g -jar "$BENCH_JAR" \
   --direct-url "http://127.0.0.1:$EMU_PORT" --nginx-url "http://127.0.0.1:$NGINX_PORT" \
-  --note "servers: emulator JVM options '${EMULATOR_JAVA_OPTS:-}', nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') with ${NGINX_WORKERS:-auto} workers, Gemgate JVM options '${GEMGATE_JAVA_OPTS:-}'; ulimit -n $(ulimit -n)" \
+  --note "servers: emulator JVM options '${EMULATOR_JAVA_OPTS:-}', nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') with ${NGINX_WORKERS:-auto} workers, Gemgate JVM options '${AOT_OPTS[*]+${AOT_OPTS[*]} }${GEMGATE_JAVA_OPTS:-}'; ulimit -n $(ulimit -n)" \
   --embed-batching "$EMBED_LABEL" "${GG_ARGS[@]}" --wrk "$(command -v wrk || echo wrk)" "${DRIVER_ARGS[@]}" > >(tee "$OUT") 2>&1 &
 DRIVER_PID=$!
 wait "$DRIVER_PID"

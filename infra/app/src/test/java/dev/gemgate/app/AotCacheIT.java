@@ -1,0 +1,51 @@
+package dev.gemgate.app;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The JVM's AOT cache that the build trains (infra/app/pom.xml, profile {@code aot-cache}) fits the packaged
+ * application: with {@code -XX:AOTMode=on} the JVM refuses to start unless it can use the cache, and the application's
+ * own classes (not just the JDK's) are loaded from it, which needs the aot-jar layout. A fresh start (initdb, every
+ * migration, the demo seed) and a restart on the same data both come up ready, and the restart finds the seeded demo
+ * tenant. Skipped where the build made no cache (JDK before 25, or {@code -Dgemgate.aot.skip}).
+ */
+class AotCacheIT {
+    @Test
+    void thePackagedAppStartsFromTheTrainedCacheWithItsOwnClassesInIt() throws IOException {
+        Path cache = PackagedGemgate.runJar().resolveSibling("app.aot");
+        assumeTrue(Files.isRegularFile(cache), "no AOT cache was built (JDK < 25 or -Dgemgate.aot.skip)");
+        Path work = PackagedGemgate.freshWorkDirectory("aot-cache");
+        Path classLoads = work.resolve("class-load.log");
+        PackagedGemgate.Builder builder = PackagedGemgate.builder(work)
+                .jvmOption("-XX:AOTCache=" + cache)
+                .jvmOption("-XX:AOTMode=on")
+                .jvmOption("-Xlog:class+load=info:file=" + classLoads)
+                .startTimeout(Duration.ofSeconds(120));
+
+        try (PackagedGemgate first = builder.start()) {
+            assertThat(first.demoKey()).startsWith("gmg_");
+            first.terminate();
+            assertThat(first.awaitExit(Duration.ofSeconds(60))).isZero();
+        }
+        List<String> loads = Files.readAllLines(classLoads);
+        assertThat(loads).as("GemgateMain loaded from the AOT cache")
+                .anyMatch(line -> line.contains(" dev.gemgate.app.GemgateMain ") && line.contains("shared objects file"));
+        assertThat(loads).as("a Quarkus runtime class loaded from the AOT cache")
+                .anyMatch(line -> line.contains(" io.quarkus.runtime.Application ") && line.contains("shared objects file"));
+
+        try (PackagedGemgate restarted = builder.start()) {
+            assertThat(restarted.output()).contains("demo tenant present");
+            restarted.terminate();
+            assertThat(restarted.awaitExit(Duration.ofSeconds(60))).isZero();
+        }
+    }
+}
