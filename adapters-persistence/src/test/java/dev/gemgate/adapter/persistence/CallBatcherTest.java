@@ -53,6 +53,52 @@ class CallBatcherTest {
         return answers;
     }
 
+    /** With a linger, items called one after another (no batch in flight) still go as one, once the batch is full. */
+    @Test
+    void withALingerItemsCalledOneAfterAnotherGoTogetherAsSoonAsTheBatchIsFull() throws Exception {
+        CallBatcher<Integer, Integer> batcher = new CallBatcher<>("test", 3, java.time.Duration.ofMinutes(10), items -> {
+            batches.add(items);
+            return items.stream().map(i -> i + 1).toList();
+        }, CallBatcher::refusesData);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                int item = i;
+                answers.add(pool.submit(() -> batcher.call(item)));
+                // the next is called only once this one waits in the gathered batch (without a linger, the first
+                // would have gone alone at once); the third fills the batch, which then goes without waiting out
+                // the ten minutes
+                while (i < 3 && batcher.gatheredCount() < i) {
+                    Thread.onSpinWait();
+                }
+            }
+            for (int i = 0; i < 3; i++) {
+                assertThat(answers.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(i + 2);
+            }
+        }
+        assertThat(batches).containsExactly(List.of(1, 2, 3));
+        batcher.close();
+    }
+
+    /** Closing does not wait out a linger: the gathered batch goes at once. */
+    @Test
+    void closingSendsALingeringBatchAtOnce() throws Exception {
+        CallBatcher<Integer, Integer> batcher = new CallBatcher<>("test", 100, java.time.Duration.ofMinutes(10),
+                items -> {
+                    batches.add(items);
+                    return items;
+                }, CallBatcher::refusesData);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Integer> answer = pool.submit(() -> batcher.call(7));
+            while (batcher.gatheredCount() < 1) {
+                Thread.onSpinWait();
+            }
+            batcher.close();
+            assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(7);
+        }
+        assertThat(batches).containsExactly(List.of(7));
+    }
+
     @Test
     void callsThatQueueWhileABatchRunsGoTogetherAndEachGetsItsOwnResult() throws Exception {
         CallBatcher<Integer, Integer> batcher = batcher(items -> items.stream().map(i -> i * 10).toList());
