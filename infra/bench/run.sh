@@ -291,7 +291,7 @@ wait_http "http://127.0.0.1:$NGINX_PORT/emulator/health" 15 "$NGINX_PID" nginx
 GG_ARGS=()
 # the JVM's AOT cache that the build trained (infra/app/pom.xml, profile aot-cache), as ./gemgate run uses it
 AOT_OPTS=()
-if [ -f "${APP_JAR%/*}/app.aot" ] && [ "$(java_major "$JAVA")" -ge 25 ]; then AOT_OPTS=("-XX:AOTCache=${APP_JAR%/*}/app.aot"); fi
+if [ -f "${APP_JAR%/*}/app.aot" ] && [ "$(java_major "$JAVA")" -ge 25 ]; then AOT_OPTS=("-XX:AOTCache=${APP_JAR%/*}/app.aot" "-Xlog:aot*=error"); fi
 start_gemgate() { # start_gemgate LOGFILE: starts Gemgate, sets GG_PID and STARTUP_MS
   local logfile=$1 t0 t1
   mkdir -p "$TMP/gemgate"
