@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * its headers (cost, cache, served model, rate limits) set before it. Nothing is committed before that item, so every
  * refusal is an ordinary error response.
  */
-@Path("/{base:v1beta/openai|v1}/chat/completions")
+@Path("/v1beta/openai/chat/completions")
 @TenantSurface(ApiSurface.OPENAI)
 public class OpenAiChatResource {
     private final GenerateContent generateContent;
