@@ -16,13 +16,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * application: with {@code -XX:AOTMode=on} the JVM refuses to start unless it can use the cache, and the application's
  * own classes (not just the JDK's) are loaded from it, which needs the aot-jar layout. A fresh start (initdb, every
  * migration, the demo seed) and a restart on the same data both come up ready, and the restart finds the seeded demo
- * tenant. Skipped where the build made no cache (JDK before 25, or {@code -Dgemgate.aot.skip}).
+ * tenant. Skipped where the build made no cache (JDK before 25, or {@code -DskipAotCache}).
  */
 class AotCacheIT {
     @Test
     void thePackagedAppStartsFromTheTrainedCacheWithItsOwnClassesInIt() throws IOException {
         Path cache = PackagedGemgate.runJar().resolveSibling("app.aot");
-        assumeTrue(Files.isRegularFile(cache), "no AOT cache was built (JDK < 25 or -Dgemgate.aot.skip)");
+        assumeTrue(Files.isRegularFile(cache), "no AOT cache was built (JDK < 25 or -DskipAotCache)");
         Path work = PackagedGemgate.freshWorkDirectory("aot-cache");
         Path classLoads = work.resolve("class-load.log");
         PackagedGemgate.Builder builder = PackagedGemgate.builder(work)
