@@ -84,14 +84,26 @@ final class CallBatcher<I, R> {
         if (closed) {
             return call.apply(List.of(item)).getFirst();
         }
-        startIfNeeded();
-        Pending<I, R> pending = new Pending<>(item, new CompletableFuture<>());
-        queue.add(pending);
-        if (closed && queue.remove(pending)) {
+        return Futures.await(submit(item));
+    }
+
+    /**
+     * Queues {@code item} for the next batch without waiting: the future completes once that batch is committed (or
+     * fails as the batch did). After {@link #close}, {@code item} runs at once on the calling thread.
+     */
+    CompletableFuture<R> submit(I item) {
+        if (!closed) {
+            startIfNeeded();
+            Pending<I, R> pending = new Pending<>(item, new CompletableFuture<>());
+            queue.add(pending);
+            if (!closed || !queue.remove(pending)) {
+                return pending.result();
+            }
             // closed meanwhile, and the worker (which may have ended) did not take it
-            return call.apply(List.of(item)).getFirst();
         }
-        return Futures.await(pending.result());
+        CompletableFuture<R> alone = new CompletableFuture<>();
+        runAlone(new Pending<>(item, alone));
+        return alone;
     }
 
     /** Batches committed (or failed) since start. */

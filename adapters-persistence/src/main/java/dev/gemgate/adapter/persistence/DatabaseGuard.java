@@ -60,6 +60,17 @@ public class DatabaseGuard {
         }
     }
 
+    /**
+     * Refuses at once, as {@link #call} would, while the database is known to be down: for work queued to be written
+     * later, which must not be accepted when it cannot be.
+     */
+    public void requireAvailable() {
+        if (!available) {
+            refusedWhileOpen.incrementAndGet();
+            throw unavailable(null);
+        }
+    }
+
     /** False while the breaker is open (the database is considered unreachable). */
     public boolean isAvailable() {
         return available;

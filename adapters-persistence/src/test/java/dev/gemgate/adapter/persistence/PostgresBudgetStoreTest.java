@@ -36,7 +36,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -225,6 +227,31 @@ class PostgresBudgetStoreTest {
     }
 
     @Test
+    void appended_reservations_are_group_committed_off_the_callers_thread_each_with_its_own_answer() {
+        Account account = account("1000");
+        List<Reservation> rows = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            rows.add(reservation("appended-" + UUID.randomUUID(), List.of(account.key()), "0.50", T0));
+        }
+        long batchesBefore = store.ledgerBatches();
+        List<CompletableFuture<Boolean>> written = new ArrayList<>();
+        for (Reservation row : rows) {
+            written.add(store.appendReservation(row).toCompletableFuture());
+        }
+        // a request id appended twice (a retry): the second row writes nothing
+        CompletableFuture<Boolean> again = store.appendReservation(rows.getFirst()).toCompletableFuture();
+
+        assertThat(written).allSatisfy(f -> assertThat(f).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(true));
+        assertThat(again).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(false);
+        assertThat(rows).allSatisfy(row -> assertThat(store.reservation(row.id())).isPresent());
+        long batches = store.ledgerBatches() - batchesBefore;
+        System.out.printf("APPENDED RESERVATIONS 101 rows in %d round trips%n", batches);
+        assertThat(batches).as("rows appended together share a commit").isLessThanOrEqualTo(10);
+        assertThat(store.settle(rows.get(1).id(), Money.ofDollars("0.20"), SettlementKind.SETTLED, T0))
+                .contains(Money.ofDollars("0.20"));
+    }
+
+    @Test
     void expired_reservations_are_settled_once_at_their_reserved_amount_and_a_late_settlement_charges_nothing() {
         Account tenant = account("1");
         Account user = account("1");
@@ -270,6 +297,16 @@ class PostgresBudgetStoreTest {
             PostgresBudgetStore cutOff = new PostgresBudgetStore(unreachable, new DatabaseGuard(Duration.ofSeconds(2)));
             assertThatThrownBy(() -> cutOff.lease(account("1"), Money.ofMicros(1), Money.ofMicros(1), T0))
                     .isInstanceOf(ServiceUnavailableException.class);
+            Reservation row = reservation("cut-off-" + UUID.randomUUID(), List.of(account("1").key()), "0.10", T0);
+            assertThat(cutOff.appendReservation(row).toCompletableFuture()).as("its write fails later")
+                    .failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(ServiceUnavailableException.class);
+            for (int i = 0; i < 4; i++) {
+                assertThatThrownBy(() -> cutOff.lease(account("1"), Money.ofMicros(1), Money.ofMicros(1), T0))
+                        .isInstanceOf(ServiceUnavailableException.class);
+            }
+            // known down: a row that cannot be written is refused at once, so no request goes on without it
+            assertThatThrownBy(() -> cutOff.appendReservation(row)).isInstanceOf(ServiceUnavailableException.class);
         }
     }
 

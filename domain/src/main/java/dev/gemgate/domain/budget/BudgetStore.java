@@ -6,6 +6,8 @@ import dev.gemgate.domain.common.RequestId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Port: the fleet-wide side of the budget ledger, kept where every replica sees it (PostgreSQL). Each method is one
@@ -33,6 +35,16 @@ public interface BudgetStore {
      * request id is reserved once, fleet-wide).
      */
     boolean recordReservation(Reservation reservation);
+
+    /**
+     * Appends the reservation row without waiting for it: the stage completes with what {@link #recordReservation}
+     * returns once the row is committed (group-committed with other requests' rows), or fails with why it was not
+     * written. Throws at once, writing nothing, when the store knows it cannot write now (its database is known to be
+     * down). By default {@link #recordReservation}, on the caller's thread.
+     */
+    default CompletionStage<Boolean> appendReservation(Reservation reservation) {
+        return CompletableFuture.completedFuture(recordReservation(reservation));
+    }
 
     /**
      * Appends the settlement of a reservation: {@code amount} capped at the reserved amount, {@code kind} SETTLED or

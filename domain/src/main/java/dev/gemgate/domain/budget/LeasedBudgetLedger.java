@@ -46,8 +46,18 @@ import java.util.function.Consumer;
  * crash before it is written leaves the reservation to expire, charged its reserved amount (never less than the call
  * can have cost).
  *
- * <p><b>Round trips.</b> Per budgeted request, two appended rows (the reservation, written before the call, and the
- * settlement); the store group-commits those of concurrent requests. Leases go to the account row once per slice.
+ * <p><b>Round trips.</b> Per budgeted request, two appended rows (the reservation and the settlement); the store
+ * group-commits those of concurrent requests. Leases go to the account row once per slice.
+ *
+ * <p><b>Durability of the reservation row</b> ({@link Durability}). {@code SYNC}: the row is committed before
+ * {@link #reserve} returns, so before the upstream call. {@code ASYNC} (needs a settlement executor): the row is handed
+ * to the store ({@link BudgetStore#appendReservation}) and written alongside the call; the settlement's write waits for
+ * it. The money is taken from the slice before either returns, in both modes, so the limit holds the same way. What
+ * {@code ASYNC} gives up is the record of a call through a crash: a replica that dies before its row is committed (the
+ * store's group-commit window) leaves no row for the sweep to charge, so that call's cost is missing from the ledger's
+ * settled spend (the money stays leased: never spent twice, never over the limit). A reservation whose write fails
+ * later is treated alike: its unused part goes back to the slice, its actual cost stays out of it, a warning is logged.
+ * Long-lived reservations (those with a {@code holdFor}, a batch job's) are always written {@code SYNC}.
  *
  * <p><b>Expiry.</b> A reservation expires {@code reservationTtl} after it was taken. {@link #sweep} (run periodically
  * by any replica) settles every expired, unsettled reservation at its reserved amount: a crashed replica's calls may
@@ -64,6 +74,10 @@ import java.util.function.Consumer;
  */
 public final class LeasedBudgetLedger implements BudgetLedger {
     private static final System.Logger LOG = System.getLogger(LeasedBudgetLedger.class.getName());
+
+    /** When a request's reservation row is written: before {@link #reserve} returns, or alongside the call. */
+    public enum Durability { SYNC, ASYNC }
+
     private final BudgetStore store;
     private final BudgetSource source;
     private final String holder;
@@ -73,6 +87,7 @@ public final class LeasedBudgetLedger implements BudgetLedger {
     private final Map<String, Slice> slices = new ConcurrentHashMap<>();
     private final Map<ReservationId, Open> open = new ConcurrentHashMap<>();
     private final Executor settlements;
+    private final Durability durability;
     private final Set<CompletableFuture<Void>> settling = ConcurrentHashMap.newKeySet();
     private volatile Instant sweptUpTo;
     private volatile CommitmentObserver commitments = (budget, committed, resetsAt) -> {
@@ -114,6 +129,19 @@ public final class LeasedBudgetLedger implements BudgetLedger {
     public LeasedBudgetLedger(BudgetStore store, BudgetSource source, String holder, long slicesPerLimit,
                               Duration reservationTtl, Instant sweepFrom, Consumer<BudgetAlert> alerts,
                               Executor settlements) {
+        this(store, source, holder, slicesPerLimit, reservationTtl, sweepFrom, alerts, settlements, Durability.SYNC);
+    }
+
+    /**
+     * @param durability when a request's reservation row is written ({@link Durability}); {@code ASYNC} needs a
+     *                   settlement executor, where a settlement waits for its reservation's row
+     */
+    public LeasedBudgetLedger(BudgetStore store, BudgetSource source, String holder, long slicesPerLimit,
+                              Duration reservationTtl, Instant sweepFrom, Consumer<BudgetAlert> alerts,
+                              Executor settlements, Durability durability) {
+        if (durability == null || (durability == Durability.ASYNC && settlements == null)) {
+            throw new IllegalArgumentException("a durability is required, and ASYNC needs a settlement executor");
+        }
         if (store == null || source == null || holder == null || reservationTtl == null || sweepFrom == null
                 || alerts == null) {
             throw new IllegalArgumentException("ledger parts are required");
@@ -129,6 +157,7 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         this.alerts = alerts;
         this.sweptUpTo = sweepFrom;
         this.settlements = settlements;
+        this.durability = durability;
     }
 
     /** The reservation of a request id: derived from it, so every replica names a retry's reservation alike. */
@@ -160,11 +189,22 @@ public final class LeasedBudgetLedger implements BudgetLedger {
             }
             taken.add(slice);
         }
+        Reservation row = new Reservation(id, request.requestId(), taken.stream().map(s -> s.key).toList(), estimate,
+                holder, now, now.plus(request.holdFor().orElse(reservationTtl)));
+        if (durability == Durability.ASYNC && request.holdFor().isEmpty()) {
+            CompletableFuture<Boolean> written;
+            try {
+                written = store.appendReservation(row).toCompletableFuture();
+            } catch (RuntimeException e) {
+                taken.forEach(t -> t.put(estimate));
+                throw e;
+            }
+            open.put(id, new Open(List.copyOf(taken), estimate, written));
+            return new ReservationOutcome.Reserved(id);
+        }
         boolean recorded;
         try {
-            recorded = store.recordReservation(new Reservation(id, request.requestId(),
-                    taken.stream().map(s -> s.key).toList(), estimate, holder, now,
-                    now.plus(request.holdFor().orElse(reservationTtl))));
+            recorded = store.recordReservation(row);
         } catch (RuntimeException e) {
             taken.forEach(t -> t.put(estimate));
             throw e;
@@ -173,7 +213,7 @@ public final class LeasedBudgetLedger implements BudgetLedger {
             taken.forEach(t -> t.put(estimate));
             return new ReservationOutcome.Reserved(id);
         }
-        open.put(id, new Open(List.copyOf(taken), estimate));
+        open.put(id, new Open(List.copyOf(taken), estimate, null));
         return new ReservationOutcome.Reserved(id);
     }
 
@@ -221,6 +261,9 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         }
         Money charged = amount.compareTo(held.amount) > 0 ? held.amount : amount;
         Runnable write = () -> {
+            if (held.written != null && !rowWritten(reservation, held, charged, now)) {
+                return;
+            }
             Optional<Money> recorded = store.settle(reservation, charged, kind, now);
             if (recorded.isPresent()) {
                 // only once the settlement is durable does the unused part go back to be reserved again
@@ -254,6 +297,34 @@ public final class LeasedBudgetLedger implements BudgetLedger {
             settling.remove(pending);
             throw e;
         }
+    }
+
+    /**
+     * Waits for an {@code ASYNC} reservation's row; false when there is no row of it to settle, its money then dealt
+     * with here. A row the store did not write: nothing in the ledger names the call, its actual cost stays spent out of
+     * the leased money (the limit still counts it) and the rest goes back to the slices. A row the store did not need
+     * (the request id was reserved before, fleet-wide): that reservation is settled by whoever took it, and this one's
+     * money all goes back.
+     */
+    private boolean rowWritten(ReservationId reservation, Open held, Money charged, Instant now) {
+        Money back;
+        try {
+            if (held.written.join()) {
+                return true;
+            }
+            back = held.amount;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "budget reservation {0} was never written ({1}); its cost stays "
+                    + "spent out of the leased money, unrecorded in the ledger", reservation.value(),
+                    (e.getCause() == null ? e : e.getCause()).getClass().getName());
+            back = held.amount.minusOrZero(charged);
+        }
+        if (!back.isZero()) {
+            Money unused = back;
+            held.slices.forEach(slice -> slice.putIfCurrent(unused, now));
+            held.slices.forEach(Slice::giveBackExcess);
+        }
+        return false;
     }
 
     /**
@@ -312,7 +383,8 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         return open.size();
     }
 
-    private record Open(List<Slice> slices, Money amount) {
+    /** A reservation this replica holds; {@code written}: its row's write, for an {@code ASYNC} one (else null). */
+    private record Open(List<Slice> slices, Money amount, CompletableFuture<Boolean> written) {
     }
 
     /** The money this replica leased from one account and no reservation holds. */

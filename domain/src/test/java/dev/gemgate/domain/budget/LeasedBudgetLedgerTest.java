@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -152,6 +153,94 @@ class LeasedBudgetLedgerTest {
         assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.10"));
         assertThat(ledger.sliceOf(account)).isEqualTo(Money.ofDollars("0.90"));
         reserved(ledger.reserve(request("r3", "0.60"), T0));
+    }
+
+    private LeasedBudgetLedger asyncLedger(Budget budget, Deque<Runnable> writes) {
+        return new LeasedBudgetLedger(store, BudgetSource.fixed(List.of(budget)), "a", 1, TTL,
+                T0.minus(Duration.ofDays(1)), alerts::add, writes::add, LeasedBudgetLedger.Durability.ASYNC);
+    }
+
+    @Test
+    void an_async_reservation_takes_its_money_at_once_and_its_settlement_waits_for_its_row() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        Deque<Runnable> writes = new ArrayDeque<>();
+        LeasedBudgetLedger ledger = asyncLedger(budget, writes);
+        String account = budget.accountKey(T0);
+        store.holdAppendedReservations = true;
+
+        ReservationId first = reserved(ledger.reserve(request("r1", "0.60"), T0));
+
+        assertThat(store.reservation(first)).as("the row is not written before the call").isEmpty();
+        assertThat(ledger.sliceOf(account)).as("the money is taken at once").isEqualTo(Money.ofDollars("0.40"));
+        assertThat(ledger.reserve(request("r2", "0.60"), T0)).as("the limit holds before any row is written")
+                .isInstanceOf(ReservationOutcome.Refused.class);
+
+        ledger.settle(first, Money.ofDollars("0.10"), T0);
+        CompletableFuture<Void> settling = CompletableFuture.runAsync(writes.poll());
+        assertThat(settling).as("the settlement waits for its reservation's row").isNotDone();
+        assertThat(store.writeAppendedReservations()).isEqualTo(1);
+        settling.join();
+
+        assertThat(store.reservation(first)).isPresent();
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.10"));
+        assertThat(ledger.sliceOf(account)).isEqualTo(Money.ofDollars("0.90"));
+        assertThat(ledger.sweep(T0.plus(TTL).plusSeconds(1))).as("settled, nothing left to expire").isEmpty();
+    }
+
+    @Test
+    void an_async_reservation_whose_row_fails_keeps_its_cost_spent_and_gives_the_rest_back() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        Deque<Runnable> writes = new ArrayDeque<>();
+        LeasedBudgetLedger ledger = asyncLedger(budget, writes);
+        String account = budget.accountKey(T0);
+        store.failAppendedReservations = true;
+
+        ReservationId first = reserved(ledger.reserve(request("r1", "0.60"), T0));
+        ledger.settle(first, Money.ofDollars("0.25"), T0);
+        writes.poll().run();
+
+        assertThat(store.reservation(first)).isEmpty();
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ZERO);
+        assertThat(ledger.sliceOf(account)).as("the call's cost is never handed out again")
+                .isEqualTo(Money.ofDollars("0.75"));
+        assertThat(ledger.openReservations()).isZero();
+    }
+
+    @Test
+    void an_async_reservation_of_a_request_id_reserved_before_gives_all_its_money_back_and_settles_nothing() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        Deque<Runnable> writes = new ArrayDeque<>();
+        LeasedBudgetLedger other = ledger("b", List.of(budget), 10);
+        ReservationId elsewhere = reserved(other.reserve(request("r1", "0.10"), T0));
+        LeasedBudgetLedger ledger = asyncLedger(budget, writes);
+        String account = budget.accountKey(T0);
+
+        ReservationId same = reserved(ledger.reserve(request("r1", "0.10"), T0));
+        ledger.settle(same, Money.ofDollars("0.05"), T0);
+        writes.poll().run();
+
+        assertThat(same).isEqualTo(elsewhere);
+        assertThat(store.settlementOf(elsewhere)).as("left to the replica that reserved it").isEmpty();
+        assertThat(ledger.sliceOf(account)).isEqualTo(Money.ofDollars("0.90"));
+    }
+
+    @Test
+    void a_long_lived_reservation_is_written_before_reserve_returns_even_when_async() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        LeasedBudgetLedger ledger = asyncLedger(budget, new ArrayDeque<>());
+        store.holdAppendedReservations = true;
+
+        ReservationId job = reserved(ledger.reserve(new ReservationRequest(new RequestId("batch-1"), TENANT,
+                Optional.of(KEY), Optional.empty(), Money.ofDollars("0.30"), Optional.of(Duration.ofHours(72))), T0));
+
+        assertThat(store.reservation(job)).isPresent();
+    }
+
+    @Test
+    void async_needs_a_settlement_executor_to_wait_for_rows_off_the_request_path() {
+        assertThatThrownBy(() -> new LeasedBudgetLedger(store, BudgetSource.fixed(List.of()), "a", 1, TTL, T0,
+                alerts::add, null, LeasedBudgetLedger.Durability.ASYNC))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

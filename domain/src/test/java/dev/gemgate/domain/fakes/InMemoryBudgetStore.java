@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The fleet-wide budget store in memory, with the semantics of the PostgreSQL adapter: each method is atomic
@@ -26,6 +28,11 @@ public final class InMemoryBudgetStore implements BudgetStore {
     private final Map<RequestId, ReservationId> byRequest = new HashMap<>();
     private final Map<ReservationId, Settled> settlements = new LinkedHashMap<>();
     private int leases;
+    /** While true, {@link #appendReservation} queues its row until {@link #writeAppendedReservations} runs. */
+    public volatile boolean holdAppendedReservations;
+    /** While true, an appended reservation's write fails (after it was handed over) as a database error would. */
+    public volatile boolean failAppendedReservations;
+    private final List<Runnable> appended = new ArrayList<>();
 
     public record Settled(Money amount, SettlementKind kind, Instant at) {
     }
@@ -62,6 +69,30 @@ public final class InMemoryBudgetStore implements BudgetStore {
         reservations.put(reservation.id(), reservation);
         byRequest.put(reservation.requestId(), reservation.id());
         return true;
+    }
+
+    @Override
+    public synchronized CompletionStage<Boolean> appendReservation(Reservation reservation) {
+        CompletableFuture<Boolean> written = new CompletableFuture<>();
+        appended.add(() -> {
+            if (failAppendedReservations) {
+                written.completeExceptionally(new IllegalStateException("the database refused the row"));
+            } else {
+                written.complete(recordReservation(reservation));
+            }
+        });
+        if (!holdAppendedReservations) {
+            writeAppendedReservations();
+        }
+        return written;
+    }
+
+    /** Writes the reservation rows {@link #appendReservation} queued; returns how many. */
+    public synchronized int writeAppendedReservations() {
+        List<Runnable> queued = List.copyOf(appended);
+        appended.clear();
+        queued.forEach(Runnable::run);
+        return queued.size();
     }
 
     @Override

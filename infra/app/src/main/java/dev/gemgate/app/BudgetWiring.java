@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * {@code gemgate.budget.sweep-interval} on a virtual thread; unused slices go back on a clean shutdown, once the
  * requests in flight are done and their settlements written, and before the database closes. Settlements are written
  * off the request path (a response never waits for its settlement row). Without any budget set, a reservation touches
- * nothing.
+ * nothing. A request's reservation row is written alongside its upstream call by default
+ * ({@code gemgate.budget.durability}).
  */
 @Singleton
 public class BudgetWiring {
@@ -60,7 +61,7 @@ public class BudgetWiring {
         GemgateConfig.Budget budget = config.budget();
         ledger = new LeasedBudgetLedger(store, budgets, "gemgate-" + UUID.randomUUID(), budget.slicesPerLimit(),
                 budget.reservationTtl(), clock.instant().minus(budget.reservationTtl().multipliedBy(2)),
-                alerts::offer, SETTLEMENTS);
+                alerts::offer, SETTLEMENTS, budget.durability());
         ledger.observeCommitments(utilization::committed);
         return ledger;
     }

@@ -1,5 +1,6 @@
 package dev.gemgate.app;
 
+import dev.gemgate.domain.budget.LeasedBudgetLedger;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -192,6 +193,16 @@ public interface GemgateConfig {
          */
         @WithDefault("40m")
         Duration reservationTtl();
+
+        /**
+         * When a budgeted request's reservation row is written. {@code async}: alongside the upstream call, group-committed
+         * within 10 ms; a replica that crashes inside that window leaves no row for that call, so its cost is missing from
+         * the ledger's settled spend (the money stays leased: the limit still holds). {@code sync}: before the upstream
+         * call (a database round trip on the request path), so that every call of a crashed replica is charged by the
+         * sweep. The money is taken from the replica's slice before the call either way.
+         */
+        @WithDefault("async")
+        LeasedBudgetLedger.Durability durability();
 
         /** How often expired reservations are looked for. */
         @WithDefault("5s")
