@@ -51,11 +51,13 @@ public final class GemgateMain {
         }
         Path dataDirectory = Path.of(setting("gemgate.embedded-postgres.data-dir", "GEMGATE_EMBEDDED_POSTGRES_DATA_DIR",
                 ".gemgate/postgres")).toAbsolutePath();
+        System.setProperty(ProductionSafety.EMBEDDED_POSTGRES_PROPERTY, "true");
+        Thread staticInit = initializeQuarkusMeanwhile();
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDirectory, 0, training);
+        awaitQuietly(staticInit);
         System.setProperty("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         System.setProperty("quarkus.datasource.username", postgres.username());
         System.setProperty("quarkus.datasource.password", postgres.password());
-        System.setProperty(ProductionSafety.EMBEDDED_POSTGRES_PROPERTY, "true");
         // Where to point psql (user and password postgres); tests that run the packaged app read it here too.
         System.out.println("Gemgate: embedded PostgreSQL at " + postgres.jdbcUrl() + " (data in " + dataDirectory + ")");
         AtomicBoolean stopped = new AtomicBoolean();
@@ -80,6 +82,36 @@ public final class GemgateMain {
             }
         } finally {
             stopPostgres.run();
+        }
+    }
+
+    /**
+     * Runs Quarkus's static initialisation (the generated {@code ApplicationImpl}'s class initialiser: the build-time
+     * configuration, the CDI container, every extension's static-init recorders) on another thread while this one waits
+     * for the embedded PostgreSQL (unpacked, initdb'd and started as child processes), instead of after it. The
+     * database's URL is runtime configuration, read when the application starts, after both are done. A failure here
+     * is left for {@link Quarkus#run} to meet again and report as it always does.
+     */
+    private static Thread initializeQuarkusMeanwhile() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Thread thread = new Thread(() -> {
+            try {
+                Class.forName("io.quarkus.runner.ApplicationImpl", true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // not packaged by Quarkus (an IDE run) or a failed initialiser: Quarkus.run reports it
+            }
+        }, "quarkus-static-init");
+        thread.setContextClassLoader(loader);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void awaitQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
