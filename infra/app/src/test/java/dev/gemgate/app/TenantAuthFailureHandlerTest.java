@@ -82,7 +82,8 @@ class TenantAuthFailureHandlerTest {
     void anAdminRequestKeepsQuarkussOwnOrder() {
         String probe = UUID.randomUUID().toString();
 
-        given().header("Authorization", BOOTSTRAP).header(PROBE, probe).get("/admin/api/v1/tenants").then().statusCode(200);
+        given().header("Authorization", BOOTSTRAP).header(PROBE, probe).get("/admin/api/v1/tenants")
+                .then().statusCode(200);
 
         assertThat(Probe.SEEN.get(probe)).isNotNull().isNotSameAs(TenantAuthFailureHandler.FAIL_INTO_REST);
     }

@@ -3,10 +3,12 @@ package dev.gemgate.app.portal;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.remote.http.ClientConfig;
 import org.openqa.selenium.support.events.EventFiringDecorator;
 import org.openqa.selenium.support.events.WebDriverListener;
 
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * /usr/bin/chromedriver, no Selenium Manager download), stopped by a shutdown hook. Every page it loads and every
  * click is followed by a screenshot under {@code target/portal-screenshots/}, named by test, step and page title, so a
  * reviewer can look at every page the tests visited.
+ *
+ * <p>A wedged Chromium must fail a test, not hang the suite. Chromium once stopped answering during a full-page capture
+ * (issue 21's CI run: {@code Page.captureScreenshot} beyond the viewport never returned, and every command after it
+ * waited out Selenium's 3-minute default, test after test). So every command has {@link #COMMAND_TIMEOUT}; a screenshot
+ * is a record for reviewers, so one that fails is logged and skipped, and the browser is restarted before the next
+ * test.
  */
 public final class PortalBrowser {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -32,7 +41,12 @@ public final class PortalBrowser {
     public static final String REQUIRED_ENV = "GEMGATE_REQUIRE_BROWSER";
     static final Path SCREENSHOTS = Path.of("target", "portal-screenshots");
 
+    /** The longest any one browser command may take: a page load or a click here takes well under a second. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
     private static ChromeDriver chrome;
+    /** Set when a command failed in a way that may have left the browser wedged: restarted before the next test. */
+    private static volatile boolean suspect;
     private static WebDriver decorated;
     private static final AtomicInteger STEP = new AtomicInteger();
     private static volatile String currentTest = "portal";
@@ -47,10 +61,23 @@ public final class PortalBrowser {
     /** The shared browser, started at the first call; cookies of every site cleared, so each test starts signed out. */
     public static synchronized WebDriver fresh(String testName) {
         currentTest = testName.replaceAll("[^A-Za-z0-9_-]", "_");
+        if (chrome != null && suspect) {
+            System.err.println("PortalBrowser: restarting Chromium after a failed command");
+            stop();
+        }
+        suspect = false;
         if (chrome == null) {
             start();
         }
-        chrome.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        try {
+            chrome.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        } catch (WebDriverException e) {
+            System.err.println("PortalBrowser: restarting Chromium, which did not answer: "
+                    + e.getClass().getSimpleName());
+            stop();
+            start();
+            chrome.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        }
         return decorated;
     }
 
@@ -73,12 +100,31 @@ public final class PortalBrowser {
                     // Chromium writes under $HOME and $TMPDIR even with its own profile directory: keep that in target/
                     .withEnvironment(Map.of("HOME", home.toString(), "TMPDIR", build.toString()))
                     .build();
-            chrome = new ChromeDriver(service, options);
+            chrome = new ChromeDriver(service, options,
+                    ClientConfig.defaultConfig().readTimeout(COMMAND_TIMEOUT));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         decorated = new EventFiringDecorator<WebDriver>(new Screenshots()).decorate(chrome);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> chrome.quit(), "chromium-stop"));
+        if (!hookInstalled) {
+            hookInstalled = true;
+            Runtime.getRuntime().addShutdownHook(new Thread(PortalBrowser::stop, "chromium-stop"));
+        }
+    }
+
+    private static boolean hookInstalled;
+
+    private static synchronized void stop() {
+        ChromeDriver running = chrome;
+        chrome = null;
+        decorated = null;
+        if (running != null) {
+            try {
+                running.quit();
+            } catch (RuntimeException e) {
+                System.err.println("PortalBrowser: stopping Chromium failed: " + e.getClass().getSimpleName());
+            }
+        }
     }
 
     /** A screenshot of the page as it is now. */
@@ -86,13 +132,17 @@ public final class PortalBrowser {
         if (chrome == null) {
             return;
         }
-        String title = chrome.getTitle() == null ? "" : chrome.getTitle().replaceAll("[^A-Za-z0-9]+", "-");
-        Path file = SCREENSHOTS.resolve("%s-%03d-%s-%s.png".formatted(currentTest, STEP.incrementAndGet(), what,
-                title));
         try {
+            String title = chrome.getTitle() == null ? "" : chrome.getTitle().replaceAll("[^A-Za-z0-9]+", "-");
+            Path file = SCREENSHOTS.resolve("%s-%03d-%s-%s.png".formatted(currentTest, STEP.incrementAndGet(), what,
+                    title));
             Files.write(file, fullPage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (WebDriverException e) {
+            suspect = true;
+            System.err.println("PortalBrowser: no screenshot of step " + what + " in " + currentTest + ": "
+                    + e.getClass().getSimpleName());
         }
     }
 
