@@ -292,6 +292,9 @@ GG_ARGS=()
 # the JVM's AOT cache that the build trained (infra/app/pom.xml, profile aot-cache), as ./gemgate run uses it
 AOT_OPTS=()
 if [ -f "${APP_JAR%/*}/app.aot" ] && [ "$(java_major "$JAVA")" -ge 25 ]; then AOT_OPTS=("-XX:AOTCache=${APP_JAR%/*}/app.aot" "-Xlog:aot*=error"); fi
+# the start-up figures depend on it: a build with -DskipAotCache leaves no cache, and the starts are then much slower
+if [ ${#AOT_OPTS[@]} -gt 0 ]; then log "JVM AOT cache: ${APP_JAR%/*}/app.aot"
+else log "WARNING: no JVM AOT cache (${APP_JAR%/*}/app.aot missing, or a JDK before 25): start-up is measured without it"; fi
 start_gemgate() { # start_gemgate LOGFILE: starts Gemgate, sets GG_PID and STARTUP_MS
   local logfile=$1 t0 t1
   mkdir -p "$TMP/gemgate"
