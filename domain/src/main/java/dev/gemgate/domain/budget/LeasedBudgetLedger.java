@@ -267,11 +267,7 @@ public final class LeasedBudgetLedger implements BudgetLedger {
             Optional<Money> recorded = store.settle(reservation, charged, kind, now);
             if (recorded.isPresent()) {
                 // only once the settlement is durable does the unused part go back to be reserved again
-                Money unused = held.amount.minusOrZero(recorded.get());
-                if (!unused.isZero()) {
-                    held.slices.forEach(slice -> slice.putIfCurrent(unused, now));
-                    held.slices.forEach(Slice::giveBackExcess);
-                }
+                putBack(held, held.amount.minusOrZero(recorded.get()), now);
             }
         };
         if (settlements == null) {
@@ -301,10 +297,10 @@ public final class LeasedBudgetLedger implements BudgetLedger {
 
     /**
      * Waits for an {@code ASYNC} reservation's row; false when there is no row of it to settle, its money then dealt
-     * with here. A row the store did not write: nothing in the ledger names the call, its actual cost stays spent out of
-     * the leased money (the limit still counts it) and the rest goes back to the slices. A row the store did not need
-     * (the request id was reserved before, fleet-wide): that reservation is settled by whoever took it, and this one's
-     * money all goes back.
+     * with here. A row the store did not write: nothing in the ledger names the call, its actual cost stays spent out
+     * of the leased money (the limit still counts it) and the rest goes back to the slices. A row the store did not
+     * need (the request id was reserved before, fleet-wide): that reservation is settled by whoever took it, and this
+     * one's money all goes back.
      */
     private boolean rowWritten(ReservationId reservation, Open held, Money charged, Instant now) {
         Money back;
@@ -319,12 +315,16 @@ public final class LeasedBudgetLedger implements BudgetLedger {
                     (e.getCause() == null ? e : e.getCause()).getClass().getName());
             back = held.amount.minusOrZero(charged);
         }
-        if (!back.isZero()) {
-            Money unused = back;
-            held.slices.forEach(slice -> slice.putIfCurrent(unused, now));
+        putBack(held, back, now);
+        return false;
+    }
+
+    /** Puts {@code amount} of a closed reservation back into its slices (while their period runs), then trims them. */
+    private static void putBack(Open held, Money amount, Instant now) {
+        if (!amount.isZero()) {
+            held.slices.forEach(slice -> slice.putIfCurrent(amount, now));
             held.slices.forEach(Slice::giveBackExcess);
         }
-        return false;
     }
 
     /**
