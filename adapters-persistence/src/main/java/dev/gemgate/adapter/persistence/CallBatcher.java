@@ -81,9 +81,6 @@ final class CallBatcher<I, R> {
      * the calling thread, alone.
      */
     R call(I item) {
-        if (closed) {
-            return call.apply(List.of(item)).getFirst();
-        }
         return Futures.await(submit(item));
     }
 

@@ -151,15 +151,15 @@ public class PostgresBudgetStore implements BudgetStore {
      */
     static final Duration SETTLEMENT_LINGER = Duration.ofMillis(20);
 
-    private final DataSource dataSource;
-    private final DatabaseGuard guard;
-
     /**
      * How long a group of reservations appended off the request path ({@link #appendReservation}) waits for more. It is
      * also the window in which a crash loses such a row (see {@code LeasedBudgetLedger.Durability}); at 1,000 budgeted
      * requests a second, about ten rows go in a group.
      */
     static final Duration RESERVATION_LINGER = Duration.ofMillis(10);
+
+    private final DataSource dataSource;
+    private final DatabaseGuard guard;
 
     private final CallBatcher<Reservation, Boolean> reservations;
     private final CallBatcher<Reservation, Boolean> appendedReservations;
