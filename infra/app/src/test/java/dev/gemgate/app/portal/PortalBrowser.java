@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A wedged Chromium must fail a test, not hang the suite. Chromium once stopped answering during a full-page capture
  * (issue 21's CI run: {@code Page.captureScreenshot} beyond the viewport never returned, and every command after it
  * waited out Selenium's 3-minute default, test after test). So every command has {@link #COMMAND_TIMEOUT}; a screenshot
- * is a record for reviewers, so one that fails is logged and skipped, and the browser is restarted before the next
- * test.
+ * is a record for reviewers, so one that fails is logged and skipped; and a browser that does not answer at the start
+ * of the next test is restarted.
  */
 public final class PortalBrowser {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -45,9 +45,8 @@ public final class PortalBrowser {
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
     private static ChromeDriver chrome;
-    /** Set when a command failed in a way that may have left the browser wedged: restarted before the next test. */
-    private static volatile boolean suspect;
     private static WebDriver decorated;
+    private static boolean hookInstalled;
     private static final AtomicInteger STEP = new AtomicInteger();
     private static volatile String currentTest = "portal";
 
@@ -61,11 +60,6 @@ public final class PortalBrowser {
     /** The shared browser, started at the first call; cookies of every site cleared, so each test starts signed out. */
     public static synchronized WebDriver fresh(String testName) {
         currentTest = testName.replaceAll("[^A-Za-z0-9_-]", "_");
-        if (chrome != null && suspect) {
-            System.err.println("PortalBrowser: restarting Chromium after a failed command");
-            stop();
-        }
-        suspect = false;
         if (chrome == null) {
             start();
         }
@@ -112,8 +106,6 @@ public final class PortalBrowser {
         }
     }
 
-    private static boolean hookInstalled;
-
     private static synchronized void stop() {
         ChromeDriver running = chrome;
         chrome = null;
@@ -140,7 +132,6 @@ public final class PortalBrowser {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (WebDriverException e) {
-            suspect = true;
             System.err.println("PortalBrowser: no screenshot of step " + what + " in " + currentTest + ": "
                     + e.getClass().getSimpleName());
         }
