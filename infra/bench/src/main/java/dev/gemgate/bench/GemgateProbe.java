@@ -34,19 +34,8 @@ final class GemgateProbe {
     }
 
     Sample sample() {
-        try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5))
-                    .header("Accept", "text/plain").GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                return new Sample(-1, -1, -1);
-            }
-            return parse(r.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Sample(-1, -1, -1);
-        } catch (Exception e) {
-            return new Sample(-1, -1, -1);
-        }
+        String text = fetch(Duration.ofSeconds(5));
+        return text == null ? new Sample(-1, -1, -1) : parse(text);
     }
 
     static Sample parse(String text) {
@@ -63,12 +52,11 @@ final class GemgateProbe {
                 continue;
             }
             String name = brace > 0 ? line.substring(0, brace) : line.substring(0, space);
-            long value;
-            try {
-                value = (long) Double.parseDouble(line.substring(space + 1).trim());
-            } catch (NumberFormatException e) {
+            double parsed = value(line);
+            if (Double.isNaN(parsed)) {
                 continue;
             }
+            long value = (long) parsed;
             boolean heap = line.contains("area=\"heap\"");
             if (heap && name.equals("jvm_memory_used_bytes")) {
                 used = Math.max(used, 0) + value;
@@ -84,8 +72,12 @@ final class GemgateProbe {
 
     /** The text of /q/metrics, or null if it cannot be read. */
     String metricsText() {
+        return fetch(Duration.ofSeconds(10));
+    }
+
+    private String fetch(Duration timeout) {
         try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10))
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(metrics).timeout(timeout)
                     .header("Accept", "text/plain").GET().build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? r.body() : null;
         } catch (InterruptedException e) {
