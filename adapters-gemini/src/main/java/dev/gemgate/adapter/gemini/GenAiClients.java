@@ -3,7 +3,6 @@ package dev.gemgate.adapter.gemini;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.genai.Client;
-import com.google.genai.HttpApiClient;
 import com.google.genai.types.ClientOptions;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
@@ -41,9 +40,9 @@ final class GenAiClients implements AutoCloseable {
      * {@code raw} is the same SDK transport (auth, base URL, API version, the Vertex project path, error mapping)
      * without the typed model: generation in both modes goes through it, bodies as JSON text.
      */
-    private record Entry(UpstreamCredential credential, Client client, List<HttpApiClient> raws) {
+    private record Entry(UpstreamCredential credential, Client client, List<RawRequests> raws) {
         /** A shard picked at random: calls spread evenly without any shared counter. */
-        HttpApiClient raw() {
+        RawRequests raw() {
             return raws.size() == 1 ? raws.getFirst() : raws.get(ThreadLocalRandom.current().nextInt(raws.size()));
         }
     }
@@ -113,7 +112,7 @@ final class GenAiClients implements AutoCloseable {
     }
 
     /** The SDK's HTTP client for a Gemini API key (auth, base URL, API version, headers, errors), bodies as JSON text. */
-    HttpApiClient rawClientFor(UpstreamCredential credential) {
+    RawRequests rawClientFor(UpstreamCredential credential) {
         return entryFor(credential).raw();
     }
 
@@ -148,8 +147,7 @@ final class GenAiClients implements AutoCloseable {
                 HttpOptions httpOptions = http.apiVersion(settings.geminiApiVersion()).build();
                 yield new Entry(credential,
                         builder.vertexAI(false).apiKey(credential.secret()).httpOptions(httpOptions).build(),
-                        rawClients(shard -> new HttpApiClient(Optional.of(credential.secret()),
-                                Optional.of(httpOptions), Optional.of(shard))));
+                        rawClients(shard -> new RawRequests(credential.secret(), httpOptions, shard)));
             }
             case VERTEX_AI -> {
                 HttpOptions httpOptions = http.apiVersion(settings.vertexApiVersion()).build();
@@ -158,15 +156,13 @@ final class GenAiClients implements AutoCloseable {
                 String location = credential.vertexLocation().orElseThrow();
                 yield new Entry(credential, builder.vertexAI(true).project(project).location(location)
                         .credentials(google).httpOptions(httpOptions).build(),
-                        rawClients(shard -> new HttpApiClient(Optional.empty(), Optional.of(project),
-                                Optional.of(location), Optional.of(google), Optional.of(httpOptions),
-                                Optional.of(shard))));
+                        rawClients(shard -> new RawRequests(project, location, google, httpOptions, shard)));
             }
         };
     }
 
     /** One raw client per pool shard. */
-    private List<HttpApiClient> rawClients(Function<ClientOptions, HttpApiClient> factory) {
+    private List<RawRequests> rawClients(Function<ClientOptions, RawRequests> factory) {
         return transports.stream()
                 .map(t -> factory.apply(ClientOptions.builder().customHttpClient(t).build()))
                 .toList();

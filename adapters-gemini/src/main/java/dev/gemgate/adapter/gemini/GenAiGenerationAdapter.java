@@ -38,6 +38,8 @@ import dev.gemgate.domain.generation.StreamObserver;
 import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.upstream.UpstreamCredential;
 
+import io.vertx.core.Vertx;
+import okhttp3.Request;
 import okio.BufferedSource;
 
 import java.io.IOException;
@@ -68,6 +70,8 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
     private static final int LIST_PAGE_SIZE = 1000;
 
     private final GenAiClients clients;
+    /** What sends the raw calls when it is not the SDK's OkHttp client ({@link GenAiSettings.Transport}). */
+    private final VertxTransport transport;
     private final JsonBodies json = new JsonBodies();
     private final EmbedBatcher embedBatcher;
 
@@ -75,8 +79,19 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
         this(GenAiSettings.defaults());
     }
 
+    /** With {@link GenAiSettings.Transport#VERTX}, on a Vert.x instance of the adapter's own (closed with it). */
     public GenAiGenerationAdapter(GenAiSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param vertx the Vert.x instance whose event loops carry the raw calls with {@link GenAiSettings.Transport#VERTX}
+     *              (the application's, so that they share the server's threads); null: one of the adapter's own
+     */
+    public GenAiGenerationAdapter(GenAiSettings settings, Vertx vertx) {
         this.clients = new GenAiClients(Objects.requireNonNull(settings, "settings"));
+        this.transport = settings.transport() == GenAiSettings.Transport.VERTX
+                ? new VertxTransport(vertx, settings.extraTrustedCertificates()) : null;
         this.embedBatcher = new EmbedBatcher(settings.embedBatching(), json, new EmbedBatcher.Upstream() {
             @Override
             public EmbeddingResponse alone(EmbeddingRequest request, UpstreamCredential credential,
@@ -117,21 +132,39 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
         // HttpOptions timeout, which would cost a throw-away client and okio's AsyncTimeout per call.
         try (UpstreamCallGuard guard = UpstreamCallGuard.open(deadline.remaining())) {
             try {
-                return postRaw(request, credential, path, body, Optional.empty());
+                Map<String, Object> reply = json.parseObject(post(credential, path, body, guard));
+                return new GenerationResponse(request.model(), reply, JsonBodies.usage(reply));
             } catch (RuntimeException e) {
                 throw UpstreamErrors.translate(e, credential.secret(), guard);
             }
         }
     }
 
-    private GenerationResponse postRaw(GenerationRequest request, UpstreamCredential credential, String path,
-                                       String body, Optional<HttpOptions> options) {
-        try (ApiResponse response = clients.rawClientFor(credential).request("post", path, body, options)) {
-            Map<String, Object> reply = json.parseObject(response.getBody().string());
-            return new GenerationResponse(request.model(), reply, JsonBodies.usage(reply));
-        } catch (IOException e) {
-            throw new GenAiIOException("Failed to read the HTTP response", e);
+    /**
+     * A raw POST, built by the SDK and sent by the {@link GenAiSettings.Transport}: the text of a 2xx answer. An error
+     * answer raises the SDK's own exception for it, a failed exchange a {@link GenAiIOException}, as the SDK's client
+     * does; the caller's {@code guard} bounds it either way.
+     */
+    private String post(UpstreamCredential credential, String path, String body, UpstreamCallGuard guard) {
+        RawRequests raw = clients.rawClientFor(credential);
+        if (transport == null) {
+            try (ApiResponse response = raw.request("post", path, body, Optional.empty())) {
+                return response.getBody().string();
+            } catch (IOException e) {
+                throw new GenAiIOException("Failed to read the HTTP response", e);
+            }
         }
+        Request request = raw.build(path, body);
+        VertxTransport.Reply reply;
+        try {
+            reply = transport.exchange(request, body.getBytes(StandardCharsets.UTF_8), guard);
+        } catch (IOException e) {
+            throw new GenAiIOException("Failed to execute HTTP request.", e);
+        }
+        if (!reply.successful()) {
+            ApiException.throwFromResponse(reply.asOkHttp(request));
+        }
+        return new String(reply.body(), StandardCharsets.UTF_8);
     }
 
     /**
@@ -355,10 +388,9 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
     /** A raw POST through the SDK's HTTP client, bounded by an {@link UpstreamCallGuard}; the answer's text. */
     private String postRawText(UpstreamCredential credential, String path, String body, Duration timeout) {
         try (UpstreamCallGuard guard = UpstreamCallGuard.open(timeout)) {
-            try (ApiResponse response = clients.rawClientFor(credential).request("post", path, body,
-                    Optional.empty())) {
-                return response.getBody().string();
-            } catch (IOException | RuntimeException e) {
+            try {
+                return post(credential, path, body, guard);
+            } catch (RuntimeException e) {
                 throw UpstreamErrors.translate(e, credential.secret(), guard);
             }
         }
@@ -433,6 +465,9 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
     @Override
     public void close() {
         clients.close();
+        if (transport != null) {
+            transport.close();
+        }
     }
 
     private Client client(UpstreamCredential credential) {

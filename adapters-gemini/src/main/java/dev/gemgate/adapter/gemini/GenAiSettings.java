@@ -21,10 +21,12 @@ import java.util.Objects;
  *                                 between Gemgate and Google, or a private upstream with its own CA. Hostnames are
  *                                 still verified; nothing is ever "trust all".
  * @param embedBatching            micro-batching of embeddings in API-key mode ({@link EmbedBatching}; off by default)
+ * @param transport                what carries the raw calls (generation, embeddings) once the SDK has built them
+ *                                 ({@link Transport}; Vert.x's HTTP client by default)
  */
 public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
                             List<X509Certificate> extraTrustedCertificates, int poolShards,
-                            EmbedBatching embedBatching) {
+                            EmbedBatching embedBatching, Transport transport) {
     /** Connection pools raw calls are spread over by default (see {@code GenAiClients.POOL_SHARDS}). */
     public static final int DEFAULT_POOL_SHARDS = 8;
 
@@ -44,6 +46,29 @@ public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
             throw new IllegalArgumentException("poolShards must be from 1 to 64: " + poolShards);
         }
         Objects.requireNonNull(embedBatching, "embedBatching");
+        Objects.requireNonNull(transport, "transport");
+    }
+
+    /**
+     * What sends a raw call (generation, embeddings) once the SDK has built it: its URL, API version, key or Vertex AI
+     * token, client headers and body all come from the SDK's own request building either way, and an error answer is
+     * raised as the SDK raises it. Streams and the SDK's typed calls (countTokens, models, files, batches, caches) always
+     * go through the SDK's OkHttp client.
+     */
+    public enum Transport {
+        /**
+         * Vert.x's HTTP client, on the event loops of the Vert.x instance given to the adapter (the server's, in the
+         * application): no thread of its own, no global lock on the call path. HTTP/1.1 to a plain {@code http} base
+         * URL, HTTP/2 (ALPN, HTTP/1.1 fallback) over TLS.
+         */
+        VERTX,
+        /** The SDK's OkHttp client, as the SDK itself sends (the transport of every call before issue 21's change). */
+        OKHTTP
+    }
+
+    public GenAiSettings(String geminiApiVersion, String vertexApiVersion,
+                         List<X509Certificate> extraTrustedCertificates, int poolShards, EmbedBatching embedBatching) {
+        this(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, poolShards, embedBatching, Transport.VERTX);
     }
 
     public GenAiSettings(String geminiApiVersion, String vertexApiVersion,
@@ -65,12 +90,20 @@ public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
      * HTTP/2 upstream share one connection).
      */
     public GenAiSettings withPoolShards(int shards) {
-        return new GenAiSettings(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, shards, embedBatching);
+        return new GenAiSettings(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, shards, embedBatching,
+                transport);
     }
 
     /** These settings with embeddings micro-batched as {@code batching} says. */
     public GenAiSettings withEmbedBatching(EmbedBatching batching) {
-        return new GenAiSettings(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, poolShards, batching);
+        return new GenAiSettings(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, poolShards, batching,
+                transport);
+    }
+
+    /** These settings with raw calls sent by {@code transport}. */
+    public GenAiSettings withTransport(Transport transport) {
+        return new GenAiSettings(geminiApiVersion, vertexApiVersion, extraTrustedCertificates, poolShards, embedBatching,
+                transport);
     }
 
     public static GenAiSettings defaults() {
@@ -78,12 +111,14 @@ public record GenAiSettings(String geminiApiVersion, String vertexApiVersion,
     }
 
     public GenAiSettings withGeminiApiVersion(String version) {
-        return new GenAiSettings(version, vertexApiVersion, extraTrustedCertificates, poolShards, embedBatching);
+        return new GenAiSettings(version, vertexApiVersion, extraTrustedCertificates, poolShards, embedBatching,
+                transport);
     }
 
     /** These settings, trusting {@code certificates} for upstream TLS besides the JDK's own authorities. */
     public GenAiSettings withExtraTrustedCertificates(List<X509Certificate> certificates) {
-        return new GenAiSettings(geminiApiVersion, vertexApiVersion, certificates, poolShards, embedBatching);
+        return new GenAiSettings(geminiApiVersion, vertexApiVersion, certificates, poolShards, embedBatching,
+                transport);
     }
 
     /**

@@ -52,11 +52,9 @@ final class UpstreamCallGuard implements AutoCloseable {
         if (guard == null) {
             return chain.proceed(chain.request());
         }
-        guard.attach(chain.call());
+        guard.attach(chain.call()::cancel);
         Response response = chain.proceed(FrameSizedBody.of(chain.request()));
-        if (response.code() == 429 || response.code() >= 500) {
-            guard.retryAfter = UpstreamErrors.retryAfterHeader(response.header("Retry-After"), Instant.now());
-        }
+        guard.answered(response.code(), response.header("Retry-After"));
         return response;
     };
 
@@ -70,7 +68,8 @@ final class UpstreamCallGuard implements AutoCloseable {
     private volatile long lastTouchNanos;
     // guarded by lock
     private boolean closed;
-    private Call call;
+    /** Cancels the attached exchange: OkHttp's {@link Call#cancel()}, or {@link VertxTransport}'s reset. */
+    private Runnable call;
     private Watchdog.Alarm totalAlarm;
     private Watchdog.Alarm idleAlarm;
     private long idleNanos;
@@ -170,14 +169,25 @@ final class UpstreamCallGuard implements AutoCloseable {
         }
     }
 
-    private void attach(Call attached) {
+    /** The call's answer came with {@code status}: a 429's or 5xx's {@code Retry-After} is kept for UpstreamErrors. */
+    void answered(int status, String retryAfterHeader) {
+        if (status == 429 || status >= 500) {
+            retryAfter = UpstreamErrors.retryAfterHeader(retryAfterHeader, Instant.now());
+        }
+    }
+
+    /**
+     * Attaches the exchange that a deadline or a cancel must stop, made by a transport that is not OkHttp
+     * ({@link VertxTransport}); if the guard has fired already, {@code cancel} runs at once.
+     */
+    void attach(Runnable attached) {
         synchronized (lock) {
             if (closed) {
                 return; // a stale binding (closed from another thread): it guards nothing any more
             }
             call = attached;
             if (fired != null) {
-                attached.cancel();
+                attached.run();
             }
         }
     }
@@ -214,7 +224,7 @@ final class UpstreamCallGuard implements AutoCloseable {
         fired = reason;
         disarmLocked();
         if (call != null) {
-            call.cancel();
+            call.run();
         }
     }
 

@@ -45,9 +45,14 @@ class RawUpstreamTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::answer);
         server.start();
-        adapter = new GenAiGenerationAdapter();
+        adapter = newAdapter();
         credential = UpstreamCredential.apiKey(new UpstreamCredentialId("raw"), "raw-key-1",
                 Optional.of("http://127.0.0.1:" + server.getAddress().getPort()));
+    }
+
+    /** The adapter under test: the default transport (Vert.x) here, OkHttp in {@link RawUpstreamOkHttpTest}. */
+    GenAiGenerationAdapter newAdapter() {
+        return new GenAiGenerationAdapter();
     }
 
     @AfterEach

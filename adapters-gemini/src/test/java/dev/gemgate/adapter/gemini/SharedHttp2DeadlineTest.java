@@ -22,6 +22,8 @@ import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -105,7 +107,12 @@ class SharedHttp2DeadlineTest {
     /** What stops a client writing request frames: the stream's flow-control window, or the server's socket. */
     private enum Backpressure { FLOW_CONTROL, SOCKET }
 
+    /** The OkHttp transport: streams and typed calls always take it, and what the socket tests are about. */
     private void startUpstream(Backpressure backpressure) throws Exception {
+        startUpstream(backpressure, GenAiSettings.Transport.OKHTTP);
+    }
+
+    private void startUpstream(Backpressure backpressure, GenAiSettings.Transport transport) throws Exception {
         vertx = Vertx.vertx();
         HttpServerOptions options = new HttpServerOptions()
                 .setSsl(true)
@@ -137,7 +144,8 @@ class SharedHttp2DeadlineTest {
         }
         // one pool: every call goes to the one HTTP/2 connection these tests are about
         adapter = new GenAiGenerationAdapter(GenAiSettings.defaults()
-                .withExtraTrustedCertificates(List.of(certificate.certificate())).withPoolShards(1));
+                .withExtraTrustedCertificates(List.of(certificate.certificate())).withPoolShards(1)
+                .withTransport(transport));
         credential = UpstreamCredential.apiKey(new UpstreamCredentialId("h2"), "h2-test-key",
                 Optional.of("https://localhost:" + port));
         threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -153,21 +161,28 @@ class SharedHttp2DeadlineTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    @Test
-    void aCallPastItsDeadlineWhileReadingFramesIsResetAloneAndTheConnectionServesTheOthers() throws Exception {
-        startUpstream(Backpressure.FLOW_CONTROL);
+    /** On both transports of a raw call ({@link GenAiSettings.Transport}): Vert.x multiplexes on one connection too. */
+    @ParameterizedTest
+    @EnumSource(GenAiSettings.Transport.class)
+    void aCallPastItsDeadlineWhileReadingFramesIsResetAloneAndTheConnectionServesTheOthers(
+            GenAiSettings.Transport transport) throws Exception {
+        startUpstream(Backpressure.FLOW_CONTROL, transport);
 
         UpstreamException victim = victimBesideOthers(call("slow-download", "hi"));
 
         assertThat(victim.kind()).isEqualTo(Kind.TIMEOUT);
-        // cancelled in the middle of the response body: the thread was waiting for DATA frames of its stream
-        assertThat(okHttpClassesOf(victim)).contains("okhttp3.internal.http2.Http2Stream$FramingSource");
+        if (transport == GenAiSettings.Transport.OKHTTP) {
+            // cancelled in the middle of the response body: the thread was waiting for DATA frames of its stream
+            assertThat(okHttpClassesOf(victim)).contains("okhttp3.internal.http2.Http2Stream$FramingSource");
+        }
         assertThat(victimResponseBytesSent.get()).isGreaterThan(REPLY_HEAD.length());
     }
 
-    @Test
-    void aCallPastItsDeadlineWhileWritingFramesIsResetAloneAndTheConnectionServesTheOthers() throws Exception {
-        startUpstream(Backpressure.FLOW_CONTROL);
+    @ParameterizedTest
+    @EnumSource(GenAiSettings.Transport.class)
+    void aCallPastItsDeadlineWhileWritingFramesIsResetAloneAndTheConnectionServesTheOthers(
+            GenAiSettings.Transport transport) throws Exception {
+        startUpstream(Backpressure.FLOW_CONTROL, transport);
         GenerationRequest upload = call("stalled-upload", "u".repeat(VICTIM_UPLOAD_CHARS));
 
         UpstreamException victim = victimBesideOthers(upload);

@@ -330,6 +330,14 @@ public interface GemgateConfig {
          */
         Optional<Path> extraTrustedCertificatesFile();
 
+        /**
+         * What sends generation and embedding calls once the SDK has built them: {@code vertx} (Vert.x's HTTP client on
+         * the server's event loops) or {@code okhttp} (the SDK's own client). Streams and the SDK's other calls always
+         * use the SDK's client.
+         */
+        @WithDefault("vertx")
+        Transport transport();
+
         /** Streamed calls: the longest wait for the next chunk (the first one included). */
         @WithDefault("120s")
         Duration streamIdleTimeout();
@@ -433,6 +441,8 @@ public interface GemgateConfig {
         }
 
         enum Mode { EMULATOR, GEMINI, VERTEX }
+
+        enum Transport { VERTX, OKHTTP }
 
         /** One model pattern's upstream limits; each absent = not counted; each from 1 to 10^11. */
         interface UpstreamLimitSettings {

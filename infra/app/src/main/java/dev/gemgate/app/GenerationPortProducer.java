@@ -5,6 +5,7 @@ import dev.gemgate.adapter.gemini.GenAiSettings;
 import dev.gemgate.domain.upstream.UpstreamCircuits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -33,13 +34,17 @@ public class GenerationPortProducer {
     @Produces
     @Singleton
     @Typed(GenAiGenerationAdapter.class)
-    GenAiGenerationAdapter adapter(GemgateConfig config) {
-        GenAiSettings settings = GenAiSettings.defaults().withGeminiApiVersion(config.upstream().apiVersion());
+    GenAiGenerationAdapter adapter(GemgateConfig config, Vertx vertx) {
+        GenAiSettings settings = GenAiSettings.defaults().withGeminiApiVersion(config.upstream().apiVersion())
+                .withTransport(switch (config.upstream().transport()) {
+                    case VERTX -> GenAiSettings.Transport.VERTX;
+                    case OKHTTP -> GenAiSettings.Transport.OKHTTP;
+                });
         Optional<Path> extraCas = config.upstream().extraTrustedCertificatesFile();
         if (extraCas.isPresent()) {
             settings = settings.withExtraTrustedCertificates(readCertificates(extraCas.get()));
         }
-        return new GenAiGenerationAdapter(settings.withEmbedBatching(embedBatching(config)));
+        return new GenAiGenerationAdapter(settings.withEmbedBatching(embedBatching(config)), vertx);
     }
 
     /** gemgate.upstream.embed-batching.*: a value out of range stops the start, naming its setting. */
