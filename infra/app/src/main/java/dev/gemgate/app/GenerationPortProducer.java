@@ -6,6 +6,7 @@ import dev.gemgate.domain.upstream.UpstreamCircuits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import org.jboss.logging.Logger;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * The upstream port ({@code GenerationPort}) on Google's SDK, behind the circuit breakers and bulkheads of
@@ -31,20 +34,43 @@ import java.util.Optional;
  * the guard refuses is counted too, for the instant it takes: no upstream call is made, and nothing waits on it.
  */
 public class GenerationPortProducer {
+    private static final Logger LOG = Logger.getLogger(GenerationPortProducer.class);
+
     @Produces
     @Singleton
     @Typed(GenAiGenerationAdapter.class)
     GenAiGenerationAdapter adapter(GemgateConfig config, Vertx vertx) {
         GenAiSettings settings = GenAiSettings.defaults().withGeminiApiVersion(config.upstream().apiVersion())
-                .withTransport(switch (config.upstream().transport()) {
-                    case VERTX -> GenAiSettings.Transport.VERTX;
-                    case OKHTTP -> GenAiSettings.Transport.OKHTTP;
-                });
+                .withTransport(transport(config.upstream().transport(), System.getProperties()));
         Optional<Path> extraCas = config.upstream().extraTrustedCertificatesFile();
         if (extraCas.isPresent()) {
             settings = settings.withExtraTrustedCertificates(readCertificates(extraCas.get()));
         }
         return new GenAiGenerationAdapter(settings.withEmbedBatching(embedBatching(config)), vertx);
+    }
+
+    /**
+     * gemgate.upstream.transport. Vert.x's client does not read the JVM's proxy settings, which the SDK's OkHttp client
+     * follows: where one is set (an egress proxy in front of Google), the SDK's client carries every call, as before
+     * the Vert.x transport, rather than calls going around the proxy.
+     */
+    static GenAiSettings.Transport transport(GemgateConfig.Upstream.Transport configured, Properties system) {
+        if (configured == GemgateConfig.Upstream.Transport.OKHTTP) {
+            return GenAiSettings.Transport.OKHTTP;
+        }
+        if (jvmProxyConfigured(system)) {
+            LOG.info("gemgate.upstream.transport: the JVM has proxy settings, which only the SDK's own client follows:"
+                    + " upstream calls go through it (okhttp)");
+            return GenAiSettings.Transport.OKHTTP;
+        }
+        return GenAiSettings.Transport.VERTX;
+    }
+
+    /** A proxy for HTTP, HTTPS or SOCKS in the JVM's properties, or the operating system's proxies asked for. */
+    static boolean jvmProxyConfigured(Properties system) {
+        return Stream.of("http.proxyHost", "https.proxyHost", "socksProxyHost")
+                .anyMatch(key -> !system.getProperty(key, "").isBlank())
+                || Boolean.parseBoolean(system.getProperty("java.net.useSystemProxies"));
     }
 
     /** gemgate.upstream.embed-batching.*: a value out of range stops the start, naming its setting. */
