@@ -13,8 +13,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bounds one upstream HTTP exchange made on the current thread by cancelling its OkHttp Call (RST_STREAM on h2),
- * never by interrupting the thread.
+ * Bounds one upstream HTTP exchange made on the current thread by cancelling its OkHttp Call (RST_STREAM on h2), or
+ * resetting {@link VertxTransport}'s exchange, never by interrupting the thread.
  *
  * <p>Why not an interrupt: OkHttp multiplexes many calls on one HTTP/2 connection, and the calling thread writes its
  * own frames to that shared socket. A virtual thread interrupted while it writes (or that enters a socket write with
@@ -177,8 +177,8 @@ final class UpstreamCallGuard implements AutoCloseable {
     }
 
     /**
-     * Attaches the exchange that a deadline or a cancel must stop, made by a transport that is not OkHttp
-     * ({@link VertxTransport}); if the guard has fired already, {@code cancel} runs at once.
+     * Attaches what a deadline or a cancel must stop: the OkHttp call ({@link #INTERCEPTOR}) or {@link VertxTransport}'s
+     * exchange. If the guard has fired already, {@code attached} runs at once.
      */
     void attach(Runnable attached) {
         synchronized (lock) {
