@@ -132,8 +132,9 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
         // HttpOptions timeout, which would cost a throw-away client and okio's AsyncTimeout per call.
         try (UpstreamCallGuard guard = UpstreamCallGuard.open(deadline.remaining())) {
             try {
-                Map<String, Object> reply = json.parseObject(post(credential, path, body, guard));
-                return new GenerationResponse(request.model(), reply, JsonBodies.usage(reply));
+                String text = post(credential, path, body, guard);
+                Map<String, Object> reply = json.parseObject(text);
+                return new GenerationResponse(request.model(), reply, JsonBodies.usage(reply), Optional.of(text));
             } catch (RuntimeException e) {
                 throw UpstreamErrors.translate(e, credential.secret(), guard);
             }

@@ -83,6 +83,8 @@ class RawUpstreamTest {
         GenerationResponse response = adapter.generate(request("hi"), credential, TIMEOUT);
 
         assertThat(JSON.<JsonNode>valueToTree(response.body())).isEqualTo(JSON.readTree(reply));
+        // and its text, byte for byte (line breaks and all), for the surface to forward as it came
+        assertThat(response.json()).contains(reply);
         assertThat(response.usage()).isEqualTo(new Usage(12, 40, 8, 4));
         assertThat(response.finishReason()).contains("A_FINISH_REASON_FROM_2027");
     }

@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -168,7 +169,9 @@ public final class PostgresResponseCache implements ResponseCache, AutoCloseable
         }
         byte[] json;
         try {
-            json = JSON.writeValueAsBytes(response.body());
+            // the upstream's own text when it is at hand (the same tree, as Google wrote it), else the tree written
+            json = response.json().isPresent() ? response.json().get().getBytes(StandardCharsets.UTF_8)
+                    : JSON.writeValueAsBytes(response.body());
         } catch (IOException e) {
             LOG.warnf("response cache: an answer could not be written as JSON (%s); not cached", e.getClass().getName());
             return;
@@ -240,7 +243,7 @@ public final class PostgresResponseCache implements ResponseCache, AutoCloseable
                 Usage usage = new Usage(r.getLong("prompt_tokens"), r.getLong("candidates_tokens"),
                         r.getLong("thoughts_tokens"), r.getLong("cached_tokens"), r.getLong("audio_prompt_tokens"));
                 GenerationResponse response = new GenerationResponse(new ModelId(r.getString("served_model")),
-                        JSON.readValue(json, TREE), usage);
+                        JSON.readValue(json, TREE), usage, Optional.of(new String(json, StandardCharsets.UTF_8)));
                 return Optional.of(new Entry(response, r.getTimestamp("expires_at").toInstant(),
                         json.length + ENTRY_OVERHEAD_BYTES));
             }

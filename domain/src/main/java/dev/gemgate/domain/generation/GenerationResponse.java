@@ -8,13 +8,22 @@ import java.util.Optional;
 /**
  * A GenerateContentResponse as the upstream sent it ({@code body}, unknown fields kept, to forward), with the
  * model that served it and the usage read from its {@code usageMetadata}.
+ *
+ * @param json the reply's text exactly as the upstream sent it, when this response is that reply unchanged (the
+ *             upstream adapter's, and a cache hit on the same instance): the Gemini-native surface forwards it as it
+ *             is instead of writing {@code body} again. Empty for a response built or rebuilt from its tree.
  */
-public record GenerationResponse(ModelId servedModel, Map<String, Object> body, Usage usage) {
+public record GenerationResponse(ModelId servedModel, Map<String, Object> body, Usage usage, Optional<String> json) {
     public GenerationResponse {
-        if (servedModel == null || body == null || usage == null) {
-            throw new IllegalArgumentException("served model, body and usage are required");
+        if (servedModel == null || body == null || usage == null || json == null) {
+            throw new IllegalArgumentException("served model, body, usage and json are required");
         }
         body = Collections.unmodifiableMap(body);
+    }
+
+    /** A response known by its tree only. */
+    public GenerationResponse(ModelId servedModel, Map<String, Object> body, Usage usage) {
+        this(servedModel, body, usage, Optional.empty());
     }
 
     /** The finish reason of the first candidate, if any. */

@@ -95,6 +95,24 @@ class GeminiSurfaceTest {
         assertThat(again).isNotEqualTo(refused);
     }
 
+    /**
+     * The reply is forwarded as the upstream wrote it, not written again from its parse: the same bytes as the
+     * emulator's own answer to the same request (its answers are deterministic), whatever Gemgate's JSON writer would
+     * make of them. The adapter keeps the text (RawUpstreamTest); this holds the surface to forwarding it.
+     */
+    @Test
+    void theReplyIsTheUpstreamsBytes() {
+        String body = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"bytes \u00e9 "
+                + UUID.randomUUID() + "\"}]}],\"generationConfig\":{\"temperature\":0.7}}";
+        byte[] viaGemgate = given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(body)
+                .post(GENERATE).then().statusCode(200).extract().asByteArray();
+        byte[] direct = given().baseUri(GatewayTestResources.emulator().baseUrl())
+                .header("x-goog-api-key", UpstreamProducers.EMULATOR_KEY).contentType(ContentType.JSON).body(body)
+                .post(GENERATE).then().statusCode(200).extract().asByteArray();
+
+        assertThat(new String(viaGemgate, StandardCharsets.UTF_8)).isEqualTo(new String(direct, StandardCharsets.UTF_8));
+    }
+
     @Test
     void unknownFieldsReachTheUpstreamUntouched() {
         GatewayTestResources.emulator().clearRecordedRequests();

@@ -20,6 +20,7 @@ import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.generation.EmbeddingRequest;
 import dev.gemgate.domain.generation.GenerationRequest;
+import dev.gemgate.domain.generation.GenerationResponse;
 import dev.gemgate.domain.generation.ModelId;
 import dev.gemgate.domain.generation.ModelInfo;
 import dev.gemgate.domain.quota.RateLimitStatus;
@@ -40,6 +41,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,7 +122,7 @@ public class GeminiResource {
             case "generateContent" -> {
                 GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(context,
                         GeminiJson.readGenerationRequest(model, body), TenantRequests.cacheDirective(cacheControl)));
-                yield withRateLimits(json(result.response().body()), result.rateLimits())
+                yield withRateLimits(json(result.response()), result.rateLimits())
                         .header(CostHeader.NAME, CostHeader.usd(result.cost()))
                         .header(TenantRequests.CACHE_HEADER, result.cacheStatus().name().toLowerCase())
                         .header(SERVED_MODEL_HEADER, result.servedModel().value())
@@ -284,5 +286,12 @@ public class GeminiResource {
 
     private static Response.ResponseBuilder json(Object tree) {
         return Response.ok(GeminiJson.write(tree), MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** A reply as Google sent it, byte for byte, when its text is at hand; else written from its tree. */
+    private static Response.ResponseBuilder json(GenerationResponse response) {
+        return response.json()
+                .map(text -> Response.ok(text.getBytes(StandardCharsets.UTF_8), MediaType.APPLICATION_JSON_TYPE))
+                .orElseGet(() -> json(response.body()));
     }
 }
