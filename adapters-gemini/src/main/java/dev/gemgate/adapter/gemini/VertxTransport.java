@@ -54,8 +54,11 @@ final class VertxTransport implements AutoCloseable {
     /** Idle connections are closed after this (OkHttp's pool kept them 5 minutes too). */
     static final int KEEP_ALIVE_SECONDS = 300;
 
-    /** What came back: a status, its reason phrase, the {@code Retry-After} header and the body's bytes. */
-    record Reply(int status, String statusMessage, String retryAfter, byte[] body, boolean http2) {
+    /**
+     * What came back: a status, its reason phrase and the body's bytes ({@code Retry-After} goes to the call's guard,
+     * where UpstreamErrors reads it for either transport).
+     */
+    record Reply(int status, String statusMessage, byte[] body, boolean http2) {
         boolean successful() {
             return status >= 200 && status < 300;
         }
@@ -149,8 +152,7 @@ final class VertxTransport implements AutoCloseable {
                         result.completeExceptionally(read.cause());
                     } else {
                         result.complete(new Reply(response.statusCode(), response.statusMessage(),
-                                response.getHeader("Retry-After"), read.result().getBytes(),
-                                response.version() == HttpVersion.HTTP_2));
+                                read.result().getBytes(), response.version() == HttpVersion.HTTP_2));
                     }
                 });
             });
