@@ -65,8 +65,13 @@ class GeminiFourTest {
                 Instant.EPOCH, Instant.now().plus(Duration.ofDays(30)), 10));
     }
 
+    /** Argon's first price holds until 2026-11-30 (V8): the tests run inside that price on any date. */
+    private static final Instant BEFORE_DECEMBER = Instant.parse("2026-11-30T23:00:00Z");
+    private static final Instant DECEMBER = Instant.parse("2026-12-01T00:00:00Z");
+
     @Test
     void thinkingLevelPassesUntouchedAndThinkingIsBilledAsOutput() {
+        ShiftableClock.setTo(BEFORE_DECEMBER);
         GatewayTestResources.emulator().clearRecordedRequests();
         String reply = given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(BODY).post(ARGON)
                 .then().statusCode(200).extract().asString();
@@ -84,13 +89,10 @@ class GeminiFourTest {
 
     @Test
     void argonCostsDoubleFromTheFirstOfDecemberWithoutADeploy() {
+        ShiftableClock.setTo(BEFORE_DECEMBER);
         given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(BODY).post(ARGON)
                 .then().statusCode(200);
-        Instant now = Instant.now();
-        Instant december = Instant.parse("2026-12-01T00:00:00Z");
-        if (now.isBefore(december)) {
-            ShiftableClock.advance(Duration.between(now, december).plusMinutes(1));
-        }
+        ShiftableClock.setTo(DECEMBER.plusSeconds(60));
         given().header("x-goog-api-key", key).contentType(ContentType.JSON).body(BODY).post(ARGON)
                 .then().statusCode(200);
 
@@ -99,9 +101,8 @@ class GeminiFourTest {
         AuditEvent after = events.get(0);
         AuditEvent before = events.get(1);
         assertThat(after.usage()).isEqualTo(before.usage());
-        if (now.isBefore(december)) {
-            assertThat(after.cost().micros()).isBetween(2 * before.cost().micros() - 1, 2 * before.cost().micros());
-        }
+        assertThat(before.cost().micros()).isPositive();
+        assertThat(after.cost().micros()).isBetween(2 * before.cost().micros() - 1, 2 * before.cost().micros());
     }
 
     @Test

@@ -35,6 +35,11 @@ public final class ShiftableClock extends Clock {
         OFFSET.updateAndGet(offset -> offset.plus(by));
     }
 
+    /** Moves the clock to {@code instant} (it runs on from there), for tests whose result depends on the date. */
+    public static void setTo(Instant instant) {
+        OFFSET.set(Duration.between(Instant.now(), instant));
+    }
+
     public static void reset() {
         OFFSET.set(Duration.ZERO);
     }
