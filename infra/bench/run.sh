@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Gemgate benchmark: starts the Gemini emulator, an nginx proxy_pass in front of it and Gemgate (fresh data directory)
-# on free loopback ports, runs the load driver (dev.gemgate.bench.Bench) against the three paths, prints one table,
-# and always stops all three. Run by hand, never by the test suite. See infra/bench/README.md.
+# Gemgate benchmark: starts the Gemini emulator, an nginx proxy_pass in front of it, a bare Vert.x proxy (the Java
+# reference path) and Gemgate (fresh data directory) on free loopback ports, runs the load driver
+# (dev.gemgate.bench.Bench) against the four paths, prints one table, and always stops every server. Run by hand, never by the test suite. See infra/bench/README.md.
 #
 #   infra/bench/run.sh [--quick] [--skip-gemgate] [--keep-tmp] [--policies on|off] [--embed-batching on|off]
 #                      [--embed-window 5ms] [--embed-only] [-- driver flags...]
@@ -147,7 +147,7 @@ fi
 
 # ------------------------------------------------------------------ processes, ports, cleanup
 TMP=$(mktemp -d /tmp/gemgate-bench.XXXXXX)
-EMU_PID="" NGINX_PID="" GG_PID="" DRIVER_PID=""
+EMU_PID="" NGINX_PID="" VX_PID="" GG_PID="" DRIVER_PID=""
 
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 stop_pid() { # SIGTERM, then wait up to $3 seconds; never SIGKILL (Gemgate must stop its PostgreSQL)
@@ -174,6 +174,7 @@ cleanup() {
   stop_pid "$GG_PID" gemgate 60
   stop_orphan_postgres
   stop_pid "$NGINX_PID" nginx 10
+  stop_pid "$VX_PID" "reference proxy" 10
   stop_pid "$EMU_PID" emulator 10
   if [ "$KEEP_TMP" = 1 ] || [ "$rc" != 0 ]; then
     echo "run.sh: logs kept in $TMP" >&2
@@ -207,7 +208,7 @@ wait_http() { # wait_http URL SECONDS PID NAME: poll until 200, or fail if the p
   die "$name did not answer 200 on $url within ${limit}s (log: $TMP)"
 }
 
-EMU_PORT=$(free_port) NGINX_PORT=$(free_port) GG_PORT=$(free_port) GG_MGMT_PORT=$(free_port) OTLP_PORT=$(free_port)
+EMU_PORT=$(free_port) NGINX_PORT=$(free_port) VX_PORT=$(free_port) GG_PORT=$(free_port) GG_MGMT_PORT=$(free_port) OTLP_PORT=$(free_port)
 OTLP_LOG=$TMP/nginx/logs/otlp.log
 if [ "$POLICIES" = on ]; then
   POLICY_OPTS+=(-Dquarkus.otel.exporter.otlp.traces.endpoint="http://127.0.0.1:$OTLP_PORT"
@@ -287,6 +288,14 @@ log "starting nginx ($("$NGINX" -v 2>&1 | sed 's/.*: //')) on 127.0.0.1:$NGINX_P
 NGINX_PID=$!
 wait_http "http://127.0.0.1:$NGINX_PORT/emulator/health" 15 "$NGINX_PID" nginx
 
+# ------------------------------------------------------------------ 2b. the Java reference path
+# a bare Vert.x proxy (dev.gemgate.bench.ReferenceProxy): what a JVM on Gemgate's toolkit reaches doing no work of its own
+log "starting the reference proxy (bare Vert.x) on 127.0.0.1:$VX_PORT -> emulator"
+"$JAVA" -Xmx512m -cp "$BENCH_JAR" dev.gemgate.bench.ReferenceProxy "$VX_PORT" "127.0.0.1:$EMU_PORT" \
+  >"$TMP/reference-proxy.log" 2>&1 &
+VX_PID=$!
+wait_http "http://127.0.0.1:$VX_PORT/emulator/health" 30 "$VX_PID" "reference proxy"
+
 # ------------------------------------------------------------------ 3. Gemgate (twice: fresh start, then restart)
 GG_ARGS=()
 # the JVM's AOT cache that the build trained (infra/app/pom.xml, profile aot-cache), as ./gemgate run uses it
@@ -347,6 +356,7 @@ log "running the driver; the output is also saved to $OUT"
 # in the background and waited for, so that a signal to this script runs the cleanup at once
 "$JAVA" -Xms256m -Xmx2g -jar "$BENCH_JAR" \
   --direct-url "http://127.0.0.1:$EMU_PORT" --nginx-url "http://127.0.0.1:$NGINX_PORT" \
+  --vertx-url "http://127.0.0.1:$VX_PORT" \
   --note "servers: emulator JVM options '${EMULATOR_JAVA_OPTS:-}', nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') with ${NGINX_WORKERS:-auto} workers, Gemgate JVM options '${AOT_OPTS[*]+${AOT_OPTS[*]} }${GEMGATE_JAVA_OPTS:-}'; ulimit -n $(ulimit -n)" \
   --embed-batching "$EMBED_LABEL" "${GG_ARGS[@]}" --wrk "$(command -v wrk || echo wrk)" "${DRIVER_ARGS[@]}" > >(tee "$OUT") 2>&1 &
 DRIVER_PID=$!

@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The Gemgate benchmark: the same upstream (the Gemini emulator) reached directly, through nginx's proxy_pass and
- * through Gemgate. Prints sequential latency, throughput at N connections, the 5,000-in-flight scenario and the
+ * The Gemgate benchmark: the same upstream (the Gemini emulator) reached directly, through nginx's proxy_pass, through
+ * a bare Vert.x proxy (the Java reference path, {@link ReferenceProxy}) and through Gemgate. Prints sequential latency, throughput at N connections, the 5,000-in-flight scenario and the
  * start-up times measured by run.sh, then the figures against the targets of ARCHITECTURE.md section 7.
- * Run by infra/bench/run.sh (which starts and stops the three servers); never by the test suite.
+ * Run by infra/bench/run.sh (which starts and stops the servers); never by the test suite.
  */
 public final class Bench {
 
@@ -118,6 +118,9 @@ public final class Bench {
         targets.add(new Target("direct", o.base("direct-url"), o.str("upstream-key"), model, maxOut));
         if (o.base("nginx-url") != null) {
             targets.add(new Target("nginx", o.base("nginx-url"), o.str("upstream-key"), model, maxOut));
+        }
+        if (o.base("vertx-url") != null) { // the Java reference path: what a bare Vert.x proxy reaches here
+            targets.add(new Target("vertx", o.base("vertx-url"), o.str("upstream-key"), model, maxOut));
         }
         Target gemgate = null;
         if (o.base("gemgate-url") != null) {
@@ -306,7 +309,7 @@ public final class Bench {
                     s.errorCount() > 0 ? "   errors: " + s.errorSummary() : ""));
             Stats direct = stats.get("direct");
             out("  added latency over direct:       p50        p99");
-            for (String name : List.of("nginx", "gemgate", "openai", "cachehit")) {
+            for (String name : List.of("nginx", "vertx", "gemgate", "openai", "cachehit")) {
                 Stats s = stats.get(name);
                 if (s == null) {
                     continue;
@@ -382,6 +385,12 @@ public final class Bench {
             StringBuilder ratios = new StringBuilder("  ratios:");
             if (rps.containsKey("nginx")) {
                 ratios.append(String.format(Locale.ROOT, " nginx/direct %.2f;", rps.get("nginx") / direct));
+            }
+            if (rps.containsKey("vertx") && rps.containsKey("nginx")) {
+                ratios.append(String.format(Locale.ROOT, " vertx/nginx %.2f;", rps.get("vertx") / rps.get("nginx")));
+            }
+            if (rps.containsKey("vertx") && rps.containsKey("gemgate")) {
+                ratios.append(String.format(Locale.ROOT, " gemgate/vertx %.2f;", rps.get("gemgate") / rps.get("vertx")));
             }
             if (rps.containsKey("gemgate")) {
                 ratios.append(String.format(Locale.ROOT, " gemgate/direct %.2f;", rps.get("gemgate") / direct));
@@ -498,7 +507,7 @@ public final class Bench {
                         "", st.firstMs(50), st.firstMs(90), st.firstMs(99), st.firstMaxMs()));
                 StreamStats direct = stats.get("direct");
                 out("  added latency over direct:  all chunks p50    p99   first chunk p50    p99");
-                for (String name : List.of("nginx", "gemgate", "openai", "cachehit")) {
+                for (String name : List.of("nginx", "vertx", "gemgate", "openai", "cachehit")) {
                     StreamStats st = stats.get(name);
                     if (st == null) {
                         continue;

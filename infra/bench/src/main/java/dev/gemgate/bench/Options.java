@@ -16,6 +16,8 @@ final class Options {
     static {
         flag("direct-url", "", "base URL of the Gemini emulator (required), e.g. http://127.0.0.1:18089");
         flag("nginx-url", "", "base URL of the nginx proxy_pass in front of the emulator (optional)");
+        flag("vertx-url", "", "base URL of the bare Vert.x proxy in front of the emulator, the Java reference path "
+                + "(ReferenceProxy; optional)");
         flag("gemgate-url", "", "base URL of Gemgate (optional; without it the Gemgate rows are skipped)");
         flag("gemgate-key", "", "tenant API key for Gemgate (gmg_...), sent as x-goog-api-key");
         flag("gemgate-management-url", "", "base URL of Gemgate's management interface, where /q/metrics is "
