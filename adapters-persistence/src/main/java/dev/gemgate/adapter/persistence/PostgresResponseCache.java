@@ -29,6 +29,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,6 +185,23 @@ public final class PostgresResponseCache implements ResponseCache, AutoCloseable
         writer.append(new Row(key, response, json, now, expiresAt), false);
     }
 
+    /**
+     * The batch with one row per key, the last stored, in the order of those last stores. The driver sends a batch as
+     * multi-row INSERTs ({@code reWriteBatchedInserts}), and one {@code ON CONFLICT DO UPDATE} statement may not touch
+     * a row twice: two stores of one key in one batch would fail the whole batch.
+     */
+    private static List<Row> latestPerKey(List<Row> batch) {
+        if (batch.size() < 2) {
+            return batch;
+        }
+        Map<CacheKey, Row> latest = new LinkedHashMap<>();
+        for (Row row : batch) {
+            latest.remove(row.key());
+            latest.put(row.key(), row);
+        }
+        return latest.size() == batch.size() ? batch : List.copyOf(latest.values());
+    }
+
     /** Deletes the rows expired at {@code now}, chunk by chunk; returns how many. */
     public long purge(Instant now) {
         return guard.call(() -> {
@@ -255,7 +273,7 @@ public final class PostgresResponseCache implements ResponseCache, AutoCloseable
     }
 
     private void write(List<Row> batch) throws SQLException {
-        JdbcBatch.write(dataSource, UPSERT, batch, (s, row) -> {
+        JdbcBatch.write(dataSource, UPSERT, latestPerKey(batch), (s, row) -> {
             boolean compress = row.json().length > settings.compressAboveBytes();
             Usage u = row.response().usage();
             TenantId tenant = row.key().tenant();

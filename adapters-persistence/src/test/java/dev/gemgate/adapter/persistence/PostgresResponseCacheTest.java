@@ -206,13 +206,17 @@ class PostgresResponseCacheTest {
 
     @Test
     void aStoreReplacesTheEntryOfItsKey() throws Exception {
+        // one group commit, sent as one multi-row upsert: two stores of one key in it must not fail the rest
         CacheKey key = new CacheKey(tenantA, fingerprint());
+        CacheKey beside = new CacheKey(tenantA, fingerprint());
         cache.put(key, answer("first"), Duration.ofMinutes(5), NOW);
+        cache.put(beside, answer("beside"), Duration.ofMinutes(5), NOW);
         cache.put(key, answer("second"), Duration.ofMinutes(10), NOW);
         cache.flush();
         assertThat(row(key)).containsEntry("expiresAt", NOW.plusSeconds(600));
         try (PostgresResponseCache other = otherReplica()) {
             assertThat(other.get(key, NOW).orElseThrow().text()).isEqualTo("second");
+            assertThat(other.get(beside, NOW).orElseThrow().text()).isEqualTo("beside");
         }
     }
 
