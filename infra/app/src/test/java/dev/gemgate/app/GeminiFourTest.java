@@ -36,6 +36,9 @@ class GeminiFourTest {
     private static final String ARGON = "/v1beta/models/gemini-4-argon:generateContent";
     private static final String BODY = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Think about it\"}]}],"
             + "\"generationConfig\":{\"maxOutputTokens\":2048,\"thinkingConfig\":{\"thinkingLevel\":\"high\"}}}";
+    /** Argon's first price holds until 2026-11-30 (V8): the tests run inside that price on any date. */
+    private static final Instant BEFORE_DECEMBER = Instant.parse("2026-11-30T23:00:00Z");
+    private static final Instant DECEMBER = Instant.parse("2026-12-01T00:00:00Z");
 
     @Inject
     CreateTenant createTenant;
@@ -64,10 +67,6 @@ class GeminiFourTest {
         return auditLog.query(new AuditQuery(Optional.of(tenant.id()), Optional.of(AuditEventType.GENERATE_CONTENT),
                 Instant.EPOCH, Instant.now().plus(Duration.ofDays(30)), 10));
     }
-
-    /** Argon's first price holds until 2026-11-30 (V8): the tests run inside that price on any date. */
-    private static final Instant BEFORE_DECEMBER = Instant.parse("2026-11-30T23:00:00Z");
-    private static final Instant DECEMBER = Instant.parse("2026-12-01T00:00:00Z");
 
     @Test
     void thinkingLevelPassesUntouchedAndThinkingIsBilledAsOutput() {
