@@ -1,6 +1,7 @@
 package dev.gemgate.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
@@ -13,7 +14,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The benchmark's Java reference path ({@code vertx}): a bare reverse proxy on Vert.x's HTTP server and client, the
@@ -60,20 +63,12 @@ public final class ReferenceProxy {
     private static void forward(HttpClient client, HttpServerRequest request) {
         request.pause();
         RequestOptions options = new RequestOptions().setMethod(request.method()).setURI(request.uri());
-        request.headers().forEach(h -> {
-            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
-                options.addHeader(h.getKey(), h.getValue());
-            }
-        });
+        copyEndToEnd(request.headers(), options::addHeader);
         client.request(options)
                 .compose(upstream -> send(request, upstream))
                 .onSuccess(answer -> {
                     var response = request.response().setStatusCode(answer.statusCode());
-                    answer.headers().forEach(h -> {
-                        if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
-                            response.putHeader(h.getKey(), h.getValue());
-                        }
-                    });
+                    copyEndToEnd(answer.headers(), response::putHeader);
                     if (!answer.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
                         response.setChunked(true);
                     }
@@ -86,6 +81,15 @@ public final class ReferenceProxy {
                         request.connection().close();
                     }
                 });
+    }
+
+    /** Copies every header but the hop-by-hop ones, as a proxy passes them on in either direction. */
+    private static void copyEndToEnd(MultiMap from, BiConsumer<String, String> to) {
+        from.forEach(h -> {
+            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                to.accept(h.getKey(), h.getValue());
+            }
+        });
     }
 
     private static Future<HttpClientResponse> send(HttpServerRequest request, HttpClientRequest upstream) {
