@@ -592,4 +592,35 @@ class LeasedBudgetLedgerTest {
         assertThat(seen).containsExactly(budget.name() + " " + Money.ofDollars("1") + " " + reset,
                 budget.name() + " " + Money.ofDollars("2") + " " + reset);
     }
+
+    @Test
+    void a_reservation_id_is_derived_from_its_request_id_and_ordered_by_time_as_uuid_request_ids_are() {
+        UUID earlier = UUID.fromString("019ad6f0-0000-7abc-8123-456789abcdef"); // version 7, ms 0x019ad6f00000
+        UUID later = UUID.fromString("019ad6f0-0001-7000-8000-000000000000"); // one millisecond later
+        UUID sameMillisecond = UUID.fromString("019ad6f0-0000-7abc-8fff-ffffffffffff");
+
+        ReservationId first = LeasedBudgetLedger.reservationOf(new RequestId(earlier.toString()));
+
+        assertThat(LeasedBudgetLedger.reservationOf(new RequestId(earlier.toString()))).isEqualTo(first);
+        assertThat(first.value().version()).isEqualTo(8);
+        assertThat(first.value().variant()).isEqualTo(2);
+        // the request id's time and random bits lead: PostgreSQL's uuid order (bytewise) is the request ids' order
+        assertThat(first.value().getMostSignificantBits() >>> 16).isEqualTo(earlier.getMostSignificantBits() >>> 16);
+        assertThat(first.value().compareTo(LeasedBudgetLedger.reservationOf(new RequestId(later.toString())).value()))
+                .isNegative();
+        // two request ids that share their high bits still get two reservations (the low bits hash the whole id)
+        assertThat(LeasedBudgetLedger.reservationOf(new RequestId(sameMillisecond.toString()))).isNotEqualTo(first);
+    }
+
+    @Test
+    void a_request_id_that_is_not_a_canonical_uuid_gets_a_name_based_reservation_id() {
+        ReservationId named = LeasedBudgetLedger.reservationOf(new RequestId("req-42"));
+        String upperCase = "019AD6F0-0000-7ABC-8123-456789ABCDEF";
+
+        assertThat(named).isEqualTo(LeasedBudgetLedger.reservationOf(new RequestId("req-42")));
+        assertThat(named.value().version()).isEqualTo(3);
+        assertThat(LeasedBudgetLedger.reservationOf(new RequestId(upperCase)).value().version()).isEqualTo(3);
+        assertThat(LeasedBudgetLedger.reservationOf(new RequestId(upperCase)))
+                .isNotEqualTo(LeasedBudgetLedger.reservationOf(new RequestId(upperCase.toLowerCase())));
+    }
 }

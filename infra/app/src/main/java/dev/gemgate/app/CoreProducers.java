@@ -16,15 +16,23 @@ public class CoreProducers {
         return Clock.systemUTC();
     }
 
-    /** Random (version 4) UUIDs from a thread-local generator: ids need uniqueness, not secrecy, and no contention. */
+    /**
+     * Version 7 UUIDs (RFC 9562): the Unix time in milliseconds, then 74 random bits from a thread-local generator.
+     * Ids need uniqueness, not secrecy, and no contention. Being ordered by time, the ids of audit events and request ids
+     * (and the ledger's reservation ids derived from them, {@code LeasedBudgetLedger.reservationOf}) go in at the right
+     * edge of PostgreSQL's B-tree indexes, where random ones land on a random page of an ever larger index: a page to
+     * read, dirty and write to the WAL whole after each checkpoint, per row.
+     */
     @Produces
     @Singleton
     IdGenerator ids() {
-        return () -> {
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            long msb = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
-            long lsb = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
-            return new UUID(msb, lsb);
-        };
+        return CoreProducers::timeOrderedUuid;
+    }
+
+    static UUID timeOrderedUuid() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (System.currentTimeMillis() << 16) | 0x7000L | (random.nextLong() & 0x0fffL);
+        long lsb = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
     }
 }
