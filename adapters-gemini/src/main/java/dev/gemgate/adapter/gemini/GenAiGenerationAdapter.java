@@ -155,7 +155,7 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
                 throw new GenAiIOException("Failed to read the HTTP response", e);
             }
         }
-        Request request = raw.build(path, body);
+        Request request = raw.head(path);
         VertxTransport.Reply reply;
         try {
             reply = transport.exchange(request, body.getBytes(StandardCharsets.UTF_8), guard);

@@ -30,7 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends the raw calls the SDK has built ({@link RawRequests#build}) with Vert.x's HTTP client ({@link
+ * Sends the raw calls the SDK has built ({@link RawRequests#head}) with Vert.x's HTTP client ({@link
  * GenAiSettings.Transport#VERTX}). The calling thread (a virtual thread) waits for the whole answer; the exchange itself
  * runs on the Vert.x event loops, with no thread and no process-wide lock of its own: OkHttp's call path took a global
  * lock twice per call (okio's timeout list, its task runner when a connection goes back to the pool), about a sixth of
@@ -110,8 +110,8 @@ final class VertxTransport implements AutoCloseable {
     }
 
     /**
-     * Sends {@code request} (built by the SDK) with {@code body}, its content, and waits for the whole answer. The
-     * exchange is attached to {@code guard} first: its deadline or cancel stops it.
+     * Sends {@code request} (its head, as the SDK built it) with {@code body}, its content, and waits for the whole
+     * answer. The exchange is attached to {@code guard} first: its deadline or cancel stops it.
      *
      * @throws IOException the exchange failed or was stopped before the whole answer arrived
      */
