@@ -347,6 +347,9 @@ if [ "$SKIP_GEMGATE" = 0 ]; then
   [ "$POLICIES" = on ] && GG_ARGS+=(--otlp-log "$OTLP_LOG")
   # the JVM's pid (the subshell exec'd java, so $! is the JVM)
   GG_ARGS+=(--gemgate-pid "$GG_PID")
+  # the embedded PostgreSQL's server (pg_ctl starts it detached, so it is no child of the JVM): its CPU per request
+  PG_PID=$(head -n1 "$TMP/gemgate/.gemgate/postgres/postmaster.pid" 2>/dev/null || true)
+  [ -n "$PG_PID" ] && GG_ARGS+=(--postgres-pid "$PG_PID")
 fi
 
 # ------------------------------------------------------------------ the driver
@@ -357,6 +360,7 @@ log "running the driver; the output is also saved to $OUT"
 "$JAVA" -Xms256m -Xmx2g -jar "$BENCH_JAR" \
   --direct-url "http://127.0.0.1:$EMU_PORT" --nginx-url "http://127.0.0.1:$NGINX_PORT" \
   --vertx-url "http://127.0.0.1:$VX_PORT" \
+  --emulator-pid "$EMU_PID" --nginx-pid "$NGINX_PID" --vertx-pid "$VX_PID" \
   --note "servers: emulator JVM options '${EMULATOR_JAVA_OPTS:-}', nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') with ${NGINX_WORKERS:-auto} workers, Gemgate JVM options '${AOT_OPTS[*]+${AOT_OPTS[*]} }${GEMGATE_JAVA_OPTS:-}'; ulimit -n $(ulimit -n)" \
   --embed-batching "$EMBED_LABEL" "${GG_ARGS[@]}" --wrk "$(command -v wrk || echo wrk)" "${DRIVER_ARGS[@]}" > >(tee "$OUT") 2>&1 &
 DRIVER_PID=$!

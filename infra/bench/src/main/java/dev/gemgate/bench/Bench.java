@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The Gemgate benchmark: the same upstream (the Gemini emulator) reached directly, through nginx's proxy_pass, through
@@ -64,6 +65,8 @@ public final class Bench {
     private String pgProblem = "no --pg-url";
     private GemgateProbe metricsProbe;
     private final List<DbWindow> dbWindows = new ArrayList<>();
+    /** The servers' CPU, per request of each throughput window (the processes whose ids run.sh passes). */
+    private final ProcessCpu cpu;
 
     /** Gemgate's database work in one part of the run, and the requests it served meanwhile (-1: unknown). */
     private record DbWindow(String label, long requests, PgStats.Window window) {
@@ -75,6 +78,12 @@ public final class Bench {
 
     private Bench(Options o) {
         this.o = o;
+        this.cpu = new ProcessCpu()
+                .add("gemgate", o.str("gemgate-pid"), ProcessCpu.Scope.SELF)
+                .add("postgres", o.str("postgres-pid"), ProcessCpu.Scope.SELF_AND_DESCENDANTS)
+                .add("nginx", o.str("nginx-pid"), ProcessCpu.Scope.SELF_AND_DESCENDANTS)
+                .add("vertx", o.str("vertx-pid"), ProcessCpu.Scope.SELF)
+                .add("emulator", o.str("emulator-pid"), ProcessCpu.Scope.SELF);
         for (String t : List.of(T_ADDED_P50, T_ADDED_P99, T_TP_GEMINI, T_TP_OPENAI, T_CACHE_HIT, T_STREAM_FIRST,
                 T_STREAM_ALL, T_INFLIGHT, T_INFLIGHT_HEAP, T_STREAMS, T_STREAMS_HEAP, T_RESTART, T_FIRST_START, T_DB)) {
             results.put(t, new ArrayList<>());
@@ -365,7 +374,8 @@ public final class Bench {
                     round, rounds, connections, duration.toSeconds(), warmup.toSeconds(),
                     wrk == null ? "java (one HttpClient per connection)" : "wrk -t" + o.integer("wrk-threads"),
                     round % 2 == 0 ? ", paths run in reverse order" : "");
-            out("  %-8s %10s %10s %8s %9s %9s", "path", "req/s", "requests", "errors", "p50 ms", "p99 ms");
+            out("  %-8s %10s %10s %8s %9s %9s   %s", "path", "req/s", "requests", "errors", "p50 ms", "p99 ms",
+                    wrk == null ? "" : "CPU per request, us: the path's server; PostgreSQL; the emulator");
             List<Target> order = new ArrayList<>(targets);
             if (round % 2 == 0) {
                 Collections.reverse(order); // drift on the shared machine then hits the paths the other way
@@ -435,15 +445,34 @@ public final class Bench {
                     s.completed, s.errorCount(), s.ms(50), s.ms(99),
                     s.errorCount() > 0 ? "   errors: " + s.errorSummary() : ""));
         } else {
-            WrkDriver.Result w = wrk.run(t, connections, warmup, duration, timeout);
+            List<String> servers = serversOf(t.name());
+            List<Map<String, Duration>> windows = new ArrayList<>();
+            WrkDriver.Result w = wrk.run(t, connections, warmup, duration, timeout,
+                    () -> windows.add(cpu.snapshot(servers)));
+            Map<String, Double> micros = ProcessCpu.perRequest(windows.get(0), windows.get(1), w.requests());
             // wrk's req/s counts every response; take the non-2xx out of it
             double r = w.requestsPerSecond() * (w.requests() == 0 ? 0
                     : (w.requests() - w.non2xx()) / (double) w.requests());
             rps.put(t.name(), r);
-            rows.put(t.name(), String.format(Locale.ROOT, "  %-8s %10.0f %10d %8d %9.3f %9.3f%s", t.name(), r,
-                    w.requests(), w.non2xx(), w.p50Ms(), w.p99Ms(),
+            rows.put(t.name(), String.format(Locale.ROOT, "  %-8s %10.0f %10d %8d %9.3f %9.3f   %s%s", t.name(), r,
+                    w.requests(), w.non2xx(), w.p50Ms(), w.p99Ms(), cpuColumns(servers, micros),
                     w.socketErrors().isEmpty() ? "" : "   socket errors: " + w.socketErrors()));
         }
+    }
+
+    /** The processes whose CPU a path's requests cost: its server (none for direct), PostgreSQL, the emulator. */
+    private static List<String> serversOf(String path) {
+        return switch (path) {
+            case "gemgate", "openai", "cachehit" -> List.of("gemgate", "postgres", "emulator");
+            case "nginx", "vertx" -> List.of(path, "-", "emulator");
+            default -> List.of("-", "-", "emulator");
+        };
+    }
+
+    private static String cpuColumns(List<String> servers, Map<String, Double> micros) {
+        return servers.stream().map(name -> micros.containsKey(name)
+                        ? String.format(Locale.ROOT, "%.0f", micros.get(name)) : "-")
+                .collect(Collectors.joining("; "));
     }
 
     // ---------------------------------------------------------------- streaming latency

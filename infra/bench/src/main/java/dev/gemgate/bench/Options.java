@@ -23,6 +23,11 @@ final class Options {
         flag("gemgate-management-url", "", "base URL of Gemgate's management interface, where /q/metrics is "
                 + "(default: --gemgate-url's host on port 9000)");
         flag("gemgate-pid", "", "Gemgate's process id, for a jcmd GC.heap_info snapshot at the in-flight peak");
+        flag("emulator-pid", "", "the emulator's process id: its CPU per request in the throughput part (optional)");
+        flag("nginx-pid", "", "nginx's master process id: its and its workers' CPU per request (optional)");
+        flag("postgres-pid", "", "Gemgate's PostgreSQL server's process id (the postmaster): its and its backends' "
+                + "CPU per request (optional)");
+        flag("vertx-pid", "", "the reference proxy's process id: its CPU per request (optional)");
         flag("jcmd", "jcmd", "the jcmd binary (of a JDK >= 21)");
         flag("upstream-key", "bench-upstream-key", "x-goog-api-key sent on the direct and nginx paths");
         flag("model", "gemini-2.5-flash", "model in the request path");

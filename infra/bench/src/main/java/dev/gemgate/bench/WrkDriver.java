@@ -26,7 +26,9 @@ final class WrkDriver {
         this.threads = threads;
     }
 
-    Result run(Target target, int connections, Duration warmup, Duration duration, Duration timeout) throws Exception {
+    /** {@code measured} runs right before and right after the measured window (not around the warm-up). */
+    Result run(Target target, int connections, Duration warmup, Duration duration, Duration timeout,
+               Runnable measured) throws Exception {
         Path dir = Files.createTempDirectory("gemgate-bench-wrk");
         try {
             Path lua = dir.resolve("post.lua");
@@ -61,7 +63,9 @@ final class WrkDriver {
             if (warmup.toSeconds() > 0) {
                 exec(lua, url, connections, warmup, timeout);
             }
+            measured.run();
             String out = exec(lua, url, connections, duration, timeout);
+            measured.run();
             return parse(out);
         } finally {
             try (var files = Files.list(dir)) {
