@@ -4,6 +4,7 @@ import dev.gemgate.domain.budget.BudgetStore.Account;
 import dev.gemgate.domain.budget.BudgetStore.Lease;
 import dev.gemgate.domain.budget.BudgetStore.Reservation;
 import dev.gemgate.domain.budget.BudgetStore.SettlementKind;
+import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.RequestId;
 
@@ -46,8 +47,9 @@ import java.util.function.Consumer;
  * crash before it is written leaves the reservation to expire, charged its reserved amount (never less than the call
  * can have cost).
  *
- * <p><b>Round trips.</b> Per budgeted request, two appended rows (the reservation and the settlement); the store
- * group-commits those of concurrent requests. Leases go to the account row once per slice.
+ * <p><b>Round trips.</b> In {@code SYNC} and {@code ASYNC}, per budgeted request, two appended rows (the reservation
+ * and the settlement); the store group-commits those of concurrent requests. In {@code SLICE}, none per request: two
+ * rows per set of accounts charged, per {@link #writeCharges}. Leases go to the account row once per slice.
  *
  * <p><b>Durability of the reservation row</b> ({@link Durability}). {@code SYNC}: the row is committed before
  * {@link #reserve} returns, so before the upstream call. {@code ASYNC} (needs a settlement executor): the row is handed
@@ -58,6 +60,17 @@ import java.util.function.Consumer;
  * settled spend (the money stays leased: never spent twice, never over the limit). A reservation whose write fails
  * later is treated alike: its unused part goes back to the slice, its actual cost stays out of it, a warning is logged.
  * Long-lived reservations (those with a {@code holdFor}, a batch job's) are always written {@code SYNC}.
+ *
+ * <p><b>Reservations per slice</b> ({@link Durability#SLICE}, no per-request row). A request's reservation is held in
+ * this replica's memory against its slices, which hold money already leased in the store; its settlement adds what it
+ * charges to this replica's running charges for its set of accounts and puts the unused part straight back into the
+ * slices. {@link #writeCharges} (run periodically, and by {@link #flush}) writes each set's charges as one settled ledger
+ * entry (a reservation row of the sum, and its settlement), so the settled spend is rebuilt from the rows as in the
+ * other modes, a few rows per interval instead of two per request. The limit holds the same way: a charge never goes
+ * back to a slice, so it stays leased whether or not its entry is written yet. What a crash loses is the record, not
+ * the limit: the charges not yet written and the calls in flight are missing from the settled spend, their money stays
+ * leased (spent for the period, never twice). A request held past {@code reservationTtl} (it never settled) is charged
+ * its reserved amount by the next {@link #writeCharges}, as the sweep does with rows.
  *
  * <p><b>Expiry.</b> A reservation expires {@code reservationTtl} after it was taken. {@link #sweep} (run periodically
  * by any replica) settles every expired, unsettled reservation at its reserved amount: a crashed replica's calls may
@@ -75,8 +88,11 @@ import java.util.function.Consumer;
 public final class LeasedBudgetLedger implements BudgetLedger {
     private static final System.Logger LOG = System.getLogger(LeasedBudgetLedger.class.getName());
 
-    /** When a request's reservation row is written: before {@link #reserve} returns, or alongside the call. */
-    public enum Durability { SYNC, ASYNC }
+    /**
+     * When a request's reservation row is written: before {@link #reserve} returns ({@code SYNC}), alongside the call
+     * ({@code ASYNC}), or never, its charge written with others' by {@link #writeCharges} ({@code SLICE}).
+     */
+    public enum Durability { SYNC, ASYNC, SLICE }
 
     private final BudgetStore store;
     private final BudgetSource source;
@@ -89,6 +105,8 @@ public final class LeasedBudgetLedger implements BudgetLedger {
     private final Executor settlements;
     private final Durability durability;
     private final Set<CompletableFuture<Void>> settling = ConcurrentHashMap.newKeySet();
+    /** {@code SLICE}: what settlements charged per set of accounts (micro-USD), not yet written. */
+    private final Map<List<String>, Long> charges = new ConcurrentHashMap<>();
     private volatile Instant sweptUpTo;
     private volatile CommitmentObserver commitments = (budget, committed, resetsAt) -> {
     };
@@ -213,8 +231,16 @@ public final class LeasedBudgetLedger implements BudgetLedger {
             }
             taken.add(slice);
         }
-        Reservation row = new Reservation(id, request.requestId(), taken.stream().map(s -> s.key).toList(), estimate,
-                holder, now, now.plus(request.holdFor().orElse(reservationTtl)));
+        List<String> keys = taken.stream().map(s -> s.key).toList();
+        if (durability == Durability.SLICE && request.holdFor().isEmpty()) {
+            if (open.putIfAbsent(id, new Open(List.copyOf(taken), keys, estimate, null, now.plus(reservationTtl)))
+                    != null) {
+                taken.forEach(t -> t.put(estimate)); // the same request id at once: one reservation holds its money
+            }
+            return new ReservationOutcome.Reserved(id);
+        }
+        Reservation row = new Reservation(id, request.requestId(), keys, estimate, holder, now,
+                now.plus(request.holdFor().orElse(reservationTtl)));
         if (durability == Durability.ASYNC && request.holdFor().isEmpty()) {
             CompletableFuture<Boolean> written;
             try {
@@ -223,7 +249,7 @@ public final class LeasedBudgetLedger implements BudgetLedger {
                 taken.forEach(t -> t.put(estimate));
                 throw e;
             }
-            open.put(id, new Open(List.copyOf(taken), estimate, written));
+            open.put(id, new Open(List.copyOf(taken), keys, estimate, written, null));
             return new ReservationOutcome.Reserved(id);
         }
         boolean recorded;
@@ -237,7 +263,7 @@ public final class LeasedBudgetLedger implements BudgetLedger {
             taken.forEach(t -> t.put(estimate));
             return new ReservationOutcome.Reserved(id);
         }
-        open.put(id, new Open(List.copyOf(taken), estimate, null));
+        open.put(id, new Open(List.copyOf(taken), keys, estimate, null, null));
         return new ReservationOutcome.Reserved(id);
     }
 
@@ -284,6 +310,15 @@ public final class LeasedBudgetLedger implements BudgetLedger {
             return;
         }
         Money charged = amount.compareTo(held.amount) > 0 ? held.amount : amount;
+        if (held.inMemory()) {
+            // the charge stays out of the slices (leased, spent) until writeCharges records it; the rest is free at once
+            charge(held, charged);
+            Money unused = held.amount.minusOrZero(charged);
+            if (!unused.isZero()) {
+                held.slices.forEach(slice -> slice.putIfCurrent(unused, now));
+            }
+            return;
+        }
         Runnable write = () -> {
             if (held.written != null && !rowWritten(reservation, held, charged, now)) {
                 return;
@@ -351,6 +386,65 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         }
     }
 
+    private void charge(Open held, Money amount) {
+        if (!amount.isZero()) {
+            charges.merge(held.keys, amount.micros(), Long::sum);
+        }
+    }
+
+    /**
+     * {@code SLICE}: charges the requests held past their ttl their reserved amount (they never settled), then writes
+     * what settlements charged since the last call, one settled ledger entry per set of accounts (a reservation row of
+     * the sum, with a time-ordered id, and its settlement), then gives back what slices hold beyond two slices. A set
+     * whose row cannot be written keeps its charges for the next call, and the failure is thrown once the others are
+     * written. Between the row and its settlement a failure leaves the row to the sweep, which charges it its amount: the
+     * same sum. Returns how many entries were written.
+     */
+    public synchronized int writeCharges(Instant now) {
+        for (Map.Entry<ReservationId, Open> entry : open.entrySet()) {
+            Open held = entry.getValue();
+            if (held.inMemory() && !now.isBefore(held.heldUntil) && open.remove(entry.getKey(), held)) {
+                charge(held, held.amount);
+            }
+        }
+        int written = 0;
+        RuntimeException failed = null;
+        for (List<String> keys : List.copyOf(charges.keySet())) {
+            Long micros = charges.remove(keys);
+            if (micros == null || micros == 0) {
+                continue;
+            }
+            UUID entryId = IdGenerator.timeOrderedUuid();
+            Reservation row = new Reservation(new ReservationId(entryId), new RequestId("charges-" + entryId), keys,
+                    Money.ofMicros(micros), holder, now, now.plus(reservationTtl));
+            try {
+                store.recordReservation(row);
+            } catch (RuntimeException e) {
+                charges.merge(keys, micros, Long::sum);
+                failed = failed == null ? e : failed;
+                continue;
+            }
+            written++;
+            try {
+                store.settle(row.id(), row.amount(), SettlementKind.SETTLED, now);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "settling budget charges {0} failed ({1}); the sweep charges "
+                        + "them at their amount when they expire", entryId, e.getClass().getName());
+            }
+        }
+        for (Slice slice : slices.values()) {
+            try {
+                slice.giveBackExcess();
+            } catch (RuntimeException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return written;
+    }
+
     /**
      * Settles at their reserved amount the reservations (of any replica) that expired since the last sweep; this
      * replica's own among them stop being open (their unused part never comes back: they are spent). Returns them.
@@ -384,8 +478,19 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         flush(now);
     }
 
-    /** {@link #flush(Instant, Duration)} without waiting for settlements being written. */
+    /**
+     * {@link #flush(Instant, Duration)} without waiting for settlements being written. The charges not yet written are
+     * written first ({@link #writeCharges}); those that cannot be stay spent, missing from the ledger's record.
+     */
     public void flush(Instant now) {
+        if (!charges.isEmpty()) {
+            try {
+                writeCharges(now);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "writing budget charges at flush failed ({0}); their money stays "
+                        + "spent, missing from the ledger's settled spend", e.getClass().getName());
+            }
+        }
         for (Slice slice : slices.values()) {
             Money unused = slice.drain();
             if (!unused.isZero() && now.isBefore(slice.resetsAt)) {
@@ -407,8 +512,15 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         return open.size();
     }
 
-    /** A reservation this replica holds; {@code written}: its row's write, for an {@code ASYNC} one (else null). */
-    private record Open(List<Slice> slices, Money amount, CompletableFuture<Boolean> written) {
+    /**
+     * A reservation this replica holds; {@code written}: its row's write, for an {@code ASYNC} one (else null);
+     * {@code heldUntil}: when a {@code SLICE} one, with no row, expires (else null).
+     */
+    private record Open(List<Slice> slices, List<String> keys, Money amount, CompletableFuture<Boolean> written,
+                        Instant heldUntil) {
+        boolean inMemory() {
+            return heldUntil != null;
+        }
     }
 
     /** The money this replica leased from one account and no reservation holds. */

@@ -623,4 +623,209 @@ class LeasedBudgetLedgerTest {
         assertThat(LeasedBudgetLedger.reservationOf(new RequestId(upperCase)))
                 .isNotEqualTo(LeasedBudgetLedger.reservationOf(new RequestId(upperCase.toLowerCase())));
     }
+
+    private LeasedBudgetLedger sliceLedger(String holder, List<Budget> budgets, long slicesPerLimit) {
+        return new LeasedBudgetLedger(store, BudgetSource.fixed(budgets), holder, slicesPerLimit, TTL,
+                T0.minus(Duration.ofDays(1)), alerts::add, null, LeasedBudgetLedger.Durability.SLICE);
+    }
+
+    @Test
+    void per_slice_a_request_writes_no_row_and_the_charges_are_written_as_one_settled_entry_per_set_of_accounts() {
+        Budget tenant = tenantBudget(BudgetPeriod.DAILY, "10", List.of());
+        Budget user = endUserBudget(Budget.EVERY_END_USER, "5");
+        LeasedBudgetLedger ledger = sliceLedger("a", List.of(tenant, user), 10);
+        String account = tenant.accountKey(T0);
+        String ann = user.forEndUser("ann").accountKey(T0);
+
+        ReservationId first = reserved(ledger.reserve(request("r1", "0.30"), T0));
+        ReservationId second = reserved(ledger.reserve(request("r2", "0.20"), T0));
+        ReservationId third = reserved(ledger.reserve(userRequest("r3", "ann", "0.40"), T0));
+        ledger.settle(first, Money.ofDollars("0.10"), T0);
+        ledger.settle(second, Money.ofDollars("0.05"), T0);
+        ledger.settle(third, Money.ofDollars("0.25"), T0);
+
+        assertThat(store.reservationCount()).as("no row per request").isZero();
+        assertThat(ledger.openReservations()).isZero();
+        assertThat(ledger.sliceOf(account)).as("the unused part is back at once, the charges are not")
+                .isEqualTo(Money.ofDollars("0.60"));
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ZERO);
+
+        assertThat(ledger.writeCharges(T0.plusSeconds(1))).isEqualTo(2);
+
+        assertThat(store.reservationCount()).isEqualTo(2);
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.40"));
+        assertThat(store.settledSpend(ann)).isEqualTo(Money.ofDollars("0.25"));
+        assertThat(store.leased(account)).as("the charges stay leased").isEqualTo(Money.ofDollars("1"));
+        assertThat(ledger.writeCharges(T0.plusSeconds(2))).as("nothing new to write").isZero();
+        assertThat(ledger.sweep(T0.plus(TTL).plusSeconds(5))).as("every entry settled").isEmpty();
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.40"));
+    }
+
+    @Test
+    void per_slice_the_limit_holds_before_any_charge_is_written_and_a_release_charges_nothing() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        LeasedBudgetLedger ledger = sliceLedger("a", List.of(budget), 1);
+        String account = budget.accountKey(T0);
+
+        ReservationId first = reserved(ledger.reserve(request("r1", "0.60"), T0));
+        assertThat(ledger.reserve(request("r2", "0.60"), T0)).isInstanceOf(ReservationOutcome.Refused.class);
+        assertThat(ledger.reserve(request("r1", "0.60"), T0)).as("a request id holds money once")
+                .isEqualTo(new ReservationOutcome.Reserved(first));
+        ledger.settle(first, Money.ofDollars("0.50"), T0);
+        assertThat(ledger.reserve(request("r3", "0.60"), T0)).as("the charge is spent before it is written")
+                .isInstanceOf(ReservationOutcome.Refused.class);
+        ReservationId fourth = reserved(ledger.reserve(request("r4", "0.40"), T0));
+        ledger.release(fourth, T0);
+        ledger.settle(first, Money.ofDollars("0.50"), T0);
+
+        ledger.writeCharges(T0);
+
+        assertThat(store.settledSpend(account)).as("settled once; the release charged nothing")
+                .isEqualTo(Money.ofDollars("0.50"));
+        assertThat(ledger.sliceOf(account)).isEqualTo(Money.ofDollars("0.50"));
+    }
+
+    @Test
+    void per_slice_charges_that_cannot_be_written_are_kept_for_the_next_write() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        LeasedBudgetLedger ledger = sliceLedger("a", List.of(budget), 1);
+        String account = budget.accountKey(T0);
+        ledger.settle(reserved(ledger.reserve(request("r1", "0.30"), T0)), Money.ofDollars("0.20"), T0);
+        store.failRecordedReservations = true;
+
+        assertThatThrownBy(() -> ledger.writeCharges(T0)).isInstanceOf(IllegalStateException.class);
+        ledger.settle(reserved(ledger.reserve(request("r2", "0.30"), T0)), Money.ofDollars("0.10"), T0);
+        store.failRecordedReservations = false;
+
+        assertThat(ledger.writeCharges(T0.plusSeconds(1))).isEqualTo(1);
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.30"));
+    }
+
+    @Test
+    void per_slice_an_entry_whose_settlement_fails_is_charged_its_amount_by_the_sweep() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        LeasedBudgetLedger ledger = sliceLedger("a", List.of(budget), 1);
+        String account = budget.accountKey(T0);
+        ledger.settle(reserved(ledger.reserve(request("r1", "0.30"), T0)), Money.ofDollars("0.20"), T0);
+        store.failSettlements = true;
+
+        assertThat(ledger.writeCharges(T0)).isEqualTo(1);
+        store.failSettlements = false;
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ZERO);
+
+        assertThat(ledger.sweep(T0.plus(TTL).plusSeconds(1))).hasSize(1);
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.20"));
+    }
+
+    @Test
+    void per_slice_a_request_held_past_the_ttl_is_charged_its_reserved_amount_and_its_late_settlement_nothing_more() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        LeasedBudgetLedger ledger = sliceLedger("a", List.of(budget), 1);
+        String account = budget.accountKey(T0);
+        ReservationId stuck = reserved(ledger.reserve(request("r1", "0.30"), T0));
+
+        assertThat(ledger.writeCharges(T0.plus(TTL).minusSeconds(1))).isZero();
+        assertThat(ledger.writeCharges(T0.plus(TTL))).isEqualTo(1);
+        ledger.settle(stuck, Money.ofDollars("0.05"), T0.plus(TTL).plusSeconds(1));
+        ledger.writeCharges(T0.plus(TTL).plusSeconds(2));
+
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.30"));
+        assertThat(ledger.openReservations()).isZero();
+        assertThat(ledger.sliceOf(account)).isEqualTo(Money.ofDollars("0.70"));
+    }
+
+    @Test
+    void per_slice_flush_writes_the_charges_then_gives_the_unused_money_back() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        LeasedBudgetLedger ledger = sliceLedger("a", List.of(budget), 4);
+        String account = budget.accountKey(T0);
+        ledger.settle(reserved(ledger.reserve(request("r1", "0.20"), T0)), Money.ofDollars("0.15"), T0);
+
+        ledger.flush(T0);
+
+        assertThat(store.settledSpend(account)).isEqualTo(Money.ofDollars("0.15"));
+        assertThat(store.leased(account)).isEqualTo(Money.ofDollars("0.15"));
+    }
+
+    @Test
+    void per_slice_a_crashed_replica_loses_the_record_of_its_unwritten_charges_and_calls_in_flight_never_the_limit() {
+        Budget budget = tenantBudget(BudgetPeriod.DAILY, "1", List.of());
+        LeasedBudgetLedger crashing = sliceLedger("a", List.of(budget), 1);
+        String account = budget.accountKey(T0);
+        crashing.settle(reserved(crashing.reserve(request("r1", "0.40"), T0)), Money.ofDollars("0.30"), T0);
+        reserved(crashing.reserve(request("r2", "0.50"), T0)); // in flight when it dies: never settled, nor written
+
+        LeasedBudgetLedger survivor = sliceLedger("b", List.of(budget), 1);
+        assertThat(survivor.reserve(request("r3", "0.10"), T0)).as("the dead replica's money stays leased")
+                .isInstanceOf(ReservationOutcome.Refused.class);
+        assertThat(store.leased(account)).isEqualTo(Money.ofDollars("1"));
+        assertThat(survivor.sweep(T0.plus(TTL).plusSeconds(1))).as("no rows to expire").isEmpty();
+        assertThat(store.settledSpend(account)).as("the record is what is lost").isEqualTo(Money.ZERO);
+    }
+
+    @Test
+    void per_slice_replicas_hammering_one_budget_while_charges_are_written_never_settle_more_than_its_limit()
+            throws Exception {
+        Budget tenant = tenantBudget(BudgetPeriod.DAILY, "5", List.of());
+        Budget user = endUserBudget(Budget.EVERY_END_USER, "2");
+        List<LeasedBudgetLedger> replicas = List.of(sliceLedger("a", List.of(tenant, user), 20),
+                sliceLedger("b", List.of(tenant, user), 20));
+        AtomicLong charged = new AtomicLong();
+        ExecutorService threads = Executors.newFixedThreadPool(17);
+        CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(16);
+        Future<?> writer = threads.submit(() -> {
+            start.await();
+            while (done.getCount() > 0) {
+                replicas.forEach(r -> r.writeCharges(T0));
+            }
+            return null;
+        });
+        List<Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            LeasedBudgetLedger replica = replicas.get(t % 2);
+            int thread = t;
+            work.add(threads.submit(() -> {
+                start.await();
+                try {
+                    for (int i = 0; i < 500; i++) {
+                        ThreadLocalRandom random = ThreadLocalRandom.current();
+                        long estimate = random.nextLong(1, 50_000);
+                        ReservationRequest request = new ReservationRequest(new RequestId(thread + "-" + i), TENANT,
+                                Optional.empty(), Optional.of("user" + random.nextInt(4)), Money.ofMicros(estimate));
+                        if (replica.reserve(request, T0) instanceof ReservationOutcome.Reserved r) {
+                            if (random.nextInt(10) == 0) {
+                                replica.release(r.id(), T0);
+                            } else {
+                                long actual = random.nextLong(0, estimate + 1);
+                                replica.settle(r.id(), Money.ofMicros(actual), T0);
+                                charged.addAndGet(actual);
+                            }
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : work) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        writer.get(60, TimeUnit.SECONDS);
+        threads.shutdownNow();
+        replicas.forEach(r -> r.writeCharges(T0));
+
+        Money settled = store.settledSpend(tenant.accountKey(T0));
+        assertThat(settled).isEqualTo(Money.ofMicros(charged.get()));
+        assertThat(settled.compareTo(tenant.limit())).isLessThanOrEqualTo(0);
+        assertThat(settled.compareTo(Money.ofDollars("4"))).as("the budget was nearly used up").isGreaterThan(0);
+        assertThat(store.leased(tenant.accountKey(T0)).compareTo(tenant.limit())).isLessThanOrEqualTo(0);
+        for (int u = 0; u < 4; u++) {
+            assertThat(store.settledSpend(user.forEndUser("user" + u).accountKey(T0)).compareTo(user.limit()))
+                    .isLessThanOrEqualTo(0);
+        }
+        assertThat(replicas.get(0).openReservations() + replicas.get(1).openReservations()).isZero();
+    }
 }

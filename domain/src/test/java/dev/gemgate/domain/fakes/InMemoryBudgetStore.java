@@ -33,6 +33,8 @@ public final class InMemoryBudgetStore implements BudgetStore {
     /** While true, an appended reservation's write fails (after it was handed over) as a database error would. */
     public volatile boolean failAppendedReservations;
     private final List<Runnable> appended = new ArrayList<>();
+    /** While true, {@link #recordReservation} fails as an unreachable database would. */
+    public volatile boolean failRecordedReservations;
 
     public record Settled(Money amount, SettlementKind kind, Instant at) {
     }
@@ -63,6 +65,9 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
     @Override
     public synchronized boolean recordReservation(Reservation reservation) {
+        if (failRecordedReservations) {
+            throw new IllegalStateException("the database is unreachable");
+        }
         if (byRequest.containsKey(reservation.requestId()) || reservations.containsKey(reservation.id())) {
             return false;
         }

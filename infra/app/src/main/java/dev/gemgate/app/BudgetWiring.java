@@ -39,8 +39,10 @@ import java.util.concurrent.TimeUnit;
  * {@code gemgate.budget.sweep-interval} on a virtual thread; unused slices go back on a clean shutdown, once the
  * requests in flight are done and their settlements written, and before the database closes. Settlements are written
  * off the request path (a response never waits for its settlement row). Without any budget set, a reservation touches
- * nothing. A request's reservation row is written alongside its upstream call by default
- * ({@code gemgate.budget.durability}).
+ * nothing. By default ({@code gemgate.budget.durability=slice}) a request writes no ledger row: its reservation is
+ * held in memory against the instance's leased slice, and what settlements charge is written every
+ * {@code gemgate.budget.charge-interval} on the same virtual thread, one settled entry per set of budgets, and on a
+ * clean shutdown before the slices go back.
  */
 @Singleton
 public class BudgetWiring {
@@ -71,6 +73,10 @@ public class BudgetWiring {
         long period = config.budget().sweepInterval().toMillis();
         sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("gemgate-budget-sweep").factory());
         sweeper.scheduleWithFixedDelay(() -> sweep(clock), period, Math.max(1, period), TimeUnit.MILLISECONDS);
+        if (config.budget().durability() == LeasedBudgetLedger.Durability.SLICE) {
+            long every = Math.max(1, config.budget().chargeInterval().toMillis());
+            sweeper.scheduleWithFixedDelay(() -> writeCharges(clock), every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     void onShutdown(@Observes @Priority(2) ShutdownEvent event, Clock clock) {
@@ -86,6 +92,15 @@ public class BudgetWiring {
                 LOG.warnf("giving budget slices back at shutdown failed (%s); that money stays unused until the "
                         + "period ends", e.getClass().getSimpleName());
             }
+        }
+    }
+
+    private void writeCharges(Clock clock) {
+        try {
+            ledger.writeCharges(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warnf("writing budget charges failed (%s); they are kept and retried at the next interval",
+                    e.getClass().getSimpleName());
         }
     }
 

@@ -195,14 +195,21 @@ public interface GemgateConfig {
         Duration reservationTtl();
 
         /**
-         * When a budgeted request's reservation row is written. {@code async}: alongside the upstream call, group-committed
-         * within 10 ms; a replica that crashes inside that window leaves no row for that call, so its cost is missing from
-         * the ledger's settled spend (the money stays leased: the limit still holds). {@code sync}: before the upstream
-         * call (a database round trip on the request path), so that every call of a crashed replica is charged by the
-         * sweep. The money is taken from the replica's slice before the call either way.
+         * When a budgeted request's reservation row is written. {@code slice}: never; the request is reserved in memory
+         * against the replica's leased slice, and what settlements charge is written every {@link #chargeInterval}, one
+         * settled ledger entry per set of budgets. A replica that crashes leaves its calls in flight and the charges of
+         * its last interval out of the ledger's settled spend (their money stays leased: the limit still holds).
+         * {@code async}: a row per request alongside the upstream call, group-committed within 10 ms; a crash inside that
+         * window leaves that call out of the settled spend. {@code sync}: before the upstream call (a database round
+         * trip on the request path), so that every call of a crashed replica is charged by the sweep. The money is taken
+         * from the replica's slice before the call in every mode.
          */
-        @WithDefault("async")
+        @WithDefault("slice")
         LeasedBudgetLedger.Durability durability();
+
+        /** In {@code slice} durability, how often each instance writes what its requests' settlements charged. */
+        @WithDefault("1s")
+        Duration chargeInterval();
 
         /** How often expired reservations are looked for. */
         @WithDefault("5s")

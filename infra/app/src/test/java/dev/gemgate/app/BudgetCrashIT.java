@@ -26,11 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 15's crash check: two Gemgate processes on one PostgreSQL under load, one of them killed with SIGKILL while its
- * requests wait for a slow upstream. Once the dead replica's reservations expire, the survivor's sweep settles each of
- * them once at its reserved amount (the upstream may have billed them: never simply released); every reservation ends
- * with exactly one settlement; each one the survivor settled is exactly its request's audited cost; the settled spend
- * rebuilt from the rows is the sum of those charges and stays within what was leased and the limit. The survivor keeps
- * serving throughout.
+ * requests wait for a slow upstream. The survivor keeps serving throughout, and the settled spend rebuilt from the rows
+ * stays within what was leased and the limit.
+ * <ul>
+ *   <li>With a row per request ({@code async}): once the dead replica's reservations expire, the survivor's sweep
+ *       settles each of them once at its reserved amount (the upstream may have billed them: never simply released);
+ *       every reservation ends with exactly one settlement; each one the survivor settled is exactly its request's
+ *       audited cost.</li>
+ *   <li>Per slice (the default): the dead replica left no row at all (its calls in flight are missing from the record,
+ *       their money still leased); the survivor's requests were written as a few settled entries, not one per request,
+ *       and they add up to exactly the survivor's audited costs.</li>
+ * </ul>
  */
 class BudgetCrashIT {
     private static final String MODEL = "gemini-2.5-flash";
@@ -45,49 +51,18 @@ class BudgetCrashIT {
     void aKilledReplicasReservationsExpireAndAreChargedOnceAtTheirReservedAmount() throws Exception {
         try (GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.builder().port(0).recordRequests(true)
                 .build());
-             PackagedGemgate survivor = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory("crash-a")))
-                     .upstream(upstream.baseUrl())
+             PackagedGemgate survivor = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory("crash-a")),
+                     "async").upstream(upstream.baseUrl())
                      .start();
-             PackagedGemgate victim = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory("crash-b")))
-                     .upstream(upstream.baseUrl())
+             PackagedGemgate victim = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory("crash-b")),
+                     "async").upstream(upstream.baseUrl())
                      .externalDatabase(survivor.embeddedJdbcUrl().orElseThrow(), EmbeddedPostgresServer.USERNAME,
                              EmbeddedPostgresServer.PASSWORD)
                      .demoKey(survivor.demoKey())
                      .start();
              Connection db = DriverManager.getConnection(survivor.embeddedJdbcUrl().orElseThrow(),
                      EmbeddedPostgresServer.USERNAME, EmbeddedPostgresServer.PASSWORD)) {
-            upstream.faults().forModel(MODEL).latency(-1, UPSTREAM_LATENCY);
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            List<Future<HttpResponse<String>>> toSurvivor = new ArrayList<>();
-            List<Future<HttpResponse<String>>> toVictim = new ArrayList<>();
-            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                CountDownLatch go = new CountDownLatch(1);
-                for (int i = 0; i < PER_REPLICA; i++) {
-                    toSurvivor.add(pool.submit(() -> {
-                        go.await();
-                        return http.send(generate(survivor), HttpResponse.BodyHandlers.ofString());
-                    }));
-                    toVictim.add(pool.submit(() -> {
-                        go.await();
-                        return http.send(generate(victim), HttpResponse.BodyHandlers.ofString());
-                    }));
-                }
-                go.countDown();
-                // every victim request reserved and waiting for the upstream: then SIGKILL
-                awaitReservations(db, 2L * PER_REPLICA);
-                victim.kill();
-                assertThat(victim.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
-                for (Future<HttpResponse<String>> call : toSurvivor) {
-                    assertThat(call.get().statusCode()).as("the survivor serves on").isEqualTo(200);
-                }
-                for (Future<HttpResponse<String>> call : toVictim) {
-                    assertThat(answered(call)).as("the victim answered nothing: it died first").isFalse();
-                }
-            }
-            upstream.faults().clear();
-            assertThat(http.send(generate(survivor), HttpResponse.BodyHandlers.ofString()).statusCode())
-                    .isEqualTo(200);
-
+            crash(upstream, survivor, victim, () -> awaitReservations(db, 2L * PER_REPLICA));
             awaitAllSettled(db);
             long reservations = single(db, "SELECT count(*) FROM budget_reservations");
             assertThat(single(db, "SELECT count(*) FROM budget_settlements")).as("one settlement per reservation")
@@ -126,8 +101,109 @@ class BudgetCrashIT {
         }
     }
 
-    private static PackagedGemgate.Builder ledgered(PackagedGemgate.Builder builder) {
+    @Test
+    void perSliceAKilledReplicaLeavesNoRowAndTheSurvivorsRequestsAreChargedExactlyInAFewEntries() throws Exception {
+        try (GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.builder().port(0).recordRequests(true)
+                .build());
+             PackagedGemgate survivor = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory(
+                     "crash-slice-a")), "slice").upstream(upstream.baseUrl())
+                     .start();
+             PackagedGemgate victim = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory(
+                     "crash-slice-b")), "slice").upstream(upstream.baseUrl())
+                     .externalDatabase(survivor.embeddedJdbcUrl().orElseThrow(), EmbeddedPostgresServer.USERNAME,
+                             EmbeddedPostgresServer.PASSWORD)
+                     .demoKey(survivor.demoKey())
+                     .start();
+             Connection db = DriverManager.getConnection(survivor.embeddedJdbcUrl().orElseThrow(),
+                     EmbeddedPostgresServer.USERNAME, EmbeddedPostgresServer.PASSWORD)) {
+            // no row tells when a request is reserved: the upstream receiving it does (it was reserved first)
+            crash(upstream, survivor, victim, () -> awaitUpstreamCalls(upstream, 2L * PER_REPLICA));
+
+            awaitAudited(db, PER_REPLICA + 1);
+            long audited = single(db, "SELECT sum(a.cost_micros) FROM audit_events a WHERE a.type = "
+                    + "'GENERATE_CONTENT'");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (single(db, "SELECT coalesce(sum(amount_micros), 0) FROM budget_settlements") != audited) {
+                assertThat(System.nanoTime()).as("the survivor's charges written").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            long entries = single(db, "SELECT count(*) FROM budget_reservations");
+            long rebuilt = single(db, "SELECT coalesce(sum(s.amount_micros), 0) FROM budget_reservations r "
+                    + "JOIN budget_settlements s ON s.reservation_id = r.reservation_id "
+                    + "WHERE r.account_keys @> ARRAY[(SELECT account_key FROM budget_accounts "
+                    + "WHERE account_key LIKE 'budget:tenant:%')]::varchar(400)[]");
+            long leased = single(db, "SELECT leased_micros FROM budget_accounts WHERE account_key LIKE "
+                    + "'budget:tenant:%'");
+            System.out.printf("CRASH per slice: %d requests answered in %d ledger entries; charged %d micro-USD "
+                    + "(audited %d), leased %d of %d%n", PER_REPLICA + 1, entries, rebuilt, audited, leased,
+                    LIMIT_MICROS);
+            assertThat(entries).as("a few entries, not one per request").isPositive().isLessThan(PER_REPLICA / 4);
+            assertThat(single(db, "SELECT count(DISTINCT holder) FROM budget_reservations"))
+                    .as("all of them the survivor's: the victim wrote nothing").isEqualTo(1);
+            assertThat(single(db, "SELECT count(*) FROM budget_settlements WHERE kind <> 'SETTLED'")).isZero();
+            assertThat(single(db, "SELECT count(*) FROM budget_settlements")).isEqualTo(entries);
+            assertThat(rebuilt).as("the balance rebuilt from the rows is what the survivor's calls cost")
+                    .isEqualTo(audited);
+            assertThat(rebuilt).isLessThanOrEqualTo(leased);
+            assertThat(leased).isLessThanOrEqualTo(LIMIT_MICROS);
+        }
+    }
+
+    /**
+     * {@code PER_REPLICA} requests to each replica at once against a slow upstream; once {@code allReserved} returns,
+     * the victim is killed. The survivor answers all of its own, the victim none; the survivor then serves one more.
+     */
+    private static void crash(GeminiEmulator upstream, PackagedGemgate survivor, PackagedGemgate victim,
+                              Check allReserved) throws Exception {
+        upstream.faults().forModel(MODEL).latency(-1, UPSTREAM_LATENCY);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        List<Future<HttpResponse<String>>> toSurvivor = new ArrayList<>();
+        List<Future<HttpResponse<String>>> toVictim = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch go = new CountDownLatch(1);
+            for (int i = 0; i < PER_REPLICA; i++) {
+                toSurvivor.add(pool.submit(() -> {
+                    go.await();
+                    return http.send(generate(survivor), HttpResponse.BodyHandlers.ofString());
+                }));
+                toVictim.add(pool.submit(() -> {
+                    go.await();
+                    return http.send(generate(victim), HttpResponse.BodyHandlers.ofString());
+                }));
+            }
+            go.countDown();
+            // every victim request reserved and waiting for the upstream: then SIGKILL
+            allReserved.run();
+            victim.kill();
+            assertThat(victim.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
+            for (Future<HttpResponse<String>> call : toSurvivor) {
+                assertThat(call.get().statusCode()).as("the survivor serves on").isEqualTo(200);
+            }
+            for (Future<HttpResponse<String>> call : toVictim) {
+                assertThat(answered(call)).as("the victim answered nothing: it died first").isFalse();
+            }
+        }
+        upstream.faults().clear();
+        assertThat(http.send(generate(survivor), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    private static void awaitUpstreamCalls(GeminiEmulator upstream, long count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (upstream.recordedRequests().stream().filter(r -> r.path().endsWith(":generateContent")).count()
+                < count) {
+            assertThat(System.nanoTime()).as("every request reserved and sent upstream").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static PackagedGemgate.Builder ledgered(PackagedGemgate.Builder builder, String durability) {
         return builder.systemProperty("gemgate.budget.tenant.limit-usd", "50")
+                .systemProperty("gemgate.budget.durability", durability)
                 .systemProperty("gemgate.budget.reservation-ttl", RESERVATION_TTL.toMillis() + "ms")
                 .systemProperty("gemgate.budget.sweep-interval", "250ms");
     }

@@ -1,4 +1,4 @@
-package dev.gemgate.app;
+package dev.gemgate.domain.common;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,14 +9,17 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The application's ids ({@link CoreProducers#ids}): version 7 UUIDs, ordered by the millisecond they were made in. */
+/**
+ * The application's ids ({@link IdGenerator#timeOrderedUuid}, the producer's and the ledger's): version 7 UUIDs,
+ * ordered by the millisecond they were made in.
+ */
 class TimeOrderedIdsTest {
     @Test
     void idsAreVersion7WithTheirMillisecondInFrontAndNeverRepeat() {
         long before = System.currentTimeMillis();
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            ids.add(CoreProducers.timeOrderedUuid());
+            ids.add(IdGenerator.timeOrderedUuid());
         }
         long after = System.currentTimeMillis();
 
@@ -30,9 +33,9 @@ class TimeOrderedIdsTest {
 
     @Test
     void anIdMadeInALaterMillisecondSortsAfterAnEarlierOne() throws InterruptedException {
-        UUID first = CoreProducers.timeOrderedUuid();
+        UUID first = IdGenerator.timeOrderedUuid();
         Thread.sleep(2);
-        UUID second = CoreProducers.timeOrderedUuid();
+        UUID second = IdGenerator.timeOrderedUuid();
 
         // PostgreSQL orders uuid values bytewise; as unsigned numbers, so does this comparison of the high halves
         assertThat(Long.compareUnsigned(first.getMostSignificantBits(), second.getMostSignificantBits())).isNegative();
