@@ -21,11 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 /**
  * The tenant API's requests carry the REST layer's failing auth-failure handler before the REST layer's own filter
  * looks (so it skips Quarkus 3.33's per-request URI-template matching, issue 21's profile 3), other paths keep
- * Quarkus's order, and a tenant request's HTTP metrics still carry its URI template, not its raw path.
+ * Quarkus's order, and a tenant request's HTTP metrics still carry its URI template, not its raw path: a stream's its
+ * own, apart from the unary methods'.
  *
  * <p>A probe route (below), after both handlers, records which auth-failure handler a request ended up with.
  */
@@ -35,6 +37,7 @@ class TenantAuthFailureHandlerTest {
     private static final String PROBE = "x-gemgate-test-probe";
     private static final String BOOTSTRAP = "Bearer test-bootstrap-admin-token-0123456789abcdef";
     private static final String MODEL = "gemini-2.5-flash";
+    private static final String STREAM_TEMPLATE = "/v1beta/models/{model}:streamGenerateContent";
 
     @Inject
     CreateTenant createTenant;
@@ -79,6 +82,29 @@ class TenantAuthFailureHandlerTest {
     }
 
     @Test
+    void aStreamIsCountedUnderItsOwnTemplateNotTheUnaryOne() {
+        Tenant tenant = createTenant.execute(new CreateTenant.Command("stream-metrics-" + UUID.randomUUID()));
+        String key = issueApiKey.execute(new IssueApiKey.Command(tenant.id(), "stream")).secret().reveal();
+        double unaryBefore = templatedCount();
+        double before = count(STREAM_TEMPLATE);
+
+        // as the SDKs send it (an unencoded colon), and with the colon percent-encoded (RestAssured's default)
+        for (boolean encoded : new boolean[] {false, true}) {
+            given().urlEncodingEnabled(encoded).header("x-goog-api-key", key).contentType(ContentType.JSON)
+                    .body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello\"}]}]}")
+                    .post("/v1beta/models/" + MODEL + ":streamGenerateContent?alt=sse").then().statusCode(200)
+                    .contentType(containsString("text/event-stream"));
+        }
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (count(STREAM_TEMPLATE) < before + 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(count(STREAM_TEMPLATE)).as("counted under the stream's template").isEqualTo(before + 2);
+        assertThat(templatedCount()).as("not under the unary methods' one").isEqualTo(unaryBefore);
+    }
+
+    @Test
     void anAdminRequestKeepsQuarkussOwnOrder() {
         String probe = UUID.randomUUID().toString();
 
@@ -100,7 +126,11 @@ class TenantAuthFailureHandlerTest {
     }
 
     private double templatedCount() {
-        return registry.find("http.server.requests").tag("uri", "/v1beta/models/{target}").tag("method", "POST")
+        return count("/v1beta/models/{target}");
+    }
+
+    private double count(String template) {
+        return registry.find("http.server.requests").tag("uri", template).tag("method", "POST")
                 .timers().stream().mapToDouble(t -> t.count()).sum();
     }
 }
