@@ -484,29 +484,53 @@ class LeasedBudgetLedgerTest {
         Budget user = endUserBudget(Budget.EVERY_END_USER, "2");
         List<LeasedBudgetLedger> replicas = List.of(ledger("a", List.of(tenant, user), 20),
                 ledger("b", List.of(tenant, user), 20));
+
+        long charged = hammer(replicas, () -> { });
+
+        assertSettledWithinLimits(tenant, user, replicas, charged);
+    }
+
+    /**
+     * 16 threads, 500 requests each, spread over the replicas, four end users, random estimates; a tenth released, the
+     * rest settled at a random part of their estimate, while {@code alongside} runs every millisecond on a 17th thread
+     * until they are done. Returns what the settlements charged.
+     */
+    private static long hammer(List<LeasedBudgetLedger> replicas, Runnable alongside) throws Exception {
         AtomicLong charged = new AtomicLong();
-        ExecutorService threads = Executors.newFixedThreadPool(16);
+        ExecutorService threads = Executors.newFixedThreadPool(17);
         CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(16);
+        Future<?> beside = threads.submit(() -> {
+            start.await();
+            while (!done.await(1, TimeUnit.MILLISECONDS)) {
+                alongside.run();
+            }
+            return null;
+        });
         List<Future<?>> work = new ArrayList<>();
         for (int t = 0; t < 16; t++) {
-            LeasedBudgetLedger replica = replicas.get(t % 2);
+            LeasedBudgetLedger replica = replicas.get(t % replicas.size());
             int thread = t;
             work.add(threads.submit(() -> {
                 start.await();
-                for (int i = 0; i < 500; i++) {
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    long estimate = random.nextLong(1, 50_000);
-                    ReservationRequest request = new ReservationRequest(new RequestId(thread + "-" + i), TENANT,
-                            Optional.empty(), Optional.of("user" + random.nextInt(4)), Money.ofMicros(estimate));
-                    if (replica.reserve(request, T0) instanceof ReservationOutcome.Reserved r) {
-                        if (random.nextInt(10) == 0) {
-                            replica.release(r.id(), T0);
-                        } else {
-                            long actual = random.nextLong(0, estimate + 1);
-                            replica.settle(r.id(), Money.ofMicros(actual), T0);
-                            charged.addAndGet(actual);
+                try {
+                    for (int i = 0; i < 500; i++) {
+                        ThreadLocalRandom random = ThreadLocalRandom.current();
+                        long estimate = random.nextLong(1, 50_000);
+                        ReservationRequest request = new ReservationRequest(new RequestId(thread + "-" + i), TENANT,
+                                Optional.empty(), Optional.of("user" + random.nextInt(4)), Money.ofMicros(estimate));
+                        if (replica.reserve(request, T0) instanceof ReservationOutcome.Reserved r) {
+                            if (random.nextInt(10) == 0) {
+                                replica.release(r.id(), T0);
+                            } else {
+                                long actual = random.nextLong(0, estimate + 1);
+                                replica.settle(r.id(), Money.ofMicros(actual), T0);
+                                charged.addAndGet(actual);
+                            }
                         }
                     }
+                } finally {
+                    done.countDown();
                 }
                 return null;
             }));
@@ -515,17 +539,23 @@ class LeasedBudgetLedgerTest {
         for (Future<?> f : work) {
             f.get(60, TimeUnit.SECONDS);
         }
+        beside.get(60, TimeUnit.SECONDS);
         threads.shutdownNow();
+        return charged.get();
+    }
 
+    /** The settled spend is what was charged, within each limit, most of the tenant's; nothing is left open. */
+    private void assertSettledWithinLimits(Budget tenant, Budget user, List<LeasedBudgetLedger> replicas, long charged) {
         Money settled = store.settledSpend(tenant.accountKey(T0));
-        assertThat(settled).isEqualTo(Money.ofMicros(charged.get()));
+        assertThat(settled).isEqualTo(Money.ofMicros(charged));
         assertThat(settled.compareTo(tenant.limit())).isLessThanOrEqualTo(0);
         assertThat(settled.compareTo(Money.ofDollars("4"))).as("the budget was nearly used up").isGreaterThan(0);
+        assertThat(store.leased(tenant.accountKey(T0)).compareTo(tenant.limit())).isLessThanOrEqualTo(0);
         for (int u = 0; u < 4; u++) {
             assertThat(store.settledSpend(user.forEndUser("user" + u).accountKey(T0)).compareTo(user.limit()))
                     .isLessThanOrEqualTo(0);
         }
-        assertThat(replicas.get(0).openReservations() + replicas.get(1).openReservations()).isZero();
+        assertThat(replicas.stream().mapToInt(LeasedBudgetLedger::openReservations).sum()).isZero();
     }
 
     @Test
@@ -770,62 +800,10 @@ class LeasedBudgetLedgerTest {
         Budget user = endUserBudget(Budget.EVERY_END_USER, "2");
         List<LeasedBudgetLedger> replicas = List.of(sliceLedger("a", List.of(tenant, user), 20),
                 sliceLedger("b", List.of(tenant, user), 20));
-        AtomicLong charged = new AtomicLong();
-        ExecutorService threads = Executors.newFixedThreadPool(17);
-        CountDownLatch start = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(16);
-        Future<?> writer = threads.submit(() -> {
-            start.await();
-            while (done.getCount() > 0) {
-                replicas.forEach(r -> r.writeCharges(T0));
-            }
-            return null;
-        });
-        List<Future<?>> work = new ArrayList<>();
-        for (int t = 0; t < 16; t++) {
-            LeasedBudgetLedger replica = replicas.get(t % 2);
-            int thread = t;
-            work.add(threads.submit(() -> {
-                start.await();
-                try {
-                    for (int i = 0; i < 500; i++) {
-                        ThreadLocalRandom random = ThreadLocalRandom.current();
-                        long estimate = random.nextLong(1, 50_000);
-                        ReservationRequest request = new ReservationRequest(new RequestId(thread + "-" + i), TENANT,
-                                Optional.empty(), Optional.of("user" + random.nextInt(4)), Money.ofMicros(estimate));
-                        if (replica.reserve(request, T0) instanceof ReservationOutcome.Reserved r) {
-                            if (random.nextInt(10) == 0) {
-                                replica.release(r.id(), T0);
-                            } else {
-                                long actual = random.nextLong(0, estimate + 1);
-                                replica.settle(r.id(), Money.ofMicros(actual), T0);
-                                charged.addAndGet(actual);
-                            }
-                        }
-                    }
-                } finally {
-                    done.countDown();
-                }
-                return null;
-            }));
-        }
-        start.countDown();
-        for (Future<?> f : work) {
-            f.get(60, TimeUnit.SECONDS);
-        }
-        writer.get(60, TimeUnit.SECONDS);
-        threads.shutdownNow();
+
+        long charged = hammer(replicas, () -> replicas.forEach(r -> r.writeCharges(T0)));
         replicas.forEach(r -> r.writeCharges(T0));
 
-        Money settled = store.settledSpend(tenant.accountKey(T0));
-        assertThat(settled).isEqualTo(Money.ofMicros(charged.get()));
-        assertThat(settled.compareTo(tenant.limit())).isLessThanOrEqualTo(0);
-        assertThat(settled.compareTo(Money.ofDollars("4"))).as("the budget was nearly used up").isGreaterThan(0);
-        assertThat(store.leased(tenant.accountKey(T0)).compareTo(tenant.limit())).isLessThanOrEqualTo(0);
-        for (int u = 0; u < 4; u++) {
-            assertThat(store.settledSpend(user.forEndUser("user" + u).accountKey(T0)).compareTo(user.limit()))
-                    .isLessThanOrEqualTo(0);
-        }
-        assertThat(replicas.get(0).openReservations() + replicas.get(1).openReservations()).isZero();
+        assertSettledWithinLimits(tenant, user, replicas, charged);
     }
 }

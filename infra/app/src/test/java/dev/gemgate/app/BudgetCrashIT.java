@@ -49,20 +49,9 @@ class BudgetCrashIT {
 
     @Test
     void aKilledReplicasReservationsExpireAndAreChargedOnceAtTheirReservedAmount() throws Exception {
-        try (GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.builder().port(0).recordRequests(true)
-                .build());
-             PackagedGemgate survivor = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory("crash-a")),
-                     "async").upstream(upstream.baseUrl())
-                     .start();
-             PackagedGemgate victim = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory("crash-b")),
-                     "async").upstream(upstream.baseUrl())
-                     .externalDatabase(survivor.embeddedJdbcUrl().orElseThrow(), EmbeddedPostgresServer.USERNAME,
-                             EmbeddedPostgresServer.PASSWORD)
-                     .demoKey(survivor.demoKey())
-                     .start();
-             Connection db = DriverManager.getConnection(survivor.embeddedJdbcUrl().orElseThrow(),
-                     EmbeddedPostgresServer.USERNAME, EmbeddedPostgresServer.PASSWORD)) {
-            crash(upstream, survivor, victim, () -> awaitReservations(db, 2L * PER_REPLICA));
+        try (Replicas replicas = Replicas.start("crash", "async")) {
+            Connection db = replicas.db();
+            replicas.crash(() -> awaitReservations(db, 2L * PER_REPLICA));
             awaitAllSettled(db);
             long reservations = single(db, "SELECT count(*) FROM budget_reservations");
             assertThat(single(db, "SELECT count(*) FROM budget_settlements")).as("one settlement per reservation")
@@ -103,21 +92,10 @@ class BudgetCrashIT {
 
     @Test
     void perSliceAKilledReplicaLeavesNoRowAndTheSurvivorsRequestsAreChargedExactlyInAFewEntries() throws Exception {
-        try (GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.builder().port(0).recordRequests(true)
-                .build());
-             PackagedGemgate survivor = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory(
-                     "crash-slice-a")), "slice").upstream(upstream.baseUrl())
-                     .start();
-             PackagedGemgate victim = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory(
-                     "crash-slice-b")), "slice").upstream(upstream.baseUrl())
-                     .externalDatabase(survivor.embeddedJdbcUrl().orElseThrow(), EmbeddedPostgresServer.USERNAME,
-                             EmbeddedPostgresServer.PASSWORD)
-                     .demoKey(survivor.demoKey())
-                     .start();
-             Connection db = DriverManager.getConnection(survivor.embeddedJdbcUrl().orElseThrow(),
-                     EmbeddedPostgresServer.USERNAME, EmbeddedPostgresServer.PASSWORD)) {
+        try (Replicas replicas = Replicas.start("crash-slice", "slice")) {
+            Connection db = replicas.db();
             // no row tells when a request is reserved: the upstream receiving it does (it was reserved first)
-            crash(upstream, survivor, victim, () -> awaitUpstreamCalls(upstream, 2L * PER_REPLICA));
+            replicas.crash(() -> awaitUpstreamCalls(replicas.upstream(), 2L * PER_REPLICA));
 
             awaitAudited(db, PER_REPLICA + 1);
             long audited = single(db, "SELECT sum(a.cost_micros) FROM audit_events a WHERE a.type = "
@@ -150,42 +128,87 @@ class BudgetCrashIT {
     }
 
     /**
-     * {@code PER_REPLICA} requests to each replica at once against a slow upstream; once {@code allReserved} returns,
-     * the victim is killed. The survivor answers all of its own, the victim none; the survivor then serves one more.
+     * The emulator, the survivor (with the embedded PostgreSQL), the victim on the survivor's database, and a connection
+     * to it; closed in the reverse order.
      */
-    private static void crash(GeminiEmulator upstream, PackagedGemgate survivor, PackagedGemgate victim,
-                              Check allReserved) throws Exception {
-        upstream.faults().forModel(MODEL).latency(-1, UPSTREAM_LATENCY);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        List<Future<HttpResponse<String>>> toSurvivor = new ArrayList<>();
-        List<Future<HttpResponse<String>>> toVictim = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            CountDownLatch go = new CountDownLatch(1);
-            for (int i = 0; i < PER_REPLICA; i++) {
-                toSurvivor.add(pool.submit(() -> {
-                    go.await();
-                    return http.send(generate(survivor), HttpResponse.BodyHandlers.ofString());
-                }));
-                toVictim.add(pool.submit(() -> {
-                    go.await();
-                    return http.send(generate(victim), HttpResponse.BodyHandlers.ofString());
-                }));
-            }
-            go.countDown();
-            // every victim request reserved and waiting for the upstream: then SIGKILL
-            allReserved.run();
-            victim.kill();
-            assertThat(victim.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
-            for (Future<HttpResponse<String>> call : toSurvivor) {
-                assertThat(call.get().statusCode()).as("the survivor serves on").isEqualTo(200);
-            }
-            for (Future<HttpResponse<String>> call : toVictim) {
-                assertThat(answered(call)).as("the victim answered nothing: it died first").isFalse();
+    private record Replicas(GeminiEmulator upstream, PackagedGemgate survivor, PackagedGemgate victim, Connection db)
+            implements AutoCloseable {
+        static Replicas start(String name, String durability) throws Exception {
+            List<AutoCloseable> started = new ArrayList<>();
+            try {
+                GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.builder().port(0).recordRequests(true)
+                        .build());
+                started.add(upstream);
+                PackagedGemgate survivor = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory(
+                        name + "-a")), durability).upstream(upstream.baseUrl()).start();
+                started.add(survivor);
+                PackagedGemgate victim = ledgered(PackagedGemgate.builder(PackagedGemgate.freshWorkDirectory(
+                        name + "-b")), durability).upstream(upstream.baseUrl())
+                        .externalDatabase(survivor.embeddedJdbcUrl().orElseThrow(), EmbeddedPostgresServer.USERNAME,
+                                EmbeddedPostgresServer.PASSWORD)
+                        .demoKey(survivor.demoKey())
+                        .start();
+                started.add(victim);
+                Connection db = DriverManager.getConnection(survivor.embeddedJdbcUrl().orElseThrow(),
+                        EmbeddedPostgresServer.USERNAME, EmbeddedPostgresServer.PASSWORD);
+                return new Replicas(upstream, survivor, victim, db);
+            } catch (Exception | Error e) {
+                for (int i = started.size() - 1; i >= 0; i--) {
+                    try {
+                        started.get(i).close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
             }
         }
-        upstream.faults().clear();
-        assertThat(http.send(generate(survivor), HttpResponse.BodyHandlers.ofString()).statusCode())
-                .isEqualTo(200);
+
+        /**
+         * {@code PER_REPLICA} requests to each replica at once against a slow upstream; once {@code allReserved} returns,
+         * the victim is killed. The survivor answers all of its own, the victim none; the survivor then serves one more.
+         */
+        void crash(Check allReserved) throws Exception {
+            upstream.faults().forModel(MODEL).latency(-1, UPSTREAM_LATENCY);
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            List<Future<HttpResponse<String>>> toSurvivor = new ArrayList<>();
+            List<Future<HttpResponse<String>>> toVictim = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                CountDownLatch go = new CountDownLatch(1);
+                for (int i = 0; i < PER_REPLICA; i++) {
+                    toSurvivor.add(pool.submit(() -> {
+                        go.await();
+                        return http.send(generate(survivor), HttpResponse.BodyHandlers.ofString());
+                    }));
+                    toVictim.add(pool.submit(() -> {
+                        go.await();
+                        return http.send(generate(victim), HttpResponse.BodyHandlers.ofString());
+                    }));
+                }
+                go.countDown();
+                // every victim request reserved and waiting for the upstream: then SIGKILL
+                allReserved.run();
+                victim.kill();
+                assertThat(victim.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
+                for (Future<HttpResponse<String>> call : toSurvivor) {
+                    assertThat(call.get().statusCode()).as("the survivor serves on").isEqualTo(200);
+                }
+                for (Future<HttpResponse<String>> call : toVictim) {
+                    assertThat(answered(call)).as("the victim answered nothing: it died first").isFalse();
+                }
+            }
+            upstream.faults().clear();
+            assertThat(http.send(generate(survivor), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(200);
+        }
+
+
+        @Override
+        public void close() throws Exception {
+            try (upstream; survivor; victim; db) {
+                // closed in the reverse order: the connection, the victim, the survivor and its database, the emulator
+            }
+        }
     }
 
     private interface Check {
