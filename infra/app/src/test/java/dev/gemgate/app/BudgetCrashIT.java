@@ -74,12 +74,8 @@ class BudgetCrashIT {
             long expected = single(db, "SELECT sum(a.cost_micros) FROM audit_events a WHERE a.type = "
                     + "'GENERATE_CONTENT'") + single(db, "SELECT sum(r.amount_micros) FROM budget_reservations r "
                     + "JOIN budget_settlements s ON r.reservation_id = s.reservation_id WHERE s.kind = 'EXPIRED'");
-            long rebuilt = single(db, "SELECT coalesce(sum(s.amount_micros), 0) FROM budget_reservations r "
-                    + "JOIN budget_settlements s ON s.reservation_id = r.reservation_id "
-                    + "WHERE r.account_keys @> ARRAY[(SELECT account_key FROM budget_accounts "
-                    + "WHERE account_key LIKE 'budget:tenant:%')]::varchar(400)[]");
-            long leased = single(db, "SELECT leased_micros FROM budget_accounts WHERE account_key LIKE "
-                    + "'budget:tenant:%'");
+            long rebuilt = tenantSettled(db);
+            long leased = tenantLeased(db);
             System.out.printf("CRASH %d reservations, %d expired at their reserved amount; charged %d micro-USD "
                     + "(audited + expired %d, rebuilt %d), leased %d of %d%n", reservations, PER_REPLICA, charged,
                     expected, rebuilt, leased, LIMIT_MICROS);
@@ -106,12 +102,8 @@ class BudgetCrashIT {
                 Thread.sleep(100);
             }
             long entries = single(db, "SELECT count(*) FROM budget_reservations");
-            long rebuilt = single(db, "SELECT coalesce(sum(s.amount_micros), 0) FROM budget_reservations r "
-                    + "JOIN budget_settlements s ON s.reservation_id = r.reservation_id "
-                    + "WHERE r.account_keys @> ARRAY[(SELECT account_key FROM budget_accounts "
-                    + "WHERE account_key LIKE 'budget:tenant:%')]::varchar(400)[]");
-            long leased = single(db, "SELECT leased_micros FROM budget_accounts WHERE account_key LIKE "
-                    + "'budget:tenant:%'");
+            long rebuilt = tenantSettled(db);
+            long leased = tenantLeased(db);
             System.out.printf("CRASH per slice: %d requests answered in %d ledger entries; charged %d micro-USD "
                     + "(audited %d), leased %d of %d%n", PER_REPLICA + 1, entries, rebuilt, audited, leased,
                     LIMIT_MICROS);
@@ -264,6 +256,18 @@ class BudgetCrashIT {
             assertThat(System.nanoTime()).as("every survivor request audited").isLessThan(deadline);
             Thread.sleep(100);
         }
+    }
+
+    /** The tenant account's settled spend, rebuilt from the ledger's rows. */
+    private static long tenantSettled(Connection db) throws SQLException {
+        return single(db, "SELECT coalesce(sum(s.amount_micros), 0) FROM budget_reservations r "
+                + "JOIN budget_settlements s ON s.reservation_id = r.reservation_id "
+                + "WHERE r.account_keys @> ARRAY[(SELECT account_key FROM budget_accounts "
+                + "WHERE account_key LIKE 'budget:tenant:%')]::varchar(400)[]");
+    }
+
+    private static long tenantLeased(Connection db) throws SQLException {
+        return single(db, "SELECT leased_micros FROM budget_accounts WHERE account_key LIKE 'budget:tenant:%'");
     }
 
     private static long single(Connection db, String sql) throws SQLException {
