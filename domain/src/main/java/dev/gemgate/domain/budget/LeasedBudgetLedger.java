@@ -313,10 +313,7 @@ public final class LeasedBudgetLedger implements BudgetLedger {
         if (held.inMemory()) {
             // the charge stays out of the slices (leased, spent) until writeCharges records it; the rest is free at once
             charge(held, charged);
-            Money unused = held.amount.minusOrZero(charged);
-            if (!unused.isZero()) {
-                held.slices.forEach(slice -> slice.putIfCurrent(unused, now));
-            }
+            returnToSlices(held, held.amount.minusOrZero(charged), now); // trimmed by writeCharges, off the request
             return;
         }
         Runnable write = () -> {
@@ -380,10 +377,18 @@ public final class LeasedBudgetLedger implements BudgetLedger {
 
     /** Puts {@code amount} of a closed reservation back into its slices (while their period runs), then trims them. */
     private static void putBack(Open held, Money amount, Instant now) {
-        if (!amount.isZero()) {
-            held.slices.forEach(slice -> slice.putIfCurrent(amount, now));
+        if (returnToSlices(held, amount, now)) {
             held.slices.forEach(Slice::giveBackExcess);
         }
+    }
+
+    /** Puts {@code amount} back into a closed reservation's slices (while their period runs); false if it is zero. */
+    private static boolean returnToSlices(Open held, Money amount, Instant now) {
+        if (amount.isZero()) {
+            return false;
+        }
+        held.slices.forEach(slice -> slice.putIfCurrent(amount, now));
+        return true;
     }
 
     private void charge(Open held, Money amount) {
