@@ -1,5 +1,7 @@
 package dev.gemgate.adapter.gemini;
 
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
 import okhttp3.Call;
 import okhttp3.Interceptor;
 import okhttp3.Response;
@@ -8,8 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -250,9 +251,15 @@ final class UpstreamCallGuard implements AutoCloseable {
 
     /** Runs the guards' deadlines. */
     interface Watchdog {
-        /** One daemon thread for every guard of the process: a deadline's work is a flag and a cancel. */
+        /**
+         * One daemon thread for every guard of the process: a deadline's work is a flag and a cancel. A hashed wheel
+         * (Netty's) rather than a {@code ScheduledThreadPoolExecutor}: arming and disarming a deadline only queue it,
+         * and the thread wakes once a tick whatever the load, where the executor's thread was woken by every deadline
+         * that became its earliest, once per request under sequential load (issue 21). A deadline fires up to one
+         * tick ({@link #TICK_MILLIS}) late; upstream deadlines are seconds.
+         */
         Watchdog SHARED = new Watchdog() {
-            private final ScheduledThreadPoolExecutor executor = executor();
+            private final HashedWheelTimer wheel = wheel();
 
             @Override
             public long nanoTime() {
@@ -261,21 +268,23 @@ final class UpstreamCallGuard implements AutoCloseable {
 
             @Override
             public Alarm schedule(Runnable task, long delayNanos) {
-                ScheduledFuture<?> future = executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-                return () -> future.cancel(false);
+                Timeout timeout = wheel.newTimeout(ignored -> task.run(), Math.max(0, delayNanos),
+                        TimeUnit.NANOSECONDS);
+                return timeout::cancel;
             }
 
-            private static ScheduledThreadPoolExecutor executor() {
-                ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            private static HashedWheelTimer wheel() {
+                ThreadFactory daemon = runnable -> {
                     Thread thread = new Thread(runnable, "gemgate-upstream-deadline");
                     thread.setDaemon(true);
                     return thread;
-                });
-                // most deadlines are disarmed long before they are due: drop them from the queue at once
-                executor.setRemoveOnCancelPolicy(true);
-                return executor;
+                };
+                return new HashedWheelTimer(daemon, TICK_MILLIS, TimeUnit.MILLISECONDS);
             }
         };
+
+        /** The deadlines' resolution. */
+        long TICK_MILLIS = 10;
 
         long nanoTime();
 

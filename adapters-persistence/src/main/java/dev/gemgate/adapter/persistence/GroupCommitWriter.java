@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -160,6 +161,8 @@ final class GroupCommitWriter<T> {
     private final Semaphore nudge = new Semaphore(0);
     private volatile boolean closed;
     private volatile Thread writer;
+    /** While the writer sleeps in a batch's window: how many more items fill the batch (see {@link #collect}). */
+    private volatile int windowRoom = Integer.MAX_VALUE;
     private volatile Thread replayer;
     private volatile Spool<T> spool;
     private volatile long spooledAtClose;
@@ -224,6 +227,9 @@ final class GroupCommitWriter<T> {
                 throw new IllegalStateException(settings.name() + ": not recorded: " + why);
             }
             return;
+        }
+        if (untilDurable || queue.size() >= windowRoom) {
+            wakeWriter(); // someone waits, or a batch is full: written now, not at the end of the window
         }
         if (closed) {
             // Shutdown began while we were queueing: the writer may already be gone, so store what is left here.
@@ -378,6 +384,7 @@ final class GroupCommitWriter<T> {
             if (!queue.offer(barrier, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new IllegalStateException(settings.name() + " " + why + ": queue stayed full for " + timeout.toMillis() + " ms");
             }
+            wakeWriter();
             barrier.done().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -413,10 +420,23 @@ final class GroupCommitWriter<T> {
         }
     }
 
+    /** Ends the writer's collection window early ({@link #collect}): harmless if it is not in one. */
+    private void wakeWriter() {
+        Thread w = writer;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
     /**
      * Adds to {@code batch} until it is full, a barrier arrives, or {@code maxDelay} has passed since its first entry.
      * Someone waiting (a sync append) ends the collection as soon as the queue is empty: the group of a sync commit is
      * what queued while the previous commit ran.
+     *
+     * <p>The writer sleeps through the window instead of waiting on the queue: an append to a queue that someone
+     * polls wakes that thread, so every item of a batch would wake the writer (and re-arm its timed wait), about two
+     * wake-ups per request between the audit and the response cache (issue 21: context switches per request under
+     * sequential load). Only what cannot wait wakes it: a sync append, a barrier, an append that fills the batch ({@link #wakeWriter}).
      */
     private void collect(List<Entry> batch) {
         long deadline = System.nanoTime() + settings.maxDelay().toNanos();
@@ -434,17 +454,15 @@ final class GroupCommitWriter<T> {
             if (batch.size() >= settings.batchSize() || urgent || remaining <= 0) {
                 return;
             }
-            Entry next;
-            try {
-                next = queue.poll(remaining, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
+            int room = settings.batchSize() - batch.size();
+            windowRoom = room;
+            if (queue.size() < room) { // else an append filled the batch before it could see the room
+                LockSupport.parkNanos(this, remaining);
+            }
+            windowRoom = Integer.MAX_VALUE;
+            if (Thread.interrupted()) {
                 return; // write what we have
             }
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-            urgent |= isUrgent(next);
         }
     }
 

@@ -218,6 +218,39 @@ class PostgresAuditLogTest {
         assertThat(countRows(tenant)).isEqualTo(2_001);
     }
 
+    /**
+     * The writer sleeps through a batch's window rather than waking for each event; what cannot wait must still end
+     * the window: a flush, and a full batch.
+     */
+    @Test
+    void a_flush_or_a_full_batch_ends_the_batch_window_at_once(@TempDir Path spool) throws Exception {
+        Duration window = Duration.ofSeconds(30);
+        PostgresAuditLog own = new PostgresAuditLog(dataSource,
+                PostgresAuditLog.Settings.defaults(spool).withMaxDelay(window), Clock.systemUTC());
+        try {
+            Instant t0 = anHourOfOurOwn();
+            TenantId tenant = new TenantId(UUID.randomUUID());
+            own.append(event(tenant, AuditEventType.GENERATE_CONTENT, t0));
+            Thread.sleep(200); // the writer took the event and sleeps in its window
+            long started = System.nanoTime();
+            own.flush();
+            assertThat(countRows(tenant)).isEqualTo(1);
+
+            int batch = PostgresAuditLog.Settings.defaults(spool).batchSize();
+            TenantId many = new TenantId(UUID.randomUUID());
+            for (int i = 0; i < batch; i++) {
+                own.append(event(many, AuditEventType.GENERATE_CONTENT, t0.plusMillis(i + 1)));
+            }
+            while (countRows(many) < batch && Duration.ofNanos(System.nanoTime() - started).compareTo(window) < 0) {
+                Thread.sleep(20);
+            }
+            assertThat(countRows(many)).isEqualTo(batch);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(window.dividedBy(3));
+        } finally {
+            own.close();
+        }
+    }
+
     @Test
     void the_application_s_audit_log_is_async_with_its_spool_under_target_and_replays_nothing_at_rest() {
         assertThat(audit.durability()).isEqualTo(PostgresAuditLog.Durability.ASYNC);
