@@ -14,6 +14,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.core.tracing.TracingPolicy;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -122,8 +123,7 @@ final class VertxTransport implements AutoCloseable {
         if (result.isDone()) {
             return await(result, exchange);
         }
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(request.method()))
-                .setAbsoluteURI(request.url().toString());
+        RequestOptions options = target(request.url()).setMethod(HttpMethod.valueOf(request.method()));
         request.headers().forEach(header -> options.addHeader(header.getFirst(), header.getSecond()));
         RequestBody requestBody = request.body();
         if (requestBody != null && requestBody.contentType() != null) {
@@ -158,6 +158,20 @@ final class VertxTransport implements AutoCloseable {
             });
         });
         return await(result, exchange);
+    }
+
+    /**
+     * Where {@code url} points, from the parts OkHttp already parsed: {@code setAbsoluteURI} would format the URL and
+     * parse it again on every call (about 1% of a request's CPU in issue 21's profile 7). An IPv6 literal still goes
+     * through it, which writes its brackets.
+     */
+    static RequestOptions target(HttpUrl url) {
+        if (url.host().indexOf(':') >= 0) {
+            return new RequestOptions().setAbsoluteURI(url.toString());
+        }
+        String query = url.encodedQuery();
+        return new RequestOptions().setSsl(url.isHttps()).setHost(url.host()).setPort(url.port())
+                .setURI(query == null ? url.encodedPath() : url.encodedPath() + '?' + query);
     }
 
     private static Reply await(CompletableFuture<Reply> result, Exchange exchange) throws IOException {
