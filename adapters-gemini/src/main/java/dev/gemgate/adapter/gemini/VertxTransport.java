@@ -1,6 +1,5 @@
 package dev.gemgate.adapter.gemini;
 
-import io.netty.channel.EventLoop;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.core.tracing.TracingPolicy;
 import okhttp3.HttpUrl;
@@ -28,8 +26,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -78,63 +74,30 @@ final class VertxTransport implements AutoCloseable {
 
     private final Vertx vertx;
     private final boolean ownsVertx;
-    private final List<X509Certificate> extraTrustedCertificates;
-    /** For a caller on no event loop's context (a background task): clients on Vert.x's choice of loop. */
-    private final Clients shared;
-    /** Per event loop, for the callers on it: see {@link #clients()}. */
-    private final Map<EventLoop, Clients> perLoop = new ConcurrentHashMap<>();
+    /** {@code http} base URLs (the emulator, a local proxy): HTTP/1.1. */
+    private final HttpClient plain;
+    /** {@code https} (Google): HTTP/2 by ALPN, HTTP/1.1 if the server offers only that. */
+    private final HttpClient tls;
 
     /**
-     * {@code http} base URLs (the emulator, a local proxy): HTTP/1.1. {@code https} (Google): HTTP/2 by ALPN,
-     * HTTP/1.1 if the server offers only that.
-     */
-    private record Clients(HttpClient plain, HttpClient tls) {
-        HttpClient of(Request request) {
-            return request.isHttps() ? tls : plain;
-        }
-
-        void close() {
-            plain.close();
-            tls.close();
-        }
-    }
-
-    /**
-     * @param vertx the application's Vert.x (null: one of its own, closed with this transport)
+     * @param vertx                    the Vert.x instance whose event loops carry the calls (the server's); null: one of
+     *                                 the transport's own, closed with it
      * @param extraTrustedCertificates CAs trusted besides the JDK's own ({@link GenAiSettings#extraTrustedCertificates})
      */
     VertxTransport(Vertx vertx, List<X509Certificate> extraTrustedCertificates) {
         this.ownsVertx = vertx == null;
         this.vertx = vertx != null ? vertx : Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
                 Math.max(2, Runtime.getRuntime().availableProcessors())));
-        this.extraTrustedCertificates = List.copyOf(extraTrustedCertificates);
-        this.shared = newClients();
-    }
-
-    private Clients newClients() {
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(MAX_HTTP1_CONNECTIONS)
                 .setHttp2MaxSize(MAX_HTTP2_CONNECTIONS);
-        HttpClient plain = vertx.createHttpClient(options().setProtocolVersion(HttpVersion.HTTP_1_1), pool);
+        this.plain = this.vertx.createHttpClient(options().setProtocolVersion(HttpVersion.HTTP_1_1), pool);
         HttpClientOptions secure = options().setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true)
                 .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)).setVerifyHost(true);
         if (!extraTrustedCertificates.isEmpty()) {
             secure.setTrustOptions(TrustOptions.wrap(
                     UpstreamTrust.jdkDefaultPlus(extraTrustedCertificates).trustManager()));
         }
-        return new Clients(plain, vertx.createHttpClient(secure, pool));
-    }
-
-    /**
-     * The clients of the caller's event loop: the loop of the request being served, whose Vert.x context Quarkus
-     * carries to the virtual thread that serves it. A client opens its connections on the loop of the caller that asks
-     * for one, but lends any idle connection to any caller, and a connection's events then cross from its own loop to
-     * the caller's: one more thread hand-off per call. A client per loop keeps each call on one loop (issue 21).
-     */
-    private Clients clients() {
-        if (Vertx.currentContext() instanceof ContextInternal context && context.owner() == vertx) {
-            return perLoop.computeIfAbsent(context.nettyEventLoop(), loop -> newClients());
-        }
-        return shared;
+        this.tls = this.vertx.createHttpClient(secure, pool);
     }
 
     private static HttpClientOptions options() {
@@ -167,7 +130,7 @@ final class VertxTransport implements AutoCloseable {
             // the body's type wins over a Content-Type header, as OkHttp sends it (application/json; charset=utf-8)
             options.putHeader(HttpHeaders.CONTENT_TYPE, requestBody.contentType().toString());
         }
-        HttpClient client = clients().of(request);
+        HttpClient client = request.isHttps() ? tls : plain;
         client.request(options).onComplete(opened -> {
             if (opened.failed()) {
                 result.completeExceptionally(opened.cause());
@@ -267,8 +230,8 @@ final class VertxTransport implements AutoCloseable {
 
     @Override
     public void close() {
-        shared.close();
-        perLoop.values().forEach(Clients::close);
+        plain.close();
+        tls.close();
         if (ownsVertx) {
             try {
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
