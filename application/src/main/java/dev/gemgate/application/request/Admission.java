@@ -77,6 +77,7 @@ public final class Admission {
     private final SpendingPolicySource spending;
     final TenantResources resources;
     final RequestTracing tracing;
+    final InFlight openTickets = new InFlight();
 
     /** Without waiting (every refusal is answered at once), with the default upstream gate and no upstream limits. */
     public Admission(QuotaLimiter quota, BudgetLedger ledger, RequestRecorder recorder, IdGenerator ids, Clock clock) {
@@ -142,6 +143,14 @@ public final class Admission {
         this.priorities = priorities;
         this.upstreamGate = upstreamGate;
         this.upstreamLimits = upstreamLimits;
+    }
+
+    /**
+     * The tickets opened and not yet closed: the requests whose settlement and audit event are still to come, also
+     * those whose client went away. A graceful shutdown waits for them before it closes the audit writer.
+     */
+    public InFlight openTickets() {
+        return openTickets;
     }
 
     /**

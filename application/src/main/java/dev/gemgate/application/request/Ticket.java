@@ -89,6 +89,7 @@ public final class Ticket {
         this.openedAt = policy.clock.instant();
         this.startNanos = System.nanoTime();
         this.span = policy.tracing.opened(context, type, model);
+        policy.openTickets.begun();
     }
 
     /** This request's span: the parent of its upstream attempts' spans. */
@@ -222,12 +223,16 @@ public final class Ticket {
         if (!closed.compareAndSet(false, true)) {
             throw new IllegalStateException("the ticket is closed");
         }
-        Instant now = policy.clock.instant();
-        tokensCounted = false; // the admitted estimate stays charged
-        correctQuota(0, now);
-        reportUpstream(true, null, now);
-        record(Outcome.SUCCESS, Usage.NONE, Money.ZERO, Money.ZERO, detail);
-        return Optional.ofNullable(reservation);
+        try {
+            Instant now = policy.clock.instant();
+            tokensCounted = false; // the admitted estimate stays charged
+            correctQuota(0, now);
+            reportUpstream(true, null, now);
+            record(Outcome.SUCCESS, Usage.NONE, Money.ZERO, Money.ZERO, detail);
+            return Optional.ofNullable(reservation);
+        } finally {
+            policy.openTickets.ended();
+        }
     }
 
     /** What {@link #reserveBudget} holds; zero before. */
@@ -372,6 +377,14 @@ public final class Ticket {
         if (!closed.compareAndSet(false, true)) {
             return Money.ZERO;
         }
+        try {
+            return chargeAndRecord(usage, outcome);
+        } finally {
+            policy.openTickets.ended();
+        }
+    }
+
+    private Money chargeAndRecord(Usage usage, Outcome outcome) {
         Money cost = outcome == Outcome.CACHE_HIT ? Money.ZERO : cost(usage);
         Instant now = policy.clock.instant();
         String detail = "";
@@ -419,6 +432,14 @@ public final class Ticket {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        try {
+            releaseAndRecord(outcome, produced, detail, failure);
+        } finally {
+            policy.openTickets.ended();
+        }
+    }
+
+    private void releaseAndRecord(Outcome outcome, Usage produced, String detail, Throwable failure) {
         Instant now = policy.clock.instant();
         Money cost = cost(produced);
         try {

@@ -1,5 +1,6 @@
 package dev.gemgate.app;
 
+import dev.gemgate.application.request.InFlight;
 import dev.gemgate.domain.generation.EmbeddingRequest;
 import dev.gemgate.domain.generation.EmbeddingResponse;
 import dev.gemgate.domain.generation.GenerationPort;
@@ -15,19 +16,17 @@ import dev.gemgate.domain.upstream.UpstreamCredential;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * The upstream port with a count of its calls in progress, so that a shutdown can wait for them before it closes the
- * upstream clients, the in-process emulator and the audit writer ({@link GracefulShutdown}). Quarkus's HTTP drain
- * counts a request until its response ends <em>or its client goes away</em>; the use case of a request whose client
- * went away still runs, and its upstream call is billed and must be audited.
+ * upstream clients and the in-process emulator ({@link GracefulShutdown}). The calls a request makes are also covered
+ * by its ticket, which the shutdown waits for first; this count also covers the calls made outside a request (a
+ * batch job's poll, a resource's clean-up).
  */
 public final class UpstreamCallsInFlight implements GenerationPort {
     private final GenerationPort delegate;
-    private final AtomicInteger calls = new AtomicInteger();
-    private final Object idle = new Object();
+    private final InFlight calls = new InFlight();
 
     public UpstreamCallsInFlight(GenerationPort delegate) {
         this.delegate = delegate;
@@ -35,34 +34,20 @@ public final class UpstreamCallsInFlight implements GenerationPort {
 
     /** Upstream calls in progress now. */
     public int inFlight() {
-        return calls.get();
+        return calls.current();
     }
 
     /** Waits until no upstream call is in progress; false if some still were after {@code timeout}. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (idle) {
-            while (calls.get() > 0) {
-                long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
-                if (remainingMillis <= 0) {
-                    return false;
-                }
-                idle.wait(remainingMillis);
-            }
-        }
-        return true;
+        return calls.awaitNone(timeout);
     }
 
     private <T> T track(Supplier<T> call) {
-        calls.incrementAndGet();
+        calls.begun();
         try {
             return call.get();
         } finally {
-            if (calls.decrementAndGet() == 0) {
-                synchronized (idle) {
-                    idle.notifyAll();
-                }
-            }
+            calls.ended();
         }
     }
 
