@@ -1,14 +1,8 @@
 package dev.gemgate.app;
 
-import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
-import io.smallrye.config.ConfigValue;
 import io.smallrye.config.Priorities;
 import jakarta.annotation.Priority;
-
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * Gemgate's default for the number of Vert.x event loops, where none is set: half the processors the JVM sees (at
@@ -22,9 +16,12 @@ import java.util.Set;
  * from 224-474 us to 176-215 us (side harness, same build, alternating runs).
  */
 @Priority(Priorities.APPLICATION + 100)
-public final class EventLoopsDefault implements ConfigSourceInterceptor {
+public final class EventLoopsDefault extends DerivedDefault {
     public static final String EVENT_LOOPS = "quarkus.vertx.event-loops-pool-size";
-    private static final int EXPLICIT_ORDINAL = 100;
+
+    public EventLoopsDefault() {
+        super(EVENT_LOOPS);
+    }
 
     /** The default for a JVM that sees {@code processors} processors. */
     public static int forProcessors(int processors) {
@@ -32,30 +29,7 @@ public final class EventLoopsDefault implements ConfigSourceInterceptor {
     }
 
     @Override
-    public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
-        ConfigValue value = context.proceed(name);
-        if (!EVENT_LOOPS.equals(name) || explicit(value)) {
-            return value;
-        }
-        String loops = String.valueOf(forProcessors(Runtime.getRuntime().availableProcessors()));
-        ConfigValue.ConfigValueBuilder derived = value != null ? value.from() : ConfigValue.builder().withName(name);
-        return derived.withValue(loops).withRawValue(loops).build();
-    }
-
-    @Override
-    public Iterator<String> iterateNames(ConfigSourceInterceptorContext context) {
-        Set<String> names = new LinkedHashSet<>();
-        context.iterateNames().forEachRemaining(names::add);
-        names.add(EVENT_LOOPS);
-        return names.iterator();
-    }
-
-    /**
-     * Set in a real source (application.properties 250, the environment 300, system properties 400), not a value
-     * Quarkus recorded at build time (kept in sources of the lowest ordinals).
-     */
-    private static boolean explicit(ConfigValue value) {
-        return value != null && value.getValue() != null && !value.getValue().isBlank()
-                && value.getConfigSourceOrdinal() >= EXPLICIT_ORDINAL;
+    protected String derive(ConfigSourceInterceptorContext context) {
+        return String.valueOf(forProcessors(Runtime.getRuntime().availableProcessors()));
     }
 }
