@@ -5,7 +5,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * infra/k8s checked against the app (no cluster here to apply it to): the manifests pass yamllint, the base and the
@@ -264,21 +262,8 @@ class KubernetesManifestTest {
     private record Result(int exit, String output) {
     }
 
-    /**
-     * Skips when {@code tool} is not on the PATH (the README's test command on a machine without it), and fails
-     * instead under {@code GEMGATE_REQUIRE_OPS_TOOLS=1}, which {@code .ci/run} sets after installing it.
-     */
     private static void requireTool(String tool, String debianPackage) {
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/local/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir.isEmpty() ? "." : dir, tool))) {
-                return;
-            }
-        }
-        String why = tool + " is not installed (apt-get install " + debianPackage + "; .ci/run does)";
-        if ("1".equals(System.getenv(REQUIRE_OPS_TOOLS))) {
-            fail(why + " and " + REQUIRE_OPS_TOOLS + "=1");
-        }
-        Assumptions.abort(why);
+        InstalledTool.require(tool, debianPackage, REQUIRE_OPS_TOOLS);
     }
 
     private static Result run(String... command) {

@@ -15,7 +15,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -479,18 +478,7 @@ class PrometheusObservabilityTest {
 
     /** The binary from Debian's {@code prometheus} package, or a skip (a failure under GEMGATE_REQUIRE_PROMETHEUS=1). */
     static Path binary(String name) {
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/local/bin").split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        String why = name + " is not installed (apt-get install prometheus; .ci/run does)";
-        if ("1".equals(System.getenv("GEMGATE_REQUIRE_PROMETHEUS"))) {
-            fail(why + " and GEMGATE_REQUIRE_PROMETHEUS=1");
-        }
-        Assumptions.abort(why);
-        return null;
+        return InstalledTool.require(name, "prometheus", "GEMGATE_REQUIRE_PROMETHEUS");
     }
 
     record Result(int exit, String output) {
