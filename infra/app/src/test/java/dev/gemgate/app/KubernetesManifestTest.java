@@ -45,6 +45,7 @@ class KubernetesManifestTest {
     /** Set to 1 by .ci/run: a missing yamllint or kubectl fails these tests instead of skipping them. */
     static final String REQUIRE_OPS_TOOLS = "GEMGATE_REQUIRE_OPS_TOOLS";
 
+    private static Path kubectl;
     private static List<JsonNode> production;
     private static List<JsonNode> base;
     private static Properties app;
@@ -59,7 +60,7 @@ class KubernetesManifestTest {
 
     @BeforeAll
     static void render() throws IOException {
-        requireTool("kubectl", "kubernetes-client");
+        kubectl = requireTool("kubectl", "kubernetes-client");
         production = kustomize(K8S.resolve("overlays/production"));
         base = kustomize(K8S.resolve("base"));
         app = new Properties();
@@ -70,9 +71,9 @@ class KubernetesManifestTest {
 
     @Test
     void theManifestsPassYamllint() {
-        requireTool("yamllint", "yamllint");
+        Path yamllint = requireTool("yamllint", "yamllint");
         // strict: warnings fail too (.yamllint configures the rules)
-        Result lint = run("yamllint", "-s", "-c", K8S.resolve(".yamllint").toString(), K8S.toString());
+        Result lint = run(yamllint.toString(), "-s", "-c", K8S.resolve(".yamllint").toString(), K8S.toString());
         assertThat(lint.exit()).as(lint.output()).isZero();
     }
 
@@ -262,8 +263,8 @@ class KubernetesManifestTest {
     private record Result(int exit, String output) {
     }
 
-    private static void requireTool(String tool, String debianPackage) {
-        InstalledTool.require(tool, debianPackage, REQUIRE_OPS_TOOLS);
+    private static Path requireTool(String tool, String debianPackage) {
+        return InstalledTool.require(tool, debianPackage, REQUIRE_OPS_TOOLS);
     }
 
     private static Result run(String... command) {
@@ -281,7 +282,7 @@ class KubernetesManifestTest {
     }
 
     private static List<JsonNode> kustomize(Path directory) throws IOException {
-        Result rendered = run("kubectl", "kustomize", directory.toString());
+        Result rendered = run(kubectl.toString(), "kustomize", directory.toString());
         assertThat(rendered.exit()).as(rendered.output()).isZero();
         return new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(rendered.output()).readAll();
     }
