@@ -13,7 +13,8 @@
 # Driver flags (java -jar infra/bench/target/gemgate-bench.jar --help) go after "--", e.g.
 #   infra/bench/run.sh -- --seq-rounds 3 --tp-duration-s 20 --inflight 2000
 # Environment: JAVA_HOME (a JDK >= 21; else /usr/lib/jvm/temurin-25-jdk-amd64), GEMGATE_JAVA_OPTS,
-# EMULATOR_JAVA_OPTS, NGINX_WORKERS (default: auto).
+# EMULATOR_JAVA_OPTS, NGINX_WORKERS (default: auto), REFERENCE_JAVA_OPTS and REFERENCE_LOOPS (the reference proxy's JVM
+# options and event loops, default: one per core; -Dgemgate.bench.native-transport=true puts it on epoll).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -291,8 +292,8 @@ wait_http "http://127.0.0.1:$NGINX_PORT/emulator/health" 15 "$NGINX_PID" nginx
 # ------------------------------------------------------------------ 2b. the Java reference path
 # a bare Vert.x proxy (dev.gemgate.bench.ReferenceProxy): what a JVM on Gemgate's toolkit reaches doing no work of its own
 log "starting the reference proxy (bare Vert.x) on 127.0.0.1:$VX_PORT -> emulator"
-"$JAVA" -Xmx512m -cp "$BENCH_JAR" dev.gemgate.bench.ReferenceProxy "$VX_PORT" "127.0.0.1:$EMU_PORT" \
-  >"$TMP/reference-proxy.log" 2>&1 &
+"$JAVA" -Xmx512m ${REFERENCE_JAVA_OPTS:-} -cp "$BENCH_JAR" dev.gemgate.bench.ReferenceProxy "$VX_PORT" \
+  "127.0.0.1:$EMU_PORT" ${REFERENCE_LOOPS:-} >"$TMP/reference-proxy.log" 2>&1 &
 VX_PID=$!
 wait_http "http://127.0.0.1:$VX_PORT/emulator/health" 30 "$VX_PID" "reference proxy"
 
@@ -361,7 +362,7 @@ log "running the driver; the output is also saved to $OUT"
   --direct-url "http://127.0.0.1:$EMU_PORT" --nginx-url "http://127.0.0.1:$NGINX_PORT" \
   --vertx-url "http://127.0.0.1:$VX_PORT" \
   --emulator-pid "$EMU_PID" --nginx-pid "$NGINX_PID" --vertx-pid "$VX_PID" \
-  --note "servers: emulator JVM options '${EMULATOR_JAVA_OPTS:-}', nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') with ${NGINX_WORKERS:-auto} workers, Gemgate JVM options '${AOT_OPTS[*]+${AOT_OPTS[*]} }${GEMGATE_JAVA_OPTS:-}'; ulimit -n $(ulimit -n)" \
+  --note "servers: emulator JVM options '${EMULATOR_JAVA_OPTS:-}', nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') with ${NGINX_WORKERS:-auto} workers, reference proxy '${REFERENCE_JAVA_OPTS:-}' with ${REFERENCE_LOOPS:-one per core} event loops, Gemgate JVM options '${AOT_OPTS[*]+${AOT_OPTS[*]} }${GEMGATE_JAVA_OPTS:-}'; ulimit -n $(ulimit -n)" \
   --embed-batching "$EMBED_LABEL" "${GG_ARGS[@]}" --wrk "$(command -v wrk || echo wrk)" "${DRIVER_ARGS[@]}" > >(tee "$OUT") 2>&1 &
 DRIVER_PID=$!
 wait "$DRIVER_PID"

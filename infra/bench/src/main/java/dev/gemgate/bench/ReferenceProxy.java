@@ -27,7 +27,8 @@ import java.util.function.BiConsumer;
  * and {@code vertx/nginx} the cost of the JVM and toolkit. Started by run.sh, never by tests.
  *
  * <p>{@code java -cp gemgate-bench.jar dev.gemgate.bench.ReferenceProxy <port> <upstream host:port> [event loops]}
- * (event loops: the machine's cores by default, as nginx's {@code worker_processes auto}).
+ * (event loops: the machine's cores by default, as nginx's {@code worker_processes auto}). Java NIO by default;
+ * {@code -Dgemgate.bench.native-transport=true} puts it on Netty's epoll transport where the platform has it.
  */
 public final class ReferenceProxy {
     /** Hop-by-hop headers (RFC 9110 section 7.6.1), which a proxy does not forward, nor does nginx. */
@@ -45,7 +46,9 @@ public final class ReferenceProxy {
         int port = Integer.parseInt(args[0]);
         String[] upstream = args[1].split(":", 2);
         int loops = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        // -Dgemgate.bench.native-transport=true: Netty's epoll transport, as Gemgate's quarkus.vertx.prefer-native-transport
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
+                .setPreferNativeTransport(Boolean.getBoolean("gemgate.bench.native-transport")));
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                 .setDefaultHost(upstream[0]).setDefaultPort(Integer.parseInt(upstream[1])),
                 new PoolOptions().setHttp1MaxSize(256)); // nginx's "keepalive 256"
@@ -53,7 +56,8 @@ public final class ReferenceProxy {
                 .requestHandler(request -> forward(client, request))
                 .listen()
                 .onSuccess(server -> System.out.println("reference proxy on 127.0.0.1:" + server.actualPort()
-                        + " -> " + args[1] + ", " + loops + " event loops"))
+                        + " -> " + args[1] + ", " + loops + " event loops, "
+                        + (vertx.isNativeTransportEnabled() ? "native" : "NIO") + " transport"))
                 .onFailure(e -> {
                     System.err.println("reference proxy: " + e);
                     System.exit(1);
