@@ -46,7 +46,6 @@ public final class ReferenceProxy {
         int port = Integer.parseInt(args[0]);
         String[] upstream = args[1].split(":", 2);
         int loops = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
-        // -Dgemgate.bench.native-transport=true: Netty's epoll transport, as Gemgate's quarkus.vertx.prefer-native-transport
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
                 .setPreferNativeTransport(Boolean.getBoolean("gemgate.bench.native-transport")));
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
