@@ -310,7 +310,7 @@ start_gemgate() { # start_gemgate LOGFILE: starts Gemgate, sets GG_PID and START
   mkdir -p "$TMP/gemgate"
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  (cd "$TMP/gemgate" && exec "$JAVA" ${AOT_OPTS[@]+"${AOT_OPTS[@]}"} ${GEMGATE_JAVA_OPTS:-} "${POLICY_OPTS[@]}" "${EMBED_OPTS[@]}" -Dquarkus.profile=local -Dquarkus.http.host=127.0.0.1 \
+  (cd "$TMP/gemgate" && exec "$JAVA" ${AOT_OPTS[@]+"${AOT_OPTS[@]}"} ${GEMGATE_JAVA_OPTS:-} "${POLICY_OPTS[@]}" "${EMBED_OPTS[@]}" -Dquarkus.profile=local -Dquarkus.debug.print-startup-times=true -Dquarkus.http.host=127.0.0.1 \
     -Dquarkus.http.port="$GG_PORT" -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$GG_MGMT_PORT" \
     -Dgemgate.upstream.base-url="http://127.0.0.1:$EMU_PORT" -jar "$APP_JAR" >"$logfile" 2>&1) &
   GG_PID=$!
@@ -343,7 +343,8 @@ if [ "$SKIP_GEMGATE" = 0 ]; then
   [ -n "$PG_URL" ] || log "WARNING: no embedded PostgreSQL URL in Gemgate's output: no database round trips"
   GG_ARGS=(--gemgate-url "http://127.0.0.1:$GG_PORT" --gemgate-management-url "http://127.0.0.1:$GG_MGMT_PORT"
            --gemgate-key "$KEY" --jcmd "$JAVA_HOME/bin/jcmd"
-           --startup-fresh-ms "$FRESH_MS" --startup-restart-ms "$STARTUP_MS" --pg-url "${PG_URL:-}"
+           --startup-fresh-ms "$FRESH_MS" --startup-restart-ms "$STARTUP_MS" --startup-restart-log "$TMP/gemgate.log"
+           --pg-url "${PG_URL:-}"
            --policies "$POLICY_LABEL")
   [ "$POLICIES" = on ] && GG_ARGS+=(--otlp-log "$OTLP_LOG")
   # the JVM's pid (the subshell exec'd java, so $! is the JVM)

@@ -1,5 +1,6 @@
 package dev.gemgate.bench;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -769,6 +770,7 @@ public final class Bench {
         }
         if (!restart.isEmpty()) {
             out("  restart on the existing data directory: %s ms", restart);
+            restartSteps();
             boolean ok = Long.parseLong(restart) <= TARGET_STARTUP_MS;
             verdicts.add(String.format(Locale.ROOT, "start-up (restart) %s ms (target <= %d) %s", restart,
                     TARGET_STARTUP_MS, pass(ok)));
@@ -781,6 +783,22 @@ public final class Bench {
             result(T_FIRST_START, ok);
         }
         out("");
+    }
+
+    /** Where the restart's time went, from its log (run.sh starts Gemgate with Quarkus's step timings on). */
+    private void restartSteps() {
+        String log = o.str("startup-restart-log");
+        if (log.isEmpty()) {
+            return;
+        }
+        try {
+            for (String line : StartupSteps.describe(StartupSteps.parse(Files.readAllLines(Path.of(log))),
+                    o.integer("startup-steps"))) {
+                out("    %s", line);
+            }
+        } catch (IOException | RuntimeException e) {
+            out("    (the restart's log %s could not be read: %s)", log, e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- database round trips

@@ -83,6 +83,9 @@ final class Options {
         flag("embed-only", "false", "run only the embeddings part (after the check that every path answers)");
         flag("startup-fresh-ms", "", "Gemgate start-up on a fresh data directory, as measured by run.sh");
         flag("startup-restart-ms", "", "Gemgate start-up on an existing data directory, as measured by run.sh");
+        flag("startup-restart-log", "", "the restart's log, with Quarkus's step timings (run.sh passes it): the report "
+                + "lists the longest steps");
+        flag("startup-steps", "8", "how many of the restart's longest steps the report lists");
         flag("pg-url", "", "JDBC URL of Gemgate's (embedded) PostgreSQL, e.g. jdbc:postgresql://localhost:PORT/postgres: "
                 + "the database round trips per request are read from its statistics (run.sh passes it; empty = skip)");
         flag("pg-user", "postgres", "PostgreSQL user for --pg-url (the embedded server's superuser)");
