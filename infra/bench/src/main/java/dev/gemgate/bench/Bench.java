@@ -791,13 +791,16 @@ public final class Bench {
         if (log.isEmpty()) {
             return;
         }
+        int shown = o.integer("startup-steps"); // a bad flag fails as every flag does, not as an unreadable log
+        List<String> lines;
         try {
-            for (String line : StartupSteps.describe(StartupSteps.parse(Files.readAllLines(Path.of(log))),
-                    o.integer("startup-steps"))) {
-                out("    %s", line);
-            }
-        } catch (IOException | RuntimeException e) {
+            lines = Files.readAllLines(Path.of(log));
+        } catch (IOException e) {
             out("    (the restart's log %s could not be read: %s)", log, e.getMessage());
+            return;
+        }
+        for (String line : StartupSteps.describe(StartupSteps.parse(lines), shown)) {
+            out("    %s", line);
         }
     }
 
