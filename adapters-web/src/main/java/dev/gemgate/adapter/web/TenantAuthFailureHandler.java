@@ -34,7 +34,7 @@ import java.util.function.BiConsumer;
 @ApplicationScoped
 public class TenantAuthFailureHandler {
     /** Between the authentication handler (order -200) and the REST layer's (order -199, added after this one). */
-    static final int ORDER = -(SecurityHandlerPriorities.AUTHENTICATION - 1);
+    public static final int ORDER = -(SecurityHandlerPriorities.AUTHENTICATION - 1);
 
     /** Fails the request into the REST exception mappers, as the handler the REST layer installs does. */
     public static final BiConsumer<RoutingContext, Throwable> FAIL_INTO_REST = (context, failure) -> {

@@ -4,6 +4,7 @@ import dev.gemgate.adapter.web.CostHeader;
 import dev.gemgate.adapter.web.RequestIdFilter;
 import dev.gemgate.adapter.web.TenantAuthenticationFilter;
 import dev.gemgate.adapter.web.GenerationStreams;
+import dev.gemgate.adapter.web.RateLimitHeaders;
 import dev.gemgate.adapter.web.TenantRequests;
 import dev.gemgate.adapter.web.TenantSurface;
 import dev.gemgate.application.generation.CountTokens;
@@ -122,13 +123,10 @@ public class GeminiResource {
         ModelId model = parseModel(target.substring(0, colon));
         return switch (action) {
             case "generateContent" -> {
-                GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(context,
-                        GeminiJson.readGenerationRequest(model, body), TenantRequests.cacheDirective(cacheControl)));
-                yield withRateLimits(json(result.response()), result.rateLimits())
-                        .header(CostHeader.NAME, CostHeader.usd(result.cost()))
-                        .header(TenantRequests.CACHE_HEADER, result.cacheStatus().name().toLowerCase())
-                        .header(SERVED_MODEL_HEADER, result.servedModel().value())
-                        .build();
+                GenerateReply reply = generate(generateContent, context, model, body, cacheControl);
+                Response.ResponseBuilder response = Response.ok(reply.body(), MediaType.APPLICATION_JSON_TYPE);
+                reply.headers().forEach(response::header);
+                yield response.build();
             }
             case "countTokens" -> {
                 CountTokens.Result result = countTokens.execute(new CountTokens.Command(context,
@@ -218,6 +216,27 @@ public class GeminiResource {
         return withRateLimits(json(modelJson(result.model())), result.rateLimits()).build();
     }
 
+    /** A generateContent's answer: its body and headers, the same on the REST path and on {@link GeminiGenerateRoute}. */
+    record GenerateReply(byte[] body, Map<String, String> headers) {
+    }
+
+    /** Runs generateContent for the model named in the path ({@code model}, unchecked) on a request's body. */
+    static GenerateReply generate(GenerateContent generateContent, RequestContext context, String model, byte[] body,
+                                  String cacheControl) {
+        return generate(generateContent, context, parseModel(model), body, cacheControl);
+    }
+
+    private static GenerateReply generate(GenerateContent generateContent, RequestContext context, ModelId model,
+                                          byte[] body, String cacheControl) {
+        GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(context,
+                GeminiJson.readGenerationRequest(model, body), TenantRequests.cacheDirective(cacheControl)));
+        Map<String, String> headers = new LinkedHashMap<>(RateLimitHeaders.of(result.rateLimits()));
+        headers.put(CostHeader.NAME, CostHeader.usd(result.cost()));
+        headers.put(TenantRequests.CACHE_HEADER, result.cacheStatus().name().toLowerCase());
+        headers.put(SERVED_MODEL_HEADER, result.servedModel().value());
+        return new GenerateReply(bytes(result.response()), headers);
+    }
+
     private RequestContext requestContext(ContainerRequestContext context, Caller caller, String endUser) {
         return TenantRequests.context(context, caller, TenantRequests.endUserHeader(endUser), clock);
     }
@@ -297,9 +316,8 @@ public class GeminiResource {
     }
 
     /** A reply as Google sent it, byte for byte, when its text is at hand; else written from its tree. */
-    private static Response.ResponseBuilder json(GenerationResponse response) {
-        return response.json()
-                .map(text -> Response.ok(text.getBytes(StandardCharsets.UTF_8), MediaType.APPLICATION_JSON_TYPE))
-                .orElseGet(() -> json(response.body()));
+    private static byte[] bytes(GenerationResponse response) {
+        return response.json().map(text -> text.getBytes(StandardCharsets.UTF_8))
+                .orElseGet(() -> GeminiJson.write(response.body()));
     }
 }
