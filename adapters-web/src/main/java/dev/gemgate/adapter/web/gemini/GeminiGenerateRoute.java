@@ -3,6 +3,7 @@ package dev.gemgate.adapter.web.gemini;
 import dev.gemgate.adapter.web.CostHeader;
 import dev.gemgate.adapter.web.RequestIds;
 import dev.gemgate.adapter.web.TenantAuthFailureHandler;
+import dev.gemgate.adapter.web.TenantKeys;
 import dev.gemgate.adapter.web.TenantRequestLimits;
 import dev.gemgate.adapter.web.TenantRequests;
 import dev.gemgate.application.generation.GenerateContent;
@@ -96,7 +97,7 @@ public class GeminiGenerateRoute {
         ((HttpServerRequestInternal) request).context().putLocal(URL_PATH_TEMPLATE, prefix + "{target}");
         Call call = new Call(context, ids.newRequestId(), RequestIds.correlation(request.getHeader(RequestIds.HEADER)),
                 request.path().substring(prefix.length()));
-        Optional<String> key = Optional.of(keys.getFirst());
+        Optional<String> key = TenantKeys.extract(keys, List.of(), List.of()); // the REST filter's rule for it
         AuthenticateApiKey.Attempt attempt = new AuthenticateApiKey.Attempt(source(request), ApiSurface.GEMINI,
                 call.requestId(), call.correlation());
         Optional<Caller> remembered;
