@@ -101,7 +101,8 @@ public class TenantAuthenticationFilter {
         };
     }
 
-    private static String source(HttpServerRequest http) {
+    /** The client address a key's address scope is checked against (see the adapters-web README on proxies). */
+    public static String source(HttpServerRequest http) {
         return http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
     }
 

@@ -3,6 +3,7 @@ package dev.gemgate.adapter.web.gemini;
 import dev.gemgate.adapter.web.CostHeader;
 import dev.gemgate.adapter.web.RequestIds;
 import dev.gemgate.adapter.web.TenantAuthFailureHandler;
+import dev.gemgate.adapter.web.TenantAuthenticationFilter;
 import dev.gemgate.adapter.web.TenantKeys;
 import dev.gemgate.adapter.web.TenantRequestLimits;
 import dev.gemgate.adapter.web.TenantRequests;
@@ -45,7 +46,7 @@ import java.util.concurrent.ExecutorService;
  * (the same use case, body, headers, refusals and metrics template): the key in one {@code x-goog-api-key} header, a
  * declared body within the limit, no query string and nothing percent-encoded in the path. Everything else (a key in
  * the query or in {@code Authorization}, an encoded colon, a chunked body) goes on, untouched, to the REST layer, which
- * decides it as before. Like {@link dev.gemgate.adapter.web.TenantAuthenticationFilter}, it decides the key before the
+ * decides it as before. Like {@link TenantAuthenticationFilter}, it decides the key before the
  * body is read: on the event loop when the answer is remembered, else on a virtual thread and back. Once it has taken a
  * request it answers every outcome itself, so that a refusal is recorded once.
  */
@@ -98,8 +99,8 @@ public class GeminiGenerateRoute {
         Call call = new Call(context, ids.newRequestId(), RequestIds.correlation(request.getHeader(RequestIds.HEADER)),
                 request.path().substring(prefix.length()));
         Optional<String> key = TenantKeys.extract(keys, List.of(), List.of()); // the REST filter's rule for it
-        AuthenticateApiKey.Attempt attempt = new AuthenticateApiKey.Attempt(source(request), ApiSurface.GEMINI,
-                call.requestId(), call.correlation());
+        AuthenticateApiKey.Attempt attempt = new AuthenticateApiKey.Attempt(TenantAuthenticationFilter.source(request),
+                ApiSurface.GEMINI, call.requestId(), call.correlation());
         Optional<Caller> remembered;
         try {
             remembered = authenticate.authenticateIfRemembered(key, attempt);
@@ -242,9 +243,5 @@ public class GeminiGenerateRoute {
         } catch (NumberFormatException e) {
             return false;
         }
-    }
-
-    private static String source(HttpServerRequest request) {
-        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
     }
 }
