@@ -14,6 +14,7 @@ import org.jboss.logging.MDC;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -49,7 +50,7 @@ public final class GenerationStreams {
         // read when the first item is written: the model serving it by then (a fallback's, if it came to that)
         Map<String, String> headers = Collections.synchronizedMap(new LinkedHashMap<>());
         Multi<byte[]> chunks = Multi.createFrom().emitter(multi -> {
-            StreamEmitter emitter = new StreamEmitter(multi);
+            MultiStreamEmitter emitter = new MultiStreamEmitter(multi);
             multi.onRequest(n -> emitter.wake());
             multi.onTermination(() -> {
                 if (multi.isCancelled()) {
@@ -70,9 +71,14 @@ public final class GenerationStreams {
                 }
             });
         }, BackPressureStrategy.BUFFER);
-        headers.put(RequestIds.SERVER_HEADER, requestId.value());
-        headers.put(RequestIds.HEADER, RequestIdFilter.correlationOf(context).orElse(requestId.value()));
+        idHeaders(headers, requestId, RequestIdFilter.correlationOf(context));
         return new StreamedResponse(chunks, headers, rateLimits);
+    }
+
+    /** The request-id headers every tenant response carries: the server's id, and the caller's (or the server's). */
+    public static void idHeaders(Map<String, String> headers, RequestId requestId, Optional<String> correlation) {
+        headers.put(RequestIds.SERVER_HEADER, requestId.value());
+        headers.put(RequestIds.HEADER, correlation.orElse(requestId.value()));
     }
 
     /** The headers of an event stream or streamed JSON array whose cost follows as a trailer ({@link #costTrailer}). */

@@ -1,6 +1,5 @@
 package dev.gemgate.app;
 
-import dev.gemgate.adapter.web.TenantAuthFailureHandler;
 import dev.gemgate.application.tenant.CreateTenant;
 import dev.gemgate.application.tenant.IssueApiKey;
 import dev.gemgate.domain.tenant.Tenant;
@@ -10,9 +9,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.vertx.ext.web.Router;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @WithTestResource(GatewayTestResources.class)
 class GeminiGenerateRouteTest {
-    private static final String PROBE = "x-gemgate-route-probe";
+    private static final String PROBE = RouteProbe.HEADER;
     private static final String MODEL = "gemini-2.5-flash";
     private static final String PATH = "/v1beta/models/" + MODEL + ":generateContent";
     private static final String BODY = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello route\"}]}]}";
@@ -56,22 +51,6 @@ class GeminiGenerateRouteTest {
     @TestHTTPResource("/")
     URI base;
 
-    /** Records the probe header of every request that the route passed on. */
-    @ApplicationScoped
-    static class Probe {
-        static final Set<String> PASSED_ON = ConcurrentHashMap.newKeySet();
-
-        void install(@Observes Router router) {
-            router.route().order(TenantAuthFailureHandler.ORDER + 1).handler(context -> {
-                String probe = context.request().getHeader(PROBE);
-                if (probe != null) {
-                    PASSED_ON.add(probe);
-                }
-                context.next();
-            });
-        }
-    }
-
     @Test
     void aRememberedKeyIsServedByTheRouteAsTheRestLayerServesIt() {
         String key = newKey("route");
@@ -79,15 +58,17 @@ class GeminiGenerateRouteTest {
         Response routed = post(client().header("x-goog-api-key", key).header("x-request-id", "caller-corr-0001"),
                 "routed");
         Response viaQuery = post(client().queryParam("key", key), "query");
+        Response bearer = post(client().header("Authorization", "Bearer " + key), "bearer");
 
-        assertThat(Probe.PASSED_ON).as("a key in the query goes to the REST layer, the header's to the route")
-                .contains("query").doesNotContain("first", "routed");
-        for (Response response : new Response[] {first, routed, viaQuery}) {
+        assertThat(RouteProbe.PASSED_ON).as("a key in the query goes to the REST layer, a header's to the route")
+                .contains("query").doesNotContain("first", "routed", "bearer");
+        for (Response response : new Response[] {first, routed, viaQuery, bearer}) {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.contentType()).isEqualTo("application/json");
             assertThat(response.jsonPath().getString("candidates[0].content.role")).isEqualTo("model");
         }
         assertThat(headerNames(routed)).isEqualTo(headerNames(first)).isEqualTo(headerNames(viaQuery))
+                .isEqualTo(headerNames(bearer))
                 .contains("x-gemgate-cost-usd", "x-gemgate-cache", "x-gemgate-served-model", "x-gemgate-request-id",
                         "x-request-id");
         assertThat(routed.header("x-request-id")).isEqualTo("caller-corr-0001");
@@ -110,7 +91,7 @@ class GeminiGenerateRouteTest {
             Response rest = client().queryParam("key", key).header(PROBE, restProbe)
                     .contentType(ContentType.JSON).body(call[0]).post(call[1]);
 
-            assertThat(Probe.PASSED_ON).contains(restProbe).doesNotContain(routedProbe);
+            assertThat(RouteProbe.PASSED_ON).contains(restProbe).doesNotContain(routedProbe);
             assertThat(routed.statusCode()).isEqualTo(rest.statusCode()).isIn(400, 404);
             assertThat(headerNames(routed)).isEqualTo(headerNames(rest)).contains("x-gemgate-cost-usd");
             assertThat(routed.jsonPath().getString("error.status")).isEqualTo(rest.jsonPath().getString("error.status"));
@@ -129,7 +110,7 @@ class GeminiGenerateRouteTest {
                     .contentType(ContentType.JSON).body(BODY).post(PATH);
             Response rest = client().queryParam("key", key).contentType(ContentType.JSON).body(BODY).post(PATH);
 
-            assertThat(Probe.PASSED_ON).doesNotContain(probe);
+            assertThat(RouteProbe.PASSED_ON).doesNotContain(probe);
             assertThat(routed.statusCode()).isEqualTo(rest.statusCode()).isIn(400, 401);
             assertThat(routed.header("x-gemgate-cost-usd")).isEqualTo("0.000000");
             assertThat(routed.header("x-gemgate-request-id")).isNotBlank();
@@ -178,7 +159,7 @@ class GeminiGenerateRouteTest {
             out.flush();
             assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
         }
-        assertThat(Probe.PASSED_ON).doesNotContain("continue");
+        assertThat(RouteProbe.PASSED_ON).doesNotContain("continue");
     }
 
     /** As the SDKs send it: the colon before the method unencoded (RestAssured would send %3A, which the route leaves

@@ -12,6 +12,7 @@ import dev.gemgate.application.generation.GenerateContent;
 import dev.gemgate.application.generation.StreamGenerateContent;
 import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.tenant.Caller;
+import dev.gemgate.domain.common.RequestId;
 import dev.gemgate.domain.generation.Cancellation;
 import dev.gemgate.domain.quota.RateLimitStatus;
 import dev.gemgate.domain.tenant.ApiSurface;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -65,39 +67,53 @@ public class OpenAiChatResource {
                                 @HeaderParam(TenantRequests.END_USER_HEADER) String endUserHeader,
                                 @HeaderParam("Cache-Control") String cacheControl) {
         Caller caller = TenantAuthenticationFilter.callerOf(context);
-        String id = "chatcmpl-" + RequestIdFilter.of(context).value();
+        String id = completionId(RequestIdFilter.of(context));
         return GenerationStreams.start(context, caller, virtualThreads, (emitter, cancellation, rateLimits, headers) -> {
             OpenAiChatRequest chat = OpenAiChatRequest.read(body, imageUrls);
             RequestContext request = TenantRequests.context(context, caller, TenantRequests.endUser(chat.endUser(), endUserHeader), clock);
             long created = clock.instant().getEpochSecond();
             if (chat.stream()) {
-                stream(chat, request, id, created, emitter, cancellation, rateLimits, headers, http, cacheControl);
+                stream(streamGenerateContent, chat, request, id, created, emitter, cancellation, rateLimits, headers,
+                        http, cacheControl);
             } else {
-                complete(chat, request, id, created, emitter, rateLimits, headers, cacheControl);
+                Completion completion = complete(generateContent, chat, request, id, created, cacheControl);
+                rateLimits.set(completion.rateLimits());
+                headers.put("Content-Type", "application/json");
+                headers.putAll(completion.headers());
+                if (emitter.emit(completion.body())) {
+                    emitter.complete();
+                }
             }
         });
     }
 
-    private void complete(OpenAiChatRequest chat, RequestContext request, String id, long created,
-                          StreamEmitter emitter, AtomicReference<RateLimitStatus> rateLimits,
-                          Map<String, String> headers, String cacheControl) {
+    /** A chat completion's id: OpenAI's prefix on the request's id. */
+    static String completionId(RequestId requestId) {
+        return "chatcmpl-" + requestId.value();
+    }
+
+    /** A whole {@code chat.completion}: its body, the headers it is sent with besides the content type, the standing. */
+    record Completion(byte[] body, Map<String, String> headers, RateLimitStatus rateLimits) {
+    }
+
+    /** Serves a request that does not stream; shared with {@link OpenAiChatRoute}. */
+    static Completion complete(GenerateContent generateContent, OpenAiChatRequest chat, RequestContext request,
+                               String id, long created, String cacheControl) {
         GenerateContent.Result result = generateContent.execute(new GenerateContent.Command(request, chat.request(),
                 TenantRequests.cacheDirective(cacheControl)));
         byte[] json = GeminiJson.write(OpenAiChatResponse.completion(result.response(), id, created));
-        rateLimits.set(result.rateLimits());
-        headers.put("Content-Type", "application/json");
+        Map<String, String> headers = new LinkedHashMap<>();
         headers.put(CostHeader.NAME, CostHeader.usd(result.cost()));
         headers.put(TenantRequests.CACHE_HEADER, result.cacheStatus().name().toLowerCase());
         headers.put(TenantRequests.SERVED_MODEL_HEADER, result.servedModel().value());
-        if (emitter.emit(json)) {
-            emitter.complete();
-        }
+        return new Completion(json, headers, result.rateLimits());
     }
 
-    private void stream(OpenAiChatRequest chat, RequestContext request, String id, long created,
-                        StreamEmitter emitter, Cancellation cancellation,
-                        AtomicReference<RateLimitStatus> rateLimits, Map<String, String> headers,
-                        HttpServerResponse http, String cacheControl) {
+    /** Serves a request that streams, onto {@code emitter}; shared with {@link OpenAiChatRoute}. */
+    static void stream(StreamGenerateContent streamGenerateContent, OpenAiChatRequest chat, RequestContext request,
+                       String id, long created, StreamEmitter emitter, Cancellation cancellation,
+                       AtomicReference<RateLimitStatus> rateLimits, Map<String, String> headers,
+                       HttpServerResponse http, String cacheControl) {
         GenerationStreams.streamHeaders(headers, "text/event-stream");
         OpenAiChatStream sink = new OpenAiChatStream(emitter, id, created, chat.request().model(), chat.includeUsage(),
                 rateLimits, headers, http);
