@@ -4,7 +4,10 @@ import dev.gemgate.application.request.RequestContext;
 import dev.gemgate.application.tenant.AuthenticateApiKey;
 import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.common.IdGenerator;
+import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.generation.Cancellation;
+import dev.gemgate.domain.quota.RateLimitStatus;
 import dev.gemgate.domain.tenant.ApiSurface;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -21,9 +24,13 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A busy tenant call served on a bare Vert.x route in front of the REST layer: issue 21's experiment 9 measured
@@ -89,6 +96,11 @@ public abstract class TenantRoute {
      * null to leave the request to the REST layer.
      */
     protected abstract String template(String path);
+
+    /** Whether this route takes a request with {@code query} (never null); by default none. */
+    protected boolean takesQuery(String query) {
+        return false;
+    }
 
     /** Serves a request whose key was accepted, on a virtual thread; a failure thrown is answered by {@link #refuse}. */
     protected abstract void serve(Call call, Caller caller, byte[] body);
@@ -189,7 +201,7 @@ public abstract class TenantRoute {
     }
 
     /** Answers a whole response: the content type, {@code headers}, the request ids, {@code body}. */
-    protected static void answer(Call call, java.util.Map<String, String> headers, byte[] body) {
+    protected static void answer(Call call, Map<String, String> headers, byte[] body) {
         HttpServerResponse response = call.response();
         if (response.closed()) {
             return; // the caller went away; the use case has settled what it used
@@ -198,6 +210,29 @@ public abstract class TenantRoute {
         headers.forEach(response::putHeader);
         echoIds(response, call);
         response.end(Buffer.buffer(body));
+    }
+
+    /**
+     * Streams a response onto the call's own response, as {@link GenerationStreams#start} does through the REST layer:
+     * {@code surface} runs here (on the call's virtual thread) and writes through a {@link ResponseStreamEmitter}; a
+     * failure before the first item is thrown on, to be refused; after it, the stream has written what it could in its
+     * own framing, and anything thrown still cuts the connection.
+     */
+    protected static void stream(Call call, GenerationStreams.Surface surface) {
+        Map<String, String> headers = Collections.synchronizedMap(new LinkedHashMap<>());
+        GenerationStreams.idHeaders(headers, call.requestId(), call.correlation());
+        AtomicReference<RateLimitStatus> rateLimits = new AtomicReference<>(RateLimitStatus.NONE);
+        Cancellation cancellation = new Cancellation();
+        ResponseStreamEmitter emitter = new ResponseStreamEmitter(call.response(), headers, rateLimits, cancellation);
+        try {
+            surface.run(emitter, cancellation, rateLimits, headers);
+        } catch (RuntimeException e) {
+            if (!emitter.started()) {
+                throw e;
+            }
+            LOG.errorf(e, "stream failed after its first item");
+            emitter.abort();
+        }
     }
 
     /**
@@ -214,7 +249,7 @@ public abstract class TenantRoute {
         Refusal refusal = refusal(failure, call.requestId());
         response.setStatusCode(refusal.status()).putHeader(CONTENT_TYPE, JSON);
         refusal.retryAfterSeconds().ifPresent(s -> response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(s)));
-        response.putHeader(CostHeader.NAME, CostHeader.usd(dev.gemgate.domain.common.Money.ZERO));
+        response.putHeader(CostHeader.NAME, CostHeader.usd(Money.ZERO));
         echoIds(response, call);
         response.end(Buffer.buffer(refusal.body()));
     }
@@ -226,7 +261,7 @@ public abstract class TenantRoute {
 
     /** No query, nothing percent-encoded, one key in one header, a declared body within the limit. */
     private boolean plain(HttpServerRequest request) {
-        if (request.query() != null || request.path().indexOf('%') >= 0) {
+        if (request.query() != null && !takesQuery(request.query()) || request.path().indexOf('%') >= 0) {
             return false;
         }
         MultiMap headers = request.headers();

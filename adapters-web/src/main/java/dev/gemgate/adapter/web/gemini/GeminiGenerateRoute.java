@@ -30,7 +30,7 @@ import java.util.concurrent.ExecutorService;
 public class GeminiGenerateRoute extends TenantRoute {
     private static final Logger LOG = Logger.getLogger(GeminiGenerateRoute.class);
     private static final String METHOD = ":generateContent";
-    private static final List<String> PREFIXES = List.of("/v1beta/models/", "/v1/models/");
+    static final List<String> PREFIXES = List.of("/v1beta/models/", "/v1/models/");
 
     private final GenerateContent generateContent;
     private final Clock clock;
@@ -50,13 +50,13 @@ public class GeminiGenerateRoute extends TenantRoute {
     /** The template of a plain {@code models/{model}:generateContent} path, as the REST layer names it. */
     @Override
     protected String template(String path) {
-        String prefix = prefix(path);
+        String prefix = prefix(path, METHOD);
         return prefix == null ? null : prefix + "{target}";
     }
 
     @Override
     protected void serve(Call call, Caller caller, byte[] body) {
-        String target = call.path().substring(prefix(call.path()).length());
+        String target = call.path().substring(prefix(call.path(), METHOD).length());
         GeminiResource.GenerateReply reply = GeminiResource.generate(generateContent,
                 call.requestContext(caller,
                         TenantRequests.endUserHeader(call.request().getHeader(TenantRequests.END_USER_HEADER)), clock),
@@ -65,9 +65,13 @@ public class GeminiGenerateRoute extends TenantRoute {
         answer(call, reply.headers(), reply.body());
     }
 
-    /** As the REST layer's exception mappers answer a refusal on the Gemini surface. */
     @Override
     protected Refusal refusal(RuntimeException failure, RequestId requestId) {
+        return geminiRefusal(failure, requestId);
+    }
+
+    /** As the REST layer's exception mappers answer a refusal on the Gemini surface. */
+    static Refusal geminiRefusal(RuntimeException failure, RequestId requestId) {
         GeminiError error;
         if (failure instanceof DomainException domain) {
             error = GeminiError.of(domain);
@@ -79,14 +83,15 @@ public class GeminiGenerateRoute extends TenantRoute {
                 GeminiJson.write(error.envelope(requestId)));
     }
 
-    /** The version prefix of a plain {@code models/{model}:generateContent} path, or null for anything else. */
-    private static String prefix(String path) {
-        if (!path.endsWith(METHOD)) {
+    /** The version prefix of a plain {@code models/{model}<method>} path, or null for anything else. */
+    static String prefix(String path, String method) {
+        if (!path.endsWith(method)) {
             return null;
         }
         for (String prefix : PREFIXES) {
-            if (path.startsWith(prefix) && path.indexOf('/', prefix.length()) < 0
-                    && path.length() > prefix.length() + METHOD.length()) {
+            int end = path.length() - method.length();
+            if (path.startsWith(prefix) && end > prefix.length() && path.indexOf('/', prefix.length()) < 0
+                    && path.lastIndexOf(':', end - 1) < prefix.length()) { // the model is one segment, without a colon
                 return prefix;
             }
         }

@@ -5,6 +5,7 @@ import dev.gemgate.adapter.web.RequestIdFilter;
 import dev.gemgate.adapter.web.TenantAuthenticationFilter;
 import dev.gemgate.adapter.web.GenerationStreams;
 import dev.gemgate.adapter.web.RateLimitHeaders;
+import dev.gemgate.adapter.web.StreamEmitter;
 import dev.gemgate.adapter.web.TenantRequests;
 import dev.gemgate.adapter.web.TenantSurface;
 import dev.gemgate.application.generation.CountTokens;
@@ -19,6 +20,7 @@ import dev.gemgate.domain.common.InvalidRequestException;
 import dev.gemgate.domain.common.Money;
 import dev.gemgate.domain.common.NotFoundException;
 import dev.gemgate.domain.common.RequestId;
+import dev.gemgate.domain.generation.Cancellation;
 import dev.gemgate.domain.generation.EmbeddingRequest;
 import dev.gemgate.domain.generation.GenerationRequest;
 import dev.gemgate.domain.generation.GenerationResponse;
@@ -49,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Gemini-native tenant surface, under {@code /v1beta} here and under {@code /v1} (the Java SDK 2.x calls
@@ -170,19 +173,28 @@ public class GeminiResource {
                                 byte[] body, @HeaderParam(END_USER_HEADER) String endUser,
                                 @HeaderParam("Cache-Control") String cacheControl) {
         Caller caller = TenantAuthenticationFilter.callerOf(context);
-        RequestId requestId = RequestIdFilter.of(context);
         boolean sse = "sse".equalsIgnoreCase(alt);
         if (alt != null && !sse && !alt.equalsIgnoreCase("json")) {
             throw new InvalidRequestException("alt must be sse or json.");
         }
-        String contentType = sse ? "text/event-stream" : "application/json; charset=UTF-8";
-        return GenerationStreams.start(context, caller, virtualThreads, (emitter, cancellation, rateLimits, headers) -> {
-            GenerationStreams.streamHeaders(headers, contentType);
-            GeminiStream sink = new GeminiStream(emitter, sse, requestId, rateLimits, headers, http);
-            streamGenerateContent.execute(new StreamGenerateContent.Command(requestContext(context, caller, endUser),
-                    GeminiJson.readGenerationRequest(parseModel(model), body), cancellation,
-                    TenantRequests.cacheDirective(cacheControl)), sink);
-        });
+        return GenerationStreams.start(context, caller, virtualThreads, (emitter, cancellation, rateLimits, headers) ->
+                stream(streamGenerateContent, requestContext(context, caller, endUser), model, body, cacheControl, sse,
+                        emitter, cancellation, rateLimits, headers, http));
+    }
+
+    /**
+     * Runs streamGenerateContent for the model named in the path ({@code model}, unchecked), written onto
+     * {@code emitter} as SSE events or one JSON array; the same on the REST path and on {@link GeminiStreamRoute}.
+     */
+    static void stream(StreamGenerateContent streamGenerateContent, RequestContext context, String model, byte[] body,
+                       String cacheControl, boolean sse, StreamEmitter emitter, Cancellation cancellation,
+                       AtomicReference<RateLimitStatus> rateLimits, Map<String, String> headers,
+                       HttpServerResponse http) {
+        GenerationStreams.streamHeaders(headers, sse ? "text/event-stream" : "application/json; charset=UTF-8");
+        GeminiStream sink = new GeminiStream(emitter, sse, context.requestId(), rateLimits, headers, http);
+        streamGenerateContent.execute(new StreamGenerateContent.Command(context,
+                GeminiJson.readGenerationRequest(parseModel(model), body), cancellation,
+                TenantRequests.cacheDirective(cacheControl)), sink);
     }
 
     @GET

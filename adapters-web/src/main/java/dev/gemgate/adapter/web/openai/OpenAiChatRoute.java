@@ -1,7 +1,6 @@
 package dev.gemgate.adapter.web.openai;
 
-import dev.gemgate.adapter.web.GenerationStreams;
-import dev.gemgate.adapter.web.ResponseStreamEmitter;
+import dev.gemgate.adapter.web.RateLimitHeaders;
 import dev.gemgate.adapter.web.TenantRequestLimits;
 import dev.gemgate.adapter.web.TenantRequests;
 import dev.gemgate.adapter.web.TenantRoute;
@@ -14,8 +13,6 @@ import dev.gemgate.application.tenant.Caller;
 import dev.gemgate.domain.common.DomainException;
 import dev.gemgate.domain.common.IdGenerator;
 import dev.gemgate.domain.common.RequestId;
-import dev.gemgate.domain.generation.Cancellation;
-import dev.gemgate.domain.quota.RateLimitStatus;
 import dev.gemgate.domain.tenant.ApiSurface;
 import io.quarkus.virtual.threads.VirtualThreads;
 import io.vertx.core.http.HttpHeaders;
@@ -25,18 +22,16 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code chat/completions}, the OpenAI surface's busiest call, on a {@link TenantRoute}: under both of
  * {@link OpenAiChatResource}'s layouts, answered as it answers, by its own steps
  * ({@link OpenAiChatResource#complete}, {@link OpenAiChatResource#stream}). Whether the answer streams is in the body,
- * so the route streams too, onto the response itself ({@link ResponseStreamEmitter}) with the headers the REST layer
+ * so the route streams too, onto the response itself ({@link TenantRoute#stream}) with the headers the REST layer
  * sends; a failure before the first event is an ordinary refusal in OpenAI's envelope.
  */
 @Singleton
@@ -82,25 +77,12 @@ public class OpenAiChatRoute extends TenantRoute {
             OpenAiChatResource.Completion completion = OpenAiChatResource.complete(generateContent, chat, request, id,
                     created, cacheControl);
             Map<String, String> headers = new LinkedHashMap<>(completion.headers());
-            headers.putAll(dev.gemgate.adapter.web.RateLimitHeaders.of(completion.rateLimits()));
+            headers.putAll(RateLimitHeaders.of(completion.rateLimits()));
             answer(call, headers, completion.body());
             return;
         }
-        Map<String, String> headers = Collections.synchronizedMap(new LinkedHashMap<>());
-        GenerationStreams.idHeaders(headers, call.requestId(), call.correlation());
-        AtomicReference<RateLimitStatus> rateLimits = new AtomicReference<>(RateLimitStatus.NONE);
-        Cancellation cancellation = new Cancellation();
-        ResponseStreamEmitter emitter = new ResponseStreamEmitter(call.response(), headers, rateLimits, cancellation);
-        try {
-            OpenAiChatResource.stream(streamGenerateContent, chat, request, id, created, emitter, cancellation,
-                    rateLimits, headers, call.response(), cacheControl);
-        } catch (RuntimeException e) {
-            if (!emitter.started()) {
-                throw e; // before the first event: an ordinary refusal
-            }
-            LOG.errorf(e, "stream failed after its first event");
-            emitter.abort();
-        }
+        stream(call, (emitter, cancellation, rateLimits, headers) -> OpenAiChatResource.stream(streamGenerateContent,
+                chat, request, id, created, emitter, cancellation, rateLimits, headers, call.response(), cacheControl));
     }
 
     /** As the REST layer's exception mappers answer a refusal on the OpenAI surface. */
