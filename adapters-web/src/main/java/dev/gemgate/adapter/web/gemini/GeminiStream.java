@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Writes one streamed generation the way Google does, onto the HTTP response through a Mutiny emitter (the web
- * framework writes each item as soon as it is emitted, and asks for the next once the previous was written).
+ * Writes one streamed generation the way Google does, onto the HTTP response through a {@link StreamEmitter} (the
+ * REST layer's, or a route's): each item is written as soon as it is emitted, and the next waits until the response
+ * can take it.
  *
  * <p>Framing: with {@code alt=sse}, each chunk is an event {@code data: <chunk JSON>\r\n\r\n}, no terminator event;
  * without it, one JSON array streamed element by element ({@code [<chunk>}, {@code ,\r\n<chunk>}, ..., {@code ]}). The
