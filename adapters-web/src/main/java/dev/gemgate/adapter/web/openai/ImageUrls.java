@@ -22,6 +22,11 @@ public final class ImageUrls {
 
     private final List<URI> allowed;
 
+    /** The allow-list configured in {@code gemgate.openai.image-url-allow-list} (none: no remote images). */
+    static ImageUrls of(OpenAiSettings settings) {
+        return new ImageUrls(settings.imageUrlAllowList().orElse(List.of()));
+    }
+
     public ImageUrls(List<String> allowList) {
         List<URI> parsed = new ArrayList<>();
         for (String entry : allowList) {

@@ -57,7 +57,7 @@ public class OpenAiChatResource {
                               OpenAiSettings settings, @VirtualThreads ExecutorService virtualThreads, Clock clock) {
         this.generateContent = generateContent;
         this.streamGenerateContent = streamGenerateContent;
-        this.imageUrls = new ImageUrls(settings.imageUrlAllowList().orElse(java.util.List.of()));
+        this.imageUrls = ImageUrls.of(settings);
         this.virtualThreads = virtualThreads;
         this.clock = clock;
     }

@@ -51,7 +51,7 @@ public class OpenAiChatRoute extends TenantRoute {
         super(authenticate, limits, ids, virtualThreads, ApiSurface.OPENAI);
         this.generateContent = generateContent;
         this.streamGenerateContent = streamGenerateContent;
-        this.imageUrls = new ImageUrls(settings.imageUrlAllowList().orElse(List.of()));
+        this.imageUrls = ImageUrls.of(settings);
         this.clock = clock;
     }
 
