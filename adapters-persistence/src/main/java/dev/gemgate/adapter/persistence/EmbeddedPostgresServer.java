@@ -23,9 +23,10 @@ import java.util.concurrent.TimeoutException;
  * at a managed PostgreSQL instead and never starts this.
  *
  * <p>Settings, and why: commits are synchronous (zonky's default is off, which would lose committed rows in a
- * crash); no Unix socket (TCP on localhost only); the binaries are unpacked next to the data directory rather than
- * into a shared {@code /tmp/embedded-pg}; no shutdown hook of zonky's own, because it would stop the server before
- * the application has closed its connection pool: the owner calls {@link #close()} when the application is done.
+ * crash); no Unix socket (TCP on localhost only); the binaries are unpacked next to the data directory (or where the
+ * caller says: the packaged app's own directory) rather than into a shared {@code /tmp/embedded-pg}; no shutdown
+ * hook of zonky's own, because it would stop the server before the application has closed its connection pool: the
+ * owner calls {@link #close()} when the application is done.
  * Works as root (zonky runs PostgreSQL through {@code unshare -U}).
  *
  * <p>A JVM killed with {@code kill -9} leaves its PostgreSQL running (pg_ctl detaches it), and the next start would
@@ -59,11 +60,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      *                            across restarts (local runs)
      */
     public static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean cleanDataDirectory) {
+        return start(dataDirectory, binariesDirectoryFor(dataDirectory), port, cleanDataDirectory);
+    }
+
+    /**
+     * As {@link #start(Path, int, boolean)}, with the PostgreSQL binaries unpacked in (or, when an earlier start or
+     * the build unpacked them there, taken from) {@code binariesDirectory}. zonky keys them by their archive's digest
+     * ({@code PG-<md5>}) and unpacks under a file lock, so one such directory serves any number of data directories
+     * and concurrent starts.
+     */
+    public static EmbeddedPostgresServer start(Path dataDirectory, Path binariesDirectory, int port,
+                                               boolean cleanDataDirectory) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("not a port: " + port);
         }
         Path data = dataDirectory.toAbsolutePath().normalize();
-        Path binaries = binariesDirectoryFor(data);
+        Path binaries = binariesDirectory.toAbsolutePath().normalize();
         try {
             Files.createDirectories(binaries);
             stopOrphanedServer(data);

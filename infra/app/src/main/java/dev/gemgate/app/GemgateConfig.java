@@ -636,6 +636,13 @@ public interface GemgateConfig {
         @WithDefault(".gemgate/postgres")
         String dataDir();
 
+        /**
+         * Where its PostgreSQL binaries are unpacked (read by {@link GemgateMain#binariesDirectory}): by default beside
+         * {@code quarkus-run.jar} when the packaged app runs (the build has unpacked them there), else beside the data
+         * directory.
+         */
+        Optional<String> binariesDir();
+
         /** Set by {@link GemgateMain} when it started one; the prod profile refuses to run on it. */
         @WithDefault("false")
         boolean started();

@@ -7,6 +7,8 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import sun.misc.Signal;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +30,11 @@ public final class GemgateMain {
 
     /** The program argument of the build's AOT training run (infra/app/pom.xml, profile {@code aot-cache}). */
     static final String AOT_TRAINING_ARGUMENT = "--aot-training";
+
+    /** Where the embedded PostgreSQL's binaries go ({@link #binariesDirectory}); its environment variable below. */
+    static final String BINARIES_DIR_PROPERTY = "gemgate.embedded-postgres.binaries-dir";
+    /** The directory beside {@code quarkus-run.jar} that holds the packaged app's PostgreSQL binaries. */
+    static final String PACKAGED_BINARIES = "embedded-pg-binaries";
 
     public static void main(String... args) {
         boolean training = Arrays.asList(args).contains(AOT_TRAINING_ARGUMENT);
@@ -53,7 +60,10 @@ public final class GemgateMain {
                 ".gemgate/postgres")).toAbsolutePath();
         System.setProperty(ProductionSafety.EMBEDDED_POSTGRES_PROPERTY, "true");
         Thread staticInit = initializeQuarkusMeanwhile();
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDirectory, 0, training);
+        Path binaries = binariesDirectory(
+                setting(BINARIES_DIR_PROPERTY, "GEMGATE_EMBEDDED_POSTGRES_BINARIES_DIR", null),
+                System.getProperty("java.class.path"), dataDirectory);
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDirectory, binaries, 0, training);
         awaitQuietly(staticInit);
         System.setProperty("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         System.setProperty("quarkus.datasource.username", postgres.username());
@@ -83,6 +93,31 @@ public final class GemgateMain {
         } finally {
             stopPostgres.run();
         }
+    }
+
+    /**
+     * Where the embedded PostgreSQL's binaries are unpacked: {@code configured} if set. Else, when Gemgate runs from its
+     * packaged jar ({@code java -jar .../quarkus-app/quarkus-run.jar}: the class path is that one jar), the directory
+     * {@value #PACKAGED_BINARIES} beside it, which the build's AOT training run has already filled: a first start on a
+     * fresh data directory then skips the unpacking (a 60 MB xz archive decompressed in Java, 2.3 s of a 7.4 s first
+     * start in issue 21's measurement), and every data directory shares one copy. Else (an IDE run, an app directory
+     * nobody may write to) beside the data directory, as before.
+     */
+    static Path binariesDirectory(String configured, String classPath, Path dataDirectory) {
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        if (classPath != null && !classPath.isBlank() && !classPath.contains(File.pathSeparator)) {
+            Path jar = Path.of(classPath).toAbsolutePath();
+            Path app = jar.getParent();
+            if (app != null && "quarkus-run.jar".equals(String.valueOf(jar.getFileName()))) {
+                Path packaged = app.resolve(PACKAGED_BINARIES);
+                if (Files.isDirectory(packaged) || Files.isWritable(app)) {
+                    return packaged;
+                }
+            }
+        }
+        return EmbeddedPostgresServer.binariesDirectoryFor(dataDirectory);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.gemgate.app;
 
+import dev.gemgate.adapter.persistence.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,7 +17,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * application: with {@code -XX:AOTMode=on} the JVM refuses to start unless it can use the cache, and the application's
  * own classes (not just the JDK's) are loaded from it, which needs the aot-jar layout. A fresh start (initdb, every
  * migration, the demo seed) and a restart on the same data both come up ready, and the restart finds the seeded demo
- * tenant. Skipped where the build made no cache (JDK before 25, or {@code -DskipAotCache}).
+ * tenant. The training run also left the PostgreSQL binaries unpacked beside the jar, and the first start uses them
+ * rather than unpacking its own. Skipped where the build made no cache (JDK before 25, or {@code -DskipAotCache}).
  */
 class AotCacheIT {
     @Test
@@ -31,8 +33,17 @@ class AotCacheIT {
                 .jvmOption("-Xlog:class+load=info:file=" + classLoads)
                 .startTimeout(Duration.ofSeconds(120));
 
+        Path packagedBinaries = PackagedGemgate.runJar().resolveSibling(GemgateMain.PACKAGED_BINARIES);
         try (PackagedGemgate first = builder.start()) {
             assertThat(first.demoKey()).startsWith("gmg_");
+            // the training run unpacked PostgreSQL beside the jar, and this first start used those binaries
+            try (var unpacked = Files.list(packagedBinaries)) {
+                assertThat(unpacked.filter(dir -> dir.getFileName().toString().startsWith("PG-"))
+                        .filter(dir -> Files.exists(dir.resolve(".exists")) && Files.isDirectory(dir.resolve("bin"))))
+                        .as("unpacked binaries in %s", packagedBinaries).isNotEmpty();
+            }
+            assertThat(EmbeddedPostgresServer.binariesDirectoryFor(first.dataDirectory()))
+                    .as("nothing unpacked beside the fresh data directory").doesNotExist();
             first.terminate();
             assertThat(first.awaitExit(Duration.ofSeconds(60))).isZero();
         }

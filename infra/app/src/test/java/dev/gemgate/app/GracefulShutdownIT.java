@@ -126,7 +126,7 @@ class GracefulShutdownIT {
 
         assertThat(requestIds).hasSize(IN_FLIGHT);
         Path data = PackagedGemgate.builder(work).dataDirectory();
-        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(data, 0, false)) {
+        try (EmbeddedPostgresServer postgres = PackagedGemgate.startDatabase(data)) {
             assertThat(PackagedGemgate.auditedIds(postgres.jdbcUrl(), "request_id", requestIds)).as("audit events of the drained requests")
                     .containsExactlyInAnyOrderElementsOf(requestIds);
             assertThat(PackagedGemgate.auditedIds(postgres.jdbcUrl(), "correlation_id", abandonedIds))

@@ -62,6 +62,11 @@ class MasterKeysTest {
             }
 
             @Override
+            public Optional<String> binariesDir() {
+                return Optional.empty();
+            }
+
+            @Override
             public boolean started() {
                 return false;
             }

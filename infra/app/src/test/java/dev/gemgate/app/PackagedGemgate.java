@@ -82,6 +82,12 @@ public final class PackagedGemgate implements AutoCloseable {
     }
 
     /** The packaged application that {@code ./mvnw package} builds. */
+    /** The embedded PostgreSQL on {@code dataDirectory}, run as the packaged app runs it (on the same binaries). */
+    public static EmbeddedPostgresServer startDatabase(Path dataDirectory) {
+        return EmbeddedPostgresServer.start(dataDirectory,
+                GemgateMain.binariesDirectory(null, runJar().toString(), dataDirectory), 0, false);
+    }
+
     public static Path runJar() {
         return buildDirectory().resolve("quarkus-app/quarkus-run.jar");
     }
@@ -295,7 +301,7 @@ public final class PackagedGemgate implements AutoCloseable {
         }
         if (killed && settings.externalDatabase == null && settings.latest == this) {
             settings.latest = null;
-            EmbeddedPostgresServer.start(settings.dataDirectory(), 0, false).close();
+            startDatabase(settings.dataDirectory()).close(); // PostgreSQL recovers the killed instance's data
         }
     }
 
