@@ -62,6 +62,15 @@ final class GroupCommitWriter<T> {
         void write(List<T> batch) throws Exception;
 
         /**
+         * The first attempt at a batch of items just appended, none of which can be in the database yet (a retry, a
+         * replay or an item written on its own goes through {@link #write}): a sink may skip its idempotence guard
+         * here, as the audit log does with PostgreSQL's {@code COPY}. By default, {@link #write}.
+         */
+        default void writeFresh(List<T> batch) throws Exception {
+            write(batch);
+        }
+
+        /**
          * True if the failure is the data's fault (retrying the batch cannot help; writing its items one by one
          * can): SQLState classes 22 (data exception) and 23 (integrity constraint violation). Anything else
          * (connection, availability, a missing table) may pass later, so the items are kept.
@@ -561,7 +570,7 @@ final class GroupCommitWriter<T> {
         }
         // A probe of a database known to be down gets one attempt: the items are safe in the spool either way.
         int attempts = spooling && down ? 1 : 1 + settings.retryBackoff().size();
-        Throwable failure = write(items.stream().map(Pending::item).toList(), attempts);
+        Throwable failure = write(items.stream().map(Pending::item).toList(), attempts, true);
         if (failure == null) {
             written.addAndGet(items.size());
             up();
@@ -583,7 +592,7 @@ final class GroupCommitWriter<T> {
     private void storeOneByOne(List<Pending<T>> items) {
         for (int i = 0; i < items.size(); i++) {
             Pending<T> item = items.get(i);
-            Throwable failure = write(List.of(item.item()), 1);
+            Throwable failure = write(List.of(item.item()), 1, false);
             if (failure == null) {
                 written.incrementAndGet();
                 completeDurable(item);
@@ -626,13 +635,19 @@ final class GroupCommitWriter<T> {
     /**
      * One attempt plus retries; null on success, else the last failure (no retry of a data error). Whatever a sink
      * throws is a failed write (a JDBC driver on a broken connection may even fail an internal assertion), except
-     * the JVM running out of resources.
+     * the JVM running out of resources. The first attempt at a {@code fresh} batch is the sink's
+     * {@link BatchSink#writeFresh}; a retry may follow a commit whose outcome was lost, so it is
+     * {@link BatchSink#write}.
      */
-    private Throwable write(List<T> items, int attempts) {
+    private Throwable write(List<T> items, int attempts, boolean fresh) {
         Throwable failure = null;
         for (int attempt = 0; attempt < attempts; attempt++) {
             try {
-                sink.write(items);
+                if (fresh && attempt == 0) {
+                    sink.writeFresh(items);
+                } else {
+                    sink.write(items);
+                }
                 commits.incrementAndGet();
                 return null;
             } catch (VirtualMachineError e) {
@@ -730,14 +745,14 @@ final class GroupCommitWriter<T> {
         List<T> items = chunk.items().stream().map(Stamped::item).toList();
         int refused = 0;
         if (!items.isEmpty()) {
-            Throwable failure = write(items, 1);
+            Throwable failure = write(items, 1, false);
             if (failure != null && !sink.refusesData(failure)) {
                 down(failure);
                 return false;
             }
             if (failure != null) {
                 for (T item : items) {
-                    Throwable one = write(List.of(item), 1);
+                    Throwable one = write(List.of(item), 1, false);
                     if (one != null && !sink.refusesData(one)) {
                         down(one);
                         return false;

@@ -1,14 +1,18 @@
 package dev.gemgate.adapter.persistence;
 
+import org.postgresql.PGConnection;
+
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 
 /**
- * One JDBC batch of one statement in one local transaction, committed or rolled back whole; never inside a caller's
- * transaction. Shared by the writers that group many small writes into one commit (the audit log, key last-use times).
+ * One JDBC batch of one statement, or one {@code COPY}, in one local transaction, committed or rolled back whole; never
+ * inside a caller's transaction. Shared by the writers that group many small writes into one commit (the audit log,
+ * key last-use times).
  */
 final class JdbcBatch {
     /** Sets one item's parameters on the statement. */
@@ -20,19 +24,45 @@ final class JdbcBatch {
     private JdbcBatch() {
     }
 
+    /** One {@code COPY ... FROM STDIN} (PostgreSQL's text format) of {@code rows}, in one local transaction. */
+    static void copy(DataSource dataSource, String copySql, CopyText rows) throws SQLException {
+        inTransaction(dataSource, connection -> {
+            try {
+                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, rows.stream());
+            } catch (IOException e) {
+                throw new SQLException("COPY failed: " + e.getMessage(), "08006", e);
+            }
+            return null;
+        });
+    }
+
     /** Returns the update count of each item. */
     static <T> int[] write(DataSource dataSource, String sql, List<T> items, Binder<T> binder) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+        return inTransaction(dataSource, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 for (T item : items) {
                     binder.bind(statement, item);
                     statement.addBatch();
                 }
-                int[] counts = statement.executeBatch();
+                return statement.executeBatch();
+            }
+        });
+    }
+
+    /** Work on a connection of its own. */
+    @FunctionalInterface
+    private interface Work<R> {
+        R run(Connection connection) throws SQLException;
+    }
+
+    private static <R> R inTransaction(DataSource dataSource, Work<R> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                R result = work.run(connection);
                 connection.commit();
-                return counts;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();

@@ -74,6 +74,12 @@ public class PostgresAuditLog implements AuditLog {
                 after_state, end_user, saved_micros)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING""";
+    /** {@link #INSERT}'s columns, in its order, as {@link #copy} writes them. */
+    static final String COPY = """
+            COPY audit_events (id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model,
+                prompt_tokens, candidates_tokens, thoughts_tokens, cached_tokens, cost_micros, latency_micros,
+                outcome, prompt_hash, detail, correlation_id, actor_name, source_address, target, before_state,
+                after_state, end_user, saved_micros) FROM STDIN""";
     /** Every column {@link #read} reads. */
     static final String COLUMNS = """
             id, occurred_at, type, request_id, tenant_id, api_key_id, actor, model, prompt_tokens,
@@ -145,7 +151,17 @@ public class PostgresAuditLog implements AuditLog {
                 new GroupCommitWriter.Settings("audit", settings.queueCapacity(), settings.batchSize(),
                         settings.maxDelay(), settings.appendTimeout(), settings.drainTimeout(), RETRY_BACKOFF,
                         settings.replayInterval()),
-                this::insert,
+                new GroupCommitWriter.BatchSink<>() {
+                    @Override
+                    public void write(List<AuditEvent> batch) throws SQLException {
+                        insert(batch);
+                    }
+
+                    @Override
+                    public void writeFresh(List<AuditEvent> batch) throws SQLException {
+                        copy(batch);
+                    }
+                },
                 () -> FileSpool.open(settings.spoolDirectory(), "audit", new AuditEventLineCodec(),
                         FileSpool.DEFAULT_SEGMENT_BYTES),
                 clock);
@@ -269,6 +285,45 @@ public class PostgresAuditLog implements AuditLog {
     /** One local transaction for the batch; never inside a caller's transaction (only the writer's threads call it). */
     private void insert(List<AuditEvent> events) throws SQLException {
         JdbcBatch.write(dataSource, INSERT, events, PostgresAuditLog::bind);
+    }
+
+    /**
+     * A batch of events just appended, none of which can be in the table yet: one {@code COPY} in one local
+     * transaction. PostgreSQL takes an audit row at about half the CPU of the batched {@code INSERT ... ON CONFLICT DO
+     * NOTHING} (15 against 28-31 us of the server's CPU per row, issue 21), and the audit row is the database's whole
+     * work per request. Retries and replays go through {@link #insert}, which ignores a row already there.
+     */
+    private void copy(List<AuditEvent> events) throws SQLException {
+        CopyText rows = new CopyText(events.size() * 400);
+        for (AuditEvent e : events) {
+            rows.field(e.id())
+                    .field(Timestamps.toDatabase(e.occurredAt()))
+                    .field(e.type().name())
+                    .field(e.requestId().value())
+                    .field(e.tenant().map(TenantId::value))
+                    .field(e.apiKey().map(ApiKeyId::value))
+                    .field(e.actor())
+                    .field(e.model().map(ModelId::value))
+                    .field(e.usage().promptTokens())
+                    .field(e.usage().candidatesTokens())
+                    .field(e.usage().thoughtsTokens())
+                    .field(e.usage().cachedTokens())
+                    .field(e.cost().micros())
+                    .field(latencyMicros(e.latency()))
+                    .field(e.outcome().name())
+                    .field(e.promptHash())
+                    .field(e.detail())
+                    .field(e.correlationId())
+                    .field(e.admin().map(AdminDetails::actorName))
+                    .field(e.admin().map(AdminDetails::sourceAddress))
+                    .field(e.admin().map(AdminDetails::target))
+                    .field(e.admin().flatMap(AdminDetails::before))
+                    .field(e.admin().flatMap(AdminDetails::after))
+                    .field(e.endUser())
+                    .field(e.saved().micros())
+                    .endRow();
+        }
+        JdbcBatch.copy(dataSource, COPY, rows);
     }
 
     private static void bind(PreparedStatement s, AuditEvent e) throws SQLException {

@@ -283,6 +283,49 @@ class PostgresAuditLogTest {
         assertThat(audit.lostCount()).isEqualTo(lostBefore + 1);
     }
 
+    /** A batch goes in by COPY, whose text format escapes these; every one must read back as it was. */
+    @Test
+    void text_with_tabs_newlines_backslashes_and_copy_markers_reads_back_whole() {
+        Instant t0 = anHourOfOurOwn();
+        TenantId tenant = new TenantId(UUID.randomUUID());
+        AuditEvent request = new AuditEvent(UUID.randomUUID(), t0.plusNanos(999_000), AuditEventType.GENERATE_CONTENT,
+                new RequestId("req\t-" + UUID.randomUUID()), Optional.of("corr\\.\\N-é-✓"), Optional.of(tenant),
+                Optional.of(new ApiKeyId(UUID.randomUUID())), "key:a\\b", Optional.of(new ModelId("gemini-2.5-flash")),
+                new Usage(1, 2, 3, 1), Money.ofMicros(5), Duration.ofMillis(7), Outcome.UPSTREAM_ERROR,
+                Optional.of("ab".repeat(32)), "line one\nstill\tone\nline\rtwo\\end\n\\.\n",
+                Optional.empty(), Optional.of("\\."));
+        AuditEvent admin = new AuditEvent(UUID.randomUUID(), t0.plusSeconds(1), AuditEventType.TENANT_UPDATED,
+                new RequestId("req-" + UUID.randomUUID()), Optional.empty(), Optional.of(tenant), Optional.empty(),
+                "sub-\tbob", Optional.empty(), Usage.NONE, Money.ZERO, Duration.ZERO, Outcome.SUCCESS,
+                Optional.empty(), "\t", Optional.of(new AdminDetails("Bob\nAdmin", "192.0.2.7", "tenant:\\x",
+                Optional.of("{\"a\":\"1\\t2\"}\n"), Optional.of("\\N"))));
+
+        audit.append(request);
+        audit.append(admin);
+        audit.flush();
+
+        assertThat(audit.query(new AuditQuery(Optional.of(tenant), Optional.empty(), t0, t0.plusSeconds(3600), 10)))
+                .containsExactly(admin, request);
+    }
+
+    /** A batch that meets a row already there (COPY refuses it) still stores each event once and loses nothing. */
+    @Test
+    void an_event_appended_twice_is_stored_once() throws Exception {
+        TenantId tenant = new TenantId(UUID.randomUUID());
+        AuditEvent once = event(tenant, AuditEventType.GENERATE_CONTENT, anHourOfOurOwn());
+        AuditEvent other = event(tenant, AuditEventType.GENERATE_CONTENT, once.occurredAt().plusMillis(1));
+        long lostBefore = audit.lostCount();
+
+        audit.append(once);
+        audit.flush();
+        audit.append(once);
+        audit.append(other);
+        audit.flush();
+
+        assertThat(countRows(tenant)).isEqualTo(2);
+        assertThat(audit.lostCount()).isEqualTo(lostBefore);
+    }
+
     private static AuditEvent event(TenantId tenant, AuditEventType type, Instant at) {
         return new AuditEvent(UUID.randomUUID(), at, type, new RequestId("req-" + UUID.randomUUID()),
                 Optional.empty(), Optional.of(tenant), Optional.empty(), "key:test", Optional.of(new ModelId("gemini-2.5-flash")),
