@@ -24,16 +24,30 @@ final class JdbcBatch {
     private JdbcBatch() {
     }
 
-    /** One {@code COPY ... FROM STDIN} (PostgreSQL's text format) of {@code rows}, in one local transaction. */
+    /**
+     * One {@code COPY ... FROM STDIN} (PostgreSQL's text format) of {@code rows}. A single statement in autocommit is
+     * its own transaction, all or nothing, with a round trip fewer than {@code BEGIN ... COMMIT} around it.
+     */
     static void copy(DataSource dataSource, String copySql, CopyText rows) throws SQLException {
-        inTransaction(dataSource, connection -> {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            if (!autoCommit) {
+                connection.setAutoCommit(true);
+            }
             try {
                 connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, rows.stream());
             } catch (IOException e) {
                 throw new SQLException("COPY failed: " + e.getMessage(), "08006", e);
+            } finally {
+                if (!autoCommit) {
+                    try {
+                        connection.setAutoCommit(false);
+                    } catch (SQLException ignored) {
+                        // a broken connection; the pool discards it
+                    }
+                }
             }
-            return null;
-        });
+        }
     }
 
     /** Returns the update count of each item. */
