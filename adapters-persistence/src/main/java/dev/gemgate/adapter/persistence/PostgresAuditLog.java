@@ -288,9 +288,10 @@ public class PostgresAuditLog implements AuditLog {
     }
 
     /**
-     * A batch of events just appended, none of which can be in the table yet: one {@code COPY}, its own transaction. PostgreSQL takes an audit row at about half the CPU of the batched {@code INSERT ... ON CONFLICT DO
-     * NOTHING} (15 against 28-31 us of the server's CPU per row, issue 21), and the audit row is the database's whole
-     * work per request. Retries and replays go through {@link #insert}, which ignores a row already there.
+     * A batch of events just appended, none of which can be in the table yet: one {@code COPY}, its own transaction.
+     * PostgreSQL takes an audit row at about half the CPU of the batched {@code INSERT ... ON CONFLICT DO NOTHING} (15
+     * against 28-31 us of the server's CPU per row, issue 21), and the audit row is the database's whole work per
+     * request. Retries and replays go through {@link #insert}, which ignores a row already there.
      */
     private void copy(List<AuditEvent> events) throws SQLException {
         CopyText rows = new CopyText(events.size() * 400);
