@@ -29,25 +29,13 @@ final class JdbcBatch {
      * its own transaction, all or nothing, with a round trip fewer than {@code BEGIN ... COMMIT} around it.
      */
     static void copy(DataSource dataSource, String copySql, CopyText rows) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            if (!autoCommit) {
-                connection.setAutoCommit(true);
-            }
+        onConnection(dataSource, true, connection -> {
             try {
-                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, rows.stream());
+                return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, rows.stream());
             } catch (IOException e) {
                 throw new SQLException("COPY failed: " + e.getMessage(), "08006", e);
-            } finally {
-                if (!autoCommit) {
-                    try {
-                        connection.setAutoCommit(false);
-                    } catch (SQLException ignored) {
-                        // a broken connection; the pool discards it
-                    }
-                }
             }
-        }
+        });
     }
 
     /** Returns the update count of each item. */
@@ -70,9 +58,7 @@ final class JdbcBatch {
     }
 
     private static <R> R inTransaction(DataSource dataSource, Work<R> work) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+        return onConnection(dataSource, false, connection -> {
             try {
                 R result = work.run(connection);
                 connection.commit();
@@ -84,11 +70,26 @@ final class JdbcBatch {
                     e.addSuppressed(rollback);
                 }
                 throw e;
+            }
+        });
+    }
+
+    /** {@code work} on a pooled connection in {@code autoCommit} mode; the connection's own mode is put back after. */
+    private static <R> R onConnection(DataSource dataSource, boolean autoCommit, Work<R> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean before = connection.getAutoCommit();
+            if (before != autoCommit) {
+                connection.setAutoCommit(autoCommit);
+            }
+            try {
+                return work.run(connection);
             } finally {
-                try {
-                    connection.setAutoCommit(autoCommit);
-                } catch (SQLException ignored) {
-                    // a broken connection; the pool discards it
+                if (before != autoCommit) {
+                    try {
+                        connection.setAutoCommit(before);
+                    } catch (SQLException ignored) {
+                        // a broken connection; the pool discards it
+                    }
                 }
             }
         }
