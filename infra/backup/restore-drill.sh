@@ -53,6 +53,8 @@ tables_sql="SELECT string_agg(tablename, ' ' ORDER BY tablename) FROM pg_tables 
 echo "restore drill: backing up database $source_db into $backup"
 # A session that holds one snapshot: the backup and the source's checksums both read it.
 coproc SNAPSHOT { psql_q -d "$source_db"; }
+# bash unsets SNAPSHOT and SNAPSHOT_PID once the coprocess has exited, which may be before the wait below
+snapshot_pid=$SNAPSHOT_PID
 snapshot_in=${SNAPSHOT[1]}
 snapshot_out=${SNAPSHOT[0]}
 echo "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot(); $tables_sql" >&"$snapshot_in"
@@ -77,7 +79,7 @@ done
   --file="$backup" "$source_db"
 echo "COMMIT;" >&"$snapshot_in"
 exec {snapshot_in}>&-
-wait "$SNAPSHOT_PID" 2>/dev/null || true
+wait "$snapshot_pid" 2>/dev/null || true
 echo "restore drill: backup of $(wc -c <"$backup") bytes"
 
 echo "restore drill: restoring into scratch database $scratch_db"
