@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * application: with {@code -XX:AOTMode=on} the JVM refuses to start unless it can use the cache, and the application's
  * own classes (not just the JDK's) are loaded from it, which needs the aot-jar layout. A fresh start (initdb, every
  * migration, the demo seed) and a restart on the same data both come up ready, and the restart finds the seeded demo
- * tenant. The training run also left the PostgreSQL binaries unpacked beside the jar, and the first start uses them
- * rather than unpacking its own. Skipped where the build made no cache (JDK before 25, or {@code -DskipAotCache}).
+ * tenant. The restart runs with tracing on, whose classes the training run put in the cache too. The training run
+ * also left the PostgreSQL binaries unpacked beside the jar, and the first start uses them rather than unpacking its
+ * own. Skipped where the build made no cache (JDK before 25, or {@code -DskipAotCache}).
  */
 class AotCacheIT {
     @Test
@@ -53,10 +54,17 @@ class AotCacheIT {
         assertThat(loads).as("a Quarkus runtime class loaded from the AOT cache")
                 .anyMatch(line -> line.contains(" io.quarkus.runtime.Application ") && line.contains("shared objects file"));
 
+        // the restart with tracing on (an OTLP endpoint set; nothing listens there): the training run had it on too,
+        // so the OpenTelemetry SDK's span pipeline comes from the cache rather than from the jars
+        builder.systemProperty("quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:9");
         try (PackagedGemgate restarted = builder.start()) {
             assertThat(restarted.output()).contains("demo tenant present");
             restarted.terminate();
             assertThat(restarted.awaitExit(Duration.ofSeconds(60))).isZero();
         }
+        List<String> tracedLoads = Files.readAllLines(classLoads);
+        assertThat(tracedLoads).as("the span processor of a start with tracing on loaded from the AOT cache")
+                .anyMatch(line -> line.contains(" io.opentelemetry.sdk.trace.export.BatchSpanProcessor ")
+                        && line.contains("shared objects file"));
     }
 }
