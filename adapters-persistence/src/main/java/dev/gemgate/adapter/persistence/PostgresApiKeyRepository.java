@@ -5,7 +5,11 @@ import dev.gemgate.domain.tenant.ApiKeyId;
 import dev.gemgate.domain.tenant.ApiKeyRepository;
 import dev.gemgate.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.ParameterExpression;
 import jakarta.transaction.Transactional;
 
 import java.util.List;
@@ -45,10 +49,20 @@ public class PostgresApiKeyRepository implements ApiKeyRepository {
         }
     }
 
+    /**
+     * A criteria query, not HQL ({@link PostgresTenantRepository#findByName} says why): this is the first query of a
+     * tenant's first request after a start.
+     */
     @Override
     @Transactional
     public Optional<ApiKey> findByHash(String hash) {
-        return ApiKeyEntity.<ApiKeyEntity>find("hash", hash).firstResultOptional().map(ApiKeyEntity::toDomain);
+        EntityManager entityManager = ApiKeyEntity.getEntityManager();
+        CriteriaBuilder criteria = entityManager.getCriteriaBuilder();
+        CriteriaQuery<ApiKeyEntity> query = criteria.createQuery(ApiKeyEntity.class);
+        ParameterExpression<String> wanted = criteria.parameter(String.class);
+        query.where(criteria.equal(query.from(ApiKeyEntity.class).get("hash"), wanted));
+        return entityManager.createQuery(query).setParameter(wanted, hash).getResultStream().findFirst()
+                .map(ApiKeyEntity::toDomain);
     }
 
     @Override

@@ -13,6 +13,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.criteria.CriteriaQuery;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -75,10 +77,17 @@ public class PostgresPricingCatalog implements PricingCatalog, PriceBook {
         return current().allAt(at);
     }
 
-    /** Rereads the table now and swaps the snapshot in; returns the number of price rows loaded. */
+    /**
+     * Rereads the table now and swaps the snapshot in; returns the number of price rows loaded. A criteria query, not
+     * HQL, since the first load is on the start-up path ({@link PostgresTenantRepository#findByName} says why).
+     */
     public int reload() {
-        List<ModelPrice> rows = QuarkusTransaction.joiningExisting().call(() ->
-                ModelPriceEntity.<ModelPriceEntity>listAll().stream().map(ModelPriceEntity::toDomain).toList());
+        List<ModelPrice> rows = QuarkusTransaction.joiningExisting().call(() -> {
+            EntityManager entityManager = ModelPriceEntity.getEntityManager();
+            CriteriaQuery<ModelPriceEntity> all = entityManager.getCriteriaBuilder().createQuery(ModelPriceEntity.class);
+            all.select(all.from(ModelPriceEntity.class));
+            return entityManager.createQuery(all).getResultStream().map(ModelPriceEntity::toDomain).toList();
+        });
         snapshot = Snapshot.of(rows);
         return rows.size();
     }

@@ -17,9 +17,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * application: with {@code -XX:AOTMode=on} the JVM refuses to start unless it can use the cache, and the application's
  * own classes (not just the JDK's) are loaded from it, which needs the aot-jar layout. A fresh start (initdb, every
  * migration, the demo seed) and a restart on the same data both come up ready, and the restart finds the seeded demo
- * tenant. The restart runs with tracing on, whose classes the training run put in the cache too. The training run
- * also left the PostgreSQL binaries unpacked beside the jar, and the first start uses them rather than unpacking its
- * own. Skipped where the build made no cache (JDK before 25, or {@code -DskipAotCache}).
+ * tenant. The restart runs with tracing on, whose classes the training run put in the cache too. Neither start runs
+ * an HQL query, so neither starts Hibernate's HQL parser. The training run also left the PostgreSQL binaries unpacked
+ * beside the jar, and the first start uses them rather than unpacking its own. Skipped where the build made no cache
+ * (JDK before 25, or {@code -DskipAotCache}).
  */
 class AotCacheIT {
     @Test
@@ -53,6 +54,8 @@ class AotCacheIT {
                 .anyMatch(line -> line.contains(" dev.gemgate.app.GemgateMain ") && line.contains("shared objects file"));
         assertThat(loads).as("a Quarkus runtime class loaded from the AOT cache")
                 .anyMatch(line -> line.contains(" io.quarkus.runtime.Application ") && line.contains("shared objects file"));
+        assertThat(loads).as("no HQL on the start-up path: Hibernate's HQL parser (ANTLR) is never started")
+                .noneMatch(line -> line.contains(" org.hibernate.grammars.hql.HqlParser "));
 
         // the restart with tracing on (an OTLP endpoint set; nothing listens there): the training run had it on too,
         // so the OpenTelemetry SDK's span pipeline comes from the cache rather than from the jars
@@ -66,5 +69,7 @@ class AotCacheIT {
         assertThat(tracedLoads).as("the span processor of a start with tracing on loaded from the AOT cache")
                 .anyMatch(line -> line.contains(" io.opentelemetry.sdk.trace.export.BatchSpanProcessor ")
                         && line.contains("shared objects file"));
+        assertThat(tracedLoads).as("no HQL on the restart's path either")
+                .noneMatch(line -> line.contains(" org.hibernate.grammars.hql.HqlParser "));
     }
 }
