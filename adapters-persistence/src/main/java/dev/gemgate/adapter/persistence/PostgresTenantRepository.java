@@ -65,7 +65,7 @@ public class PostgresTenantRepository implements TenantRepository {
     /**
      * One probe of the partial unique index on {@code lower(name)}. A criteria query, not HQL: the demo seeder asks it
      * at every start, and the first HQL query of a process pays for starting Hibernate's HQL parser (ANTLR's tables,
-     * about 100 ms on the start-up path; infra/bench/README.md, "Runs 99-").
+     * about 100 ms on the start-up path; infra/bench/README.md, "Runs 99-100").
      */
     @Override
     @Transactional
