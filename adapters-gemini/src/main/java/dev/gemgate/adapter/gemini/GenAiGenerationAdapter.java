@@ -39,9 +39,11 @@ import dev.gemgate.domain.generation.Usage;
 import dev.gemgate.domain.upstream.UpstreamCredential;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import okhttp3.Request;
 import okio.BufferedSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -188,7 +190,12 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
             Runnable stop = guard::cancel;
             cancellation.onCancel(stop);
             try {
-                new SseReader(request.model(), credential, guard, cancellation, observer).read(path, body);
+                SseReader reader = new SseReader(request.model(), credential, guard, cancellation, observer);
+                if (transport != null && observer.nonBlocking()) {
+                    reader.readOnEventLoop(path, body);
+                } else {
+                    reader.read(path, body);
+                }
             } finally {
                 cancellation.remove(stop);
             }
@@ -252,15 +259,124 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
         }
 
         /**
+         * Reads the stream with {@link VertxTransport#stream}, for an observer that never blocks: each event is parsed
+         * and handed to the observer on the event loop that read it, with the observer's flow control
+         * ({@link StreamObserver#holdUntilReady}); this thread waits, then ends the stream as {@link #read} does.
+         */
+        void readOnEventLoop(String path, String body) {
+            SseLines lines = new SseLines();
+            try {
+                RawRequests raw = clients.rawClientFor(credential);
+                Request request = raw.head(path);
+                VertxTransport.Reply reply;
+                try {
+                    reply = transport.stream(request, body.getBytes(StandardCharsets.UTF_8), guard, lines);
+                } catch (IOException e) {
+                    throw new GenAiIOException("Failed to execute HTTP request.", e);
+                }
+                if (reply != null) {
+                    ApiException.throwFromResponse(reply.asOkHttp(request));
+                }
+            } catch (ObserverFailure f) {
+                throw f.getCause();
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            if (lines.errorEvent != null) {
+                observer.onError(lines.errorEvent);
+            } else if (!stopped()) {
+                observer.onComplete();
+            }
+        }
+
+        /** Server-Sent Events split out of the body's bytes as they arrive, on the event loop ({@link #readOnEventLoop}). */
+        private final class SseLines implements VertxTransport.BodyStream {
+            /** The bytes of a line that has not ended yet. */
+            private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+            private StringBuilder data;
+            /** Google's error event, for the waiting thread to hand over. */
+            private RuntimeException errorEvent;
+            private boolean over;
+
+            @Override
+            public void onBytes(Buffer bytes, VertxTransport.Flow flow) {
+                byte[] b = bytes.getBytes();
+                int start = 0;
+                for (int i = 0; i < b.length && !over; i++) {
+                    if (b[i] == '\n') {
+                        String line;
+                        if (partial.size() == 0) {
+                            line = utf8Line(b, start, i);
+                        } else {
+                            partial.write(b, start, i - start);
+                            line = utf8Line(partial.toByteArray(), 0, partial.size());
+                            partial.reset();
+                        }
+                        line(line, flow);
+                        start = i + 1;
+                    }
+                }
+                if (!over) {
+                    partial.write(b, start, b.length - start);
+                }
+            }
+
+            @Override
+            public void onEnd(VertxTransport.Flow flow) {
+                if (!over && partial.size() > 0) {
+                    line(utf8Line(partial.toByteArray(), 0, partial.size()), flow);
+                }
+                if (!over && data != null) {
+                    event(flow);
+                }
+            }
+
+            private void line(String line, VertxTransport.Flow flow) {
+                guard.touch();
+                if (line.isEmpty()) {
+                    if (data != null) {
+                        event(flow);
+                    }
+                } else if (line.startsWith("data:")) {
+                    String payload = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
+                    data = data == null ? new StringBuilder(payload) : data.append('\n').append(payload);
+                }
+                // other SSE fields (event:, id:, retry:) and comments carry nothing Gemini uses
+            }
+
+            private void event(VertxTransport.Flow flow) {
+                String text = data.toString();
+                data = null;
+                if (!deliver(text, this)) {
+                    over = true;
+                    flow.stop();
+                } else if (observer.holdUntilReady(flow::resume)) {
+                    flow.pause();
+                }
+            }
+        }
+
+        /**
          * One event: a chunk for the observer, or Google's error event; false when the stream is over. A chunk is
          * handed over unparsed (it is parsed when the observer first reads it, after forwarding it); an error event
          * is told apart by its first field, {@code error}, as Google writes it.
          */
         private boolean deliver(String text) {
+            return deliver(text, null);
+        }
+
+        /** {@code lines}: on the event loop, where an error event is kept for the waiting thread to hand over. */
+        private boolean deliver(String text, SseLines lines) {
             if (isErrorEvent(text)) {
                 Map<String, Object> tree = json.parseObject(text);
                 if (JsonTree.isObject(tree.get("error"))) {
-                    observer.onError(errorEvent(JsonTree.asObject(tree.get("error"))));
+                    UpstreamException error = errorEvent(JsonTree.asObject(tree.get("error")));
+                    if (lines != null) {
+                        lines.errorEvent = error;
+                    } else {
+                        observer.onError(error);
+                    }
                     return false;
                 }
             }
@@ -318,6 +434,12 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
         }
         i = skipSpace(text, i + 1);
         return text.startsWith("\"error\"", i);
+    }
+
+    /** {@code bytes[from, to)} as UTF-8 text, without a line's trailing {@code \r}. */
+    private static String utf8Line(byte[] bytes, int from, int to) {
+        int end = to > from && bytes[to - 1] == '\r' ? to - 1 : to;
+        return new String(bytes, from, end - from, StandardCharsets.UTF_8);
     }
 
     private static int skipSpace(String text, int from) {

@@ -160,6 +160,210 @@ final class VertxTransport implements AutoCloseable {
         return await(result, exchange);
     }
 
+    /** Where a streamed 2xx answer's body goes, on the event loop that reads it ({@link #stream}). */
+    interface BodyStream {
+        /** The next bytes of the body. A throw stops the exchange, and {@link #stream} rethrows it. */
+        void onBytes(Buffer bytes, Flow flow);
+
+        /** The whole body has arrived (not called once the exchange was stopped). */
+        void onEnd(Flow flow);
+    }
+
+    /** Flow control of one streamed answer, for its {@link BodyStream}. */
+    interface Flow {
+        /** Reads no more of the body until {@link #resume}; bytes already read are still handed over. */
+        void pause();
+
+        /** Reads on; safe from any thread. */
+        void resume();
+
+        /** Ends the exchange here, as a normal end (the request is reset): {@link #stream} returns. */
+        void stop();
+    }
+
+    /**
+     * Sends {@code request} with {@code body} and hands a 2xx answer's body to {@code consumer} as it arrives, on the
+     * event loop that reads it: no thread between the upstream's bytes and the consumer. The calling thread waits until
+     * the body has ended, the consumer stopped it or threw, or the guard stopped the exchange.
+     *
+     * @return null once a 2xx answer has ended (or was stopped by its consumer); else the error answer, whole
+     * @throws IOException the exchange failed or the guard stopped it
+     */
+    Reply stream(Request request, byte[] body, UpstreamCallGuard guard, BodyStream consumer) throws IOException {
+        StreamedExchange exchange = new StreamedExchange();
+        guard.attach(exchange::cancel);
+        if (exchange.result.isDone()) {
+            return awaitStream(exchange);
+        }
+        RequestOptions options = target(request.url()).setMethod(HttpMethod.valueOf(request.method()));
+        request.headers().forEach(header -> options.addHeader(header.getFirst(), header.getSecond()));
+        RequestBody requestBody = request.body();
+        if (requestBody != null && requestBody.contentType() != null) {
+            options.putHeader(HttpHeaders.CONTENT_TYPE, requestBody.contentType().toString());
+        }
+        HttpClient client = request.isHttps() ? tls : plain;
+        client.request(options).onComplete(opened -> {
+            if (opened.failed()) {
+                exchange.result.completeExceptionally(opened.cause());
+                return;
+            }
+            HttpClientRequest sent = opened.result();
+            if (!exchange.started(sent, Vertx.currentContext())) {
+                return; // stopped while the connection was being found
+            }
+            sent.send(Buffer.buffer(body)).onComplete(answered -> {
+                if (answered.failed()) {
+                    exchange.result.completeExceptionally(answered.cause());
+                    return;
+                }
+                HttpClientResponse response = answered.result();
+                guard.answered(response.statusCode(), response.getHeader("Retry-After"));
+                if (response.statusCode() < 200 || response.statusCode() >= 300) {
+                    response.body().onComplete(read -> {
+                        if (read.failed()) {
+                            exchange.result.completeExceptionally(read.cause());
+                        } else {
+                            exchange.result.complete(new Reply(response.statusCode(), response.statusMessage(),
+                                    read.result().getBytes(), response.version() == HttpVersion.HTTP_2));
+                        }
+                    });
+                    return;
+                }
+                exchange.response = response;
+                response.exceptionHandler(exchange.result::completeExceptionally);
+                response.handler(bytes -> {
+                    if (exchange.result.isDone()) {
+                        return;
+                    }
+                    guard.touch();
+                    try {
+                        consumer.onBytes(bytes, exchange);
+                    } catch (RuntimeException | Error e) {
+                        exchange.abort(e);
+                    }
+                });
+                response.endHandler(ignored -> {
+                    if (exchange.result.isDone()) {
+                        return;
+                    }
+                    try {
+                        consumer.onEnd(exchange);
+                        exchange.result.complete(null);
+                    } catch (RuntimeException | Error e) {
+                        exchange.abort(e);
+                    }
+                });
+            });
+        });
+        return awaitStream(exchange);
+    }
+
+    private static Reply awaitStream(StreamedExchange exchange) throws IOException {
+        try {
+            return exchange.result.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ConsumerFailure failure) {
+                if (failure.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) failure.getCause();
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("the upstream exchange failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            exchange.cancel();
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the upstream");
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+    }
+
+    /** A streamed exchange's consumer threw: carried to the waiting thread as it is. */
+    private static final class ConsumerFailure extends RuntimeException {
+        ConsumerFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * One streamed exchange's state. Its result is completed, and its consumer called, only on the event loop once the
+     * request is open (a cancel from another thread goes through the loop too), so the consumer is never called after
+     * the waiting thread has gone on.
+     */
+    private static final class StreamedExchange implements Flow {
+        final CompletableFuture<Reply> result = new CompletableFuture<>();
+        private HttpClientRequest request;
+        private io.vertx.core.Context context;
+        private boolean cancelled;
+        /** Set on the event loop before the first byte is handed over. */
+        HttpClientResponse response;
+
+        /** The request is open on {@code loop}; false (and it is reset) if the exchange was cancelled meanwhile. */
+        synchronized boolean started(HttpClientRequest opened, io.vertx.core.Context loop) {
+            if (cancelled) {
+                opened.reset(CANCEL);
+                result.completeExceptionally(new IOException("Canceled"));
+                return false;
+            }
+            request = opened;
+            context = loop;
+            return true;
+        }
+
+        /** The guard fired (any thread). */
+        void cancel() {
+            HttpClientRequest open;
+            io.vertx.core.Context loop;
+            synchronized (this) {
+                if (cancelled) {
+                    return;
+                }
+                cancelled = true;
+                open = request;
+                loop = context;
+            }
+            if (open == null || loop == null) {
+                result.completeExceptionally(new IOException("Canceled"));
+                return;
+            }
+            loop.runOnContext(ignored -> {
+                result.completeExceptionally(new IOException("Canceled"));
+                open.reset(CANCEL);
+            });
+        }
+
+        /** The consumer threw (on the event loop). */
+        void abort(Throwable failure) {
+            result.completeExceptionally(new ConsumerFailure(failure));
+            request.reset(CANCEL);
+        }
+
+        @Override
+        public void pause() {
+            response.pause();
+        }
+
+        @Override
+        public void resume() {
+            context.runOnContext(ignored -> {
+                if (!result.isDone()) {
+                    response.resume();
+                }
+            });
+        }
+
+        @Override
+        public void stop() {
+            if (result.complete(null)) {
+                request.reset(CANCEL);
+            }
+        }
+    }
+
     /**
      * Where {@code url} points, from the parts OkHttp already parsed: {@code setAbsoluteURI} would format the URL and
      * parse it again on every call (about 1% of a request's CPU in issue 21's profile 7). An IPv6 literal still goes

@@ -2,6 +2,7 @@ package dev.gemgate.adapter.web;
 
 import dev.gemgate.domain.generation.Cancellation;
 import dev.gemgate.domain.quota.RateLimitStatus;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -14,9 +15,14 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A stream written by a route ({@link TenantRoute}) straight onto the Vert.x response, with what the REST layer's
  * {@link StreamedResponse} sends: status 200 and the headers (the fixed ones, then the admission's
- * {@code x-ratelimit-*}) with the first item, then the items, chunked. An item waits while the connection's write queue
- * is full, until it drains; a client that goes away cancels the upstream call. Nothing is written before the first
- * item, so a failure before it is still the route's ordinary refusal ({@link #started}).
+ * {@code x-ratelimit-*}) with the first item, then the items, chunked. A client that goes away cancels the upstream
+ * call. Nothing is written before the first item, so a failure before it is still the route's ordinary refusal
+ * ({@link #started}).
+ *
+ * <p>Flow control: it is {@link #nonBlocking}, so the upstream's event loop writes each item as it arrives (no thread
+ * between the upstream's bytes and the client's) and, while the connection's write queue is full, reads no more of the
+ * upstream until it drains ({@link #holdUntilReady}). Called from any other thread, an item waits while the queue is
+ * full.
  */
 public final class ResponseStreamEmitter extends StreamEmitter {
     private final HttpServerResponse response;
@@ -25,6 +31,8 @@ public final class ResponseStreamEmitter extends StreamEmitter {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
     private volatile boolean gone;
+    /** What to run when the write queue drains ({@link #holdUntilReady}), once. */
+    private final AtomicReference<Runnable> whenDrained = new AtomicReference<>();
     private boolean started;
 
     /** {@code headers} and {@code rateLimits} are read when the first item is written. */
@@ -38,7 +46,13 @@ public final class ResponseStreamEmitter extends StreamEmitter {
             cancellation.cancel();
             wake();
         });
-        response.drainHandler(ignored -> wake());
+        response.drainHandler(ignored -> {
+            Runnable ready = whenDrained.getAndSet(null);
+            if (ready != null) {
+                ready.run();
+            }
+            wake();
+        });
     }
 
     /** Whether the response is under way: after that a failure can only be written in the stream's own framing. */
@@ -59,22 +73,50 @@ public final class ResponseStreamEmitter extends StreamEmitter {
             RateLimitHeaders.of(rateLimits.get()).forEach(response::putHeader);
             started = true;
         }
-        lock.lock();
-        try {
-            while (response.writeQueueFull() && !gone && !response.closed()) {
-                drained.await(1, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!Context.isOnEventLoopThread() && !awaitRoom()) {
             return false;
-        } finally {
-            lock.unlock();
         }
         if (gone || response.closed()) {
             return false;
         }
         response.write(Buffer.buffer(item));
         return !gone;
+    }
+
+    @Override
+    public boolean nonBlocking() {
+        return true;
+    }
+
+    @Override
+    public boolean holdUntilReady(Runnable ready) {
+        if (!response.writeQueueFull() || gone || response.closed()) {
+            return false;
+        }
+        whenDrained.set(ready);
+        if (!response.writeQueueFull()) { // drained meanwhile (from another thread): the handler may have missed it
+            Runnable mine = whenDrained.getAndSet(null);
+            if (mine != null) {
+                mine.run();
+            }
+        }
+        return true;
+    }
+
+    /** Waits while the write queue is full; false if interrupted. */
+    private boolean awaitRoom() {
+        lock.lock();
+        try {
+            while (response.writeQueueFull() && !gone && !response.closed()) {
+                drained.await(1, TimeUnit.SECONDS);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

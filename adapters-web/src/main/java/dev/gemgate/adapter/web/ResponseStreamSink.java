@@ -20,12 +20,26 @@ public abstract class ResponseStreamSink implements StreamGenerateContent.ChunkS
     private final AtomicReference<RateLimitStatus> rateLimits;
     private final Map<String, String> headers;
     private final HttpServerResponse http;
+    /** Where the surface writes its items. */
+    protected final StreamEmitter emitter;
 
-    protected ResponseStreamSink(AtomicReference<RateLimitStatus> rateLimits, Map<String, String> headers,
-                                 HttpServerResponse http) {
+    protected ResponseStreamSink(StreamEmitter emitter, AtomicReference<RateLimitStatus> rateLimits,
+                                 Map<String, String> headers, HttpServerResponse http) {
+        this.emitter = emitter;
         this.rateLimits = rateLimits;
         this.headers = headers;
         this.http = http;
+    }
+
+    /** Whether the emitter never holds the sending thread ({@link StreamEmitter#nonBlocking}). */
+    @Override
+    public boolean nonBlocking() {
+        return emitter.nonBlocking();
+    }
+
+    @Override
+    public boolean holdUntilReady(Runnable ready) {
+        return emitter.holdUntilReady(ready);
     }
 
     @Override

@@ -13,6 +13,22 @@ public abstract class StreamEmitter {
     /** Emits once the response wants an item; false when the client has gone away. */
     public abstract boolean emit(byte[] item);
 
+    /**
+     * Whether {@link #emit} never holds the calling thread, so that it may be called on the event loop that reads the
+     * upstream; the caller then asks {@link #holdUntilReady} after each item, instead of waiting in {@link #emit}.
+     */
+    public boolean nonBlocking() {
+        return false;
+    }
+
+    /**
+     * For a {@link #nonBlocking} emitter: true if the response cannot take another item yet; it then runs
+     * {@code ready} once it can. False: it can take more now, and {@code ready} is not run.
+     */
+    public boolean holdUntilReady(Runnable ready) {
+        return false;
+    }
+
     /** Ends the response normally. */
     public abstract void complete();
 

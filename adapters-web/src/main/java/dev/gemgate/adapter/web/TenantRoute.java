@@ -215,9 +215,10 @@ public abstract class TenantRoute {
 
     /**
      * Streams a response onto the call's own response, as {@link GenerationStreams#start} does through the REST layer:
-     * {@code surface} runs here (on the call's virtual thread) and writes through a {@link ResponseStreamEmitter}; a
-     * failure before the first item is thrown on, to be refused; after it, the stream has written what it could in its
-     * own framing, and anything thrown still cuts the connection.
+     * {@code surface} runs here (on the call's virtual thread) and writes through a {@link ResponseStreamEmitter}, which
+     * takes the upstream's chunks on the event loop that reads them (it never blocks there); a failure before the first
+     * item is thrown on, to be refused; after it, the stream has written what it could in its own framing, and anything
+     * thrown still cuts the connection.
      */
     protected static void stream(Call call, GenerationStreams.Surface surface) {
         Map<String, String> headers = Collections.synchronizedMap(new LinkedHashMap<>());

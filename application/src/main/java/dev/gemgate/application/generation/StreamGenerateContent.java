@@ -84,6 +84,22 @@ public final class StreamGenerateContent {
         boolean send(StreamChunk chunk);
 
         /**
+         * Whether {@link #send} never blocks: then the chunks may be sent from the thread that reads the upstream (an
+         * event loop), and {@link #holdUntilReady} is asked after each ({@link StreamObserver#nonBlocking}).
+         */
+        default boolean nonBlocking() {
+            return false;
+        }
+
+        /**
+         * For a {@link #nonBlocking} sink: true if it cannot take another chunk yet, and it runs {@code ready} when it
+         * can ({@link StreamObserver#holdUntilReady}).
+         */
+        default boolean holdUntilReady(Runnable ready) {
+            return false;
+        }
+
+        /**
          * The model about to serve the stream (before each attempt; a fallback's when the one asked for could not),
          * for the response's {@code x-gemgate-served-model} header. The last call before the first chunk holds.
          */
@@ -258,6 +274,16 @@ public final class StreamGenerateContent {
                 clientGone = true;
             }
             return open;
+        }
+
+        @Override
+        public boolean nonBlocking() {
+            return sink.nonBlocking();
+        }
+
+        @Override
+        public boolean holdUntilReady(Runnable ready) {
+            return sink.holdUntilReady(ready);
         }
 
         @Override

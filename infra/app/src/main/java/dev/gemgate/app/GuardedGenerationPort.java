@@ -298,6 +298,16 @@ public final class GuardedGenerationPort implements GenerationPort, UpstreamCirc
         }
 
         @Override
+        public boolean nonBlocking() {
+            return observer.nonBlocking();
+        }
+
+        @Override
+        public boolean holdUntilReady(Runnable ready) {
+            return observer.holdUntilReady(ready);
+        }
+
+        @Override
         public void onComplete() {
             observer.onComplete();
         }

@@ -31,7 +31,6 @@ final class GeminiStream extends ResponseStreamSink {
     private static final byte[] SSE_SUFFIX = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ARRAY_SEPARATOR = ",\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final StreamEmitter emitter;
     private final boolean sse;
     private final RequestId requestId;
     private boolean started;
@@ -39,8 +38,7 @@ final class GeminiStream extends ResponseStreamSink {
     /** {@code rateLimits}, {@code headers} and {@code http}: where the response's headers and trailer come from. */
     GeminiStream(StreamEmitter emitter, boolean sse, RequestId requestId, AtomicReference<RateLimitStatus> rateLimits,
                  Map<String, String> headers, HttpServerResponse http) {
-        super(rateLimits, headers, http);
-        this.emitter = emitter;
+        super(emitter, rateLimits, headers, http);
         this.sse = sse;
         this.requestId = requestId;
     }

@@ -35,7 +35,6 @@ final class OpenAiChatStream extends ResponseStreamSink {
     /** Each choice's first delta, in OpenAI's order: the role, then an empty content. */
     private static final Map<String, Object> ROLE_DELTA = roleDelta();
 
-    private final StreamEmitter emitter;
     private final String id;
     private final long created;
     private final boolean includeUsage;
@@ -47,8 +46,7 @@ final class OpenAiChatStream extends ResponseStreamSink {
     OpenAiChatStream(StreamEmitter emitter, String id, long created, ModelId requested, boolean includeUsage,
                      AtomicReference<RateLimitStatus> rateLimits, Map<String, String> headers,
                      HttpServerResponse http) {
-        super(rateLimits, headers, http);
-        this.emitter = emitter;
+        super(emitter, rateLimits, headers, http);
         this.id = id;
         this.created = created;
         this.model = requested.value();
