@@ -238,11 +238,9 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
                             return;
                         }
                         data = null;
-                    } else if (line.startsWith("data:")) {
-                        String payload = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-                        data = data == null ? new StringBuilder(payload) : data.append('\n').append(payload);
+                    } else {
+                        data = withDataLine(data, line);
                     }
-                    // other SSE fields (event:, id:, retry:) and comments carry nothing Gemini uses
                 }
                 if (data != null && !deliver(data.toString())) {
                     return;
@@ -338,11 +336,9 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
                     if (data != null) {
                         event(flow);
                     }
-                } else if (line.startsWith("data:")) {
-                    String payload = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-                    data = data == null ? new StringBuilder(payload) : data.append('\n').append(payload);
+                } else {
+                    data = withDataLine(data, line);
                 }
-                // other SSE fields (event:, id:, retry:) and comments carry nothing Gemini uses
             }
 
             private void event(VertxTransport.Flow flow) {
@@ -434,6 +430,18 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
         }
         i = skipSpace(text, i + 1);
         return text.startsWith("\"error\"", i);
+    }
+
+    /**
+     * An event's data so far ({@code null}: none yet) with {@code line}, a non-empty line of it: a {@code data:} line's
+     * payload is appended; other SSE fields (event:, id:, retry:) and comments carry nothing Gemini uses.
+     */
+    private static StringBuilder withDataLine(StringBuilder data, String line) {
+        if (!line.startsWith("data:")) {
+            return data;
+        }
+        String payload = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
+        return data == null ? new StringBuilder(payload) : data.append('\n').append(payload);
     }
 
     /** {@code bytes[from, to)} as UTF-8 text, without a line's trailing {@code \r}. */

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Sends the raw calls the SDK has built ({@link RawRequests#head}) with Vert.x's HTTP client ({@link
@@ -120,9 +122,20 @@ final class VertxTransport implements AutoCloseable {
         CompletableFuture<Reply> result = new CompletableFuture<>();
         Exchange exchange = new Exchange(result);
         guard.attach(exchange::cancel);
-        if (result.isDone()) {
-            return await(result, exchange);
+        if (!result.isDone()) {
+            send(request, body, guard, result, exchange::started, response -> readWhole(response, result));
         }
+        return await(result, exchange::cancel);
+    }
+
+    /**
+     * Opens {@code request} (its head, as the SDK built it) on the client for its scheme, sends {@code body} and hands
+     * the answer to {@code answered} on the event loop once its head has come. A failure on the way completes
+     * {@code result}. {@code started} is asked once the request is open: false when the exchange was stopped meanwhile
+     * (it has reset the request).
+     */
+    private void send(Request request, byte[] body, UpstreamCallGuard guard, CompletableFuture<Reply> result,
+                      Predicate<HttpClientRequest> started, Consumer<HttpClientResponse> answered) {
         RequestOptions options = target(request.url()).setMethod(HttpMethod.valueOf(request.method()));
         request.headers().forEach(header -> options.addHeader(header.getFirst(), header.getSecond()));
         RequestBody requestBody = request.body();
@@ -137,27 +150,31 @@ final class VertxTransport implements AutoCloseable {
                 return;
             }
             HttpClientRequest sent = opened.result();
-            if (!exchange.started(sent)) {
+            if (!started.test(sent)) {
                 return; // stopped while the connection was being found
             }
-            sent.send(Buffer.buffer(body)).onComplete(answered -> {
-                if (answered.failed()) {
-                    result.completeExceptionally(answered.cause());
+            sent.send(Buffer.buffer(body)).onComplete(reply -> {
+                if (reply.failed()) {
+                    result.completeExceptionally(reply.cause());
                     return;
                 }
-                HttpClientResponse response = answered.result();
+                HttpClientResponse response = reply.result();
                 guard.answered(response.statusCode(), response.getHeader("Retry-After"));
-                response.body().onComplete(read -> {
-                    if (read.failed()) {
-                        result.completeExceptionally(read.cause());
-                    } else {
-                        result.complete(new Reply(response.statusCode(), response.statusMessage(),
-                                read.result().getBytes(), response.version() == HttpVersion.HTTP_2));
-                    }
-                });
+                answered.accept(response);
             });
         });
-        return await(result, exchange);
+    }
+
+    /** Reads the whole answer into {@code result}. */
+    private static void readWhole(HttpClientResponse response, CompletableFuture<Reply> result) {
+        response.body().onComplete(read -> {
+            if (read.failed()) {
+                result.completeExceptionally(read.cause());
+            } else {
+                result.complete(new Reply(response.statusCode(), response.statusMessage(), read.result().getBytes(),
+                        response.version() == HttpVersion.HTTP_2));
+            }
+        });
     }
 
     /** Where a streamed 2xx answer's body goes, on the event loop that reads it ({@link #stream}). */
@@ -191,95 +208,18 @@ final class VertxTransport implements AutoCloseable {
      */
     Reply stream(Request request, byte[] body, UpstreamCallGuard guard, BodyStream consumer) throws IOException {
         StreamedExchange exchange = new StreamedExchange();
+        CompletableFuture<Reply> result = exchange.result;
         guard.attach(exchange::cancel);
-        if (exchange.result.isDone()) {
-            return awaitStream(exchange);
-        }
-        RequestOptions options = target(request.url()).setMethod(HttpMethod.valueOf(request.method()));
-        request.headers().forEach(header -> options.addHeader(header.getFirst(), header.getSecond()));
-        RequestBody requestBody = request.body();
-        if (requestBody != null && requestBody.contentType() != null) {
-            options.putHeader(HttpHeaders.CONTENT_TYPE, requestBody.contentType().toString());
-        }
-        HttpClient client = request.isHttps() ? tls : plain;
-        client.request(options).onComplete(opened -> {
-            if (opened.failed()) {
-                exchange.result.completeExceptionally(opened.cause());
-                return;
-            }
-            HttpClientRequest sent = opened.result();
-            if (!exchange.started(sent, Vertx.currentContext())) {
-                return; // stopped while the connection was being found
-            }
-            sent.send(Buffer.buffer(body)).onComplete(answered -> {
-                if (answered.failed()) {
-                    exchange.result.completeExceptionally(answered.cause());
-                    return;
-                }
-                HttpClientResponse response = answered.result();
-                guard.answered(response.statusCode(), response.getHeader("Retry-After"));
+        if (!result.isDone()) {
+            send(request, body, guard, result, sent -> exchange.started(sent, Vertx.currentContext()), response -> {
                 if (response.statusCode() < 200 || response.statusCode() >= 300) {
-                    response.body().onComplete(read -> {
-                        if (read.failed()) {
-                            exchange.result.completeExceptionally(read.cause());
-                        } else {
-                            exchange.result.complete(new Reply(response.statusCode(), response.statusMessage(),
-                                    read.result().getBytes(), response.version() == HttpVersion.HTTP_2));
-                        }
-                    });
-                    return;
+                    readWhole(response, result);
+                } else {
+                    exchange.consume(response, guard, consumer);
                 }
-                exchange.response = response;
-                response.exceptionHandler(exchange.result::completeExceptionally);
-                response.handler(bytes -> {
-                    if (exchange.result.isDone()) {
-                        return;
-                    }
-                    guard.touch();
-                    try {
-                        consumer.onBytes(bytes, exchange);
-                    } catch (RuntimeException | Error e) {
-                        exchange.abort(e);
-                    }
-                });
-                response.endHandler(ignored -> {
-                    if (exchange.result.isDone()) {
-                        return;
-                    }
-                    try {
-                        consumer.onEnd(exchange);
-                        exchange.result.complete(null);
-                    } catch (RuntimeException | Error e) {
-                        exchange.abort(e);
-                    }
-                });
             });
-        });
-        return awaitStream(exchange);
-    }
-
-    private static Reply awaitStream(StreamedExchange exchange) throws IOException {
-        try {
-            return exchange.result.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ConsumerFailure failure) {
-                if (failure.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw (RuntimeException) failure.getCause();
-            }
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("the upstream exchange failed: " + cause, cause);
-        } catch (InterruptedException e) {
-            exchange.cancel();
-            Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the upstream");
-            interrupted.initCause(e);
-            throw interrupted;
         }
+        return await(result, exchange::cancel);
     }
 
     /** A streamed exchange's consumer threw: carried to the waiting thread as it is. */
@@ -300,7 +240,7 @@ final class VertxTransport implements AutoCloseable {
         private io.vertx.core.Context context;
         private boolean cancelled;
         /** Set on the event loop before the first byte is handed over. */
-        HttpClientResponse response;
+        private HttpClientResponse response;
 
         /** The request is open on {@code loop}; false (and it is reset) if the exchange was cancelled meanwhile. */
         synchronized boolean started(HttpClientRequest opened, io.vertx.core.Context loop) {
@@ -312,6 +252,34 @@ final class VertxTransport implements AutoCloseable {
             request = opened;
             context = loop;
             return true;
+        }
+
+        /** Hands a 2xx answer's body to {@code consumer} as it arrives, on the event loop, until it ends or stops. */
+        void consume(HttpClientResponse answer, UpstreamCallGuard guard, BodyStream consumer) {
+            response = answer;
+            answer.exceptionHandler(result::completeExceptionally);
+            answer.handler(bytes -> {
+                if (result.isDone()) {
+                    return;
+                }
+                guard.touch();
+                try {
+                    consumer.onBytes(bytes, this);
+                } catch (RuntimeException | Error e) {
+                    abort(e);
+                }
+            });
+            answer.endHandler(ignored -> {
+                if (result.isDone()) {
+                    return;
+                }
+                try {
+                    consumer.onEnd(this);
+                    result.complete(null);
+                } catch (RuntimeException | Error e) {
+                    abort(e);
+                }
+            });
         }
 
         /** The guard fired (any thread). */
@@ -378,17 +346,24 @@ final class VertxTransport implements AutoCloseable {
                 .setURI(query == null ? url.encodedPath() : url.encodedPath() + '?' + query);
     }
 
-    private static Reply await(CompletableFuture<Reply> result, Exchange exchange) throws IOException {
+    /** Waits for {@code result}; a stream's consumer's own failure is rethrown as it is. */
+    private static Reply await(CompletableFuture<Reply> result, Runnable cancel) throws IOException {
         try {
             return result.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof ConsumerFailure failure) {
+                if (failure.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) failure.getCause();
+            }
             if (cause instanceof IOException io) {
                 throw io;
             }
             throw new IOException("the upstream exchange failed: " + cause, cause);
         } catch (InterruptedException e) {
-            exchange.cancel();
+            cancel.run();
             Thread.currentThread().interrupt();
             InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the upstream");
             interrupted.initCause(e);
