@@ -157,17 +157,33 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
                 throw new GenAiIOException("Failed to read the HTTP response", e);
             }
         }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        VertxTransport.Reply reply = sendRaw(raw, path, request -> transport.exchange(request, bytes, guard));
+        return new String(reply.body(), StandardCharsets.UTF_8);
+    }
+
+    /** One exchange on {@link #transport}: its reply, or null for a streamed 2xx answer ({@link VertxTransport#stream}). */
+    private interface RawExchange {
+        VertxTransport.Reply send(Request request) throws IOException;
+    }
+
+    /**
+     * Sends the raw call at {@code path}, built by the SDK ({@link RawRequests#head}), with {@code exchange} on the Vert.x
+     * transport, and raises what the SDK's own client would: the SDK's exception for an error answer, a
+     * {@link GenAiIOException} for a failed exchange.
+     */
+    private static VertxTransport.Reply sendRaw(RawRequests raw, String path, RawExchange exchange) {
         Request request = raw.head(path);
         VertxTransport.Reply reply;
         try {
-            reply = transport.exchange(request, body.getBytes(StandardCharsets.UTF_8), guard);
+            reply = exchange.send(request);
         } catch (IOException e) {
             throw new GenAiIOException("Failed to execute HTTP request.", e);
         }
-        if (!reply.successful()) {
+        if (reply != null && !reply.successful()) {
             ApiException.throwFromResponse(reply.asOkHttp(request));
         }
-        return new String(reply.body(), StandardCharsets.UTF_8);
+        return reply;
     }
 
     /**
@@ -263,18 +279,10 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
          */
         void readOnEventLoop(String path, String body) {
             SseLines lines = new SseLines();
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             try {
-                RawRequests raw = clients.rawClientFor(credential);
-                Request request = raw.head(path);
-                VertxTransport.Reply reply;
-                try {
-                    reply = transport.stream(request, body.getBytes(StandardCharsets.UTF_8), guard, lines);
-                } catch (IOException e) {
-                    throw new GenAiIOException("Failed to execute HTTP request.", e);
-                }
-                if (reply != null) {
-                    ApiException.throwFromResponse(reply.asOkHttp(request));
-                }
+                sendRaw(clients.rawClientFor(credential), path,
+                        request -> transport.stream(request, bytes, guard, lines));
             } catch (ObserverFailure f) {
                 throw f.getCause();
             } catch (RuntimeException e) {
@@ -330,8 +338,8 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
                 }
             }
 
+            /** No {@code guard.touch()} here: the transport touches it for every buffer the line came in. */
             private void line(String line, VertxTransport.Flow flow) {
-                guard.touch();
                 if (line.isEmpty()) {
                     if (data != null) {
                         event(flow);

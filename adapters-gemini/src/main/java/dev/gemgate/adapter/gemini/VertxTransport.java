@@ -211,7 +211,7 @@ final class VertxTransport implements AutoCloseable {
         CompletableFuture<Reply> result = exchange.result;
         guard.attach(exchange::cancel);
         if (!result.isDone()) {
-            send(request, body, guard, result, sent -> exchange.started(sent, Vertx.currentContext()), response -> {
+            send(request, body, guard, result, exchange::started, response -> {
                 if (response.statusCode() < 200 || response.statusCode() >= 300) {
                     readWhole(response, result);
                 } else {
@@ -234,23 +234,23 @@ final class VertxTransport implements AutoCloseable {
      * request is open (a cancel from another thread goes through the loop too), so the consumer is never called after
      * the waiting thread has gone on.
      */
-    private static final class StreamedExchange implements Flow {
-        final CompletableFuture<Reply> result = new CompletableFuture<>();
-        private HttpClientRequest request;
+    private static final class StreamedExchange extends Exchange implements Flow {
+        /** The event loop the request is open on; set with the request, under the exchange's lock. */
         private io.vertx.core.Context context;
-        private boolean cancelled;
         /** Set on the event loop before the first byte is handed over. */
         private HttpClientResponse response;
 
-        /** The request is open on {@code loop}; false (and it is reset) if the exchange was cancelled meanwhile. */
-        synchronized boolean started(HttpClientRequest opened, io.vertx.core.Context loop) {
-            if (cancelled) {
-                opened.reset(CANCEL);
-                result.completeExceptionally(new IOException("Canceled"));
+        StreamedExchange() {
+            super(new CompletableFuture<>());
+        }
+
+        /** Called on the event loop the request was opened on, which is then where the exchange ends. */
+        @Override
+        synchronized boolean started(HttpClientRequest opened) {
+            if (!super.started(opened)) {
                 return false;
             }
-            request = opened;
-            context = loop;
+            context = Vertx.currentContext();
             return true;
         }
 
@@ -282,26 +282,10 @@ final class VertxTransport implements AutoCloseable {
             });
         }
 
-        /** The guard fired (any thread). */
-        void cancel() {
-            HttpClientRequest open;
-            io.vertx.core.Context loop;
-            synchronized (this) {
-                if (cancelled) {
-                    return;
-                }
-                cancelled = true;
-                open = request;
-                loop = context;
-            }
-            if (open == null || loop == null) {
-                result.completeExceptionally(new IOException("Canceled"));
-                return;
-            }
-            loop.runOnContext(ignored -> {
-                result.completeExceptionally(new IOException("Canceled"));
-                open.reset(CANCEL);
-            });
+        /** On the request's event loop, so that no byte is handed over after the wait has ended. */
+        @Override
+        void stopOpen(HttpClientRequest open) {
+            context.runOnContext(ignored -> super.stopOpen(open));
         }
 
         /** The consumer threw (on the event loop). */
@@ -372,9 +356,10 @@ final class VertxTransport implements AutoCloseable {
     }
 
     /** One exchange's state between the calling thread, the event loop and the guard's cancel. */
-    private static final class Exchange {
-        private final CompletableFuture<Reply> result;
-        private HttpClientRequest request;
+    private static class Exchange {
+        final CompletableFuture<Reply> result;
+        /** Guarded by this; once set, also read on the event loop that set it. */
+        HttpClientRequest request;
         private boolean cancelled;
 
         Exchange(CompletableFuture<Reply> result) {
@@ -391,7 +376,8 @@ final class VertxTransport implements AutoCloseable {
             return true;
         }
 
-        void cancel() {
+        /** The guard fired (any thread). */
+        final void cancel() {
             HttpClientRequest open;
             synchronized (this) {
                 if (cancelled) {
@@ -400,10 +386,17 @@ final class VertxTransport implements AutoCloseable {
                 cancelled = true;
                 open = request;
             }
-            result.completeExceptionally(new IOException("Canceled"));
-            if (open != null) {
-                open.reset(CANCEL);
+            if (open == null) {
+                result.completeExceptionally(new IOException("Canceled"));
+            } else {
+                stopOpen(open);
             }
+        }
+
+        /** A cancel with the request open: the wait fails, and the request is reset. */
+        void stopOpen(HttpClientRequest open) {
+            result.completeExceptionally(new IOException("Canceled"));
+            open.reset(CANCEL);
         }
     }
 
