@@ -27,16 +27,22 @@ final class CopyText {
             text.append("\\N");
             return this;
         }
+        // runs of plain characters go in whole: most values (ids, names, timestamps) have nothing to escape
+        int plainFrom = 0;
         for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> text.append("\\\\");
-                case '\n' -> text.append("\\n");
-                case '\r' -> text.append("\\r");
-                case '\t' -> text.append("\\t");
-                default -> text.append(c);
+            String escaped = switch (value.charAt(i)) {
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> null;
+            };
+            if (escaped != null) {
+                text.append(value, plainFrom, i).append(escaped);
+                plainFrom = i + 1;
             }
         }
+        text.append(value, plainFrom, value.length());
         return this;
     }
 

@@ -38,6 +38,14 @@ class CopyTextTest {
     }
 
     @Test
+    void escapesAtTheEdgesAndSideBySideKeepThePlainRunsBetweenThem() {
+        CopyText rows = new CopyText(0).field("\tstart").field("end\\").field("\n\r\t").field("a😀\tb😀")
+                .endRow();
+
+        assertThat(rows.toString()).isEqualTo("\\tstart\tend\\\\\t\\n\\r\\t\ta😀\\tb😀\n");
+    }
+
+    @Test
     void anOptionalIsItsValueAndTheStreamIsUtf8() throws IOException {
         CopyText rows = new CopyText(0).field(Optional.of("zoë ✓")).field(Optional.of(7)).endRow();
 
