@@ -121,10 +121,12 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
     /**
      * The hot path, in both modes: the tenant's body goes out exactly as it came through the SDK's own HTTP client,
      * which adds the key (or the Vertex AI bearer token and project path), base URL, API version and client headers
-     * and raises the SDK's typed exceptions for error replies; the reply comes back unparsed by the SDK's typed model. Profiling showed the typed round trip (tree to
-     * SDK objects to tree, twice) as the largest cost of a gateway call. "Exactly": the request's original text when
-     * it has one (a tree would send {@code 1e-400} as {@code 0.0} and {@code -0} as {@code 0}), else the tree written
-     * once. The SDK sends a String body as UTF-8, so valid UTF-8 text goes out byte for byte.
+     * and raises the SDK's typed exceptions for error replies; the reply comes back unparsed by the SDK's typed model.
+     * Profiling showed the typed round trip (tree to SDK objects to tree, twice) as the largest cost of a gateway call.
+     * "Exactly": the request's original text when it has one (a tree would send {@code 1e-400} as {@code 0.0} and
+     * {@code -0} as {@code 0}), else the tree written once. The SDK sends a String body as UTF-8, so valid UTF-8 text
+     * goes out byte for byte. Of the reply, only its usage and finish reason are read ({@link JsonBodies#readReply});
+     * its tree is built when a caller first reads it ({@link LazyJsonObject}).
      */
     private GenerationResponse generateRaw(GenerationRequest request, UpstreamCredential credential,
                                            Deadline deadline) {
@@ -135,8 +137,10 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
         try (UpstreamCallGuard guard = UpstreamCallGuard.open(deadline.remaining())) {
             try {
                 String text = post(credential, path, body, guard);
-                Map<String, Object> reply = json.parseObject(text);
-                return new GenerationResponse(request.model(), reply, JsonBodies.usage(reply), Optional.of(text));
+                // only what policy needs is read now; the tree is built if a caller reads it (not the native surface)
+                JsonBodies.ReplyFacts facts = json.readReply(text);
+                return new GenerationResponse(request.model(), new LazyJsonObject(text, json), facts.usage(),
+                        Optional.of(text), facts.finishReason());
             } catch (RuntimeException e) {
                 throw UpstreamErrors.translate(e, credential.secret(), guard);
             }

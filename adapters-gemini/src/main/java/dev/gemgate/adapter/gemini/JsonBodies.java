@@ -1,6 +1,8 @@
 package dev.gemgate.adapter.gemini;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
@@ -9,14 +11,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.genai.JsonSerializable;
 import dev.gemgate.domain.common.UpstreamException;
+import dev.gemgate.domain.generation.GenerationResponse;
 import dev.gemgate.domain.generation.JsonTree;
 import dev.gemgate.domain.generation.Usage;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Conversions between wire JSON, SDK objects and the plain Map/List trees the domain keeps bodies in. */
@@ -60,6 +65,93 @@ final class JsonBodies {
         }
     }
 
+    /** What policy reads of a GenerateContentResponse: its usage and its first candidate's finish reason. */
+    record ReplyFacts(Usage usage, Optional<String> finishReason) {
+    }
+
+    /**
+     * The {@link ReplyFacts} of a GenerateContentResponse's text, read without building its tree: only
+     * {@code usageMetadata} is read into one; {@code candidates} is walked to its first element's {@code finishReason},
+     * and every other value is skipped. The same facts as {@link #usage} and
+     * {@link GenerationResponse#firstFinishReason} on {@link #parseObject}'s tree (a repeated field: its last value), and
+     * the same refusals: a text that is not a JSON object fails with PROTOCOL_ERROR. A skipped value is still tokenized,
+     * so a malformed one, or a number over Jackson's length limit, is refused here too. A limit Jackson checks only
+     * when it builds a value would fail when the tree is first read, with the same refusal ({@link LazyJsonObject}).
+     */
+    ReplyFacts readReply(String json) {
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.VALUE_NULL) {
+                throw new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR, 200,
+                        "the upstream sent an empty response");
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw notAnObject();
+            }
+            Map<String, Object> meta = Map.of();
+            Optional<String> finishReason = Optional.empty();
+            while (next(parser) == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = next(parser);
+                if ("usageMetadata".equals(field) && value == JsonToken.START_OBJECT) {
+                    meta = mapper.readValue(parser, OBJECT);
+                } else if ("usageMetadata".equals(field)) {
+                    meta = Map.of();
+                    parser.skipChildren();
+                } else if ("candidates".equals(field) && value == JsonToken.START_ARRAY) {
+                    finishReason = firstFinishReason(parser);
+                } else if ("candidates".equals(field)) {
+                    finishReason = Optional.empty();
+                    parser.skipChildren();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return new ReplyFacts(usageOf(meta), finishReason);
+        } catch (JsonProcessingException e) {
+            throw notAnObject();
+        } catch (IOException e) { // a String's parser reads no stream; kept as the same refusal all the same
+            throw notAnObject();
+        }
+    }
+
+    /** The parser stands on a candidates array's START_ARRAY; leaves it on its END_ARRAY. */
+    private static Optional<String> firstFinishReason(JsonParser parser) throws IOException {
+        Optional<String> finishReason = Optional.empty();
+        JsonToken token = next(parser);
+        if (token == JsonToken.START_OBJECT) {
+            while (next(parser) == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = next(parser);
+                if ("finishReason".equals(field)) {
+                    finishReason = value == JsonToken.VALUE_STRING ? Optional.of(parser.getText()) : Optional.empty();
+                }
+                parser.skipChildren();
+            }
+            token = next(parser);
+        }
+        while (token != JsonToken.END_ARRAY) {
+            parser.skipChildren();
+            token = next(parser);
+        }
+        return finishReason;
+    }
+
+    /** The next token; the end of the text inside a value is a malformed body. */
+    private static JsonToken next(JsonParser parser) throws IOException {
+        JsonToken token = parser.nextToken();
+        if (token == null) {
+            throw new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR, 200,
+                    "the upstream sent a response that is not a JSON object", null, null);
+        }
+        return token;
+    }
+
+    private static UpstreamException notAnObject() {
+        return new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR, 200,
+                "the upstream sent a response that is not a JSON object", null, null);
+    }
+
     /** An SDK response object back to the tree Google sent (as far as the SDK kept it), SDK-only fields dropped. */
     Map<String, Object> toTree(JsonSerializable sdkObject) {
         Map<String, Object> tree = parseObject(sdkObject.toJson());
@@ -78,7 +170,11 @@ final class JsonBodies {
 
     /** Usage from a GenerateContentResponse body's usageMetadata; missing counts are 0. */
     static Usage usage(Map<String, Object> responseBody) {
-        Map<String, Object> meta = JsonTree.object(responseBody, "usageMetadata").orElse(Map.of());
+        return usageOf(JsonTree.object(responseBody, "usageMetadata").orElse(Map.of()));
+    }
+
+    /** Usage from a usageMetadata object; missing counts are 0. */
+    private static Usage usageOf(Map<String, Object> meta) {
         long prompt = count(meta, "promptTokenCount");
         long cached = Math.min(count(meta, "cachedContentTokenCount"), prompt);
         return new Usage(prompt, count(meta, "candidatesTokenCount"), count(meta, "thoughtsTokenCount"), cached,
