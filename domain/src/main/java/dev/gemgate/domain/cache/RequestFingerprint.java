@@ -5,6 +5,7 @@ import dev.gemgate.domain.generation.GenerationRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -85,15 +86,18 @@ public final class RequestFingerprint {
             case null -> sb.append("null");
             case Map<?, ?> map -> {
                 sb.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> e : new TreeMap<>(map).entrySet()) {
-                    if (!first) {
+                // the keys in their natural order (a JSON object's keys are strings), sorted in place: no sorted copy
+                Object[] keys = map.keySet().toArray();
+                if (keys.length > 1) {
+                    Arrays.sort(keys);
+                }
+                for (int i = 0; i < keys.length; i++) {
+                    if (i > 0) {
                         sb.append(',');
                     }
-                    first = false;
-                    writeString(sb, String.valueOf(e.getKey()));
+                    writeString(sb, String.valueOf(keys[i]));
                     sb.append(':');
-                    write(sb, e.getValue());
+                    write(sb, map.get(keys[i]));
                 }
                 sb.append('}');
             }
@@ -118,13 +122,14 @@ public final class RequestFingerprint {
 
     private static void writeString(StringBuilder sb, String s) {
         sb.append('"');
+        int plainFrom = 0; // runs without a quote or backslash go in whole
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') {
-                sb.append('\\');
+                sb.append(s, plainFrom, i).append('\\');
+                plainFrom = i; // the character itself starts the next run
             }
-            sb.append(c);
         }
-        sb.append('"');
+        sb.append(s, plainFrom, s.length()).append('"');
     }
 }
