@@ -71,12 +71,13 @@ final class JsonBodies {
 
     /**
      * The {@link ReplyFacts} of a GenerateContentResponse's text, read without building its tree: only
-     * {@code usageMetadata} is read into one; {@code candidates} is walked to its first element's {@code finishReason},
-     * and every other value is skipped. The same facts as {@link #usage} and
-     * {@link GenerationResponse#firstFinishReason} on {@link #parseObject}'s tree (a repeated field: its last value), and
-     * the same refusals: a text that is not a JSON object fails with PROTOCOL_ERROR. A skipped value is still tokenized,
-     * so a malformed one, or a number over Jackson's length limit, is refused here too. A limit Jackson checks only
-     * when it builds a value would fail when the tree is first read, with the same refusal ({@link LazyJsonObject}).
+     * {@code usageMetadata} is read into one; {@code candidates} is walked to its first element's
+     * {@code finishReason}, and every other value is skipped. The same facts as {@link #usage} and
+     * {@link GenerationResponse#firstFinishReason} on {@link #parseObject}'s tree (a repeated field: its last value),
+     * and the same refusals: a text that is not a JSON object fails with PROTOCOL_ERROR. A skipped value is still
+     * tokenized, so a malformed one, or a number over Jackson's length limit, is refused here too. A limit Jackson
+     * checks only when it builds a value would fail when the tree is first read, with the same refusal
+     * ({@link LazyJsonObject}).
      */
     ReplyFacts readReply(String json) {
         try (JsonParser parser = FACTORY.createParser(json)) {

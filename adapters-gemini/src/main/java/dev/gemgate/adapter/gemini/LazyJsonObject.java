@@ -9,8 +9,8 @@ import java.util.Set;
  * A reply's tree, parsed from its text ({@link JsonBodies#parseObject}) only when it is first read. On the
  * Gemini-native surface a generateContent reply is forwarded as its text, and its usage and finish reason are read
  * without a tree ({@link JsonBodies#readReply}): the tree is then never built. Issue 21's CPU-time profile had that
- * parse at about 3% of Gemgate's CPU under load. Read-only, and safe to share: a cached answer is read by many requests,
- * and the first read parses once for all of them.
+ * parse at about 3% of Gemgate's CPU under load. Read-only, and safe to share: a cached answer is read by many
+ * requests, and the first read parses once for all of them.
  */
 final class LazyJsonObject extends AbstractMap<String, Object> {
     private final String text;

@@ -2,6 +2,7 @@ package dev.gemgate.adapter.gemini;
 
 import dev.gemgate.domain.common.UpstreamException;
 import dev.gemgate.domain.generation.GenerationResponse;
+import dev.gemgate.domain.generation.ModelId;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +18,7 @@ import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * {@link JsonBodies#readReply} reads a reply's usage and finish reason without its tree: the same facts, and the same
@@ -31,8 +34,9 @@ class ReplyFactsTest {
                     + "\"modelVersion\":\"gemini-2.5-flash\"}",
             // usage first, thoughts, cached and audio tokens, a float count as the Java SDK writes one
             "{\"usageMetadata\":{\"promptTokenCount\":40.0,\"candidatesTokenCount\":2,\"thoughtsTokenCount\":5,"
-                    + "\"cachedContentTokenCount\":50,\"promptTokensDetails\":[{\"modality\":\"AUDIO\",\"tokenCount\":9},"
-                    + "{\"modality\":\"TEXT\",\"tokenCount\":31}]},\"candidates\":[{\"finishReason\":\"MAX_TOKENS\"}]}",
+                    + "\"cachedContentTokenCount\":50,\"promptTokensDetails\":["
+                    + "{\"modality\":\"AUDIO\",\"tokenCount\":9},{\"modality\":\"TEXT\",\"tokenCount\":31}]},"
+                    + "\"candidates\":[{\"finishReason\":\"MAX_TOKENS\"}]}",
             // the finish reason of the first candidate only; nested values named alike are not it
             "{\"candidates\":[{\"content\":{\"finishReason\":\"NESTED\"}},{\"finishReason\":\"STOP\"}]}",
             "{\"candidates\":[{\"finishReason\":{\"not\":\"a string\"}}],\"usageMetadata\":\"not an object\"}",
@@ -70,12 +74,15 @@ class ReplyFactsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "   ", "[]", "[{\"candidates\":[]}]", "\"text\"", "42", "{\"candidates\":[{\"finishReason\"",
-            "{\"candidates\":[{}", "{\"usageMetadata\":{\"promptTokenCount\":}", "{\"a\":1,}", "{'a':1}", "null"})
+    @ValueSource(strings = {"", "   ", "[]", "[{\"candidates\":[]}]", "\"text\"", "42",
+            "{\"candidates\":[{\"finishReason\"", "{\"candidates\":[{}", "{\"usageMetadata\":{\"promptTokenCount\":}",
+            "{\"a\":1,}", "{'a':1}", "null"})
     void whatTheTreeRefusesIsRefusedAlike(String reply) {
-        UpstreamException byTree = catchUpstream(() -> json.parseObject(reply));
-        UpstreamException byFacts = catchUpstream(() -> json.readReply(reply));
+        UpstreamException byTree = catchThrowableOfType(UpstreamException.class, () -> json.parseObject(reply));
+        UpstreamException byFacts = catchThrowableOfType(UpstreamException.class, () -> json.readReply(reply));
 
+        assertThat(byTree).isNotNull();
+        assertThat(byFacts).isNotNull();
         assertThat(byFacts.kind()).isEqualTo(UpstreamException.Kind.PROTOCOL_ERROR).isEqualTo(byTree.kind());
         assertThat(byFacts.getMessage()).isEqualTo(byTree.getMessage());
     }
@@ -85,9 +92,8 @@ class ReplyFactsTest {
         String reply = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]},\"finishReason\":\"STOP\"}],"
                 + "\"usageMetadata\":{\"promptTokenCount\":7}}";
         LazyJsonObject lazy = new LazyJsonObject(reply, json);
-        GenerationResponse response = new GenerationResponse(new dev.gemgate.domain.generation.ModelId(
-                "gemini-2.5-flash"), lazy, json.readReply(reply).usage(), java.util.Optional.of(reply),
-                json.readReply(reply).finishReason());
+        GenerationResponse response = new GenerationResponse(ModelId.parse("gemini-2.5-flash"), lazy,
+                json.readReply(reply).usage(), Optional.of(reply), json.readReply(reply).finishReason());
 
         assertThat(response.finishReason()).contains("STOP");
         assertThat(response.json()).contains(reply);
@@ -120,9 +126,12 @@ class ReplyFactsTest {
     void aNumberOverJacksonsLengthLimitIsRefusedEvenWhereItIsSkipped() {
         String reply = "{\"candidates\":[{\"finishReason\":\"STOP\"}],\"n\":" + "1".repeat(2_000) + "}";
 
-        assertThat(catchUpstream(() -> json.readReply(reply)).kind()).isEqualTo(UpstreamException.Kind.PROTOCOL_ERROR);
-        assertThat(catchUpstream(() -> json.parseObject(reply)).kind())
-                .isEqualTo(UpstreamException.Kind.PROTOCOL_ERROR);
+        UpstreamException byFacts = catchThrowableOfType(UpstreamException.class, () -> json.readReply(reply));
+        UpstreamException byTree = catchThrowableOfType(UpstreamException.class, () -> json.parseObject(reply));
+
+        assertThat(byFacts).isNotNull();
+        assertThat(byTree).isNotNull();
+        assertThat(byFacts.kind()).isEqualTo(UpstreamException.Kind.PROTOCOL_ERROR).isEqualTo(byTree.kind());
     }
 
     @Test
@@ -132,14 +141,5 @@ class ReplyFactsTest {
         assertThatThrownBy(() -> lazy.get("candidates")).isInstanceOf(UpstreamException.class)
                 .hasMessage("the upstream sent a response that is not a JSON object");
         assertThat(lazy.parsed()).isFalse();
-    }
-
-    private static UpstreamException catchUpstream(Runnable read) {
-        try {
-            read.run();
-        } catch (UpstreamException e) {
-            return e;
-        }
-        throw new AssertionError("expected a refusal");
     }
 }

@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * @param json          the reply's text exactly as the upstream sent it, when this response is that reply unchanged
  *                      (the upstream adapter's, and a cache hit on the same instance): the Gemini-native surface
- *                      forwards it as it is instead of writing {@code body} again. Empty for a response built or rebuilt
- *                      from its tree.
+ *                      forwards it as it is instead of writing {@code body} again. Empty for a response built or
+ *                      rebuilt from its tree.
  * @param finishReason  the finish reason of the first candidate, if any (a string {@code finishReason} of an object
  *                      first in {@code candidates}): read with the usage when the reply is read, so that a caller that
  *                      forwards {@code json} and reports the finish reason (a span) never needs {@code body}, which
