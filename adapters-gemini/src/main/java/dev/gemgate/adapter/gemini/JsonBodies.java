@@ -55,13 +55,11 @@ final class JsonBodies {
         try {
             Map<String, Object> tree = mapper.readValue(json, OBJECT);
             if (tree == null) {
-                throw new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR, 200,
-                        "the upstream sent an empty response");
+                throw emptyResponse();
             }
             return tree;
         } catch (JsonProcessingException e) {
-            throw new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR, 200,
-                    "the upstream sent a response that is not a JSON object", null, null);
+            throw notAnObject();
         }
     }
 
@@ -83,8 +81,7 @@ final class JsonBodies {
         try (JsonParser parser = FACTORY.createParser(json)) {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.VALUE_NULL) {
-                throw new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR, 200,
-                        "the upstream sent an empty response");
+                throw emptyResponse();
             }
             if (first != JsonToken.START_OBJECT) {
                 throw notAnObject();
@@ -142,10 +139,13 @@ final class JsonBodies {
     private static JsonToken next(JsonParser parser) throws IOException {
         JsonToken token = parser.nextToken();
         if (token == null) {
-            throw new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR, 200,
-                    "the upstream sent a response that is not a JSON object", null, null);
+            throw notAnObject();
         }
         return token;
+    }
+
+    private static UpstreamException emptyResponse() {
+        return new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR, 200, "the upstream sent an empty response");
     }
 
     private static UpstreamException notAnObject() {
