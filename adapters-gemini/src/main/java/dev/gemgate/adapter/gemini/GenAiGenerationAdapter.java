@@ -54,6 +54,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -254,7 +255,7 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
                 while ((line = source.readUtf8Line()) != null) {
                     guard.touch();
                     if (line.isEmpty()) {
-                        if (data != null && !deliver(data.toString())) {
+                        if (data != null && !deliver(data.toString(), observer::onError)) {
                             return;
                         }
                         data = null;
@@ -262,7 +263,7 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
                         data = withDataLine(data, line);
                     }
                 }
-                if (data != null && !deliver(data.toString())) {
+                if (data != null && !deliver(data.toString(), observer::onError)) {
                     return;
                 }
                 if (!stopped()) {
@@ -356,7 +357,7 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
             private void event(VertxTransport.Flow flow) {
                 String text = data.toString();
                 data = null;
-                if (!deliver(text, this)) {
+                if (!deliver(text, error -> errorEvent = error)) {
                     over = true;
                     flow.stop();
                 } else if (observer.holdUntilReady(flow::resume)) {
@@ -368,23 +369,15 @@ public final class GenAiGenerationAdapter implements GenerationPort, AutoCloseab
         /**
          * One event: a chunk for the observer, or Google's error event; false when the stream is over. A chunk is
          * handed over unparsed (it is parsed when the observer first reads it, after forwarding it); an error event
-         * is told apart by its first field, {@code error}, as Google writes it.
+         * is told apart by its first field, {@code error}, as Google writes it. {@code onErrorEvent} takes that error:
+         * on the calling thread, the observer's {@code onError}; on the event loop, a field the waiting thread hands
+         * over.
          */
-        private boolean deliver(String text) {
-            return deliver(text, null);
-        }
-
-        /** {@code lines}: on the event loop, where an error event is kept for the waiting thread to hand over. */
-        private boolean deliver(String text, SseLines lines) {
+        private boolean deliver(String text, Consumer<UpstreamException> onErrorEvent) {
             if (isErrorEvent(text)) {
                 Map<String, Object> tree = json.parseObject(text);
                 if (JsonTree.isObject(tree.get("error"))) {
-                    UpstreamException error = errorEvent(JsonTree.asObject(tree.get("error")));
-                    if (lines != null) {
-                        lines.errorEvent = error;
-                    } else {
-                        observer.onError(error);
-                    }
+                    onErrorEvent.accept(errorEvent(JsonTree.asObject(tree.get("error"))));
                     return false;
                 }
             }

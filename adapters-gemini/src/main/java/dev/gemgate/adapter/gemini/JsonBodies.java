@@ -91,19 +91,15 @@ final class JsonBodies {
             while (next(parser) == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = next(parser);
-                if ("usageMetadata".equals(field) && value == JsonToken.START_OBJECT) {
-                    meta = mapper.readValue(parser, OBJECT);
-                } else if ("usageMetadata".equals(field)) {
-                    meta = Map.of();
-                    parser.skipChildren();
-                } else if ("candidates".equals(field) && value == JsonToken.START_ARRAY) {
-                    finishReason = firstFinishReason(parser);
-                } else if ("candidates".equals(field)) {
-                    finishReason = Optional.empty();
-                    parser.skipChildren();
-                } else {
-                    parser.skipChildren();
+                switch (field) {
+                    case "usageMetadata" -> meta = value == JsonToken.START_OBJECT ? mapper.readValue(parser, OBJECT)
+                            : Map.of();
+                    case "candidates" -> finishReason = value == JsonToken.START_ARRAY ? firstFinishReason(parser)
+                            : Optional.empty();
+                    default -> {
+                    }
                 }
+                parser.skipChildren(); // a value not read above; a no-op on the end of one that was
             }
             return new ReplyFacts(usageOf(meta), finishReason);
         } catch (JsonProcessingException e) {

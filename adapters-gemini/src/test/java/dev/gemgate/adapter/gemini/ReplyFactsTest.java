@@ -92,8 +92,9 @@ class ReplyFactsTest {
         String reply = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]},\"finishReason\":\"STOP\"}],"
                 + "\"usageMetadata\":{\"promptTokenCount\":7}}";
         LazyJsonObject lazy = new LazyJsonObject(reply, json);
-        GenerationResponse response = new GenerationResponse(ModelId.parse("gemini-2.5-flash"), lazy,
-                json.readReply(reply).usage(), Optional.of(reply), json.readReply(reply).finishReason());
+        JsonBodies.ReplyFacts facts = json.readReply(reply);
+        GenerationResponse response = new GenerationResponse(ModelId.parse("gemini-2.5-flash"), lazy, facts.usage(),
+                Optional.of(reply), facts.finishReason());
 
         assertThat(response.finishReason()).contains("STOP");
         assertThat(response.json()).contains(reply);

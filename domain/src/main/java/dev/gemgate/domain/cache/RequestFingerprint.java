@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -56,7 +56,7 @@ public final class RequestFingerprint {
      * canonically written. Scoped by tenant by its {@link CacheKey}, never here.
      */
     public String forCache(GenerationRequest request) {
-        Map<String, Object> semantic = new TreeMap<>();
+        Map<String, Object> semantic = new HashMap<>(); // written with its keys sorted, as every object is
         for (String field : SEMANTIC_FIELDS) {
             if (request.body().containsKey(field)) {
                 semantic.put(field, request.body().get(field));
